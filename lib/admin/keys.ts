@@ -1,0 +1,64 @@
+import { bumpConfigVersion } from "../config/change-feed";
+import { generateApiKey } from "../crypto/api-key";
+import { db } from "../db/client";
+import { audit, type Actor } from "./audit";
+import { AdminError } from "./errors";
+import { findUserByEmail } from "./users";
+
+const PATTERN = /^[A-Za-z0-9*][A-Za-z0-9._:/@*-]{0,127}$/;
+
+export interface CreateKeyInput {
+  userEmail: string;
+  name?: string;
+  /** model names or globs ("openai/*"); empty = every model */
+  models?: string[];
+  expiresAt?: Date;
+}
+
+/** Creates a hub API key. The secret is returned once and only its hash is stored. */
+export async function createApiKey(input: CreateKeyInput, actor: Actor) {
+  const models = (input.models ?? []).map((m) => m.trim()).filter(Boolean);
+  const bad = models.find((m) => !PATTERN.test(m));
+  if (bad) throw new AdminError(`not a model name or pattern: "${bad}"`);
+  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw new AdminError("expiry must be in the future");
+  const user = await findUserByEmail(input.userEmail);
+  if (user.disabledAt) throw new AdminError(`user ${user.email} is disabled`);
+  const { secret, hash, prefix } = generateApiKey();
+  const key = await db().$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: {
+        hash,
+        prefix,
+        name: input.name ?? "default",
+        userId: user.id,
+        teamId: user.teamId,
+        allowedModels: JSON.stringify(models),
+        expiresAt: input.expiresAt ?? null,
+      },
+    });
+    await audit(tx, actor, "key.create", created.id, { user: user.email, prefix, models });
+    await bumpConfigVersion(tx);
+    return created;
+  });
+  return { secret, key };
+}
+
+/** Revokes a key given its id or its display prefix. */
+export async function revokeApiKey(idOrPrefix: string, actor: Actor) {
+  return db().$transaction(async (tx) => {
+    const matches = await tx.apiKey.findMany({ where: { OR: [{ id: idOrPrefix }, { prefix: idOrPrefix }] }, take: 2 });
+    if (matches.length === 0) throw new AdminError(`no API key with id or prefix ${idOrPrefix}`, "not_found");
+    if (matches.length > 1) throw new AdminError(`prefix ${idOrPrefix} matches several keys; use the key id`, "conflict");
+    const key = matches[0]!;
+    if (key.revokedAt) return key;
+    const revoked = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    await audit(tx, actor, "key.revoke", key.id, { prefix: key.prefix });
+    await bumpConfigVersion(tx);
+    return revoked;
+  });
+}
+
+export async function listApiKeys(userEmail?: string) {
+  const userId = userEmail ? (await findUserByEmail(userEmail)).id : undefined;
+  return db().apiKey.findMany({ where: { userId }, include: { user: { select: { email: true } } }, orderBy: { createdAt: "asc" } });
+}

@@ -1,0 +1,61 @@
+import { generatePassword, hashPassword } from "../auth/password";
+import { bumpConfigVersion } from "../config/change-feed";
+import { db, type Tx } from "../db/client";
+import { audit, type Actor } from "./audit";
+import { AdminError } from "./errors";
+
+export const ROLES = ["admin", "member"] as const;
+export type Role = (typeof ROLES)[number];
+
+// deliberately loose: self-hosted hubs use addresses like admin@localhost or user@corp
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+export function normalizeEmail(email: string): string {
+  const normalized = email.trim().toLowerCase();
+  if (!EMAIL.test(normalized)) throw new AdminError(`not an email address: "${email}"`);
+  return normalized;
+}
+
+export async function findUserByEmail(email: string, tx: Tx = db()) {
+  const user = await tx.user.findUnique({ where: { email: normalizeEmail(email) } });
+  if (!user) throw new AdminError(`no user with email ${normalizeEmail(email)}`, "not_found");
+  return user;
+}
+
+export interface CreateUserInput {
+  email: string;
+  role: Role;
+  password?: string;
+  name?: string;
+}
+
+export async function createUser(input: CreateUserInput, actor: Actor) {
+  const email = normalizeEmail(input.email);
+  if (input.password !== undefined && input.password.length < 8) throw new AdminError("password must be at least 8 characters");
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  return db().$transaction(async (tx) => {
+    if (await tx.user.findUnique({ where: { email } })) throw new AdminError(`a user with email ${email} already exists`, "conflict");
+    const user = await tx.user.create({ data: { email, role: input.role, name: input.name ?? null, passwordHash } });
+    await audit(tx, actor, "user.create", user.id, { email, role: input.role });
+    await bumpConfigVersion(tx);
+    return user;
+  });
+}
+
+/**
+ * The first admin, on a fresh hub: from HUB_ADMIN_EMAIL / HUB_ADMIN_PASSWORD, or with a generated
+ * password that the caller prints once. Does nothing when an admin exists.
+ */
+export async function ensureFirstAdmin(options: { email?: string; password?: string }) {
+  if (await db().user.findFirst({ where: { role: "admin" }, select: { id: true } })) return null;
+  const email = normalizeEmail(options.email ?? "admin@localhost");
+  const password = options.password ?? generatePassword();
+  try {
+    const user = await createUser({ email, role: "admin", password }, "bootstrap");
+    return { user, password, generated: options.password === undefined };
+  } catch (error) {
+    // another process created the admin (or the user) first
+    if (error instanceof AdminError && error.code === "conflict") return null;
+    throw error;
+  }
+}

@@ -1,0 +1,195 @@
+import type { ParseArgsConfig } from "node:util";
+import { grantCredits } from "../admin/credits";
+import { AdminError } from "../admin/errors";
+import { createApiKey, listApiKeys, revokeApiKey } from "../admin/keys";
+import { addModel, MODEL_TYPES, type ModelType } from "../admin/models";
+import { addProvider } from "../admin/providers";
+import { setMode } from "../admin/settings";
+import { createUser, ROLES, type Role } from "../admin/users";
+import { prepare } from "../boot";
+
+type Values = Record<string, string | boolean | undefined>;
+
+export interface Command {
+  usage: string;
+  options?: ParseArgsConfig["options"];
+  positionals?: boolean;
+  run(values: Values, positionals: string[]): Promise<unknown>;
+}
+
+const ACTOR = "cli";
+
+function required(values: Values, name: string): string {
+  const value = values[name];
+  if (typeof value !== "string" || value === "") throw new AdminError(`--${name} is required`);
+  return value;
+}
+
+function optional(values: Values, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  if (!allowed.includes(value as T)) throw new AdminError(`${what} must be one of: ${allowed.join(", ")}`);
+  return value as T;
+}
+
+/** Every command runs against an up-to-date database. */
+function command(spec: Command): Command {
+  return {
+    ...spec,
+    async run(values, positionals) {
+      await prepare();
+      return spec.run(values, positionals);
+    },
+  };
+}
+
+const string = { type: "string" } as const;
+
+export const commands: Record<string, Command> = {
+  "admin create": command({
+    usage: "--email E --password P",
+    options: { email: string, password: string, name: string },
+    async run(v) {
+      const user = await createUser({ email: required(v, "email"), password: required(v, "password"), name: optional(v, "name"), role: "admin" }, ACTOR);
+      return { message: `created admin ${user.email}`, user: { id: user.id, email: user.email, role: user.role } };
+    },
+  }),
+
+  "user create": command({
+    usage: "--email E [--role member|admin] [--password P] [--name N]",
+    options: { email: string, role: string, password: string, name: string },
+    async run(v) {
+      const role: Role = oneOf(optional(v, "role") ?? "member", ROLES, "--role");
+      const user = await createUser({ email: required(v, "email"), role, password: optional(v, "password"), name: optional(v, "name") }, ACTOR);
+      return { message: `created ${role} ${user.email}`, user: { id: user.id, email: user.email, role: user.role } };
+    },
+  }),
+
+  "provider add": command({
+    usage: "--type T --name N [--base-url URL] [--api-key K] [--timeout-ms MS]",
+    options: { type: string, name: string, "base-url": string, "api-key": string, "timeout-ms": string },
+    async run(v) {
+      const timeout = optional(v, "timeout-ms");
+      const { provider, credentialHint } = await addProvider(
+        {
+          type: required(v, "type"),
+          name: required(v, "name"),
+          baseUrl: optional(v, "base-url"),
+          apiKey: optional(v, "api-key"),
+          timeoutMs: timeout === undefined ? undefined : Number(timeout),
+        },
+        ACTOR,
+      );
+      return {
+        message: `added ${provider.type} provider ${provider.name}${credentialHint ? ` (key ${credentialHint})` : ""}`,
+        provider: { id: provider.id, name: provider.name, type: provider.type, baseUrl: provider.baseUrl, credentialHint },
+      };
+    },
+  }),
+
+  "model add": command({
+    usage: "--name PUBLIC --provider N --upstream-model M [--type chat|embedding|image] [--input-usd-per-1m X --output-usd-per-1m Y] [--cached-input-usd-per-1m Z]",
+    options: {
+      name: string,
+      provider: string,
+      "upstream-model": string,
+      type: string,
+      "input-usd-per-1m": string,
+      "output-usd-per-1m": string,
+      "cached-input-usd-per-1m": string,
+    },
+    async run(v) {
+      const type: ModelType = oneOf(optional(v, "type") ?? "chat", MODEL_TYPES, "--type");
+      const model = await addModel(
+        {
+          name: required(v, "name"),
+          provider: required(v, "provider"),
+          upstreamModel: required(v, "upstream-model"),
+          type,
+          inputUsdPer1M: optional(v, "input-usd-per-1m"),
+          outputUsdPer1M: optional(v, "output-usd-per-1m"),
+          cachedInputUsdPer1M: optional(v, "cached-input-usd-per-1m"),
+        },
+        ACTOR,
+      );
+      return { message: `added ${type} model ${model.name}`, model: { id: model.id, name: model.name, type: model.type } };
+    },
+  }),
+
+  "key create": command({
+    usage: "--user E [--name N] [--models a,b/*] [--expires-at ISO-DATE]",
+    options: { user: string, name: string, models: string, "expires-at": string },
+    async run(v) {
+      const expires = optional(v, "expires-at");
+      const expiresAt = expires === undefined ? undefined : new Date(expires);
+      if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new AdminError("--expires-at must be a date (e.g. 2027-01-31)");
+      const { secret, key } = await createApiKey(
+        { userEmail: required(v, "user"), name: optional(v, "name"), models: optional(v, "models")?.split(","), expiresAt },
+        ACTOR,
+      );
+      return {
+        message: `${secret}\n(created key ${key.id} for ${required(v, "user")}; the secret is shown only this once)`,
+        secret,
+        key: { id: key.id, prefix: key.prefix, name: key.name, allowedModels: JSON.parse(key.allowedModels) as string[], expiresAt: key.expiresAt },
+      };
+    },
+  }),
+
+  "key revoke": command({
+    usage: "<key id or prefix>",
+    positionals: true,
+    async run(_v, positionals) {
+      if (positionals.length !== 1) throw new AdminError("give exactly one key id or prefix");
+      const key = await revokeApiKey(positionals[0]!, ACTOR);
+      return { message: `revoked key ${key.prefix}… (${key.id})`, key: { id: key.id, prefix: key.prefix, revokedAt: key.revokedAt } };
+    },
+  }),
+
+  "key list": command({
+    usage: "[--user E]",
+    options: { user: string },
+    async run(v) {
+      const keys = await listApiKeys(optional(v, "user"));
+      const rows = keys.map((k) => ({
+        id: k.id,
+        prefix: k.prefix,
+        name: k.name,
+        user: k.user.email,
+        allowedModels: JSON.parse(k.allowedModels) as string[],
+        expiresAt: k.expiresAt,
+        revokedAt: k.revokedAt,
+        lastUsedAt: k.lastUsedAt,
+      }));
+      const lines = rows.map((k) => `${k.prefix}…  ${k.id}  ${k.user}  ${k.name}${k.revokedAt ? "  (revoked)" : ""}`);
+      return { message: lines.join("\n") || "no keys", keys: rows };
+    },
+  }),
+
+  "mode set": command({
+    usage: "enterprise|service_provider",
+    positionals: true,
+    async run(_v, positionals) {
+      if (positionals.length !== 1) throw new AdminError("give the mode: enterprise or service_provider");
+      const mode = await setMode(positionals[0]!, ACTOR);
+      return { message: `mode is now ${mode}`, mode };
+    },
+  }),
+
+  "credits grant": command({
+    usage: "--user E --amount N [--note TEXT] [--reference R]",
+    options: { user: string, amount: string, note: string, reference: string },
+    async run(v) {
+      const result = await grantCredits(
+        { userEmail: required(v, "user"), amount: required(v, "amount"), note: optional(v, "note"), reference: optional(v, "reference") },
+        ACTOR,
+      );
+      return {
+        message: result.applied ? `granted ${required(v, "amount")} credits; balance ${result.balance}` : `already applied (${result.reference}); balance ${result.balance}`,
+        ...result,
+      };
+    },
+  }),
+};

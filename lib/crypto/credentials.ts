@@ -1,0 +1,14 @@
+import type { CredentialSecret } from "../providers/types";
+import { masterKey } from "./master-key";
+import { open, seal, type Sealed } from "./secret-box";
+
+// A credential's ciphertext is bound to its provider and row id, so it cannot be moved to another row.
+const context = (providerId: string, credentialId: string) => `credential:${providerId}:${credentialId}`;
+
+export function sealCredential(providerId: string, credentialId: string, secret: CredentialSecret): Sealed {
+  return seal(JSON.stringify(secret), context(providerId, credentialId), masterKey());
+}
+
+export function openCredential(row: Sealed & { id: string; providerId: string }): CredentialSecret {
+  return JSON.parse(open(row, context(row.providerId, row.id), masterKey())) as CredentialSecret;
+}

@@ -1,0 +1,32 @@
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { databaseKind, env, sqlitePath } from "../env";
+import { processSingleton } from "../singleton";
+import { PrismaClient as PostgresClient } from "./generated/postgres/client";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+
+export type { Prisma } from "./generated/sqlite/client";
+
+/**
+ * Both generated clients come from the same schema and expose the same API; the SQLite one's type
+ * is the one the code is written against.
+ */
+export type Db = InstanceType<typeof SqliteClient>;
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+export function createDb(url: string): Db {
+  if (databaseKind(url) === "sqlite") {
+    const file = sqlitePath(url);
+    mkdirSync(path.dirname(file), { recursive: true });
+    // busy timeout: the CLI and the server may write the same file at once
+    return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }) });
+  }
+  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as Db;
+}
+
+/** The process-wide database client for DATABASE_URL. */
+export function db(): Db {
+  return processSingleton("db", () => createDb(env().DATABASE_URL));
+}

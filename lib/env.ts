@@ -1,0 +1,65 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** A configuration problem that must stop start-up with one clear line. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUnset, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess(emptyAsUnset, schema.default(fallback as never));
+const milliseconds = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  DATABASE_URL: withDefault(
+    z.string().refine((url) => url.startsWith("file:") || /^postgres(ql)?:\/\//.test(url), {
+      message: "must be file:<path> (SQLite) or postgres://… (Postgres)",
+    }),
+    "file:./data/hub.db",
+  ),
+  HUB_DATA_DIR: withDefault(z.string(), "./data"),
+  HUB_ENCRYPTION_KEY: optional(z.string()),
+  HUB_ADMIN_EMAIL: optional(z.string().regex(/^[^\s@]+@[^\s@]+$/, "must be an email address")),
+  HUB_ADMIN_PASSWORD: optional(z.string().min(8, "must be at least 8 characters")),
+  HUB_PUBLIC_URL: optional(z.url()),
+  PORT: withDefault(z.coerce.number().int().min(1).max(65535), 3000),
+  LOG_LEVEL: withDefault(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),
+  HUB_UPSTREAM_TIMEOUT_MS: withDefault(milliseconds, 600_000),
+  HUB_SHUTDOWN_TIMEOUT_MS: withDefault(milliseconds, 30_000),
+  HUB_USAGE_FLUSH_MS: withDefault(milliseconds, 250),
+  HUB_CONFIG_POLL_MS: withDefault(milliseconds, 250),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: { source: NodeJS.ProcessEnv; env: Env } | undefined;
+
+/** The validated environment; throws ConfigError naming the first bad variable. */
+export function env(source: NodeJS.ProcessEnv = process.env): Env {
+  if (cached?.source === source) return cached.env;
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid environment: ${issue.path.join(".")} ${issue.message}`);
+  }
+  cached = { source, env: parsed.data };
+  return parsed.data;
+}
+
+export type DatabaseKind = "sqlite" | "postgres";
+
+export function databaseKind(url = env().DATABASE_URL): DatabaseKind {
+  return url.startsWith("file:") ? "sqlite" : "postgres";
+}
+
+/** Absolute path of the SQLite file named by a `file:` URL (relative paths are from the cwd). */
+export function sqlitePath(url = env().DATABASE_URL): string {
+  const file = url.slice("file:".length).split("?")[0]!;
+  return path.resolve(file);
+}
+
+export function dataDir(): string {
+  return path.resolve(env().HUB_DATA_DIR);
+}

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { ConfigCache } from "../config/change-feed";
+import { API_KEY_PREFIX, hashApiKey } from "../crypto/api-key";
+import { db } from "../db/client";
+import { processSingleton } from "../singleton";
+import { GatewayError } from "./errors";
+import { compileModelPatterns, type ModelMatcher } from "./model-patterns";
+
+/** Who is calling: the API key and the people it belongs to. */
+export interface Principal {
+  keyId: string;
+  keyPrefix: string;
+  userId: string;
+  teamId: string | null;
+  allowedModels: ModelMatcher;
+  expiresAt: Date | null;
+}
+
+type KeyLookup = { principal: Principal } | { refused: "revoked" | "disabled" } | null;
+
+const patternsSchema = z.array(z.string());
+
+async function lookup(hash: string): Promise<KeyLookup> {
+  const key = await db().apiKey.findUnique({
+    where: { hash },
+    include: { user: { select: { id: true, teamId: true, disabledAt: true } } },
+  });
+  if (!key) return null;
+  if (key.revokedAt) return { refused: "revoked" };
+  if (key.user.disabledAt) return { refused: "disabled" };
+  return {
+    principal: {
+      keyId: key.id,
+      keyPrefix: key.prefix,
+      userId: key.userId,
+      teamId: key.teamId ?? key.user.teamId,
+      allowedModels: compileModelPatterns(patternsSchema.parse(JSON.parse(key.allowedModels))),
+      expiresAt: key.expiresAt,
+    },
+  };
+}
+
+// Unknown keys are cached too, so a flood of bad keys cannot hammer the database; any operator
+// change (a new key included) empties the cache within HUB_CONFIG_POLL_MS.
+const keys = processSingleton("api-key-cache", () => new ConfigCache<string, KeyLookup>(lookup, { ttlMs: 60_000, maxEntries: 50_000 }));
+
+const unauthorized = (code: string, message: string) => new GatewayError({ status: 401, type: "authentication_error", code, message });
+
+export function bearerToken(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  if (header) {
+    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+    return match ? match[1]!.trim() : null;
+  }
+  return request.headers.get("x-api-key")?.trim() || null;
+}
+
+export async function authenticate(request: Request): Promise<Principal> {
+  const token = bearerToken(request);
+  if (!token) {
+    throw unauthorized("missing_api_key", "You didn't provide an API key. Send it as 'Authorization: Bearer sk-hub-…'.");
+  }
+  const found = token.startsWith(API_KEY_PREFIX) ? await keys.get(hashApiKey(token)) : null;
+  if (!found) throw unauthorized("invalid_api_key", "Incorrect API key provided.");
+  if ("refused" in found) {
+    throw found.refused === "revoked"
+      ? unauthorized("revoked_api_key", "This API key has been revoked.")
+      : unauthorized("account_disabled", "The account this API key belongs to is disabled.");
+  }
+  const { principal } = found;
+  if (principal.expiresAt && principal.expiresAt.getTime() <= Date.now()) {
+    throw unauthorized("expired_api_key", "This API key has expired.");
+  }
+  return principal;
+}

@@ -1,0 +1,107 @@
+import type { TokenPrice, TokenUsage } from "../billing/cost";
+import { providerCost } from "../billing/cost";
+import { log } from "../log";
+import { lifecycle } from "./lifecycle";
+import type { Principal } from "./authenticate";
+import { usageWriter } from "./usage-writer";
+
+export type Endpoint = "chat" | "embeddings" | "models";
+
+/** Where a call was routed, as recorded on its usage event. */
+export interface RouteFacts {
+  modelId: string | null;
+  providerId: string;
+  providerName: string;
+  credentialId: string | null;
+  upstreamModel: string;
+  price: TokenPrice | null;
+}
+
+const MAX_ERROR_MESSAGE = 500;
+
+/**
+ * Everything the meter needs to know about one call, filled in as the pipeline runs. `finish` is
+ * idempotent: it queues exactly one usage event (for authenticated calls that named a model) and
+ * releases the call's in-flight slot.
+ */
+export class CallRecord {
+  readonly requestId = crypto.randomUUID();
+  readonly startedAt = new Date();
+  private readonly startMs = performance.now();
+  principal: Principal | null = null;
+  requestedModel: string | null = null;
+  route: RouteFacts | null = null;
+  stream = false;
+  usage: TokenUsage | null = null;
+  usageSource: "upstream" | "estimated" = "upstream";
+  private firstByteMs: number | null = null;
+  private finished = false;
+
+  constructor(
+    readonly endpoint: Endpoint,
+    private readonly admitted: boolean,
+  ) {}
+
+  markFirstByte(): void {
+    this.firstByteMs ??= performance.now() - this.startMs;
+  }
+
+  /** Provider cost of the call so far, in nano-USD (0 when the model has no price). */
+  cost(): bigint {
+    return this.usage && this.route?.price ? providerCost(this.usage, this.route.price) : 0n;
+  }
+
+  finish(status: number, error?: { code: string | null; message: string }): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.admitted) lifecycle.release();
+    if (!this.principal || !this.requestedModel) return;
+    const latencyMs = Math.round(performance.now() - this.startMs);
+    const usage = this.usage;
+    const ttfbMs = this.firstByteMs === null ? (status < 400 ? latencyMs : null) : Math.round(this.firstByteMs);
+    // the one log line per call: ids and numbers, never keys or content
+    log.info(
+      {
+        requestId: this.requestId,
+        key: this.principal.keyPrefix,
+        model: this.requestedModel,
+        provider: this.route?.providerName,
+        status,
+        latencyMs,
+        ttfbMs,
+        promptTokens: usage?.promptTokens,
+        completionTokens: usage?.completionTokens,
+        errorCode: error?.code,
+      },
+      "call",
+    );
+    usageWriter.push({
+      requestId: this.requestId,
+      endpoint: this.endpoint,
+      stream: this.stream,
+      apiKeyId: this.principal.keyId,
+      userId: this.principal.userId,
+      teamId: this.principal.teamId,
+      requestedModel: this.requestedModel,
+      modelId: this.route?.modelId ?? null,
+      providerId: this.route?.providerId ?? null,
+      providerName: this.route?.providerName ?? null,
+      credentialId: this.route?.credentialId ?? null,
+      upstreamModel: this.route?.upstreamModel ?? null,
+      promptTokens: usage?.promptTokens ?? 0,
+      completionTokens: usage?.completionTokens ?? 0,
+      cachedTokens: usage?.cachedTokens ?? 0,
+      cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
+      reasoningTokens: usage?.reasoningTokens ?? 0,
+      usageSource: this.usageSource,
+      costNanoUsd: this.cost(),
+      chargeMicrocredits: 0n,
+      latencyMs,
+      ttfbMs,
+      status,
+      errorCode: error?.code ?? null,
+      errorMessage: error ? error.message.slice(0, MAX_ERROR_MESSAGE) : null,
+      startedAt: this.startedAt,
+    });
+  }
+}

@@ -1,0 +1,10 @@
+import type { Principal } from "./authenticate";
+import type { CallRecord } from "./call-record";
+
+/** What each pipeline step gets: the call being recorded, who makes it, and its cancellation. */
+export interface CallContext {
+  call: CallRecord;
+  principal: Principal;
+  /** aborted when the client goes away; cancels the upstream request */
+  abort: AbortController;
+}

@@ -1,0 +1,77 @@
+import type { z } from "zod";
+
+export type ErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "not_found_error"
+  | "rate_limit_error"
+  | "upstream_error"
+  | "timeout_error"
+  | "service_unavailable"
+  | "server_error";
+
+export interface ErrorBody {
+  error: { message: string; type: ErrorType | string; code: string | null; param: string | null };
+}
+
+/**
+ * The one error the gateway throws. Route wrappers turn it into the OpenAI error shape with its
+ * status; anything else that escapes becomes a generic 500 that reveals nothing.
+ */
+export class GatewayError extends Error {
+  override name = "GatewayError";
+  readonly status: number;
+  readonly type: ErrorType | string;
+  readonly code: string | null;
+  readonly param: string | null;
+  readonly headers: Record<string, string>;
+
+  constructor(options: {
+    status: number;
+    type: ErrorType | string;
+    code?: string | null;
+    message: string;
+    param?: string | null;
+    headers?: Record<string, string>;
+  }) {
+    super(options.message);
+    this.status = options.status;
+    this.type = options.type;
+    this.code = options.code ?? null;
+    this.param = options.param ?? null;
+    this.headers = options.headers ?? {};
+  }
+
+  toJSON(): ErrorBody {
+    return { error: { message: this.message, type: this.type, code: this.code, param: this.param } };
+  }
+}
+
+export const invalidRequest = (message: string, code = "invalid_request", param: string | null = null) =>
+  new GatewayError({ status: 400, type: "invalid_request_error", code, message, param });
+
+/** `messages[0].content` — the way people write a path into a JSON body. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "");
+}
+
+/** A 400 that names the first offending field. */
+export function fromZodError(error: z.ZodError): GatewayError {
+  const issue = error.issues[0]!;
+  const param = formatPath(issue.path) || null;
+  return invalidRequest(param ? `Invalid value for '${param}': ${issue.message}` : issue.message, "invalid_body", param);
+}
+
+function requestError(status: number, code: string, message: string): Response {
+  const error = new GatewayError({ status, type: "invalid_request_error", code, message });
+  return Response.json(error.toJSON(), { status });
+}
+
+/** For the verbs a /v1 route does not serve: a 405 in the OpenAI error shape. */
+export const methodNotAllowed = (request: Request) =>
+  requestError(405, "method_not_allowed", `${request.method} is not supported on ${new URL(request.url).pathname}.`);
+
+/** For /v1 paths the hub does not serve: a 404 in the OpenAI error shape, not an HTML page. */
+export const unknownUrl = (request: Request) =>
+  requestError(404, "unknown_url", `Unknown request URL: ${request.method} ${new URL(request.url).pathname}.`);

@@ -1,0 +1,142 @@
+import { z } from "zod";
+import type { TokenPrice } from "../billing/cost";
+import { ConfigCache } from "../config/change-feed";
+import { openCredential } from "../crypto/credentials";
+import { db } from "../db/client";
+import { log } from "../log";
+import { processSingleton } from "../singleton";
+import type { ProviderConfig, ProviderType, UpstreamCredential, UpstreamProvider } from "../providers/types";
+
+// An in-memory snapshot of everything routing needs (providers, decrypted credentials, models,
+// aliases, deployments, current prices), rebuilt when the configuration changes. The hot path reads
+// it without touching the database.
+
+export type ModelType = "chat" | "embedding" | "image";
+
+export interface ProviderEntry extends UpstreamProvider {
+  enabled: boolean;
+  credentials: UpstreamCredential[];
+}
+
+export interface DeploymentEntry {
+  id: string;
+  provider: ProviderEntry;
+  /** pinned credential, else one of the provider's */
+  credential: UpstreamCredential | null;
+  upstreamModel: string;
+  priority: number;
+  weight: number;
+}
+
+export interface ModelEntry {
+  id: string;
+  name: string;
+  type: ModelType;
+  ownedBy: string;
+  createdAt: Date;
+  deployments: DeploymentEntry[];
+  price: TokenPrice | null;
+}
+
+export interface Registry {
+  providers: Map<string, ProviderEntry>;
+  /** public names and aliases → model */
+  models: Map<string, ModelEntry>;
+  /** enabled public models, for listing */
+  publicModels: ModelEntry[];
+  /** "provider/upstream-model" → the registered model it is deployed as, to price direct calls */
+  byDeployment: Map<string, ModelEntry>;
+}
+
+export const providerConfigSchema = z.object({
+  timeoutMs: z.number().int().positive().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+
+async function loadRegistry(): Promise<Registry> {
+  const [providerRows, modelRows] = await Promise.all([
+    db().provider.findMany({ include: { credentials: { where: { status: "active" }, orderBy: { createdAt: "asc" } } } }),
+    db().model.findMany({
+      where: { enabled: true },
+      include: {
+        aliases: true,
+        deployments: { where: { enabled: true }, orderBy: [{ priority: "asc" }, { createdAt: "asc" }] },
+        prices: { where: { effectiveFrom: { lte: new Date() } }, orderBy: { effectiveFrom: "desc" }, take: 1 },
+      },
+      orderBy: { name: "asc" },
+    }),
+  ]);
+
+  const credentialsById = new Map<string, UpstreamCredential>();
+  const providers = new Map<string, ProviderEntry>();
+  const providersById = new Map<string, ProviderEntry>();
+  for (const row of providerRows) {
+    const credentials: UpstreamCredential[] = [];
+    for (const c of row.credentials) {
+      try {
+        const credential = { id: c.id, secret: openCredential(c) };
+        credentials.push(credential);
+        credentialsById.set(c.id, credential);
+      } catch (error) {
+        log.error({ provider: row.name, credentialId: c.id, err: (error as Error).message }, "cannot decrypt credential; skipping it");
+      }
+    }
+    const config = providerConfigSchema.safeParse(JSON.parse(row.config));
+    const entry: ProviderEntry = {
+      id: row.id,
+      type: row.type as ProviderType,
+      name: row.name,
+      baseUrl: row.baseUrl,
+      region: row.region,
+      enabled: row.enabled,
+      config: (config.success ? config.data : {}) as ProviderConfig,
+      credentials,
+    };
+    providers.set(row.name, entry);
+    providersById.set(row.id, entry);
+  }
+
+  const models = new Map<string, ModelEntry>();
+  const publicModels: ModelEntry[] = [];
+  const byDeployment = new Map<string, ModelEntry>();
+  for (const row of modelRows) {
+    const price = row.prices[0];
+    const deployments: DeploymentEntry[] = row.deployments.flatMap((d) => {
+      const provider = providersById.get(d.providerId);
+      if (!provider?.enabled) return [];
+      const credential = d.credentialId ? (credentialsById.get(d.credentialId) ?? null) : null;
+      return [{ id: d.id, provider, credential, upstreamModel: d.upstreamModel, priority: d.priority, weight: d.weight }];
+    });
+    const entry: ModelEntry = {
+      id: row.id,
+      name: row.name,
+      type: row.type as ModelType,
+      ownedBy: deployments[0]?.provider.name ?? "aigne-hub",
+      createdAt: row.createdAt,
+      deployments,
+      price: price
+        ? {
+            inputNanoUsdPer1M: price.inputNanoUsdPer1M,
+            outputNanoUsdPer1M: price.outputNanoUsdPer1M,
+            cachedReadNanoUsdPer1M: price.cachedReadNanoUsdPer1M,
+            cacheWriteNanoUsdPer1M: price.cachedWriteNanoUsdPer1M,
+          }
+        : null,
+    };
+    models.set(row.name, entry);
+    for (const alias of row.aliases) if (!models.has(alias.alias)) models.set(alias.alias, entry);
+    publicModels.push(entry);
+    for (const d of deployments) {
+      const direct = `${d.provider.name}/${d.upstreamModel}`;
+      if (!byDeployment.has(direct)) byDeployment.set(direct, entry);
+    }
+  }
+  return { providers, models, publicModels, byDeployment };
+}
+
+const cache = processSingleton("registry-cache", () => new ConfigCache<"registry", Registry>(loadRegistry, { ttlMs: 60_000, maxEntries: 1 }));
+
+export function registry(): Promise<Registry> {
+  return cache.get("registry");
+}

@@ -1,0 +1,61 @@
+import type { UpstreamError } from "../providers/upstream-error";
+import type { UpstreamCredential } from "../providers/types";
+import { GatewayError } from "./errors";
+
+// Upstream messages are passed to clients, so anything that looks like a secret is masked first:
+// the credential itself, and key-shaped tokens that some providers echo back ("Incorrect API key provided: sk-…").
+const KEY_SHAPED = /\b(sk|rk|pk|key|xai|or)-[A-Za-z0-9_\-*.]{6,}/g;
+
+export function redactSecrets(message: string, credential: UpstreamCredential | null): string {
+  let out = message;
+  for (const secret of Object.values(credential?.secret ?? {})) {
+    if (typeof secret === "string" && secret.length >= 4) out = out.split(secret).join("[redacted]");
+  }
+  return out.replace(KEY_SHAPED, "[redacted]");
+}
+
+/** Maps a failed upstream call to what the client sees. */
+export function fromUpstreamError(error: UpstreamError, provider: string, credential: UpstreamCredential | null, timeoutMs: number): GatewayError {
+  const message = redactSecrets(error.message, credential);
+  switch (error.kind) {
+    case "aborted":
+      return new GatewayError({ status: 499, type: "invalid_request_error", code: "client_closed_request", message: "The client closed the request." });
+    case "timeout":
+      return new GatewayError({
+        status: 504,
+        type: "timeout_error",
+        code: "upstream_timeout",
+        message: `The upstream provider '${provider}' did not answer within ${timeoutMs} ms.`,
+      });
+    case "connection":
+      return new GatewayError({ status: 502, type: "upstream_error", code: "upstream_unreachable", message: `Could not reach the upstream provider '${provider}': ${message}` });
+  }
+  const status = error.status ?? 502;
+  if (status === 401 || status === 403) {
+    // the hub's credential was refused: the client's own key is fine, so this is not a 401 for them
+    return new GatewayError({
+      status: 502,
+      type: "upstream_error",
+      code: "upstream_auth_failed",
+      message: `The upstream provider '${provider}' rejected the hub's credential (HTTP ${status}). An administrator needs to update it.`,
+    });
+  }
+  if (status === 429) {
+    return new GatewayError({
+      status: 429,
+      type: "rate_limit_error",
+      code: error.code ?? "upstream_rate_limited",
+      message,
+      headers: error.retryAfter !== null ? { "retry-after": String(error.retryAfter) } : {},
+    });
+  }
+  if (status >= 400 && status < 500) {
+    return new GatewayError({ status, type: error.type ?? "invalid_request_error", code: error.code, param: error.param, message });
+  }
+  return new GatewayError({
+    status: 502,
+    type: "upstream_error",
+    code: "upstream_error",
+    message: `The upstream provider '${provider}' failed (HTTP ${status}): ${message}`,
+  });
+}

@@ -1,0 +1,108 @@
+import { db } from "../db/client";
+import { env } from "../env";
+import { log } from "../log";
+import { processSingleton } from "../singleton";
+import { lifecycle } from "./lifecycle";
+
+// Usage events leave the hot path: calls push them here and a timer writes them in batches
+// (createMany) at least every HUB_USAGE_FLUSH_MS. A failed write keeps the batch for the next
+// attempt; shutdown flushes whatever is left.
+
+export interface UsageEventData {
+  requestId: string;
+  endpoint: string;
+  stream: boolean;
+  apiKeyId: string | null;
+  userId: string | null;
+  teamId: string | null;
+  requestedModel: string;
+  modelId: string | null;
+  providerId: string | null;
+  providerName: string | null;
+  credentialId: string | null;
+  upstreamModel: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  usageSource: "upstream" | "estimated";
+  costNanoUsd: bigint;
+  chargeMicrocredits: bigint;
+  latencyMs: number;
+  ttfbMs: number | null;
+  status: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  startedAt: Date;
+}
+
+const BATCH = 500;
+// lastUsedAt is for people, not billing: coalesce it to one write per key per interval
+const KEY_TOUCH_INTERVAL_MS = 30_000;
+
+class UsageWriter {
+  private pending: UsageEventData[] = [];
+  /** key id → last time it was used, written with the next batch */
+  private keysUsed = new Map<string, Date>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private keysTouchedAt = 0;
+
+  push(event: UsageEventData): void {
+    this.pending.push(event);
+    if (event.apiKeyId) this.keysUsed.set(event.apiKeyId, event.startedAt);
+    this.start();
+  }
+
+  get backlog(): number {
+    return this.pending.length;
+  }
+
+  private start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flush(), env().HUB_USAGE_FLUSH_MS);
+    this.timer.unref();
+    lifecycle.onShutdown("usage-writer", () => this.close());
+  }
+
+  /** Writes everything queued so far; concurrent callers share one flush. */
+  flush(options: { touchKeys?: boolean } = {}): Promise<void> {
+    this.flushing ??= this.writeAll(options.touchKeys ?? Date.now() - this.keysTouchedAt >= KEY_TOUCH_INTERVAL_MS).finally(
+      () => (this.flushing = undefined),
+    );
+    return this.flushing;
+  }
+
+  private async writeAll(touchKeys: boolean): Promise<void> {
+    while (this.pending.length) {
+      const batch = this.pending.slice(0, BATCH);
+      try {
+        await db().usageEvent.createMany({ data: batch });
+      } catch (error) {
+        log.error({ err: (error as Error).message, queued: this.pending.length }, "writing usage events failed; will retry");
+        return;
+      }
+      this.pending.splice(0, batch.length);
+    }
+    if (!touchKeys || this.keysUsed.size === 0) return;
+    this.keysTouchedAt = Date.now();
+    const used = [...this.keysUsed];
+    this.keysUsed.clear();
+    for (const [id, at] of used) {
+      await db().apiKey.updateMany({ where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: at } }] }, data: { lastUsedAt: at } }).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    // retry a few times: a transient database error must not lose the last events
+    for (let attempt = 0; attempt < 5 && this.pending.length; attempt++) {
+      await this.flush({ touchKeys: true });
+      if (this.pending.length) await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+    }
+    if (this.pending.length) log.error({ lost: this.pending.length }, "could not write usage events before exit");
+  }
+}
+
+export const usageWriter = processSingleton("usage-writer", () => new UsageWriter());

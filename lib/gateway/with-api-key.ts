@@ -1,0 +1,79 @@
+import type { z } from "zod";
+import { log } from "../log";
+import { authenticate, type Principal } from "./authenticate";
+import { CallRecord, type Endpoint } from "./call-record";
+import type { CallContext } from "./context";
+import { fromZodError, GatewayError, invalidRequest } from "./errors";
+import { lifecycle } from "./lifecycle";
+
+// The wrapper every /v1 route handler goes through: request id, admission (refused while shutting
+// down), API key, body parsing with zod, and errors in OpenAI's shape. Handlers only parse → call → respond.
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+type Handler<B> = (ctx: CallContext, body: B, request: Request) => Promise<Response | object>;
+
+async function readJson(request: Request): Promise<unknown> {
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > MAX_BODY_BYTES) {
+    throw new GatewayError({ status: 413, type: "invalid_request_error", code: "body_too_large", message: `The request body exceeds ${MAX_BODY_BYTES} bytes.` });
+  }
+  const text = await request.text();
+  if (!text.trim()) throw invalidRequest("The request body is empty; send a JSON object.", "invalid_json");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidRequest("We could not parse the JSON body of your request: it is not valid JSON.", "invalid_json");
+  }
+}
+
+function errorResponse(error: GatewayError, requestId: string): Response {
+  return Response.json(error.toJSON(), { status: error.status, headers: { ...error.headers, "x-request-id": requestId } });
+}
+
+function asGatewayError(error: unknown, requestId: string): GatewayError {
+  if (error instanceof GatewayError) return error;
+  log.error({ requestId, err: error }, "unhandled error in gateway");
+  return new GatewayError({
+    status: 500,
+    type: "server_error",
+    code: "internal_error",
+    message: `The hub failed to handle this request (request id ${requestId}).`,
+  });
+}
+
+export function withApiKey<S extends z.ZodType | undefined>(
+  options: { endpoint: Endpoint; body?: S },
+  handler: Handler<S extends z.ZodType ? z.infer<S> : undefined>,
+) {
+  return async (request: Request): Promise<Response> => {
+    const admitted = lifecycle.admit();
+    const call = new CallRecord(options.endpoint, admitted);
+    const abort = new AbortController();
+    // a client that goes away cancels the upstream call (streams also cancel through the relay)
+    request.signal?.addEventListener("abort", () => abort.abort(), { once: true });
+    try {
+      if (!admitted) {
+        throw new GatewayError({ status: 503, type: "service_unavailable", code: "shutting_down", message: "The hub is shutting down; retry the request.", headers: { "retry-after": "1" } });
+      }
+      const principal: Principal = await authenticate(request);
+      call.principal = principal;
+      let body: unknown;
+      if (options.body) {
+        const parsed = options.body.safeParse(await readJson(request));
+        if (!parsed.success) throw fromZodError(parsed.error);
+        body = parsed.data;
+      }
+      const result = await handler({ call, principal, abort }, body as never, request);
+      const response = result instanceof Response ? result : Response.json(result);
+      response.headers.set("x-request-id", call.requestId);
+      // a streamed body finishes its call record when the stream ends
+      if (!call.stream) call.finish(response.status);
+      return response;
+    } catch (error) {
+      const failure = asGatewayError(error, call.requestId);
+      call.finish(failure.status, { code: failure.code, message: failure.message });
+      return errorResponse(failure, call.requestId);
+    }
+  };
+}

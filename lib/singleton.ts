@@ -1,0 +1,13 @@
+// Next.js bundles instrumentation and every route into separate module graphs, so a module-level
+// variable can exist several times in one process. Process-wide state (the database client, the
+// usage queue, caches, the shutdown registry) lives on globalThis under a well-known symbol instead.
+export function processSingleton<T>(name: string, create: () => T): T {
+  const key = Symbol.for(`aigne-hub.${name}`);
+  const store = globalThis as unknown as Record<symbol, T | undefined>;
+  let value = store[key];
+  if (value === undefined) {
+    value = create();
+    store[key] = value;
+  }
+  return value;
+}
