@@ -50,11 +50,13 @@ for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta?.
       </header>
 
       <section className="mb-12 grid gap-4 sm:grid-cols-3">
-        {[
-          ["Endpoint", baseUrl],
-          ["Authentication", "Authorization: Bearer sk-hub-…"],
-          ["Models served", String(models.length)],
-        ].map(([label, value]) => (
+        {(
+          [
+            ["Endpoint", baseUrl],
+            ["Authentication", "Authorization: Bearer sk-hub-…"],
+            ["Models served", String(models.length)],
+          ] as const
+        ).map(([label, value]) => (
           <div key={label} className="rounded-lg border border-zinc-200 bg-white p-4">
             <div className="text-xs font-medium text-zinc-500 uppercase">{label}</div>
             <div className="mt-1 font-mono text-sm break-all" data-testid={`fact-${label.toLowerCase().replace(/ /g, "-")}`}>
@@ -73,6 +75,21 @@ for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta?.
           names are either public names registered on this hub or <code className="font-mono">provider/upstream-model</code>.
         </p>
       </section>
+
+      {models.length === 0 && (
+        <section className="mb-12 space-y-4" data-testid="operator-quickstart">
+          <h2 className="text-xl font-semibold">No models yet</h2>
+          <p className="text-sm text-zinc-600">Connect a provider, publish a model and hand out a key with the operator CLI:</p>
+          <CodeBlock
+            title="operator CLI"
+            code={`npm run hub -- provider add --type openai --name openai --api-key sk-…
+npm run hub -- model add --name gpt-4o-mini --provider openai --upstream-model gpt-4o-mini \\
+  --input-usd-per-1m 0.15 --output-usd-per-1m 0.6
+npm run hub -- user create --email you@example.com
+npm run hub -- key create --user you@example.com`}
+          />
+        </section>
+      )}
 
       {models.length > 0 && (
         <section>

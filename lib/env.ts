@@ -12,6 +12,8 @@ const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
   z.preprocess(emptyAsUnset, schema.default(fallback as never));
 const milliseconds = z.coerce.number().int().positive();
 
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
 const envSchema = z.object({
   DATABASE_URL: withDefault(
     z.string().refine((url) => url.startsWith("file:") || /^postgres(ql)?:\/\//.test(url), {
@@ -25,7 +27,7 @@ const envSchema = z.object({
   HUB_ADMIN_PASSWORD: optional(z.string().min(8, "must be at least 8 characters")),
   HUB_PUBLIC_URL: optional(z.url()),
   PORT: withDefault(z.coerce.number().int().min(1).max(65535), 3000),
-  LOG_LEVEL: withDefault(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),
+  LOG_LEVEL: withDefault(z.enum(LOG_LEVELS), "info"),
   HUB_UPSTREAM_TIMEOUT_MS: withDefault(milliseconds, 600_000),
   HUB_SHUTDOWN_TIMEOUT_MS: withDefault(milliseconds, 30_000),
   HUB_USAGE_FLUSH_MS: withDefault(milliseconds, 250),
@@ -34,10 +36,12 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-let cached: { source: NodeJS.ProcessEnv; env: Env } | undefined;
+type EnvSource = Record<string, string | undefined>;
+
+let cached: { source: EnvSource; env: Env } | undefined;
 
 /** The validated environment; throws ConfigError naming the first bad variable. */
-export function env(source: NodeJS.ProcessEnv = process.env): Env {
+export function env(source: EnvSource = process.env): Env {
   if (cached?.source === source) return cached.env;
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {

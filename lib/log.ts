@@ -1,5 +1,5 @@
 import pino from "pino";
-import { env } from "./env";
+import { LOG_LEVELS } from "./env";
 import { processSingleton } from "./singleton";
 
 // Secrets never reach a log line: anything that could carry one is censored by path.
@@ -18,7 +18,9 @@ const REDACT = [
 
 export const log = processSingleton("log", () =>
   pino({
-    level: env().LOG_LEVEL,
+    // read directly, not through env(): importing the logger must never throw (a bad LOG_LEVEL is
+    // reported by env() validation at start-up)
+    level: (LOG_LEVELS as readonly string[]).includes(process.env.LOG_LEVEL ?? "") ? process.env.LOG_LEVEL : "info",
     base: { service: "aigne-hub" },
     redact: { paths: REDACT, censor: "[redacted]" },
   }),

@@ -56,16 +56,30 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "");
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * For a union (content: string | parts[]), the branch that got furthest says what is really wrong
+ * ("messages[0].content[0].image_url.url is required") rather than the union's "Invalid input".
+ */
+function mostSpecific(issue: Issue): Issue {
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
+  const branches = issue.errors.map((branch) => branch[0]).filter((i): i is Issue => i !== undefined);
+  const furthest = branches.reduce((best, i) => (i.path.length > best.path.length ? i : best));
+  if (furthest.path.length === 0) return issue;
+  return mostSpecific({ ...furthest, path: [...issue.path, ...furthest.path] } as Issue);
+}
+
 /** A 400 that names the first offending field. */
 export function fromZodError(error: z.ZodError): GatewayError {
-  const issue = error.issues[0]!;
+  const issue = mostSpecific(error.issues[0]!);
   const param = formatPath(issue.path) || null;
   return invalidRequest(param ? `Invalid value for '${param}': ${issue.message}` : issue.message, "invalid_body", param);
 }
 
 function requestError(status: number, code: string, message: string): Response {
   const error = new GatewayError({ status, type: "invalid_request_error", code, message });
-  return Response.json(error.toJSON(), { status });
+  return Response.json(error.toJSON(), { status, headers: { "x-request-id": crypto.randomUUID() } });
 }
 
 /** For the verbs a /v1 route does not serve: a 405 in the OpenAI error shape. */

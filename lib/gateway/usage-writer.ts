@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { db } from "../db/client";
+import { databaseKind } from "../env";
 import { env } from "../env";
 import { log } from "../log";
 import { processSingleton } from "../singleton";
@@ -38,6 +40,30 @@ export interface UsageEventData {
 }
 
 const BATCH = 500;
+const COLUMNS = [
+  "id", "requestId", "endpoint", "stream", "apiKeyId", "userId", "teamId", "requestedModel", "modelId", "providerId", "providerName",
+  "credentialId", "upstreamModel", "promptTokens", "completionTokens", "cachedTokens", "cacheWriteTokens", "reasoningTokens",
+  "usageSource", "costNanoUsd", "chargeMicrocredits", "latencyMs", "ttfbMs", "status", "errorCode", "errorMessage", "startedAt", "createdAt",
+] as const satisfies ReadonlyArray<"id" | "createdAt" | keyof UsageEventData>;
+
+/**
+ * One multi-row INSERT per batch. Prisma's createMany costs ~0.7 ms of main-thread CPU per row
+ * (query compilation); a raw statement through the same driver adapter costs a tenth of that.
+ */
+async function insertBatch(batch: UsageEventData[]): Promise<void> {
+  const postgres = databaseKind() === "postgres";
+  const now = new Date();
+  const params: unknown[] = [];
+  const rows = batch.map((event) => {
+    const values: Record<(typeof COLUMNS)[number], unknown> = { ...event, id: randomUUID(), createdAt: now };
+    const placeholders = COLUMNS.map((column) => {
+      params.push(values[column]);
+      return postgres ? `$${params.length}` : "?";
+    });
+    return `(${placeholders.join(",")})`;
+  });
+  await db().$executeRawUnsafe(`INSERT INTO "UsageEvent" (${COLUMNS.map((c) => `"${c}"`).join(",")}) VALUES ${rows.join(",")}`, ...params);
+}
 // lastUsedAt is for people, not billing: coalesce it to one write per key per interval
 const KEY_TOUCH_INTERVAL_MS = 30_000;
 
@@ -78,7 +104,7 @@ class UsageWriter {
     while (this.pending.length) {
       const batch = this.pending.slice(0, BATCH);
       try {
-        await db().usageEvent.createMany({ data: batch });
+        await insertBatch(batch);
       } catch (error) {
         log.error({ err: (error as Error).message, queued: this.pending.length }, "writing usage events failed; will retry");
         return;

@@ -27,11 +27,11 @@ export function freePort(): Promise<number> {
 }
 
 /** Runs `npm start`'s entry point (scripts/start.mjs) and waits until /healthz answers. */
-export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
+export async function startHubProcess(env: Record<string, string>, options: { cwd?: string; nodeArgs?: string[] } = {}): Promise<HubProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", ...env, PORT: String(port), HUB_HOST: "127.0.0.1" },
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, "scripts/start.mjs")], {
+    cwd: options.cwd ?? ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", LOG_LEVEL: "warn", ...env, PORT: String(port), HUB_HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -1,0 +1,40 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+// e2e runs the production server as `npm start` does, on a throwaway SQLite database, and drives
+// Debian's Chromium (browsers cannot be downloaded here).
+const port = Number(process.env.E2E_PORT ?? 3917);
+const dataDir = mkdtempSync(path.join(tmpdir(), "hub-e2e-"));
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results/e2e",
+  timeout: 30_000,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  webServer: {
+    command: "node scripts/start.mjs",
+    url: `http://127.0.0.1:${port}/healthz`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    env: {
+      PORT: String(port),
+      HUB_HOST: "127.0.0.1",
+      DATABASE_URL: `file:${path.join(dataDir, "hub.db")}`,
+      HUB_DATA_DIR: dataDir,
+      HUB_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      HUB_ADMIN_EMAIL: "admin@e2e.local",
+      HUB_ADMIN_PASSWORD: "e2e-admin-password",
+      LOG_LEVEL: "warn",
+    },
+  },
+});

@@ -1,0 +1,106 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../helpers/eventually";
+import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+
+let f: HubFixture;
+beforeAll(async () => {
+  f = await startHubFixture();
+  // a priced model whose upstream streams one piece, then waits to be released
+  await f.lib.addModel({ name: "gated", provider: "fake", upstreamModel: "fake-gated", type: "chat", inputUsdPer1M: "1", outputUsdPer1M: "2" }, "test");
+  await eventually(() => f.client.models.retrieve("gated"));
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+describe("client abort", () => {
+  it("cancels the upstream request when the client aborts mid-stream, and still records the call", async () => {
+    const { data: stream, response } = await f.client.chat.completions
+      .create({ model: "gated", messages: [{ role: "user", content: "a long answer please" }], stream: true })
+      .withResponse();
+    let received = "";
+    for await (const chunk of stream) {
+      received += chunk.choices[0]?.delta?.content ?? "";
+      if (received) break; // leaving the loop aborts the request
+    }
+    expect(received).toBe("Hello ");
+    const upstreamCall = await f.upstream.waitForEarlyClose();
+    expect(upstreamCall.finished).toBe(false);
+    f.upstream.release();
+
+    const event = await f.usageEvent(response.headers.get("x-request-id")!);
+    expect(event).toMatchObject({ status: 499, errorCode: "client_closed_request", stream: true, usageSource: "estimated" });
+    // what the upstream produced before the abort is counted, not zero
+    expect(event.completionTokens).toBeGreaterThan(0);
+    expect(event.promptTokens).toBeGreaterThan(0);
+    expect(event.costNanoUsd).toBeGreaterThan(0n);
+  });
+
+  it("cancels the upstream request when the client gives up on a non-streamed call", async () => {
+    const before = f.upstream.requests.filter((r) => r.closedEarly).length;
+    const controller = new AbortController();
+    const pending = f.client.chat.completions.create({ model: "fake/fake-gated", messages: [{ role: "user", content: "slow" }] }, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 200));
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await expect
+      .poll(() => f.upstream.requests.filter((r) => r.closedEarly).length, { timeout: 5000 })
+      .toBeGreaterThan(before);
+    f.upstream.release();
+    await expect.poll(() => f.db.usageEvent.count({ where: { status: 499, stream: false } }), { timeout: 5000 }).toBe(1);
+  });
+});
+
+describe("SIGTERM under load", () => {
+  it("finishes in-flight calls, records every call clients saw succeed, and exits 0", async () => {
+    const client = new OpenAI({ baseURL: f.hub.baseURL, apiKey: f.apiKey, maxRetries: 0 });
+    const succeeded: string[] = [];
+    const refused: string[] = [];
+    let signalledAt = Infinity;
+    let spanningTheSignal = 0;
+
+    const worker = async (i: number) => {
+      for (;;) {
+        const startedAt = Date.now();
+        try {
+          if (i % 2 === 0) {
+            const { data: stream, response } = await client.chat.completions
+              .create({ model: "fake/fake-slow", messages: [{ role: "user", content: `worker ${i}` }], stream: true })
+              .withResponse();
+            let text = "";
+            for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
+            expect(text).toBe(`Hello from the fake upstream! You said: worker ${i}`);
+            succeeded.push(response.headers.get("x-request-id")!);
+          } else {
+            const { response } = await client.chat.completions.create({ model: "fake/fake-slow", messages: [{ role: "user", content: `worker ${i}` }] }).withResponse();
+            succeeded.push(response.headers.get("x-request-id")!);
+          }
+          if (startedAt < signalledAt && Date.now() > signalledAt) spanningTheSignal++;
+        } catch (error) {
+          // once the hub drains, new calls are refused (503) or cannot connect: stop this worker
+          refused.push(String((error as Error).message));
+          return;
+        }
+      }
+    };
+
+    const workers = Array.from({ length: 16 }, (_, i) => worker(i));
+    await new Promise((r) => setTimeout(r, 700));
+    signalledAt = Date.now();
+    const exitCode = await f.hub.stop("SIGTERM");
+    await Promise.all(workers);
+
+    expect(exitCode).toBe(0);
+    // calls that were in flight when the signal came were allowed to finish
+    expect(spanningTheSignal).toBeGreaterThan(8);
+    expect(refused.length).toBe(16);
+    // every call a client saw succeed was written before the process exited
+    const events = await f.db.usageEvent.findMany({ where: { requestId: { in: succeeded } } });
+    expect(events).toHaveLength(succeeded.length);
+    expect(events.every((e) => e.status === 200 && e.completionTokens > 0)).toBe(true);
+    // and nothing was recorded twice
+    const all = await f.db.usageEvent.count({ where: { requestedModel: "fake/fake-slow" } });
+    expect(all).toBe(succeeded.length);
+  });
+});

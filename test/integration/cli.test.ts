@@ -1,0 +1,117 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli";
+import { eventually } from "../helpers/eventually";
+import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+
+let f: HubFixture;
+beforeAll(async () => {
+  f = await startHubFixture();
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+const cli = (...args: string[]) => runCli(args, f.env);
+
+async function json<T>(...args: string[]): Promise<T> {
+  const result = await cli(...args, "--json");
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+
+describe("operator CLI against a running hub", () => {
+  it("sets up a provider, a model, a user and a key that the running server serves at once", async () => {
+    const provider = await json<{ provider: { name: string; credentialHint: string } }>(
+      "provider", "add", "--type", "openai", "--name", "cli-openai", "--base-url", f.upstream.url, "--api-key", f.upstream.apiKey,
+    );
+    expect(provider.provider).toMatchObject({ name: "cli-openai", credentialHint: "sk-…cdef" });
+    await json("model", "add", "--name", "cli-chat", "--provider", "cli-openai", "--upstream-model", "gpt-4o", "--input-usd-per-1m", "2.5", "--output-usd-per-1m", "10");
+    await json("user", "create", "--email", "cli-user@test.local");
+    const created = await json<{ secret: string; key: { id: string; prefix: string; allowedModels: string[] } }>(
+      "key", "create", "--user", "cli-user@test.local", "--name", "ci", "--models", "cli-chat,cli-openai/*",
+    );
+    expect(created.secret).toMatch(/^sk-hub-[0-9A-Za-z]{43}$/);
+    expect(created.secret.startsWith(created.key.prefix)).toBe(true);
+    expect(created.key.allowedModels).toEqual(["cli-chat", "cli-openai/*"]);
+
+    const client = new OpenAI({ baseURL: f.hub.baseURL, apiKey: created.secret, maxRetries: 0 });
+    const { elapsedMs, value } = await eventually(
+      () => client.chat.completions.create({ model: "cli-chat", messages: [{ role: "user", content: "from the cli" }] }),
+      3000,
+      20,
+    );
+    expect(elapsedMs).toBeLessThan(1000);
+    expect(value.choices[0]!.message.content).toBe("Hello from the fake upstream! You said: from the cli");
+    expect(f.upstream.requests.at(-1)!.body).toMatchObject({ model: "gpt-4o" });
+    expect((await client.models.list()).data.map((m) => m.id)).toEqual(["cli-chat"]);
+
+    // revoking by prefix: the running server refuses the key within a second
+    const revoked = await cli("key", "revoke", created.key.prefix);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toContain("revoked key");
+    const { elapsedMs: refusedAfter } = await eventually(
+      async () => {
+        const failure = await client.models.list().then(() => null, (e: unknown) => e);
+        expect(failure).toBeInstanceOf(OpenAI.AuthenticationError);
+      },
+      3000,
+      20,
+    );
+    expect(refusedAfter).toBeLessThan(1000);
+  });
+
+  it("creates admins, sets the mode and grants credits idempotently", async () => {
+    const admin = await json<{ user: { role: string } }>("admin", "create", "--email", "boss@test.local", "--password", "long-enough-pw");
+    expect(admin.user.role).toBe("admin");
+    const stored = await f.db.user.findUniqueOrThrow({ where: { email: "boss@test.local" } });
+    expect(stored.passwordHash).toMatch(/^scrypt\$/);
+    expect(stored.passwordHash).not.toContain("long-enough-pw");
+
+    expect(await json("mode", "set", "service_provider")).toMatchObject({ mode: "service_provider" });
+    expect((await f.db.setting.findUniqueOrThrow({ where: { key: "mode" } })).value).toBe('"service_provider"');
+
+    const first = await json<{ applied: boolean; balance: string }>("credits", "grant", "--user", "boss@test.local", "--amount", "12.5", "--reference", "welcome-boss");
+    const again = await json<{ applied: boolean; balance: string }>("credits", "grant", "--user", "boss@test.local", "--amount", "12.5", "--reference", "welcome-boss");
+    expect(first).toMatchObject({ applied: true, balance: "12.5" });
+    expect(again).toMatchObject({ applied: false, balance: "12.5" });
+    const account = await f.db.creditAccount.findUniqueOrThrow({ where: { userId: stored.id }, include: { transactions: true } });
+    expect(account.balanceMicrocredits).toBe(12_500_000n);
+    expect(account.transactions.map((t) => [t.kind, t.amountMicrocredits])).toEqual([["grant", 12_500_000n]]);
+  });
+
+  it("prints human-readable output without --json", async () => {
+    const result = await cli("key", "create", "--user", "dev@test.local");
+    expect(result.code).toBe(0);
+    expect(result.stdout.split("\n")[0]).toMatch(/^sk-hub-[0-9A-Za-z]{43}$/);
+    expect(result.stdout).toContain("shown only this once");
+  });
+
+  it.each([
+    [["frobnicate"], /usage: npm run hub/],
+    [["user", "create"], /^error: --email is required$/],
+    [["user", "create", "--email", "x@test.local", "--role", "owner"], /^error: --role must be one of: admin, member$/],
+    [["user", "create", "--email", "x@test.local", "--colour", "blue"], /^error: Unknown option '--colour'/],
+    [["provider", "add", "--type", "carrier-pigeon", "--name", "p"], /^error: unsupported provider type "carrier-pigeon"/],
+    [["provider", "add", "--type", "openai_compatible", "--name", "p"], /^error: a base URL is required/],
+    [["provider", "add", "--type", "openai", "--name", "p", "--base-url", "ftp://x"], /^error: base URL must start with http/],
+    [["model", "add", "--name", "m", "--provider", "ghost", "--upstream-model", "x"], /^error: no provider named ghost$/],
+    [["model", "add", "--name", "m", "--provider", "fake", "--upstream-model", "x", "--input-usd-per-1m", "1,5"], /^error: input price must be a non-negative decimal/],
+    [["key", "create", "--user", "nobody@test.local"], /^error: no user with email nobody@test.local$/],
+    [["key", "revoke", "sk-hub-nope"], /^error: no API key with id or prefix sk-hub-nope$/],
+    [["mode", "set", "anarchy"], /^error: mode must be one of: enterprise, service_provider$/],
+    [["credits", "grant", "--user", "dev@test.local", "--amount=-5"], /^error: credit amount must be a non-negative decimal/],
+    [["credits", "grant", "--user", "dev@test.local", "--amount", "0"], /^error: amount must be greater than zero$/],
+    [["admin", "create", "--email", "a@test.local", "--password", "short"], /^error: password must be at least 8 characters$/],
+  ])("refuses bad arguments with exit 1 and one clear line: %j", async (args, message) => {
+    const result = await cli(...args);
+    expect(result.code).toBe(1);
+    if (args[0] === "frobnicate") {
+      expect(result.stderr).toMatch(message);
+      return;
+    }
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(result.stdout).toBe("");
+  });
+});
