@@ -25,6 +25,7 @@ class ChangeFeed {
   private listeners = new Set<Listener>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
+  private failing = false;
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -46,8 +47,12 @@ class ChangeFeed {
       const version = row?.version ?? 0;
       if (this.version !== undefined && version !== this.version) this.invalidate();
       this.version = version;
+      if (this.failing) log.info("config change poll recovered");
+      this.failing = false;
     } catch (error) {
-      log.warn({ err: (error as Error).message }, "config change poll failed");
+      // once per outage, not four times a second
+      if (!this.failing) log.warn({ err: (error as Error).message }, "config change poll failed; caches keep their contents until it recovers");
+      this.failing = true;
     } finally {
       this.polling = false;
     }

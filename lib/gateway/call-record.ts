@@ -54,7 +54,15 @@ export class CallRecord {
   finish(status: number, error?: { code: string | null; message: string }): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.admitted) lifecycle.release();
+    try {
+      this.record(status, error);
+    } finally {
+      // after the event is queued, so a draining shutdown flushes it
+      if (this.admitted) lifecycle.release();
+    }
+  }
+
+  private record(status: number, error?: { code: string | null; message: string }): void {
     if (!this.principal || !this.requestedModel) return;
     const latencyMs = Math.round(performance.now() - this.startMs);
     const usage = this.usage;

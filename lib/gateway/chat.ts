@@ -15,7 +15,7 @@ export async function chatCompletions(ctx: CallContext, request: ChatRequest): P
   if (!request.stream) {
     const completion = await callUpstream(route, () => route.adapter.chat(request, route.target, options));
     ctx.call.usage = usageFromOpenAI(completion.usage);
-    return Response.json({ ...completion, model: request.model }, { headers: costHeaders(ctx) });
+    return Response.json({ ...completion, model: request.model }, { headers: await costHeaders(ctx) });
   }
 
   ctx.call.stream = true;

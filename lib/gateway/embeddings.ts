@@ -12,5 +12,5 @@ export async function createEmbeddings(ctx: CallContext, request: EmbeddingsRequ
   const options = { signal: ctx.abort.signal, timeoutMs: route.timeoutMs };
   const result = await callUpstream(route, () => route.adapter.embeddings(request, route.target, options));
   ctx.call.usage = { ...NO_USAGE, promptTokens: result.usage?.prompt_tokens ?? 0 };
-  return Response.json({ ...result, model: request.model }, { headers: costHeaders(ctx) });
+  return Response.json({ ...result, model: request.model }, { headers: await costHeaders(ctx) });
 }

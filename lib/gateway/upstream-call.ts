@@ -1,5 +1,6 @@
 import { formatUsd } from "../billing/money";
 import { UpstreamError } from "../providers/upstream-error";
+import { settings } from "../settings";
 import type { CallContext } from "./context";
 import type { Route } from "./route";
 import { fromUpstreamError } from "./upstream-failure";
@@ -18,7 +19,11 @@ export function upstreamFailure(route: Route, error: UpstreamError) {
   return fromUpstreamError(error, route.target.provider.name, route.target.credential, route.timeoutMs);
 }
 
-/** Headers telling the caller what a finished call cost, where the model has a price. */
-export function costHeaders(ctx: CallContext): Record<string, string> {
-  return ctx.call.route?.price ? { "x-hub-cost-usd": formatUsd(ctx.call.cost()) } : {};
+/**
+ * Headers telling the caller what a finished call cost, where the model has a price. Only in
+ * Enterprise mode (showback): a reseller's customers must not see the provider cost behind their price.
+ */
+export async function costHeaders(ctx: CallContext): Promise<Record<string, string>> {
+  if (!ctx.call.route?.price || (await settings()).mode !== "enterprise") return {};
+  return { "x-hub-cost-usd": formatUsd(ctx.call.cost()) };
 }

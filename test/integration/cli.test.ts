@@ -68,8 +68,14 @@ describe("operator CLI against a running hub", () => {
     expect(stored.passwordHash).toMatch(/^scrypt\$/);
     expect(stored.passwordHash).not.toContain("long-enough-pw");
 
+    const costHeader = async () =>
+      (await f.client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] }).withResponse()).response.headers.get("x-hub-cost-usd");
+    // Enterprise mode shows each caller what a call cost (showback) …
+    expect(await costHeader()).toMatch(/^0\.\d+$/);
     expect(await json("mode", "set", "service_provider")).toMatchObject({ mode: "service_provider" });
     expect((await f.db.setting.findUniqueOrThrow({ where: { key: "mode" } })).value).toBe('"service_provider"');
+    // … a reseller's customers never see the provider cost behind their price
+    await eventually(async () => expect(await costHeader()).toBeNull());
 
     const first = await json<{ applied: boolean; balance: string }>("credits", "grant", "--user", "boss@test.local", "--amount", "12.5", "--reference", "welcome-boss");
     const again = await json<{ applied: boolean; balance: string }>("credits", "grant", "--user", "boss@test.local", "--amount", "12.5", "--reference", "welcome-boss");
