@@ -19,7 +19,7 @@ export default defineConfig({
     // each integration file runs its own hub process; two cores do not want more at once
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 30_000 } },
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/fakes/**/*.test.ts"], testTimeout: 30_000 } },
       integration("sqlite"),
       integration("postgres"),
     ],

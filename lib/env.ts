@@ -32,6 +32,10 @@ const envSchema = z.object({
   HUB_SHUTDOWN_TIMEOUT_MS: withDefault(milliseconds, 30_000),
   HUB_USAGE_FLUSH_MS: withDefault(milliseconds, 250),
   HUB_CONFIG_POLL_MS: withDefault(milliseconds, 250),
+  HUB_MAX_ATTEMPTS: withDefault(z.coerce.number().int().min(1).max(10), 4),
+  HUB_COOLDOWN_MS: withDefault(milliseconds, 30_000),
+  HUB_COOLDOWN_AFTER_FAILURES: withDefault(z.coerce.number().int().min(1), 3),
+  HUB_CREDENTIAL_RECHECK_MS: withDefault(milliseconds, 300_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

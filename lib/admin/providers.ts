@@ -1,23 +1,36 @@
 import { randomUUID } from "node:crypto";
 import { bumpConfigVersion } from "../config/change-feed";
 import { maskSecret } from "../crypto/api-key";
-import { sealCredential } from "../crypto/credentials";
-import { db } from "../db/client";
+import { openCredential, sealCredential } from "../crypto/credentials";
+import { db, type Tx } from "../db/client";
+import { upstreamProvider } from "../gateway/registry";
 import { adapterFor, supportedProviderTypes } from "../providers";
-import type { ProviderConfig, ProviderType } from "../providers/types";
+import type { CredentialSecret, ProviderAdapter, ProviderConfig, ProviderType } from "../providers/types";
+import { UpstreamError } from "../providers/upstream-error";
+import { redactSecrets } from "../gateway/upstream-failure";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 
 // Provider names prefix direct model names ("<name>/<model>"), so they cannot contain a slash.
 const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const CREDENTIAL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
-export interface AddProviderInput {
+/** A provider and, when its key fields are given, its first credential. */
+export interface AddProviderInput extends CredentialSecret {
   type: string;
   name: string;
   baseUrl?: string;
-  apiKey?: string;
+  region?: string;
   timeoutMs?: number;
+  headers?: Record<string, string>;
 }
+
+const secretOf = (input: CredentialSecret): CredentialSecret => ({
+  apiKey: input.apiKey,
+  accessKeyId: input.accessKeyId,
+  secretAccessKey: input.secretAccessKey,
+  sessionToken: input.sessionToken,
+});
 
 function checkBaseUrl(value: string): string {
   let url: URL;
@@ -30,6 +43,27 @@ function checkBaseUrl(value: string): string {
   return value.replace(/\/+$/, "");
 }
 
+/** The credential fields a provider type needs, checked; null when it takes none and none was given. */
+function checkSecret(type: ProviderType, adapter: ProviderAdapter, secret: CredentialSecret | undefined): CredentialSecret | null {
+  const given = secret && Object.values(secret).some(Boolean) ? secret : undefined;
+  if (adapter.credential === "aws") {
+    if (!given?.accessKeyId || !given.secretAccessKey) throw new AdminError(`${type} providers need an access key id and a secret access key`);
+    return { accessKeyId: given.accessKeyId, secretAccessKey: given.secretAccessKey, ...(given.sessionToken ? { sessionToken: given.sessionToken } : {}) };
+  }
+  if (!given?.apiKey) {
+    if (adapter.credential === "api_key") throw new AdminError(`an API key is required for ${type} providers`);
+    return null;
+  }
+  return { apiKey: given.apiKey };
+}
+
+const hintOf = (secret: CredentialSecret) => maskSecret(secret.apiKey ?? secret.accessKeyId ?? "");
+
+async function createCredential(tx: Tx, providerId: string, secret: CredentialSecret, name: string, weight: number) {
+  const id = randomUUID();
+  return tx.credential.create({ data: { id, providerId, name, weight, ...sealCredential(providerId, id, secret), hint: hintOf(secret) } });
+}
+
 export async function addProvider(input: AddProviderInput, actor: Actor) {
   const supported = supportedProviderTypes();
   if (!supported.includes(input.type as ProviderType)) {
@@ -40,23 +74,84 @@ export async function addProvider(input: AddProviderInput, actor: Actor) {
   const adapter = adapterFor(type);
   const baseUrl = input.baseUrl ? checkBaseUrl(input.baseUrl) : null;
   if (!baseUrl && !adapter.defaultBaseUrl) throw new AdminError(`a base URL is required for ${type} providers`);
-  if (adapter.requiresApiKey && !input.apiKey) throw new AdminError(`an API key is required for ${type} providers`);
+  if (adapter.requiresRegion && !input.region) throw new AdminError(`a region is required for ${type} providers (e.g. us-east-1)`);
+  const secret = checkSecret(type, adapter, secretOf(input));
   if (input.timeoutMs !== undefined && (!Number.isInteger(input.timeoutMs) || input.timeoutMs <= 0)) {
     throw new AdminError("timeout must be a positive number of milliseconds");
   }
-  const config: ProviderConfig = input.timeoutMs ? { timeoutMs: input.timeoutMs } : {};
+  const config: ProviderConfig = { ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}), ...(input.headers ? { headers: input.headers } : {}) };
 
   return db().$transaction(async (tx) => {
     if (await tx.provider.findUnique({ where: { name: input.name } })) throw new AdminError(`a provider named ${input.name} already exists`, "conflict");
-    const provider = await tx.provider.create({ data: { type, name: input.name, baseUrl, config: JSON.stringify(config) } });
-    let credential = null;
-    if (input.apiKey) {
-      const id = randomUUID();
-      const sealed = sealCredential(provider.id, id, { apiKey: input.apiKey });
-      credential = await tx.credential.create({ data: { id, providerId: provider.id, ...sealed, hint: maskSecret(input.apiKey) } });
-    }
-    await audit(tx, actor, "provider.add", provider.id, { type, name: input.name, baseUrl, credential: credential?.hint ?? null });
+    const provider = await tx.provider.create({ data: { type, name: input.name, baseUrl, region: input.region ?? null, config: JSON.stringify(config) } });
+    const credential = secret ? await createCredential(tx, provider.id, secret, "default", 1) : null;
+    await audit(tx, actor, "provider.add", provider.id, { type, name: input.name, baseUrl, region: input.region ?? null, credential: credential?.hint ?? null });
     await bumpConfigVersion(tx);
     return { provider, credentialHint: credential?.hint ?? null };
   });
+}
+
+export interface AddCredentialInput extends CredentialSecret {
+  provider: string;
+  name: string;
+  weight?: number;
+}
+
+/** Another key for a provider; traffic is shared among a provider's keys by weight. */
+export async function addCredential(input: AddCredentialInput, actor: Actor) {
+  if (!CREDENTIAL_NAME.test(input.name)) throw new AdminError("credential name must be letters, digits, '.', '_' or '-'");
+  const weight = input.weight ?? 1;
+  if (!Number.isInteger(weight) || weight < 0 || weight > 1000) throw new AdminError("weight must be a whole number from 0 to 1000");
+  return db().$transaction(async (tx) => {
+    const provider = await tx.provider.findUnique({ where: { name: input.provider } });
+    if (!provider) throw new AdminError(`no provider named ${input.provider}`, "not_found");
+    const secret = checkSecret(provider.type as ProviderType, adapterFor(provider.type as ProviderType), secretOf(input));
+    if (!secret) throw new AdminError("give the credential's key");
+    if (await tx.credential.findUnique({ where: { providerId_name: { providerId: provider.id, name: input.name } } })) {
+      throw new AdminError(`provider ${input.provider} already has a credential named ${input.name}`, "conflict");
+    }
+    const credential = await createCredential(tx, provider.id, secret, input.name, weight);
+    await audit(tx, actor, "credential.add", credential.id, { provider: provider.name, name: input.name, hint: credential.hint, weight });
+    await bumpConfigVersion(tx);
+    return credential;
+  });
+}
+
+export interface ConnectionCheck {
+  credential: string;
+  hint: string;
+  ok: boolean;
+  latencyMs: number;
+  error: string | null;
+}
+
+/**
+ * Checks each of a provider's credentials with the provider's cheapest real call (listing models,
+ * or counting tokens) and reports latency or the provider's error.
+ */
+export async function testProvider(name: string): Promise<{ provider: string; type: string; checks: ConnectionCheck[] }> {
+  const row = await db().provider.findUnique({
+    where: { name },
+    include: { credentials: { orderBy: { createdAt: "asc" } }, deployments: { take: 1, orderBy: { createdAt: "asc" } } },
+  });
+  if (!row) throw new AdminError(`no provider named ${name}`, "not_found");
+  const provider = upstreamProvider(row);
+  const adapter = adapterFor(provider.type);
+  const credentials = row.credentials.length ? row.credentials.map((c) => ({ row: c, credential: { id: c.id, secret: openCredential(c), weight: c.weight } })) : [null];
+  const checks: ConnectionCheck[] = [];
+  for (const entry of credentials) {
+    const started = performance.now();
+    const credential = entry?.credential ?? null;
+    let error: string | null = null;
+    try {
+      await adapter.testConnection(
+        { provider, credential, upstreamModel: row.deployments[0]?.upstreamModel ?? "" },
+        { signal: AbortSignal.timeout(20_000), timeoutMs: 20_000 },
+      );
+    } catch (e) {
+      error = e instanceof UpstreamError ? `${e.status ? `HTTP ${e.status}: ` : ""}${redactSecrets(e.message, credential)}` : redactSecrets(String((e as Error).message), credential);
+    }
+    checks.push({ credential: entry?.row.name ?? "(none)", hint: entry?.row.hint ?? "", ok: error === null, latencyMs: Math.round(performance.now() - started), error });
+  }
+  return { provider: row.name, type: row.type, checks };
 }

@@ -2,8 +2,8 @@ import type { ParseArgsConfig } from "node:util";
 import { grantCredits } from "../admin/credits";
 import { AdminError } from "../admin/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "../admin/keys";
-import { addModel, MODEL_TYPES, type ModelType } from "../admin/models";
-import { addProvider } from "../admin/providers";
+import { addAlias, addDeployment, addModel, MODEL_TYPES, type ModelType } from "../admin/models";
+import { addCredential, addProvider, testProvider } from "../admin/providers";
 import { setMode } from "../admin/settings";
 import { createUser, ROLES, type Role } from "../admin/users";
 import { prepare } from "../boot";
@@ -29,6 +29,34 @@ function optional(values: Values, name: string): string | undefined {
   const value = values[name];
   return typeof value === "string" ? value : undefined;
 }
+
+function integer(values: Values, name: string): number | undefined {
+  const value = optional(values, name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new AdminError(`--${name} must be a whole number`);
+  return Number(value);
+}
+
+/** --header "Name: value" (repeatable) → a header map. */
+function headers(values: Values): Record<string, string> | undefined {
+  const given = values.header as unknown as string[] | undefined;
+  if (!given?.length) return undefined;
+  return Object.fromEntries(
+    given.map((h) => {
+      const at = h.indexOf(":");
+      if (at < 1) throw new AdminError(`--header must look like "Name: value", got "${h}"`);
+      return [h.slice(0, at).trim(), h.slice(at + 1).trim()];
+    }),
+  );
+}
+
+const credentialOptions = { "api-key": { type: "string" }, "access-key-id": { type: "string" }, "secret-access-key": { type: "string" }, "session-token": { type: "string" } } as const;
+const credentialOf = (v: Values) => ({
+  apiKey: optional(v, "api-key"),
+  accessKeyId: optional(v, "access-key-id"),
+  secretAccessKey: optional(v, "secret-access-key"),
+  sessionToken: optional(v, "session-token"),
+});
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
   if (!allowed.includes(value as T)) throw new AdminError(`${what} must be one of: ${allowed.join(", ")}`);
@@ -69,17 +97,19 @@ export const commands: Record<string, Command> = {
   }),
 
   "provider add": command({
-    usage: "--type T --name N [--base-url URL] [--api-key K] [--timeout-ms MS]",
-    options: { type: string, name: string, "base-url": string, "api-key": string, "timeout-ms": string },
+    usage:
+      "--type T --name N [--base-url URL] [--api-key K | --access-key-id A --secret-access-key S [--session-token T]] [--region R] [--timeout-ms MS] [--header 'Name: value']…",
+    options: { type: string, name: string, "base-url": string, region: string, "timeout-ms": string, header: { type: "string", multiple: true }, ...credentialOptions },
     async run(v) {
-      const timeout = optional(v, "timeout-ms");
       const { provider, credentialHint } = await addProvider(
         {
           type: required(v, "type"),
           name: required(v, "name"),
           baseUrl: optional(v, "base-url"),
-          apiKey: optional(v, "api-key"),
-          timeoutMs: timeout === undefined ? undefined : Number(timeout),
+          region: optional(v, "region"),
+          timeoutMs: integer(v, "timeout-ms"),
+          headers: headers(v),
+          ...credentialOf(v),
         },
         ACTOR,
       );
@@ -90,8 +120,33 @@ export const commands: Record<string, Command> = {
     },
   }),
 
+  "provider credential": command({
+    usage: "--provider N --name C [--api-key K | --access-key-id A --secret-access-key S] [--weight W]",
+    options: { provider: string, name: string, weight: string, ...credentialOptions },
+    async run(v) {
+      const credential = await addCredential({ provider: required(v, "provider"), name: required(v, "name"), weight: integer(v, "weight"), ...credentialOf(v) }, ACTOR);
+      return {
+        message: `added credential ${credential.name} (${credential.hint}) to ${required(v, "provider")}`,
+        credential: { id: credential.id, name: credential.name, hint: credential.hint, weight: credential.weight },
+      };
+    },
+  }),
+
+  "provider test": command({
+    usage: "<provider name>",
+    positionals: true,
+    async run(_v, positionals) {
+      if (positionals.length !== 1) throw new AdminError("give exactly one provider name");
+      const result = await testProvider(positionals[0]!);
+      const lines = result.checks.map((c) => `${c.ok ? "ok  " : "FAIL"} ${c.credential} ${c.hint} ${c.latencyMs} ms${c.error ? `: ${c.error}` : ""}`);
+      if (result.checks.some((c) => !c.ok)) throw new AdminError(`${result.provider}: ${lines.join("; ")}`);
+      return { message: lines.join("\n"), ...result };
+    },
+  }),
+
   "model add": command({
-    usage: "--name PUBLIC --provider N --upstream-model M [--type chat|embedding|image] [--input-usd-per-1m X --output-usd-per-1m Y] [--cached-input-usd-per-1m Z]",
+    usage:
+      "--name PUBLIC --provider N --upstream-model M [--type chat|embedding|image] [--input-usd-per-1m X --output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I]",
     options: {
       name: string,
       provider: string,
@@ -100,6 +155,8 @@ export const commands: Record<string, Command> = {
       "input-usd-per-1m": string,
       "output-usd-per-1m": string,
       "cached-input-usd-per-1m": string,
+      "cache-write-usd-per-1m": string,
+      "image-usd": string,
     },
     async run(v) {
       const type: ModelType = oneOf(optional(v, "type") ?? "chat", MODEL_TYPES, "--type");
@@ -112,10 +169,43 @@ export const commands: Record<string, Command> = {
           inputUsdPer1M: optional(v, "input-usd-per-1m"),
           outputUsdPer1M: optional(v, "output-usd-per-1m"),
           cachedInputUsdPer1M: optional(v, "cached-input-usd-per-1m"),
+          cacheWriteUsdPer1M: optional(v, "cache-write-usd-per-1m"),
+          imageUsd: optional(v, "image-usd"),
         },
         ACTOR,
       );
       return { message: `added ${type} model ${model.name}`, model: { id: model.id, name: model.name, type: model.type } };
+    },
+  }),
+
+  "model deploy": command({
+    usage: "--name PUBLIC --provider N --upstream-model M [--priority P] [--weight W] [--credential C]",
+    options: { name: string, provider: string, "upstream-model": string, priority: string, weight: string, credential: string },
+    async run(v) {
+      const deployment = await addDeployment(
+        {
+          model: required(v, "name"),
+          provider: required(v, "provider"),
+          upstreamModel: required(v, "upstream-model"),
+          priority: integer(v, "priority"),
+          weight: integer(v, "weight"),
+          credential: optional(v, "credential"),
+        },
+        ACTOR,
+      );
+      return {
+        message: `${required(v, "name")} is now also served by ${required(v, "provider")}/${deployment.upstreamModel} (priority ${deployment.priority}, weight ${deployment.weight})`,
+        deployment: { id: deployment.id, priority: deployment.priority, weight: deployment.weight },
+      };
+    },
+  }),
+
+  "model alias": command({
+    usage: "--name PUBLIC --alias A",
+    options: { name: string, alias: string },
+    async run(v) {
+      await addAlias(required(v, "name"), required(v, "alias"), ACTOR);
+      return { message: `${required(v, "alias")} now names ${required(v, "name")}`, alias: required(v, "alias"), model: required(v, "name") };
     },
   }),
 

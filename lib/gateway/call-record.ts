@@ -1,20 +1,22 @@
-import type { TokenPrice, TokenUsage } from "../billing/cost";
+import type { TokenUsage } from "../billing/cost";
 import { providerCost } from "../billing/cost";
 import { log } from "../log";
+import type { ModelPrice } from "./registry";
 import { lifecycle } from "./lifecycle";
 import type { Principal } from "./authenticate";
 import { usageWriter } from "./usage-writer";
 
-export type Endpoint = "chat" | "embeddings" | "models";
+export type Endpoint = "chat" | "embeddings" | "images" | "models";
 
-/** Where a call was routed, as recorded on its usage event. */
+/** Where a call was routed (its last attempt), as recorded on its usage event. */
 export interface RouteFacts {
   modelId: string | null;
+  deploymentId: string | null;
   providerId: string;
   providerName: string;
   credentialId: string | null;
   upstreamModel: string;
-  price: TokenPrice | null;
+  price: ModelPrice | null;
 }
 
 const MAX_ERROR_MESSAGE = 500;
@@ -34,6 +36,10 @@ export class CallRecord {
   stream = false;
   usage: TokenUsage | null = null;
   usageSource: "upstream" | "estimated" = "upstream";
+  /** images generated */
+  images = 0;
+  /** upstream attempts made (fallbacks included) */
+  attempts = 0;
   private firstByteMs: number | null = null;
   private finished = false;
 
@@ -48,7 +54,10 @@ export class CallRecord {
 
   /** Provider cost of the call so far, in nano-USD (0 when the model has no price). */
   cost(): bigint {
-    return this.usage && this.route?.price ? providerCost(this.usage, this.route.price) : 0n;
+    const price = this.route?.price;
+    if (!price) return 0n;
+    const tokens = this.usage ? providerCost(this.usage, price) : 0n;
+    return tokens + BigInt(this.images) * (price.imageNanoUsd ?? 0n);
   }
 
   finish(status: number, error?: { code: string | null; message: string }): void {
@@ -74,6 +83,7 @@ export class CallRecord {
         key: this.principal.keyPrefix,
         model: this.requestedModel,
         provider: this.route?.providerName,
+        attempts: this.attempts,
         status,
         latencyMs,
         ttfbMs,
@@ -95,12 +105,15 @@ export class CallRecord {
       providerId: this.route?.providerId ?? null,
       providerName: this.route?.providerName ?? null,
       credentialId: this.route?.credentialId ?? null,
+      deploymentId: this.route?.deploymentId ?? null,
+      attempts: this.attempts,
       upstreamModel: this.route?.upstreamModel ?? null,
       promptTokens: usage?.promptTokens ?? 0,
       completionTokens: usage?.completionTokens ?? 0,
       cachedTokens: usage?.cachedTokens ?? 0,
       cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
       reasoningTokens: usage?.reasoningTokens ?? 0,
+      images: this.images,
       usageSource: this.usageSource,
       costNanoUsd: this.cost(),
       chargeMicrocredits: 0n,

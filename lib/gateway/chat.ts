@@ -1,29 +1,53 @@
+import type { ChatCompletionChunk } from "../providers/types";
 import { usageFromOpenAI } from "../providers/usage";
 import type { ChatRequest } from "../schemas/openai";
 import type { CallContext } from "./context";
+import { failureOf, withFailover } from "./failover";
 import { relayOpenAIStream, SSE_HEADERS } from "./relay/openai-sse";
-import { resolveRoute } from "./route";
-import { callUpstream, costHeaders, upstreamFailure } from "./upstream-call";
+import { planRoute, type Target } from "./route";
+import { callOptions, costHeaders } from "./upstream-call";
+
+/**
+ * Opens the upstream stream and waits for its first chunk, so that a failure before any byte
+ * reaches the client can still fall back to the next deployment.
+ */
+async function openStream(ctx: CallContext, request: ChatRequest, target: Target): Promise<AsyncIterable<ChatCompletionChunk>> {
+  const stream = await target.adapter.streamChat(request, target.upstream, callOptions(ctx, target));
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return {
+    [Symbol.asyncIterator]: () => {
+      let pending: IteratorResult<ChatCompletionChunk> | null = first;
+      return {
+        next: async () => {
+          if (!pending) return iterator.next();
+          const result = pending;
+          pending = null;
+          return result;
+        },
+        return: async () => (await iterator.return?.()) ?? { done: true, value: undefined },
+      };
+    },
+  };
+}
 
 // POST /v1/chat/completions
 export async function chatCompletions(ctx: CallContext, request: ChatRequest): Promise<Response> {
   ctx.call.requestedModel = request.model;
-  const route = await resolveRoute(ctx.principal, request.model, "chat");
-  ctx.call.route = route.facts;
-  const options = { signal: ctx.abort.signal, timeoutMs: route.timeoutMs };
+  const plan = await planRoute(ctx.principal, request.model, "chat");
 
   if (!request.stream) {
-    const completion = await callUpstream(route, () => route.adapter.chat(request, route.target, options));
+    const { value: completion } = await withFailover(ctx, plan, (target) => target.adapter.chat(request, target.upstream, callOptions(ctx, target)));
     ctx.call.usage = usageFromOpenAI(completion.usage);
     return Response.json({ ...completion, model: request.model }, { headers: await costHeaders(ctx) });
   }
 
   ctx.call.stream = true;
-  const chunks = await callUpstream(route, () => route.adapter.streamChat(request, route.target, options));
+  const { value: chunks, target } = await withFailover(ctx, plan, (t) => openStream(ctx, request, t));
   const body = relayOpenAIStream(ctx, chunks, {
     request,
     includeUsage: request.stream_options?.include_usage === true,
-    onUpstreamError: (error) => upstreamFailure(route, error),
+    onUpstreamError: (error) => failureOf(target, error),
   });
   return new Response(body, { headers: SSE_HEADERS });
 }

@@ -1,16 +1,29 @@
-import type { EmbeddingsRequest } from "../schemas/openai";
 import { NO_USAGE } from "../billing/cost";
-import { callUpstream, costHeaders } from "./upstream-call";
+import type { EmbeddingsRequest } from "../schemas/openai";
 import type { CallContext } from "./context";
-import { resolveRoute } from "./route";
+import { GatewayError } from "./errors";
+import { withFailover } from "./failover";
+import { planRoute } from "./route";
+import { callOptions, costHeaders } from "./upstream-call";
 
 // POST /v1/embeddings
 export async function createEmbeddings(ctx: CallContext, request: EmbeddingsRequest): Promise<Response> {
   ctx.call.requestedModel = request.model;
-  const route = await resolveRoute(ctx.principal, request.model, "embedding");
-  ctx.call.route = route.facts;
-  const options = { signal: ctx.abort.signal, timeoutMs: route.timeoutMs };
-  const result = await callUpstream(route, () => route.adapter.embeddings(request, route.target, options));
+  const plan = await planRoute(ctx.principal, request.model, "embedding");
+  const { value: result } = await withFailover(ctx, plan, (target) => {
+    if (!target.adapter.embeddings) throw unsupported(target.upstream.provider.name, "embeddings");
+    return target.adapter.embeddings(request, target.upstream, callOptions(ctx, target));
+  });
   ctx.call.usage = { ...NO_USAGE, promptTokens: result.usage?.prompt_tokens ?? 0 };
   return Response.json({ ...result, model: request.model }, { headers: await costHeaders(ctx) });
+}
+
+export function unsupported(provider: string, what: string): GatewayError {
+  return new GatewayError({
+    status: 400,
+    type: "invalid_request_error",
+    code: "unsupported_by_provider",
+    param: "model",
+    message: `The provider '${provider}' has no ${what} API.`,
+  });
 }

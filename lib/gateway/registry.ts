@@ -4,8 +4,8 @@ import { ConfigCache } from "../config/change-feed";
 import { openCredential } from "../crypto/credentials";
 import { db } from "../db/client";
 import { log } from "../log";
+import type { ProviderType, UpstreamCredential, UpstreamProvider } from "../providers/types";
 import { processSingleton } from "../singleton";
-import type { ProviderConfig, ProviderType, UpstreamCredential, UpstreamProvider } from "../providers/types";
 
 // An in-memory snapshot of everything routing needs (providers, decrypted credentials, models,
 // aliases, deployments, current prices), rebuilt when the configuration changes. The hot path reads
@@ -15,17 +15,23 @@ export type ModelType = "chat" | "embedding" | "image";
 
 export interface ProviderEntry extends UpstreamProvider {
   enabled: boolean;
+  /** active credentials (suspended and disabled ones are left out) */
   credentials: UpstreamCredential[];
 }
 
 export interface DeploymentEntry {
+  /** "" for a direct "<provider>/<model>" call, which has no deployment record */
   id: string;
   provider: ProviderEntry;
-  /** pinned credential, else one of the provider's */
+  /** pinned credential, else the provider's credentials are balanced */
   credential: UpstreamCredential | null;
   upstreamModel: string;
   priority: number;
   weight: number;
+}
+
+export interface ModelPrice extends TokenPrice {
+  imageNanoUsd: bigint | null;
 }
 
 export interface ModelEntry {
@@ -34,8 +40,9 @@ export interface ModelEntry {
   type: ModelType;
   ownedBy: string;
   createdAt: Date;
+  maxOutputTokens: number | null;
   deployments: DeploymentEntry[];
-  price: TokenPrice | null;
+  price: ModelPrice | null;
 }
 
 export interface Registry {
@@ -53,6 +60,13 @@ export const providerConfigSchema = z.object({
   headers: z.record(z.string(), z.string()).optional(),
 });
 
+type ProviderRow = { id: string; type: string; name: string; baseUrl: string | null; region: string | null; config: string };
+
+/** A provider record as adapters see it (config parsed; unknown keys dropped). */
+export function upstreamProvider(row: ProviderRow): UpstreamProvider {
+  const config = providerConfigSchema.safeParse(JSON.parse(row.config));
+  return { id: row.id, type: row.type as ProviderType, name: row.name, baseUrl: row.baseUrl, region: row.region, config: config.success ? config.data : {} };
+}
 
 async function loadRegistry(): Promise<Registry> {
   const [providerRows, modelRows] = await Promise.all([
@@ -75,24 +89,14 @@ async function loadRegistry(): Promise<Registry> {
     const credentials: UpstreamCredential[] = [];
     for (const c of row.credentials) {
       try {
-        const credential = { id: c.id, secret: openCredential(c) };
+        const credential = { id: c.id, secret: openCredential(c), weight: c.weight };
         credentials.push(credential);
         credentialsById.set(c.id, credential);
       } catch (error) {
         log.error({ provider: row.name, credentialId: c.id, err: (error as Error).message }, "cannot decrypt credential; skipping it");
       }
     }
-    const config = providerConfigSchema.safeParse(JSON.parse(row.config));
-    const entry: ProviderEntry = {
-      id: row.id,
-      type: row.type as ProviderType,
-      name: row.name,
-      baseUrl: row.baseUrl,
-      region: row.region,
-      enabled: row.enabled,
-      config: (config.success ? config.data : {}) as ProviderConfig,
-      credentials,
-    };
+    const entry: ProviderEntry = { ...upstreamProvider(row), enabled: row.enabled, credentials };
     providers.set(row.name, entry);
     providersById.set(row.id, entry);
   }
@@ -105,7 +109,9 @@ async function loadRegistry(): Promise<Registry> {
     const deployments: DeploymentEntry[] = row.deployments.flatMap((d) => {
       const provider = providersById.get(d.providerId);
       if (!provider?.enabled) return [];
-      const credential = d.credentialId ? (credentialsById.get(d.credentialId) ?? null) : null;
+      // a pinned credential that is suspended or disabled takes its deployment out of rotation
+      const credential = d.credentialId ? credentialsById.get(d.credentialId) : null;
+      if (credential === undefined) return [];
       return [{ id: d.id, provider, credential, upstreamModel: d.upstreamModel, priority: d.priority, weight: d.weight }];
     });
     const entry: ModelEntry = {
@@ -114,6 +120,7 @@ async function loadRegistry(): Promise<Registry> {
       type: row.type as ModelType,
       ownedBy: deployments[0]?.provider.name ?? "aigne-hub",
       createdAt: row.createdAt,
+      maxOutputTokens: row.maxOutputTokens,
       deployments,
       price: price
         ? {
@@ -121,6 +128,7 @@ async function loadRegistry(): Promise<Registry> {
             outputNanoUsdPer1M: price.outputNanoUsdPer1M,
             cachedReadNanoUsdPer1M: price.cachedReadNanoUsdPer1M,
             cacheWriteNanoUsdPer1M: price.cachedWriteNanoUsdPer1M,
+            imageNanoUsd: price.imageNanoUsd,
           }
         : null,
     };

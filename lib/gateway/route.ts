@@ -2,16 +2,26 @@ import { env } from "../env";
 import { adapterFor, supportedProviderTypes } from "../providers";
 import type { ProviderAdapter, UpstreamTarget } from "../providers/types";
 import type { Principal } from "./authenticate";
-import type { RouteFacts } from "./call-record";
 import { GatewayError } from "./errors";
-import { registry, type ModelEntry, type ModelType } from "./registry";
+import { balancer } from "./route-balancer";
+import { registry, type DeploymentEntry, type ModelEntry, type ModelPrice, type ModelType } from "./registry";
 
-/** A resolved call: which adapter to use and where to send it. */
-export interface Route {
+/** One way to serve the call: a deployment with one credential. */
+export interface Target {
+  /** what cooldowns are kept by: the deployment (or direct model) and the credential */
+  key: string;
+  deploymentId: string | null;
   adapter: ProviderAdapter;
-  target: UpstreamTarget;
+  upstream: UpstreamTarget;
   timeoutMs: number;
-  facts: RouteFacts;
+}
+
+/** Where a call may go, in the order to try. */
+export interface RoutePlan {
+  requested: string;
+  model: ModelEntry | null;
+  price: ModelPrice | null;
+  targets(): Generator<Target>;
 }
 
 const ENDPOINT_OF: Record<ModelType, string> = { chat: "/v1/chat/completions", embedding: "/v1/embeddings", image: "/v1/images/generations" };
@@ -25,26 +35,54 @@ const notFound = (model: string) =>
     message: `The model '${model}' does not exist or is not enabled on this hub.`,
   });
 
-const unavailable = (message: string) => new GatewayError({ status: 503, type: "service_unavailable", code: "no_available_deployment", message });
+/** Deployments by priority tier, each tier balanced by weight (smooth weighted round-robin). */
+function* orderedDeployments(model: ModelEntry): Generator<DeploymentEntry> {
+  const tiers = new Map<number, DeploymentEntry[]>();
+  for (const d of model.deployments) tiers.set(d.priority, [...(tiers.get(d.priority) ?? []), d]);
+  for (const priority of [...tiers.keys()].sort((a, b) => a - b)) {
+    yield* balancer.order(`model:${model.id}:${priority}`, tiers.get(priority)!);
+  }
+}
+
+function* targetsOf(deployment: DeploymentEntry): Generator<Target> {
+  const { provider } = deployment;
+  if (!supportedProviderTypes().includes(provider.type)) return;
+  const adapter = adapterFor(provider.type);
+  const timeoutMs = provider.config.timeoutMs ?? env().HUB_UPSTREAM_TIMEOUT_MS;
+  const credentials = deployment.credential ? [deployment.credential] : balancer.order(`provider:${provider.id}`, provider.credentials);
+  const base = deployment.id || `${provider.id}/${deployment.upstreamModel}`;
+  if (credentials.length === 0 && adapter.credential === "optional_api_key") {
+    yield { key: base, deploymentId: deployment.id || null, adapter, upstream: { provider, credential: null, upstreamModel: deployment.upstreamModel }, timeoutMs };
+  }
+  for (const credential of credentials) {
+    yield { key: `${base}:${credential.id}`, deploymentId: deployment.id || null, adapter, upstream: { provider, credential, upstreamModel: deployment.upstreamModel }, timeoutMs };
+  }
+}
 
 /**
- * "model" → a deployment: a registered public name or alias first, else "<provider>/<upstream-model>"
- * sent straight to that provider. Checks that the key may use the model and that it fits the endpoint.
+ * "model" → where to send it: a registered public name or alias (its deployments), else
+ * "<provider>/<upstream-model>" straight to that provider. Checks that the key may use the model and
+ * that the model fits the endpoint.
  */
-export async function resolveRoute(principal: Principal, requested: string, type: ModelType): Promise<Route> {
+export async function planRoute(principal: Principal, requested: string, type: ModelType): Promise<RoutePlan> {
   const reg = await registry();
-  const model: ModelEntry | undefined = reg.models.get(requested);
-  let deployment = model?.deployments[0];
-  let registered = model ?? null;
+  let model = reg.models.get(requested) ?? null;
+  let deployments: () => Generator<DeploymentEntry>;
 
-  if (!model) {
+  if (model) {
+    const registered = model;
+    deployments = () => orderedDeployments(registered);
+  } else {
     const slash = requested.indexOf("/");
     const provider = slash > 0 ? reg.providers.get(requested.slice(0, slash)) : undefined;
     if (!provider?.enabled || slash === requested.length - 1) throw notFound(requested);
-    registered = reg.byDeployment.get(requested) ?? null;
-    deployment = { id: "", provider, credential: null, upstreamModel: requested.slice(slash + 1), priority: 0, weight: 1 };
+    const direct: DeploymentEntry = { id: "", provider, credential: null, upstreamModel: requested.slice(slash + 1), priority: 0, weight: 1 };
+    model = reg.byDeployment.get(requested) ?? null;
+    deployments = function* () {
+      yield direct;
+    };
   }
-  if (!principal.allowedModels(requested) && !(registered && principal.allowedModels(registered.name))) {
+  if (!principal.allowedModels(requested) && !(model && principal.allowedModels(model.name))) {
     throw new GatewayError({
       status: 403,
       type: "permission_error",
@@ -53,34 +91,21 @@ export async function resolveRoute(principal: Principal, requested: string, type
       message: `This API key is not allowed to use the model '${requested}'.`,
     });
   }
-  if (registered && registered.type !== type) {
+  if (model && model.type !== type) {
     throw new GatewayError({
       status: 400,
       type: "invalid_request_error",
       code: "wrong_model_type",
       param: "model",
-      message: `The model '${requested}' is a ${registered.type} model; call ${ENDPOINT_OF[registered.type]} instead.`,
+      message: `The model '${requested}' is a ${model.type} model; call ${ENDPOINT_OF[model.type]} instead.`,
     });
   }
-  if (!deployment) throw unavailable(`The model '${requested}' has no enabled deployment.`);
-
-  const { provider } = deployment;
-  if (!supportedProviderTypes().includes(provider.type)) throw unavailable(`The provider '${provider.name}' has an unsupported type (${provider.type}).`);
-  const adapter = adapterFor(provider.type);
-  const credential = deployment.credential ?? provider.credentials[0] ?? null;
-  if (adapter.requiresApiKey && !credential) throw unavailable(`The provider '${provider.name}' has no usable credential.`);
-
   return {
-    adapter,
-    target: { provider, credential, upstreamModel: deployment.upstreamModel },
-    timeoutMs: provider.config.timeoutMs ?? env().HUB_UPSTREAM_TIMEOUT_MS,
-    facts: {
-      modelId: registered?.id ?? null,
-      providerId: provider.id,
-      providerName: provider.name,
-      credentialId: credential?.id ?? null,
-      upstreamModel: deployment.upstreamModel,
-      price: registered?.price ?? null,
+    requested,
+    model,
+    price: model?.price ?? null,
+    *targets() {
+      for (const deployment of deployments()) yield* targetsOf(deployment);
     },
   };
 }

@@ -1,22 +1,10 @@
 import { formatUsd } from "../billing/money";
-import { UpstreamError } from "../providers/upstream-error";
 import { settings } from "../settings";
 import type { CallContext } from "./context";
-import type { Route } from "./route";
-import { fromUpstreamError } from "./upstream-failure";
+import type { Target } from "./route";
 
-/** Runs one upstream call, turning its failure into the error the client sees. */
-export async function callUpstream<T>(route: Route, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof UpstreamError) throw upstreamFailure(route, error);
-    throw error;
-  }
-}
-
-export function upstreamFailure(route: Route, error: UpstreamError) {
-  return fromUpstreamError(error, route.target.provider.name, route.target.credential, route.timeoutMs);
+export function callOptions(ctx: CallContext, target: Target) {
+  return { signal: ctx.abort.signal, timeoutMs: target.timeoutMs };
 }
 
 /**

@@ -22,12 +22,15 @@ export interface UsageEventData {
   providerId: string | null;
   providerName: string | null;
   credentialId: string | null;
+  deploymentId: string | null;
+  attempts: number;
   upstreamModel: string | null;
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
+  images: number;
   usageSource: "upstream" | "estimated";
   costNanoUsd: bigint;
   chargeMicrocredits: bigint;
@@ -42,8 +45,9 @@ export interface UsageEventData {
 const BATCH = 500;
 const COLUMNS = [
   "id", "requestId", "endpoint", "stream", "apiKeyId", "userId", "teamId", "requestedModel", "modelId", "providerId", "providerName",
-  "credentialId", "upstreamModel", "promptTokens", "completionTokens", "cachedTokens", "cacheWriteTokens", "reasoningTokens",
-  "usageSource", "costNanoUsd", "chargeMicrocredits", "latencyMs", "ttfbMs", "status", "errorCode", "errorMessage", "startedAt", "createdAt",
+  "credentialId", "deploymentId", "attempts", "upstreamModel", "promptTokens", "completionTokens", "cachedTokens", "cacheWriteTokens",
+  "reasoningTokens", "images", "usageSource", "costNanoUsd", "chargeMicrocredits", "latencyMs", "ttfbMs", "status", "errorCode",
+  "errorMessage", "startedAt", "createdAt",
 ] as const satisfies ReadonlyArray<"id" | "createdAt" | keyof UsageEventData>;
 
 /**

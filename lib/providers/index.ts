@@ -1,9 +1,27 @@
+import { anthropicAdapter } from "./anthropic";
+import { bedrockAdapter } from "./bedrock";
+import { deepseekAdapter } from "./deepseek";
+import { doubaoAdapter } from "./doubao";
+import { geminiAdapter } from "./gemini";
+import { ollamaAdapter } from "./ollama";
 import { openaiAdapter } from "./openai";
 import { openaiCompatibleAdapter } from "./openai-compatible";
+import { openrouterAdapter } from "./openrouter";
+import { poeAdapter } from "./poe";
 import type { ProviderAdapter, ProviderType } from "./types";
+import { xaiAdapter } from "./xai";
 
-const ADAPTERS: Partial<Record<ProviderType, ProviderAdapter>> = {
+const ADAPTERS: Record<ProviderType, ProviderAdapter> = {
   openai: openaiAdapter,
+  anthropic: anthropicAdapter,
+  bedrock: bedrockAdapter,
+  gemini: geminiAdapter,
+  deepseek: deepseekAdapter,
+  ollama: ollamaAdapter,
+  openrouter: openrouterAdapter,
+  xai: xaiAdapter,
+  doubao: doubaoAdapter,
+  poe: poeAdapter,
   openai_compatible: openaiCompatibleAdapter,
 };
 

@@ -1,4 +1,9 @@
 import { createOpenAIFamilyAdapter } from "./openai-family/adapter";
 
 /** Any server that speaks OpenAI's API (vLLM, LM Studio, LocalAI, a corporate proxy …): base URL required, key optional. */
-export const openaiCompatibleAdapter = createOpenAIFamilyAdapter({ defaultBaseUrl: null, requiresApiKey: false });
+export const openaiCompatibleAdapter = createOpenAIFamilyAdapter({
+  defaultBaseUrl: null,
+  credential: "optional_api_key",
+  embeddings: true,
+  images: true,
+});

@@ -1,11 +1,23 @@
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
+import type { CompletionUsage } from "openai/resources/completions";
 import type { CreateEmbeddingResponse } from "openai/resources/embeddings";
-import type { ChatRequest, EmbeddingsRequest } from "../schemas/openai";
+import type { ImagesResponse } from "openai/resources/images";
+import type { ChatRequest, EmbeddingsRequest, ImagesRequest } from "../schemas/openai";
 
 // The canonical format is OpenAI chat-completions shaped: every inbound protocol converts to
-// ChatRequest, every adapter returns ChatCompletion / ChatCompletionChunk. Adapters never see HTTP
-// requests; route handlers never see providers.
-export type { ChatCompletion, ChatCompletionChunk, CreateEmbeddingResponse };
+// ChatRequest, every adapter returns ChatCompletion / ChatCompletionChunk (reasoning as
+// `reasoning_content`, as DeepSeek and most OpenAI-compatible clients expect). Adapters never see
+// HTTP requests; route handlers never see providers.
+export type { ChatCompletion, ChatCompletionChunk, CreateEmbeddingResponse, ImagesResponse };
+
+/**
+ * OpenAI's usage shape plus what OpenAI has no field for: prompt tokens written to the provider's
+ * cache (Anthropic cache_creation_input_tokens, Bedrock cacheWriteInputTokens). Like OpenAI's
+ * cached_tokens they are part of prompt_tokens.
+ */
+export type CanonicalUsage = CompletionUsage & {
+  prompt_tokens_details?: CompletionUsage.PromptTokensDetails & { cache_write_tokens?: number };
+};
 
 export const PROVIDER_TYPES = [
   "openai",
@@ -32,6 +44,7 @@ export interface CredentialSecret {
 
 export interface ProviderConfig {
   timeoutMs?: number;
+  /** extra headers on every request (e.g. OpenRouter's HTTP-Referer / X-Title attribution) */
   headers?: Record<string, string>;
 }
 
@@ -47,6 +60,8 @@ export interface UpstreamProvider {
 export interface UpstreamCredential {
   id: string;
   secret: CredentialSecret;
+  /** share of the provider's traffic among its credentials */
+  weight: number;
 }
 
 /** Where one call goes: a provider, the credential to use there and the model name upstream. */
@@ -62,16 +77,26 @@ export interface CallOptions {
   timeoutMs: number;
 }
 
+/** What a provider's credential is made of. */
+export type CredentialKind = "api_key" | "optional_api_key" | "aws";
+
 export interface ProviderAdapter {
   /** Base URL used when the provider record has none; null means one must be given. */
   readonly defaultBaseUrl: string | null;
-  readonly requiresApiKey: boolean;
+  readonly credential: CredentialKind;
+  /** the provider needs a region (Bedrock) */
+  readonly requiresRegion?: boolean;
   chat(request: ChatRequest, target: UpstreamTarget, options: CallOptions): Promise<ChatCompletion>;
   /**
    * Resolves once the upstream has accepted the request (so failures before the first byte are
-   * thrown, and can still become a proper HTTP status); the iterable then yields chunks as they arrive.
-   * The hub always asks the upstream for a final usage chunk.
+   * thrown, and can still become a proper HTTP status); the iterable then yields chunks as they arrive
+   * and ends with a usage chunk (choices: []) whenever the upstream reports usage.
    */
   streamChat(request: ChatRequest, target: UpstreamTarget, options: CallOptions): Promise<AsyncIterable<ChatCompletionChunk>>;
-  embeddings(request: EmbeddingsRequest, target: UpstreamTarget, options: CallOptions): Promise<CreateEmbeddingResponse>;
+  /** absent: the provider has no embeddings API */
+  embeddings?(request: EmbeddingsRequest, target: UpstreamTarget, options: CallOptions): Promise<CreateEmbeddingResponse>;
+  /** absent: the provider has no image generation API */
+  generateImages?(request: ImagesRequest, target: UpstreamTarget, options: CallOptions): Promise<ImagesResponse>;
+  /** The cheapest real call that proves the credential works; throws UpstreamError when it does not. */
+  testConnection(target: UpstreamTarget, options: CallOptions): Promise<void>;
 }

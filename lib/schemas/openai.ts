@@ -92,6 +92,8 @@ export const chatRequestSchema = z.looseObject({
   seed: z.number().int().nullable().optional(),
   logprobs: z.boolean().nullable().optional(),
   top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
+  /** OpenAI's reasoning knob; translated to thinking budgets for providers that use them */
+  reasoning_effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).nullable().optional(),
   user: z.string().optional(),
 });
 
@@ -112,3 +114,16 @@ export const embeddingsRequestSchema = z.looseObject({
 });
 
 export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
+
+export const imagesRequestSchema = z.looseObject({
+  model: z.string().min(1, "is required"),
+  prompt: z.string().min(1, "is required"),
+  n: z.number().int().min(1).max(10).nullable().optional(),
+  size: z.string().nullable().optional(),
+  quality: z.string().nullable().optional(),
+  response_format: z.enum(["url", "b64_json"]).nullable().optional(),
+  style: z.string().nullable().optional(),
+  user: z.string().optional(),
+});
+
+export type ImagesRequest = z.infer<typeof imagesRequestSchema>;

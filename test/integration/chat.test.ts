@@ -187,7 +187,8 @@ describe("chat completions through the hub, called with the openai SDK", () => {
       seed: 7,
     });
     expect(completion.choices).toHaveLength(2);
-    expect(completion.choices[1]!.message.content).toBe("Hello from the fake upstream! You said: What is in this picture?");
+    // the fake reports the images it received in its answer
+    expect(completion.choices[1]!.message.content).toBe("Hello from the fake upstream! You said: What is in this picture? [2 images: image/png, image/png]");
     expect(f.upstream.requests.at(-1)!.body).toMatchObject({
       messages: [{ content: [{ type: "text" }, { type: "image_url", image_url: { url: imageUrl, detail: "low" } }, { image_url: { url: "https://example.com/cat.png" } }] }],
       response_format: { type: "json_schema", json_schema: { name: "answer", strict: true } },
@@ -200,14 +201,16 @@ describe("chat completions through the hub, called with the openai SDK", () => {
   });
 
   it("records cached and reasoning tokens and prices cached input at the cached rate", async () => {
-    // the fake reports 8 of the prompt tokens as cached and 12 completion tokens as reasoning
-    await f.lib.addModel({ name: "reasoner", provider: "fake", upstreamModel: "fake-reasoning", type: "chat", inputUsdPer1M: "1", outputUsdPer1M: "4", cachedInputUsdPer1M: "0.25" }, "test");
+    // the fake reports 8 of the prompt tokens as cached; its reasoning model also spends 12 tokens thinking
+    await f.lib.addModel({ name: "cached", provider: "fake", upstreamModel: "fake-cache", type: "chat", inputUsdPer1M: "1", outputUsdPer1M: "4", cachedInputUsdPer1M: "0.25" }, "test");
     // a model added by another process reaches the running hub within a second
     const { value: completion } = await eventually(() =>
-      f.client.chat.completions.create({ model: "reasoner", messages: [{ role: "user", content: "think hard" }] }).withResponse(),
+      f.client.chat.completions.create({ model: "cached", messages: [{ role: "user", content: "think hard" }] }).withResponse(),
     );
     const event = await f.usageEvent(completion.response.headers.get("x-request-id")!);
-    expect(event).toMatchObject({ promptTokens: 10, cachedTokens: 8, reasoningTokens: 12 });
+    expect(event).toMatchObject({ promptTokens: 10, cachedTokens: 8, reasoningTokens: 0 });
+    const reasoning = await f.client.chat.completions.create({ model: "fake/fake-reasoning", messages: [{ role: "user", content: "think hard" }] }).withResponse();
+    expect((await f.usageEvent(reasoning.response.headers.get("x-request-id")!)).reasoningTokens).toBe(12);
     // (10 - 8) × $1/1M + 8 × $0.25/1M + completion × $4/1M
     expect(event.costNanoUsd).toBe(2n * 1000n + 8n * 250n + BigInt(event.completionTokens) * 4000n);
   });

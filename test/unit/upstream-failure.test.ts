@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fromUpstreamError, redactSecrets } from "@/lib/gateway/upstream-failure";
 import { parseRetryAfter, UpstreamError } from "@/lib/providers/upstream-error";
 
-const credential = { id: "c", secret: { apiKey: "my-very-own-upstream-secret" } };
+const credential = { id: "c", secret: { apiKey: "my-very-own-upstream-secret" }, weight: 1 };
 const map = (error: UpstreamError) => fromUpstreamError(error, "acme", credential, 1000);
 const http = (status: number, message = "nope", extra = {}) => new UpstreamError({ kind: "http", status, message, ...extra });
 

@@ -4,7 +4,7 @@ import { usageFromOpenAI } from "../../providers/usage";
 import type { ChatRequest } from "../../schemas/openai";
 import type { CallContext } from "../context";
 import { GatewayError } from "../errors";
-import { estimatePromptTokens, estimateTextTokens } from "../token-estimate";
+import { estimatePromptTokens, estimateTextTokens } from "../../billing/token-count";
 
 export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",

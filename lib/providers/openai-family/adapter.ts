@@ -1,16 +1,28 @@
 import OpenAI from "openai";
-import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
 import type { EmbeddingCreateParams } from "openai/resources/embeddings";
+import type { ImageGenerateParamsNonStreaming } from "openai/resources/images";
 import type { ChatRequest } from "../../schemas/openai";
-import type { CallOptions, ProviderAdapter, UpstreamTarget } from "../types";
+import type { CallOptions, CanonicalUsage, CredentialKind, ProviderAdapter, UpstreamTarget } from "../types";
 import { fromOpenAIError } from "./errors";
 
-/** What distinguishes one OpenAI-compatible provider from another. */
+/**
+ * What distinguishes one OpenAI-compatible provider from another. Everything else (client, requests,
+ * streaming, errors) is shared: a new OpenAI-compatible provider is a new options object.
+ */
 export interface OpenAIFamilyOptions {
   defaultBaseUrl: string | null;
-  requiresApiKey: boolean;
-  /** headers every request to this provider carries (before per-provider config headers) */
-  headers?: Record<string, string>;
+  credential: CredentialKind;
+  /** headers every request to this provider carries (per-provider config headers win) */
+  headers?: () => Record<string, string>;
+  /** adjusts the upstream request body for the provider's quirks */
+  prepareChat?: (body: Record<string, unknown>) => Record<string, unknown>;
+  prepareImages?: (body: Record<string, unknown>) => Record<string, unknown>;
+  /** maps provider-specific usage fields onto the canonical ones */
+  normalizeUsage?: (usage: CanonicalUsage & Record<string, unknown>) => CanonicalUsage;
+  /** the provider has these APIs (default: embeddings and images off) */
+  embeddings?: boolean;
+  images?: boolean;
 }
 
 // One SDK client per provider record and credential. Registry snapshots are rebuilt when the
@@ -31,64 +43,88 @@ function clientFor(target: UpstreamTarget, options: OpenAIFamilyOptions): OpenAI
       baseURL: target.provider.baseUrl ?? options.defaultBaseUrl ?? undefined,
       // the gateway decides about retries and fallbacks itself
       maxRetries: 0,
-      defaultHeaders: { ...options.headers, ...target.provider.config.headers },
+      defaultHeaders: { ...options.headers?.(), ...target.provider.config.headers },
     });
     byCredential.set(credentialId, client);
   }
   return client;
 }
 
-function upstreamParams(request: ChatRequest, target: UpstreamTarget) {
-  // stream_options is only valid on streaming requests
-  const { stream: _stream, stream_options: _streamOptions, ...rest } = request;
-  return { ...rest, model: target.upstreamModel };
-}
-
-async function* guarded(stream: AsyncIterable<ChatCompletionChunk>): AsyncIterable<ChatCompletionChunk> {
-  try {
-    yield* stream;
-  } catch (error) {
-    throw fromOpenAIError(error);
-  }
+// Some providers name reasoning output `reasoning` (OpenRouter); the canonical name is `reasoning_content`.
+type WithReasoning = { reasoning?: string | null; reasoning_content?: string | null };
+function canonicalReasoning(target: WithReasoning | undefined) {
+  if (target && typeof target.reasoning === "string" && target.reasoning && !target.reasoning_content) target.reasoning_content = target.reasoning;
 }
 
 export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): ProviderAdapter {
   const requestOptions = (call: CallOptions) => ({ signal: call.signal, timeout: call.timeoutMs });
-  return {
+  const prepare = (request: ChatRequest, target: UpstreamTarget, stream: boolean) => {
+    // stream_options is only valid on streaming requests
+    const { stream: _stream, stream_options: _streamOptions, ...rest } = request;
+    const body: Record<string, unknown> = { ...rest, model: target.upstreamModel };
+    if (stream) {
+      body.stream = true;
+      // always ask for usage: metering needs the upstream's own numbers
+      body.stream_options = { ...request.stream_options, include_usage: true };
+    }
+    return options.prepareChat ? options.prepareChat(body) : body;
+  };
+  const normalize = (usage: ChatCompletion["usage"] | null | undefined) =>
+    usage && options.normalizeUsage ? options.normalizeUsage(usage as CanonicalUsage & Record<string, unknown>) : usage;
+
+  async function* relay(stream: AsyncIterable<ChatCompletionChunk>): AsyncIterable<ChatCompletionChunk> {
+    try {
+      for await (const chunk of stream) {
+        if (chunk.usage) chunk.usage = normalize(chunk.usage) ?? chunk.usage;
+        for (const choice of chunk.choices) canonicalReasoning(choice.delta as WithReasoning);
+        yield chunk;
+      }
+    } catch (error) {
+      throw fromOpenAIError(error);
+    }
+  }
+
+  const call = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw fromOpenAIError(error);
+    }
+  };
+
+  const adapter: ProviderAdapter = {
     defaultBaseUrl: options.defaultBaseUrl,
-    requiresApiKey: options.requiresApiKey,
+    credential: options.credential,
 
-    async chat(request, target, call) {
-      const params = upstreamParams(request, target) as ChatCompletionCreateParamsNonStreaming;
-      try {
-        return await clientFor(target, options).chat.completions.create(params, requestOptions(call));
-      } catch (error) {
-        throw fromOpenAIError(error);
-      }
+    async chat(request, target, callOptions) {
+      const body = prepare(request, target, false) as unknown as ChatCompletionCreateParamsNonStreaming;
+      const completion = await call(() => clientFor(target, options).chat.completions.create(body, requestOptions(callOptions)));
+      if (completion.usage) completion.usage = normalize(completion.usage) ?? completion.usage;
+      for (const choice of completion.choices) canonicalReasoning(choice.message as WithReasoning);
+      return completion;
     },
 
-    async streamChat(request, target, call) {
-      const params = {
-        ...upstreamParams(request, target),
-        stream: true,
-        // always ask for usage: metering needs the upstream's own numbers
-        stream_options: { ...request.stream_options, include_usage: true },
-      } as ChatCompletionCreateParamsStreaming;
-      try {
-        const stream = await clientFor(target, options).chat.completions.create(params, requestOptions(call));
-        return guarded(stream);
-      } catch (error) {
-        throw fromOpenAIError(error);
-      }
+    async streamChat(request, target, callOptions) {
+      const body = prepare(request, target, true) as unknown as ChatCompletionCreateParamsStreaming;
+      const stream = await call(() => clientFor(target, options).chat.completions.create(body, requestOptions(callOptions)));
+      return relay(stream);
     },
 
-    async embeddings(request, target, call) {
-      const params = { ...request, model: target.upstreamModel } as EmbeddingCreateParams;
-      try {
-        return await clientFor(target, options).embeddings.create(params, requestOptions(call));
-      } catch (error) {
-        throw fromOpenAIError(error);
-      }
+    async testConnection(target, callOptions) {
+      // listing models costs nothing and needs a valid key
+      await call(() => clientFor(target, options).models.list(requestOptions(callOptions)));
     },
   };
+  if (options.embeddings) {
+    adapter.embeddings = (request, target, callOptions) =>
+      call(() => clientFor(target, options).embeddings.create({ ...request, model: target.upstreamModel } as EmbeddingCreateParams, requestOptions(callOptions)));
+  }
+  if (options.images) {
+    adapter.generateImages = (request, target, callOptions) => {
+      const body: Record<string, unknown> = { ...request, model: target.upstreamModel };
+      const prepared = (options.prepareImages ? options.prepareImages(body) : body) as unknown as ImageGenerateParamsNonStreaming;
+      return call(() => clientFor(target, options).images.generate(prepared, requestOptions(callOptions)));
+    };
+  }
+  return adapter;
 }

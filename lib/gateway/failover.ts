@@ -1,0 +1,85 @@
+import { env } from "../env";
+import { UpstreamError } from "../providers/upstream-error";
+import type { CallContext } from "./context";
+import { credentialHealth } from "./credential-health";
+import { GatewayError } from "./errors";
+import { isAuthFailure, isRetryable, routeHealth } from "./route-health";
+import type { RoutePlan, Target } from "./route";
+import { fromUpstreamError } from "./upstream-failure";
+
+// Tries a call on the plan's targets in order until one answers. Fallback happens only on failures
+// another target may not have (429, 5xx, timeouts, refused connections) and on a refused credential
+// (which is suspended); a bad request fails at once. Streams call this only up to their first chunk,
+// so nothing is retried once a byte has reached the client.
+
+export function failureOf(target: Target, error: UpstreamError): GatewayError {
+  return fromUpstreamError(error, target.upstream.provider.name, target.upstream.credential, target.timeoutMs);
+}
+
+export async function withFailover<T>(ctx: CallContext, plan: RoutePlan, run: (target: Target) => Promise<T>): Promise<{ value: T; target: Target }> {
+  const maxAttempts = env().HUB_MAX_ATTEMPTS;
+  let lastFailure: GatewayError | null = null;
+  let soonestCooldown = Infinity;
+  // a provider that failed with 5xx or a timeout fails for every credential: go to the next deployment
+  const failedDeployments = new Set<string>();
+
+  for (const target of plan.targets()) {
+    if (ctx.call.attempts >= maxAttempts) break;
+    const credential = target.upstream.credential;
+    if (credential && credentialHealth.isSuspended(credential.id)) continue;
+    const deploymentKey = target.deploymentId ?? target.upstream.provider.id;
+    if (failedDeployments.has(deploymentKey)) continue;
+    const cooling = routeHealth.coolingFor(target.key);
+    if (cooling > 0) {
+      soonestCooldown = Math.min(soonestCooldown, cooling);
+      continue;
+    }
+
+    ctx.call.attempts++;
+    ctx.call.route = {
+      modelId: plan.model?.id ?? null,
+      deploymentId: target.deploymentId,
+      providerId: target.upstream.provider.id,
+      providerName: target.upstream.provider.name,
+      credentialId: credential?.id ?? null,
+      upstreamModel: target.upstream.upstreamModel,
+      price: plan.price,
+    };
+    try {
+      const value = await run(target);
+      routeHealth.recordSuccess(target.key);
+      return { value, target };
+    } catch (error) {
+      if (!(error instanceof UpstreamError)) throw error;
+      const failure = failureOf(target, error);
+      if (error.kind === "aborted" || ctx.abort.signal.aborted) throw failure;
+      if (isAuthFailure(error) && credential) {
+        await credentialHealth.suspend(credential, target.upstream.provider.name, error);
+      } else if (isRetryable(error)) {
+        routeHealth.recordFailure(target.key, error);
+        if (error.status !== 429) failedDeployments.add(deploymentKey);
+      } else {
+        throw failure;
+      }
+      lastFailure = failure;
+    }
+  }
+
+  if (lastFailure) throw lastFailure;
+  if (soonestCooldown < Infinity) {
+    const seconds = Math.max(1, Math.ceil(soonestCooldown / 1000));
+    throw new GatewayError({
+      status: 429,
+      type: "rate_limit_error",
+      code: "all_deployments_cooling_down",
+      message: `Every deployment of '${plan.requested}' is cooling down after upstream rate limits or failures; retry in ${seconds} s.`,
+      headers: { "retry-after": String(seconds) },
+    });
+  }
+  throw new GatewayError({
+    status: 503,
+    type: "service_unavailable",
+    code: "no_available_deployment",
+    message: `The model '${plan.requested}' has no enabled deployment with a usable credential.`,
+  });
+}

@@ -1,0 +1,21 @@
+import { NO_USAGE } from "../billing/cost";
+import type { ImagesRequest } from "../schemas/openai";
+import type { CallContext } from "./context";
+import { unsupported } from "./embeddings";
+import { withFailover } from "./failover";
+import { planRoute } from "./route";
+import { callOptions, costHeaders } from "./upstream-call";
+
+// POST /v1/images/generations
+export async function generateImages(ctx: CallContext, request: ImagesRequest): Promise<Response> {
+  ctx.call.requestedModel = request.model;
+  const plan = await planRoute(ctx.principal, request.model, "image");
+  const { value: result } = await withFailover(ctx, plan, (target) => {
+    if (!target.adapter.generateImages) throw unsupported(target.upstream.provider.name, "image generation");
+    return target.adapter.generateImages(request, target.upstream, callOptions(ctx, target));
+  });
+  ctx.call.images = result.data?.length ?? 0;
+  // gpt-image models also bill the tokens of the prompt and the image
+  if (result.usage) ctx.call.usage = { ...NO_USAGE, promptTokens: result.usage.input_tokens, completionTokens: result.usage.output_tokens };
+  return Response.json(result, { headers: await costHeaders(ctx) });
+}

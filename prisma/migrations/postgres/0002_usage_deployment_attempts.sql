@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "UsageEvent" ADD COLUMN     "attempts" INTEGER NOT NULL DEFAULT 1,
+ADD COLUMN     "deploymentId" TEXT;
