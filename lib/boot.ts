@@ -3,6 +3,7 @@ import { masterKey } from "./crypto/master-key";
 import { db } from "./db/client";
 import { migrate } from "./db/migrate";
 import { ConfigError, env } from "./env";
+import { credentialHealth } from "./gateway/credential-health";
 import { lifecycle } from "./gateway/lifecycle";
 import { log } from "./log";
 
@@ -52,5 +53,6 @@ export async function bootServer(): Promise<void> {
     process.exit(1);
   }
   installSignalHandlers();
+  credentialHealth.start();
   log.info({ port: env().PORT }, "aigne hub ready");
 }

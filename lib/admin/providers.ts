@@ -6,8 +6,7 @@ import { db, type Tx } from "../db/client";
 import { upstreamProvider } from "../gateway/registry";
 import { adapterFor, supportedProviderTypes } from "../providers";
 import type { CredentialSecret, ProviderAdapter, ProviderConfig, ProviderType } from "../providers/types";
-import { UpstreamError } from "../providers/upstream-error";
-import { redactSecrets } from "../gateway/upstream-failure";
+import { describeFailure } from "../gateway/upstream-failure";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 
@@ -149,7 +148,7 @@ export async function testProvider(name: string): Promise<{ provider: string; ty
         { signal: AbortSignal.timeout(20_000), timeoutMs: 20_000 },
       );
     } catch (e) {
-      error = e instanceof UpstreamError ? `${e.status ? `HTTP ${e.status}: ` : ""}${redactSecrets(e.message, credential)}` : redactSecrets(String((e as Error).message), credential);
+      error = describeFailure(e, credential);
     }
     checks.push({ credential: entry?.row.name ?? "(none)", hint: entry?.row.hint ?? "", ok: error === null, latencyMs: Math.round(performance.now() - started), error });
   }

@@ -4,11 +4,11 @@ import { env } from "../env";
 import { log } from "../log";
 import { adapterFor } from "../providers";
 import type { UpstreamCredential } from "../providers/types";
-import { UpstreamError } from "../providers/upstream-error";
+import type { UpstreamError } from "../providers/upstream-error";
 import { processSingleton } from "../singleton";
 import { openCredential } from "../crypto/credentials";
 import { upstreamProvider } from "./registry";
-import { redactSecrets } from "./upstream-failure";
+import { describeFailure } from "./upstream-failure";
 
 // A credential the provider refuses (401/403) is suspended: this process stops using it at once,
 // the database row says so (every other process drops it on its next config poll), and a background
@@ -32,7 +32,7 @@ class CredentialHealth {
       changeFeed.subscribe(() => this.suspended.clear());
     }
     this.suspended.add(credential.id);
-    const reason = `HTTP ${error.status}: ${redactSecrets(error.message, credential)}`.slice(0, 500);
+    const reason = describeFailure(error, credential);
     log.warn({ provider: providerName, credentialId: credential.id, reason }, "upstream refused a credential; suspending it");
     await db()
       .$transaction(async (tx) => {
@@ -61,8 +61,7 @@ class CredentialHealth {
         );
       } catch (error) {
         stillFailing.push(credential.id);
-        const message = error instanceof UpstreamError ? redactSecrets(error.message, credential) : String(error);
-        await db().credential.update({ where: { id: credential.id }, data: { lastError: message.slice(0, 500), lastCheckedAt: new Date() } });
+        await db().credential.update({ where: { id: credential.id }, data: { lastError: describeFailure(error, credential), lastCheckedAt: new Date() } });
         continue;
       }
       await db().$transaction(async (tx) => {

@@ -1,7 +1,7 @@
 import { NO_USAGE } from "../billing/cost";
 import type { EmbeddingsRequest } from "../schemas/openai";
 import type { CallContext } from "./context";
-import { GatewayError } from "./errors";
+import { unsupported } from "./errors";
 import { withFailover } from "./failover";
 import { planRoute } from "./route";
 import { callOptions, costHeaders } from "./upstream-call";
@@ -16,14 +16,4 @@ export async function createEmbeddings(ctx: CallContext, request: EmbeddingsRequ
   });
   ctx.call.usage = { ...NO_USAGE, promptTokens: result.usage?.prompt_tokens ?? 0 };
   return Response.json({ ...result, model: request.model }, { headers: await costHeaders(ctx) });
-}
-
-export function unsupported(provider: string, what: string): GatewayError {
-  return new GatewayError({
-    status: 400,
-    type: "invalid_request_error",
-    code: "unsupported_by_provider",
-    param: "model",
-    message: `The provider '${provider}' has no ${what} API.`,
-  });
 }

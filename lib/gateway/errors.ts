@@ -51,6 +51,17 @@ export class GatewayError extends Error {
 export const invalidRequest = (message: string, code = "invalid_request", param: string | null = null) =>
   new GatewayError({ status: 400, type: "invalid_request_error", code, message, param });
 
+/** A model routed to a provider that lacks the endpoint's API (embeddings on Anthropic …). */
+export function unsupported(provider: string, what: string): GatewayError {
+  return new GatewayError({
+    status: 400,
+    type: "invalid_request_error",
+    code: "unsupported_by_provider",
+    param: "model",
+    message: `The provider '${provider}' has no ${what} API.`,
+  });
+}
+
 /** `messages[0].content` — the way people write a path into a JSON body. */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "");

@@ -1,7 +1,7 @@
 import { NO_USAGE } from "../billing/cost";
 import type { ImagesRequest } from "../schemas/openai";
 import type { CallContext } from "./context";
-import { unsupported } from "./embeddings";
+import { unsupported } from "./errors";
 import { withFailover } from "./failover";
 import { planRoute } from "./route";
 import { callOptions, costHeaders } from "./upstream-call";

@@ -1,4 +1,4 @@
-import type { UpstreamError } from "../providers/upstream-error";
+import { UpstreamError } from "../providers/upstream-error";
 import type { UpstreamCredential } from "../providers/types";
 import { GatewayError } from "./errors";
 
@@ -12,6 +12,12 @@ export function redactSecrets(message: string, credential: UpstreamCredential | 
     if (typeof secret === "string" && secret.length >= 4) out = out.split(secret).join("[redacted]");
   }
   return out.replace(KEY_SHAPED, "[redacted]");
+}
+
+/** One line for an operator (credential status, connection test): status and redacted message. */
+export function describeFailure(error: unknown, credential: UpstreamCredential | null): string {
+  if (error instanceof UpstreamError) return `${error.status ? `HTTP ${error.status}: ` : ""}${redactSecrets(error.message, credential)}`.slice(0, 500);
+  return redactSecrets(error instanceof Error ? error.message : String(error), credential).slice(0, 500);
 }
 
 /** Maps a failed upstream call to what the client sees. */

@@ -12,6 +12,7 @@ import type { ChatMessage, ChatRequest } from "../schemas/openai";
 import { ChunkWriter, completion, usage, type AssistantTurn, type FinishReason } from "./shared/canonical";
 import { parseDataUrl } from "./shared/images";
 import { maxOutputTokens, parseArguments, partsOf, responseSchema, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice } from "./shared/request";
+import { alternating, sdkClients } from "./shared/client-cache";
 import { fromStainlessError } from "./shared/sdk-errors";
 import type { CallOptions, CanonicalUsage, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
 
@@ -32,24 +33,15 @@ const FINISH: Record<string, FinishReason> = {
   refusal: "content_filter",
 };
 
-const clients = new WeakMap<object, Map<string, Anthropic>>();
-
-function clientFor(target: UpstreamTarget): Anthropic {
-  let byCredential = clients.get(target.provider);
-  if (!byCredential) clients.set(target.provider, (byCredential = new Map()));
-  const key = target.credential?.id ?? "";
-  let client = byCredential.get(key);
-  if (!client) {
-    client = new Anthropic({
+const clientFor = sdkClients(
+  (target: UpstreamTarget) =>
+    new Anthropic({
       apiKey: target.credential?.secret.apiKey ?? null,
       baseURL: target.provider.baseUrl ?? anthropicAdapter.defaultBaseUrl,
       maxRetries: 0,
       defaultHeaders: target.provider.config.headers,
-    });
-    byCredential.set(key, client);
-  }
-  return client;
-}
+    }),
+);
 
 const fail = (error: unknown) => fromStainlessError(error, Anthropic);
 
@@ -82,19 +74,12 @@ function assistantBlocks(message: AssistantMessage): ContentBlockParam[] {
 
 /** Conversation turns, merged so that roles alternate as Anthropic requires (tool results are user turns). */
 function toMessages(conversation: ChatMessage[]): MessageParam[] {
-  const turns: Array<{ role: "user" | "assistant"; content: ContentBlockParam[] }> = [];
-  const push = (role: "user" | "assistant", blocks: ContentBlockParam[]) => {
-    if (blocks.length === 0) return;
-    const last = turns.at(-1);
-    if (last?.role === role) last.content.push(...blocks);
-    else turns.push({ role, content: blocks });
-  };
-  for (const message of conversation) {
-    if (message.role === "user") push("user", userBlocks(message.content));
-    else if (message.role === "assistant") push("assistant", assistantBlocks(message as AssistantMessage));
-    else if (message.role === "tool") push("user", [{ type: "tool_result", tool_use_id: message.tool_call_id, content: textOf(message.content) }]);
-  }
-  return turns;
+  const turns = conversation.map((message): { role: "user" | "assistant"; items: ContentBlockParam[] } => {
+    if (message.role === "assistant") return { role: "assistant", items: assistantBlocks(message as AssistantMessage) };
+    if (message.role === "tool") return { role: "user", items: [{ type: "tool_result", tool_use_id: message.tool_call_id, content: textOf(message.content) }] };
+    return { role: "user", items: userBlocks(message.content) };
+  });
+  return alternating(turns).map(({ role, items }) => ({ role, content: items }));
 }
 
 function toTools(request: ChatRequest, messages: MessageParam[]): { tools?: Tool[]; tool_choice?: AnthropicToolChoice } {

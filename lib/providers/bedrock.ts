@@ -16,36 +16,30 @@ import {
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { ChatMessage, ChatRequest } from "../schemas/openai";
 import { ChunkWriter, completion, embeddingsResponse, usage, type AssistantTurn, type FinishReason } from "./shared/canonical";
+import { alternating, sdkClients } from "./shared/client-cache";
 import { inlineImage } from "./shared/images";
 import { maxOutputTokens, parseArguments, partsOf, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice } from "./shared/request";
 import type { CallOptions, CanonicalUsage, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
-import { UpstreamError } from "./upstream-error";
+import { midStream, UpstreamError } from "./upstream-error";
 
 // Amazon Bedrock through @aws-sdk/client-bedrock-runtime: Converse / ConverseStream for chat (any
-// Bedrock model, one request shape), InvokeModel for Titan / Cohere embeddings and Nova Canvas /
-// Titan images. Credentials are an access key pair (sealed like any credential) and the provider's region.
+// Bedrock model, one request shape), InvokeModel for Titan embeddings and Nova Canvas / Titan images. Credentials are an access key pair (sealed like any credential) and the provider's region.
 
-const clients = new WeakMap<object, Map<string, BedrockRuntimeClient>>();
+// one client per timeout too: the HTTP handler carries it
+const clients = sdkClients((target, timeout) => {
+  const secret = target.credential?.secret ?? {};
+  const timeoutMs = Number(timeout);
+  return new BedrockRuntimeClient({
+    region: target.provider.region ?? "us-east-1",
+    ...(target.provider.baseUrl ? { endpoint: target.provider.baseUrl } : {}),
+    credentials: { accessKeyId: secret.accessKeyId ?? "", secretAccessKey: secret.secretAccessKey ?? "", ...(secret.sessionToken ? { sessionToken: secret.sessionToken } : {}) },
+    // HTTP/1.1 with an inactivity limit; the gateway does its own retries and fallbacks
+    requestHandler: new NodeHttpHandler({ requestTimeout: timeoutMs, connectionTimeout: Math.min(timeoutMs, 10_000) }),
+    maxAttempts: 1,
+  });
+});
 
-function clientFor(target: UpstreamTarget, timeoutMs: number): BedrockRuntimeClient {
-  let byCredential = clients.get(target.provider);
-  if (!byCredential) clients.set(target.provider, (byCredential = new Map()));
-  const key = `${target.credential?.id ?? ""}:${timeoutMs}`;
-  let client = byCredential.get(key);
-  if (!client) {
-    const secret = target.credential?.secret ?? {};
-    client = new BedrockRuntimeClient({
-      region: target.provider.region ?? "us-east-1",
-      ...(target.provider.baseUrl ? { endpoint: target.provider.baseUrl } : {}),
-      credentials: { accessKeyId: secret.accessKeyId ?? "", secretAccessKey: secret.secretAccessKey ?? "", ...(secret.sessionToken ? { sessionToken: secret.sessionToken } : {}) },
-      // HTTP/1.1 with an inactivity limit; the gateway does its own retries and fallbacks
-      requestHandler: new NodeHttpHandler({ requestTimeout: timeoutMs, connectionTimeout: Math.min(timeoutMs, 10_000) }),
-      maxAttempts: 1,
-    });
-    byCredential.set(key, client);
-  }
-  return client;
-}
+const clientFor = (target: UpstreamTarget, timeoutMs: number) => clients(target, String(timeoutMs));
 
 function fail(error: unknown, signal: AbortSignal): UpstreamError {
   if (error instanceof UpstreamError) return error;
@@ -79,29 +73,24 @@ async function userBlocks(content: ChatMessage["content"], signal: AbortSignal):
   return blocks;
 }
 
-async function toMessages(conversation: ChatMessage[], signal: AbortSignal): Promise<Message[]> {
-  const messages: Message[] = [];
-  const push = (role: "user" | "assistant", content: ContentBlock[]) => {
-    if (content.length === 0) return;
-    const last = messages.at(-1);
-    if (last?.role === role) last.content!.push(...content);
-    else messages.push({ role, content });
-  };
-  for (const message of conversation) {
-    if (message.role === "user") push("user", await userBlocks(message.content, signal));
-    else if (message.role === "assistant") {
-      const blocks: ContentBlock[] = [];
-      const text = textOf(message.content ?? null);
-      if (text) blocks.push({ text });
-      for (const call of message.tool_calls ?? []) {
-        blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: parseArguments(call.function.arguments, `tool call ${call.id}`) as never } });
-      }
-      push("assistant", blocks);
-    } else if (message.role === "tool") {
-      push("user", [{ toolResult: { toolUseId: message.tool_call_id, content: [{ text: textOf(message.content) }] } }]);
-    }
+function assistantBlocks(message: Extract<ChatMessage, { role: "assistant" }>): ContentBlock[] {
+  const blocks: ContentBlock[] = [];
+  const text = textOf(message.content ?? null);
+  if (text) blocks.push({ text });
+  for (const call of message.tool_calls ?? []) {
+    blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: parseArguments(call.function.arguments, `tool call ${call.id}`) as never } });
   }
-  return messages;
+  return blocks;
+}
+
+async function toMessages(conversation: ChatMessage[], signal: AbortSignal): Promise<Message[]> {
+  const turns: Array<{ role: "user" | "assistant"; items: ContentBlock[] }> = [];
+  for (const message of conversation) {
+    if (message.role === "assistant") turns.push({ role: "assistant", items: assistantBlocks(message) });
+    else if (message.role === "tool") turns.push({ role: "user", items: [{ toolResult: { toolUseId: message.tool_call_id, content: [{ text: textOf(message.content) }] } }] });
+    else turns.push({ role: "user", items: await userBlocks(message.content, signal) });
+  }
+  return alternating(turns).map(({ role, items }) => ({ role, content: items }));
 }
 
 function toToolConfig(request: ChatRequest, messages: Message[]): ToolConfiguration | undefined {
@@ -189,7 +178,7 @@ async function* fromConverseStream(events: AsyncIterable<ConverseStreamOutput>, 
       else if (event.metadata) tokens = event.metadata.usage;
     }
   } catch (error) {
-    throw fail(error, signal);
+    throw midStream(fail(error, signal));
   }
   yield writer.usage(canonicalUsage(tokens));
 }
@@ -231,11 +220,6 @@ export const bedrockAdapter: ProviderAdapter = {
   async embeddings(request, target, options) {
     const inputs = typeof request.input === "string" ? [request.input] : (request.input as unknown[]).map((i) => (typeof i === "string" ? i : JSON.stringify(i)));
     return run(options.signal, async () => {
-      if (target.upstreamModel.includes("cohere.embed")) {
-        const result = await invoke(target, options, { texts: inputs, input_type: "search_document" });
-        const vectors = result.embeddings as number[][];
-        return embeddingsResponse(vectors, request.model, 0, request.encoding_format);
-      }
       // Titan embeds one text per call
       const results = await Promise.all(
         inputs.map((inputText) => invoke(target, options, { inputText, ...(request.dimensions ? { dimensions: request.dimensions } : {}), normalize: true })),

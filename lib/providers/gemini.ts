@@ -3,31 +3,23 @@ import type { Content, GenerateContentConfig, GenerateContentResponse, Part, Too
 import { estimateTextTokens } from "../billing/token-count";
 import type { ChatMessage, ChatRequest } from "../schemas/openai";
 import { ChunkWriter, completion, embeddingsResponse, toolCallId, usage, type AssistantTurn, type FinishReason, type ToolCall } from "./shared/canonical";
+import { alternating, sdkClients } from "./shared/client-cache";
 import { inlineImage } from "./shared/images";
 import { maxOutputTokens, parseArguments, partsOf, responseSchema, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice, toolNames } from "./shared/request";
 import type { CallOptions, CanonicalUsage, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
-import { UpstreamError } from "./upstream-error";
+import { midStream, UpstreamError } from "./upstream-error";
 
 // Google Gemini (Generative Language API) through @google/genai: messages become contents/parts with
 // a systemInstruction, tools become function declarations, and answers, streamed `alt=sse` chunks
 // and usageMetadata come back canonical.
 
-const clients = new WeakMap<object, Map<string, GoogleGenAI>>();
-
-function clientFor(target: UpstreamTarget): GoogleGenAI {
-  let byCredential = clients.get(target.provider);
-  if (!byCredential) clients.set(target.provider, (byCredential = new Map()));
-  const key = target.credential?.id ?? "";
-  let client = byCredential.get(key);
-  if (!client) {
-    client = new GoogleGenAI({
+const clientFor = sdkClients(
+  (target: UpstreamTarget) =>
+    new GoogleGenAI({
       apiKey: target.credential?.secret.apiKey ?? "",
       httpOptions: { baseUrl: target.provider.baseUrl ?? geminiAdapter.defaultBaseUrl!, headers: target.provider.config.headers },
-    });
-    byCredential.set(key, client);
-  }
-  return client;
-}
+    }),
+);
 
 // Gemini 3 requires the thought signature of a function call to come back with it in the next turn.
 // The hub is stateless, so the signature travels inside the tool call id (base64url, id-safe).
@@ -103,33 +95,29 @@ function toolResponse(content: ChatMessage["content"]): Record<string, unknown> 
   }
 }
 
+function modelParts(message: Extract<ChatMessage, { role: "assistant" }>): Part[] {
+  const parts: Part[] = [];
+  const text = textOf(message.content ?? null);
+  if (text) parts.push({ text });
+  for (const call of message.tool_calls ?? []) {
+    const { id, signature } = splitToolCallId(call.id);
+    // calls Gemini did not produce (another provider's, a hand-built history) carry Google's documented bypass value
+    parts.push({ functionCall: { id, name: call.function.name, args: parseArguments(call.function.arguments, `tool call ${call.id}`) }, thoughtSignature: signature ?? FOREIGN_CALL_SIGNATURE });
+  }
+  return parts;
+}
+
 async function toContents(conversation: ChatMessage[], signal: AbortSignal): Promise<Content[]> {
   const names = toolNames(conversation);
-  const contents: Content[] = [];
-  const push = (role: "user" | "model", parts: Part[]) => {
-    if (parts.length === 0) return;
-    const last = contents.at(-1);
-    if (last?.role === role) last.parts!.push(...parts);
-    else contents.push({ role, parts });
-  };
+  const turns: Array<{ role: "user" | "model"; items: Part[] }> = [];
   for (const message of conversation) {
-    if (message.role === "user") push("user", await userParts(message.content, signal));
-    else if (message.role === "assistant") {
-      const parts: Part[] = [];
-      const text = textOf(message.content ?? null);
-      if (text) parts.push({ text });
-      for (const call of message.tool_calls ?? []) {
-        const { id, signature } = splitToolCallId(call.id);
-        // calls Gemini did not produce (another provider's, a hand-built history) carry Google's documented bypass value
-        parts.push({ functionCall: { id, name: call.function.name, args: parseArguments(call.function.arguments, `tool call ${call.id}`) }, thoughtSignature: signature ?? FOREIGN_CALL_SIGNATURE });
-      }
-      push("model", parts);
-    } else if (message.role === "tool") {
+    if (message.role === "assistant") turns.push({ role: "model", items: modelParts(message) });
+    else if (message.role === "tool") {
       const { id } = splitToolCallId(message.tool_call_id);
-      push("user", [{ functionResponse: { id, name: names.get(message.tool_call_id) ?? "tool", response: toolResponse(message.content) } }]);
-    }
+      turns.push({ role: "user", items: [{ functionResponse: { id, name: names.get(message.tool_call_id) ?? "tool", response: toolResponse(message.content) } }] });
+    } else turns.push({ role: "user", items: await userParts(message.content, signal) });
   }
-  return contents;
+  return alternating(turns).map(({ role, items }) => ({ role, parts: items }));
 }
 
 function toConfig(request: ChatRequest, signal: AbortSignal, timeoutMs: number): GenerateContentConfig {
@@ -230,9 +218,7 @@ async function* fromGeminiStream(stream: AsyncIterable<GenerateContentResponse>,
       if (candidate?.finishReason) yield writer.finish(finishOf(candidate.finishReason, toolCalls > 0));
     }
   } catch (error) {
-    const failure = fail(error, signal);
-    // after the first chunk, anything but an abort is the upstream failing mid-answer
-    throw failure.kind === "connection" ? new UpstreamError({ kind: "http", status: 502, message: failure.message }) : failure;
+    throw midStream(fail(error, signal));
   }
   yield writer.usage(canonicalUsage(meta));
 }

@@ -38,3 +38,12 @@ export function parseRetryAfter(value: string | null | undefined): number | null
   const date = Date.parse(value);
   return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
+
+/**
+ * A failure after the first chunk: the status line is long sent, so whatever the SDK called it
+ * (a connection error, a modeled exception frame), the upstream failed mid-answer.
+ */
+export function midStream(error: UpstreamError): UpstreamError {
+  if (error.kind === "aborted" || (error.kind === "http" && error.status !== null && error.status >= 500)) return error;
+  return new UpstreamError({ kind: "http", status: 502, message: error.message, type: error.type, code: error.code });
+}

@@ -36,6 +36,8 @@ export type OpenAIFlavor = "openai" | "deepseek" | "openrouter" | "xai" | "douba
 
 export interface FakeOpenAI extends FakeUpstream {
   apiKey: string;
+  /** accepts another key from now on (a key rotated back in at the provider) */
+  allowKey(key: string): void;
 }
 
 /** A 1×1 PNG, what image generation returns. */
@@ -122,6 +124,7 @@ function usageFor(flavor: OpenAIFlavor, body: Record<string, unknown>, completio
 
 export async function startFakeOpenAI(options: { apiKey?: string; flavor?: OpenAIFlavor } = {}): Promise<FakeOpenAI> {
   const apiKey = options.apiKey ?? "sk-upstream-fake-secret-0123456789abcdef";
+  const accepted = new Set([apiKey]);
   const flavor = options.flavor ?? "openai";
   const reasoningField = flavor === "openrouter" ? "reasoning" : "reasoning_content";
 
@@ -193,7 +196,7 @@ export async function startFakeOpenAI(options: { apiKey?: string; flavor?: OpenA
   }
 
   const fake = await startHttpFake(async (x) => {
-    if (x.req.headers.authorization !== `Bearer ${apiKey}`) return x.json(401, errorBody(401, ""));
+    if (!accepted.has(String(x.req.headers.authorization).replace(/^Bearer /, ""))) return x.json(401, errorBody(401, ""));
     const body = x.record.body ?? {};
     const model = String(body.model ?? "");
     const path = x.url.pathname;
@@ -229,5 +232,5 @@ export async function startFakeOpenAI(options: { apiKey?: string; flavor?: OpenA
     return chat(x, body);
   }, { basePath: "/v1" });
 
-  return { ...fake, apiKey };
+  return { ...fake, apiKey, allowKey: (key) => accepted.add(key) };
 }

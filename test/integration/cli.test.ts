@@ -86,6 +86,31 @@ describe("operator CLI against a running hub", () => {
     expect(account.transactions.map((t) => [t.kind, t.amountMicrocredits])).toEqual([["grant", 12_500_000n]]);
   });
 
+  it("adds credentials, deployments and aliases, and tests a provider's connection", async () => {
+    const credential = await json<{ credential: { name: string; hint: string; weight: number } }>(
+      "provider", "credential", "--provider", "fake", "--name", "second", "--api-key", "sk-second-key-for-fake-9999", "--weight", "2",
+    );
+    expect(credential.credential).toEqual({ id: expect.any(String), name: "second", hint: "sk-…9999", weight: 2 });
+    await json("model", "deploy", "--name", "gpt-4o-mini", "--provider", "fake", "--upstream-model", "gpt-4o-mini-fallback", "--priority", "1");
+    await json("model", "alias", "--name", "gpt-4o-mini", "--alias", "mini");
+    const { value } = await eventually(() => f.client.chat.completions.create({ model: "mini", messages: [{ role: "user", content: "via alias" }] }));
+    expect(value.choices[0]!.message.content).toBe("Hello from the fake upstream! You said: via alias");
+
+    const bedrock = await json<{ provider: { type: string; credentialHint: string } }>(
+      "provider", "add", "--type", "bedrock", "--name", "aws", "--region", "eu-west-1", "--access-key-id", "AKIAEXAMPLE000012345", "--secret-access-key", "s3cr3t/s3cr3t/s3cr3t",
+    );
+    expect(bedrock.provider).toMatchObject({ type: "bedrock", credentialHint: "AKI…2345" });
+
+    // the second credential is not accepted upstream: the test names it and exits 1
+    const tested = await cli("provider", "test", "fake");
+    expect(tested.code).toBe(1);
+    expect(tested.stderr).toMatch(/^error: fake: ok\s+default sk-…cdef \d+ ms; FAIL second sk-…9999 \d+ ms: HTTP 401: Incorrect API key provided/);
+    expect(tested.stderr).not.toContain("sk-second-key-for-fake-9999");
+    await f.db.credential.deleteMany({ where: { name: "second" } });
+    const healthy = await json<{ checks: Array<{ ok: boolean }> }>("provider", "test", "fake");
+    expect(healthy.checks).toEqual([expect.objectContaining({ ok: true, credential: "default" })]);
+  });
+
   it("prints human-readable output without --json", async () => {
     const result = await cli("key", "create", "--user", "dev@test.local");
     expect(result.code).toBe(0);
@@ -101,6 +126,9 @@ describe("operator CLI against a running hub", () => {
     [["provider", "add", "--type", "carrier-pigeon", "--name", "p"], /^error: unsupported provider type "carrier-pigeon"/],
     [["provider", "add", "--type", "openai_compatible", "--name", "p"], /^error: a base URL is required/],
     [["provider", "add", "--type", "openai", "--name", "p", "--base-url", "ftp://x"], /^error: base URL must start with http/],
+    [["provider", "add", "--type", "bedrock", "--name", "b", "--access-key-id", "A", "--secret-access-key", "S"], /^error: a region is required for bedrock providers/],
+    [["provider", "add", "--type", "bedrock", "--name", "b", "--region", "us-east-1", "--api-key", "k"], /^error: bedrock providers need an access key id and a secret access key$/],
+    [["model", "deploy", "--name", "nope", "--provider", "fake", "--upstream-model", "x"], /^error: no model named nope$/],
     [["model", "add", "--name", "m", "--provider", "ghost", "--upstream-model", "x"], /^error: no provider named ghost$/],
     [["model", "add", "--name", "m", "--provider", "fake", "--upstream-model", "x", "--input-usd-per-1m", "1,5"], /^error: input price must be a non-negative decimal/],
     [["key", "create", "--user", "nobody@test.local"], /^error: no user with email nobody@test.local$/],

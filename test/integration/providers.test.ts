@@ -190,6 +190,24 @@ describe.each(CASES)("$name ($type)", (c) => {
     expect(followUp.choices[0]!.message.tool_calls ?? []).toHaveLength(0);
   });
 
+  it("ends the client's stream with an error event when the upstream fails mid-answer", async () => {
+    const { data: stream, response } = await f.client.chat.completions
+      .create({ model: model("fake-stream-error"), messages: [{ role: "user", content: "break halfway" }], stream: true })
+      .withResponse();
+    let text = "";
+    const failure = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
+    })().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect(text).toBe(replyPieces("break halfway").slice(0, 2).join(""));
+    const event = await f.usageEvent(response.headers.get("x-request-id")!);
+    expect(event.status).toBe(502);
+    expect(event.completionTokens).toBeGreaterThan(0);
+  });
+
   it("passes an image to the model", async () => {
     const completion = await f.client.chat.completions.create({
       model: model("chat-model"),

@@ -5,6 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey } from "@/lib/crypto/api-key";
 import { openCredential } from "@/lib/crypto/credentials";
+import { eventually } from "../helpers/eventually";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 import { startHubProcess } from "../helpers/hub-process";
 
@@ -95,7 +96,8 @@ describe("the master key", () => {
       // the credential cannot be opened, so the provider has none: a clear 503, no garbage sent upstream
       expect(res.status).toBe(503);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("no_available_deployment");
-      expect(hub.output()).toContain("cannot decrypt credential");
+      // the log line travels through the process's pipe: it may arrive just after the response
+      await eventually(async () => expect(hub.output()).toContain("cannot decrypt credential"));
     } finally {
       await hub.stop("SIGKILL");
     }

@@ -4,6 +4,7 @@ import type { EmbeddingCreateParams } from "openai/resources/embeddings";
 import type { ImageGenerateParamsNonStreaming } from "openai/resources/images";
 import type { ChatRequest } from "../../schemas/openai";
 import type { CallOptions, CanonicalUsage, CredentialKind, ProviderAdapter, UpstreamTarget } from "../types";
+import { sdkClients } from "../shared/client-cache";
 import { fromOpenAIError } from "./errors";
 
 /**
@@ -25,29 +26,14 @@ export interface OpenAIFamilyOptions {
   images?: boolean;
 }
 
-// One SDK client per provider record and credential. Registry snapshots are rebuilt when the
-// configuration changes, so keying on the snapshot's objects lets old clients be collected.
-const clients = new WeakMap<object, Map<string, OpenAI>>();
-
-function clientFor(target: UpstreamTarget, options: OpenAIFamilyOptions): OpenAI {
-  let byCredential = clients.get(target.provider);
-  if (!byCredential) {
-    byCredential = new Map();
-    clients.set(target.provider, byCredential);
-  }
-  const credentialId = target.credential?.id ?? "";
-  let client = byCredential.get(credentialId);
-  if (!client) {
-    client = new OpenAI({
-      apiKey: target.credential?.secret.apiKey ?? "not-needed",
-      baseURL: target.provider.baseUrl ?? options.defaultBaseUrl ?? undefined,
-      // the gateway decides about retries and fallbacks itself
-      maxRetries: 0,
-      defaultHeaders: { ...options.headers?.(), ...target.provider.config.headers },
-    });
-    byCredential.set(credentialId, client);
-  }
-  return client;
+function createClient(target: UpstreamTarget, options: OpenAIFamilyOptions): OpenAI {
+  return new OpenAI({
+    apiKey: target.credential?.secret.apiKey ?? "not-needed",
+    baseURL: target.provider.baseUrl ?? options.defaultBaseUrl ?? undefined,
+    // the gateway decides about retries and fallbacks itself
+    maxRetries: 0,
+    defaultHeaders: { ...options.headers?.(), ...target.provider.config.headers },
+  });
 }
 
 // Some providers name reasoning output `reasoning` (OpenRouter); the canonical name is `reasoning_content`.
@@ -57,6 +43,7 @@ function canonicalReasoning(target: WithReasoning | undefined) {
 }
 
 export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): ProviderAdapter {
+  const clientFor = sdkClients((target) => createClient(target, options));
   const requestOptions = (call: CallOptions) => ({ signal: call.signal, timeout: call.timeoutMs });
   const prepare = (request: ChatRequest, target: UpstreamTarget, stream: boolean) => {
     // stream_options is only valid on streaming requests
@@ -98,7 +85,7 @@ export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): Provide
 
     async chat(request, target, callOptions) {
       const body = prepare(request, target, false) as unknown as ChatCompletionCreateParamsNonStreaming;
-      const completion = await call(() => clientFor(target, options).chat.completions.create(body, requestOptions(callOptions)));
+      const completion = await call(() => clientFor(target).chat.completions.create(body, requestOptions(callOptions)));
       if (completion.usage) completion.usage = normalize(completion.usage) ?? completion.usage;
       for (const choice of completion.choices) canonicalReasoning(choice.message as WithReasoning);
       return completion;
@@ -106,24 +93,24 @@ export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): Provide
 
     async streamChat(request, target, callOptions) {
       const body = prepare(request, target, true) as unknown as ChatCompletionCreateParamsStreaming;
-      const stream = await call(() => clientFor(target, options).chat.completions.create(body, requestOptions(callOptions)));
+      const stream = await call(() => clientFor(target).chat.completions.create(body, requestOptions(callOptions)));
       return relay(stream);
     },
 
     async testConnection(target, callOptions) {
       // listing models costs nothing and needs a valid key
-      await call(() => clientFor(target, options).models.list(requestOptions(callOptions)));
+      await call(() => clientFor(target).models.list(requestOptions(callOptions)));
     },
   };
   if (options.embeddings) {
     adapter.embeddings = (request, target, callOptions) =>
-      call(() => clientFor(target, options).embeddings.create({ ...request, model: target.upstreamModel } as EmbeddingCreateParams, requestOptions(callOptions)));
+      call(() => clientFor(target).embeddings.create({ ...request, model: target.upstreamModel } as EmbeddingCreateParams, requestOptions(callOptions)));
   }
   if (options.images) {
     adapter.generateImages = (request, target, callOptions) => {
       const body: Record<string, unknown> = { ...request, model: target.upstreamModel };
       const prepared = (options.prepareImages ? options.prepareImages(body) : body) as unknown as ImageGenerateParamsNonStreaming;
-      return call(() => clientFor(target, options).images.generate(prepared, requestOptions(callOptions)));
+      return call(() => clientFor(target).images.generate(prepared, requestOptions(callOptions)));
     };
   }
   return adapter;
