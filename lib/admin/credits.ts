@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { formatCredits, MoneyFormatError, parseCredits } from "../billing/money";
 import { bumpConfigVersion } from "../config/change-feed";
-import { db } from "../db/client";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { findUserByEmail } from "./users";
+import { transaction } from "../db/transaction";
 
 export interface GrantInput {
   userEmail: string;
@@ -28,7 +28,7 @@ export async function grantCredits(input: GrantInput, actor: Actor) {
   const user = await findUserByEmail(input.userEmail);
   const reference = input.reference ?? `grant:${randomUUID()}`;
 
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const existing = await tx.creditTransaction.findUnique({ where: { reference } });
     const account = await tx.creditAccount.upsert({ where: { userId: user.id }, create: { userId: user.id }, update: {} });
     if (existing) {

@@ -4,6 +4,7 @@ import { db } from "../db/client";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { findUserByEmail } from "./users";
+import { transaction } from "../db/transaction";
 
 const PATTERN = /^[A-Za-z0-9*][A-Za-z0-9._:/@*-]{0,127}$/;
 
@@ -24,7 +25,7 @@ export async function createApiKey(input: CreateKeyInput, actor: Actor) {
   const user = await findUserByEmail(input.userEmail);
   if (user.disabledAt) throw new AdminError(`user ${user.email} is disabled`);
   const { secret, hash, prefix } = generateApiKey();
-  const key = await db().$transaction(async (tx) => {
+  const key = await transaction(async (tx) => {
     const created = await tx.apiKey.create({
       data: {
         hash,
@@ -45,7 +46,7 @@ export async function createApiKey(input: CreateKeyInput, actor: Actor) {
 
 /** Revokes a key given its id or its display prefix. */
 export async function revokeApiKey(idOrPrefix: string, actor: Actor) {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const matches = await tx.apiKey.findMany({ where: { OR: [{ id: idOrPrefix }, { prefix: idOrPrefix }] }, take: 2 });
     if (matches.length === 0) throw new AdminError(`no API key with id or prefix ${idOrPrefix}`, "not_found");
     if (matches.length > 1) throw new AdminError(`prefix ${idOrPrefix} matches several keys; use the key id`, "conflict");

@@ -1,8 +1,8 @@
 import { MoneyFormatError, parseUsd } from "../billing/money";
 import { bumpConfigVersion } from "../config/change-feed";
-import { db } from "../db/client";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
+import { transaction } from "../db/transaction";
 
 export const MODEL_TYPES = ["chat", "embedding", "image"] as const;
 export type ModelType = (typeof MODEL_TYPES)[number];
@@ -45,7 +45,7 @@ export async function addModel(input: AddModelInput, actor: Actor) {
   const image = per1M(input.imageUsd, "image price");
   const priced = [input1M, output1M, cached1M, cacheWrite1M, image].some((p) => p !== null);
 
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const provider = await tx.provider.findUnique({ where: { name: input.provider } });
     if (!provider) throw new AdminError(`no provider named ${input.provider}`, "not_found");
     if (await tx.model.findUnique({ where: { name: input.name } })) throw new AdminError(`a model named ${input.name} already exists`, "conflict");
@@ -102,7 +102,7 @@ export async function addDeployment(input: AddDeploymentInput, actor: Actor) {
   if (!Number.isInteger(priority) || priority < 0) throw new AdminError("priority must be a whole number, 0 or more");
   if (!Number.isInteger(weight) || weight < 0 || weight > 1000) throw new AdminError("weight must be a whole number from 0 to 1000");
   if (!input.upstreamModel.trim()) throw new AdminError("upstream model must not be empty");
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const model = await tx.model.findUnique({ where: { name: input.model } });
     if (!model) throw new AdminError(`no model named ${input.model}`, "not_found");
     const provider = await tx.provider.findUnique({ where: { name: input.provider } });
@@ -125,7 +125,7 @@ export async function addDeployment(input: AddDeploymentInput, actor: Actor) {
 /** Another public name for a model. */
 export async function addAlias(modelName: string, alias: string, actor: Actor) {
   if (!NAME.test(alias)) throw new AdminError("alias must be 1-128 letters, digits or . _ : / @ - and start with a letter or digit");
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const model = await tx.model.findUnique({ where: { name: modelName } });
     if (!model) throw new AdminError(`no model named ${modelName}`, "not_found");
     if ((await tx.model.findUnique({ where: { name: alias } })) || (await tx.modelAlias.findUnique({ where: { alias } }))) {

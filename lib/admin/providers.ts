@@ -9,6 +9,7 @@ import type { CredentialSecret, ProviderAdapter, ProviderConfig, ProviderType } 
 import { describeFailure } from "../gateway/upstream-failure";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
+import { transaction } from "../db/transaction";
 
 // Provider names prefix direct model names ("<name>/<model>"), so they cannot contain a slash.
 const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -80,7 +81,7 @@ export async function addProvider(input: AddProviderInput, actor: Actor) {
   }
   const config: ProviderConfig = { ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}), ...(input.headers ? { headers: input.headers } : {}) };
 
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     if (await tx.provider.findUnique({ where: { name: input.name } })) throw new AdminError(`a provider named ${input.name} already exists`, "conflict");
     const provider = await tx.provider.create({ data: { type, name: input.name, baseUrl, region: input.region ?? null, config: JSON.stringify(config) } });
     const credential = secret ? await createCredential(tx, provider.id, secret, "default", 1) : null;
@@ -101,7 +102,7 @@ export async function addCredential(input: AddCredentialInput, actor: Actor) {
   if (!CREDENTIAL_NAME.test(input.name)) throw new AdminError("credential name must be letters, digits, '.', '_' or '-'");
   const weight = input.weight ?? 1;
   if (!Number.isInteger(weight) || weight < 0 || weight > 1000) throw new AdminError("weight must be a whole number from 0 to 1000");
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const provider = await tx.provider.findUnique({ where: { name: input.provider } });
     if (!provider) throw new AdminError(`no provider named ${input.provider}`, "not_found");
     const secret = checkSecret(provider.type as ProviderType, adapterFor(provider.type as ProviderType), secretOf(input));

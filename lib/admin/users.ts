@@ -3,6 +3,7 @@ import { bumpConfigVersion } from "../config/change-feed";
 import { db, type Tx } from "../db/client";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
+import { transaction } from "../db/transaction";
 
 export const ROLES = ["admin", "member"] as const;
 export type Role = (typeof ROLES)[number];
@@ -33,7 +34,7 @@ export async function createUser(input: CreateUserInput, actor: Actor) {
   const email = normalizeEmail(input.email);
   if (input.password !== undefined && input.password.length < 8) throw new AdminError("password must be at least 8 characters");
   const passwordHash = input.password ? await hashPassword(input.password) : null;
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email } })) throw new AdminError(`a user with email ${email} already exists`, "conflict");
     const user = await tx.user.create({ data: { email, role: input.role, name: input.name ?? null, passwordHash } });
     await audit(tx, actor, "user.create", user.id, { email, role: input.role });

@@ -16,14 +16,18 @@ export type { Prisma } from "./generated/sqlite/client";
 export type Db = InstanceType<typeof SqliteClient>;
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
+// Operator changes run in interactive transactions; on a busy machine (or SQLite waiting for another
+// process's write lock) Prisma's 5 s default is too tight for them.
+const transactionOptions = { maxWait: 10_000, timeout: 20_000 };
+
 export function createDb(url: string): Db {
   if (databaseKind(url) === "sqlite") {
     const file = sqlitePath(url);
     mkdirSync(path.dirname(file), { recursive: true });
     // busy timeout: the CLI and the server may write the same file at once
-    return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }) });
+    return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }), transactionOptions });
   }
-  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as Db;
+  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }), transactionOptions }) as unknown as Db;
 }
 
 /** The process-wide database client for DATABASE_URL. */

@@ -9,6 +9,7 @@ import { processSingleton } from "../singleton";
 import { openCredential } from "../crypto/credentials";
 import { upstreamProvider } from "./registry";
 import { describeFailure } from "./upstream-failure";
+import { transaction } from "../db/transaction";
 
 // A credential the provider refuses (401/403) is suspended: this process stops using it at once,
 // the database row says so (every other process drops it on its next config poll), and a background
@@ -34,12 +35,10 @@ class CredentialHealth {
     this.suspended.add(credential.id);
     const reason = describeFailure(error, credential);
     log.warn({ provider: providerName, credentialId: credential.id, reason }, "upstream refused a credential; suspending it");
-    await db()
-      .$transaction(async (tx) => {
-        await tx.credential.updateMany({ where: { id: credential.id, status: "active" }, data: { status: "suspended", lastError: reason, lastCheckedAt: new Date() } });
-        await bumpConfigVersion(tx);
-      })
-      .catch((e: Error) => log.error({ credentialId: credential.id, err: e.message }, "could not record the suspended credential"));
+    await transaction(async (tx) => {
+      await tx.credential.updateMany({ where: { id: credential.id, status: "active" }, data: { status: "suspended", lastError: reason, lastCheckedAt: new Date() } });
+      await bumpConfigVersion(tx);
+    }).catch((e: Error) => log.error({ credentialId: credential.id, err: e.message }, "could not record the suspended credential"));
   }
 
   /** Tries every suspended credential once; reactivates the ones that work. */
@@ -64,7 +63,7 @@ class CredentialHealth {
         await db().credential.update({ where: { id: credential.id }, data: { lastError: describeFailure(error, credential), lastCheckedAt: new Date() } });
         continue;
       }
-      await db().$transaction(async (tx) => {
+      await transaction(async (tx) => {
         await tx.credential.update({ where: { id: credential.id }, data: { status: "active", lastError: null, lastCheckedAt: new Date() } });
         await bumpConfigVersion(tx);
       });
