@@ -127,7 +127,8 @@ export interface ConnectionCheck {
 
 /**
  * Checks each of a provider's credentials with the provider's cheapest real call (listing models,
- * or counting tokens) and reports latency or the provider's error.
+ * or counting tokens) and reports latency or the provider's error. A suspended credential that
+ * passes is reactivated.
  */
 export async function testProvider(name: string): Promise<{ provider: string; type: string; checks: ConnectionCheck[] }> {
   const row = await db().provider.findUnique({
@@ -152,6 +153,14 @@ export async function testProvider(name: string): Promise<{ provider: string; ty
       error = describeFailure(e, credential);
     }
     checks.push({ credential: entry?.row.name ?? "(none)", hint: entry?.row.hint ?? "", ok: error === null, latencyMs: Math.round(performance.now() - started), error });
+    // a key the provider had refused and that works again goes back into rotation
+    if (entry && error === null && entry.row.status === "suspended") {
+      await transaction(async (tx) => {
+        await tx.credential.update({ where: { id: entry.row.id }, data: { status: "active", lastError: null, lastCheckedAt: new Date() } });
+        await audit(tx, "test", "credential.reactivate", entry.row.id, { provider: row.name, name: entry.row.name });
+        await bumpConfigVersion(tx);
+      });
+    }
   }
   return { provider: row.name, type: row.type, checks };
 }

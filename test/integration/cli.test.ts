@@ -107,8 +107,11 @@ describe("operator CLI against a running hub", () => {
     expect(tested.stderr).toMatch(/^error: fake: ok\s+default sk-…cdef \d+ ms; FAIL second sk-…9999 \d+ ms: HTTP 401: Incorrect API key provided/);
     expect(tested.stderr).not.toContain("sk-second-key-for-fake-9999");
     await f.db.credential.deleteMany({ where: { name: "second" } });
+    // a suspended key that passes the test goes back into rotation
+    await f.db.credential.updateMany({ where: { provider: { name: "fake" } }, data: { status: "suspended" } });
     const healthy = await json<{ checks: Array<{ ok: boolean }> }>("provider", "test", "fake");
     expect(healthy.checks).toEqual([expect.objectContaining({ ok: true, credential: "default" })]);
+    expect((await f.db.credential.findFirstOrThrow({ where: { provider: { name: "fake" } } })).status).toBe("active");
   });
 
   it("prints human-readable output without --json", async () => {
