@@ -36,6 +36,9 @@ const envSchema = z.object({
   HUB_COOLDOWN_MS: withDefault(milliseconds, 30_000),
   HUB_COOLDOWN_AFTER_FAILURES: withDefault(z.coerce.number().int().min(1), 3),
   HUB_CREDENTIAL_RECHECK_MS: withDefault(milliseconds, 300_000),
+  HUB_DEFAULT_MAX_OUTPUT_TOKENS: withDefault(z.coerce.number().int().positive(), 4096),
+  HUB_HOLD_TTL_MS: withDefault(milliseconds, 3_600_000),
+  HUB_DISCONNECT_DRAIN_MS: withDefault(z.coerce.number().int().min(0), 3000),
 });
 
 export type Env = z.infer<typeof envSchema>;

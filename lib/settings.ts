@@ -1,24 +1,58 @@
 import { z } from "zod";
+import { parseCredits, parseUsd } from "./billing/money";
 import { bumpConfigVersion, ConfigCache } from "./config/change-feed";
 import { db, type Tx } from "./db/client";
 import { processSingleton } from "./singleton";
 
-// Operator settings, stored as JSON values in Setting rows and validated here.
+// Operator settings, stored as JSON values in Setting rows (money as decimal strings) and
+// validated here into what the code uses (money as integers).
 
 export const MODES = ["enterprise", "service_provider"] as const;
 export type Mode = (typeof MODES)[number];
 
-const settingsSchema = z.object({
-  mode: z.enum(MODES).catch("enterprise"),
+const decimal = (parse: (s: string) => bigint) =>
+  z.string().refine((s) => {
+    try {
+      parse(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be a non-negative decimal number");
+
+/** What is stored: the Setting rows, one per key. */
+export const storedSettingsSchema = z.object({
+  mode: z.enum(MODES),
+  /** USD per credit, e.g. "0.000001" (1 credit = $0.000001) */
+  creditPriceUsd: decimal(parseUsd).refine((s) => parseUsd(s) > 0n, "must be greater than zero"),
+  /** credits granted once to each user created in service_provider mode */
+  starterCredits: decimal(parseCredits),
+  /** where a customer buys credits; the 402 answer links to it */
+  topUpUrl: z.url().nullable(),
+  /** ISO currency of Stripe top-ups */
+  currency: z.string().regex(/^[a-z]{3}$/),
 });
 
-export type Settings = z.infer<typeof settingsSchema>;
-export type SettingKey = keyof Settings;
+export type StoredSettings = z.infer<typeof storedSettingsSchema>;
+export type SettingKey = keyof StoredSettings;
+
+export const DEFAULT_SETTINGS: StoredSettings = { mode: "enterprise", creditPriceUsd: "0.000001", starterCredits: "0", topUpUrl: null, currency: "usd" };
+
+export interface Settings extends StoredSettings {
+  creditPriceNanoUsd: bigint;
+  starterMicrocredits: bigint;
+}
 
 async function load(): Promise<Settings> {
   const rows = await db().setting.findMany();
-  const raw = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
-  return settingsSchema.parse(raw);
+  const stored: StoredSettings = { ...DEFAULT_SETTINGS };
+  for (const row of rows) {
+    const field = storedSettingsSchema.shape[row.key as SettingKey];
+    // a value that no longer validates (older version, hand edit) falls back to the default
+    const parsed = field?.safeParse(JSON.parse(row.value));
+    if (parsed?.success) Object.assign(stored, { [row.key]: parsed.data });
+  }
+  return { ...stored, creditPriceNanoUsd: parseUsd(stored.creditPriceUsd), starterMicrocredits: parseCredits(stored.starterCredits) };
 }
 
 const cache = processSingleton("settings-cache", () => new ConfigCache<"settings", Settings>(load, { ttlMs: 60_000, maxEntries: 1 }));
@@ -27,8 +61,8 @@ export function settings(): Promise<Settings> {
   return cache.get("settings");
 }
 
-export async function writeSetting<K extends SettingKey>(tx: Tx, key: K, value: Settings[K]): Promise<void> {
-  const json = JSON.stringify(value);
+export async function writeSetting<K extends SettingKey>(tx: Tx, key: K, value: StoredSettings[K]): Promise<void> {
+  const json = JSON.stringify(storedSettingsSchema.shape[key].parse(value));
   await tx.setting.upsert({ where: { key }, create: { key, value: json }, update: { value: json } });
   await bumpConfigVersion(tx);
 }

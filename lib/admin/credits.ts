@@ -1,44 +1,66 @@
 import { randomUUID } from "node:crypto";
+import { book, creditAccount, type AccountOwner } from "../billing/ledger";
 import { formatCredits, MoneyFormatError, parseCredits } from "../billing/money";
 import { bumpConfigVersion } from "../config/change-feed";
+import { db } from "../db/client";
+import { transaction } from "../db/transaction";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { findUserByEmail } from "./users";
-import { transaction } from "../db/transaction";
 
 export interface GrantInput {
-  userEmail: string;
-  /** credits as a decimal string */
+  /** a user, or a team that pools its members' credits */
+  userEmail?: string;
+  teamName?: string;
+  /** credits as a decimal string; negative only for adjustments */
   amount: string;
+  kind?: "grant" | "adjustment" | "refund";
   note?: string;
   /** idempotency: a grant with a reference already in the ledger is not applied again */
   reference?: string;
 }
 
-/** Adds credits to a user's account: one ledger transaction and the balance, atomically. */
+async function ownerOf(input: GrantInput): Promise<{ owner: AccountOwner; label: string }> {
+  if (input.userEmail && input.teamName) throw new AdminError("give a user or a team, not both");
+  if (input.teamName) {
+    const team = await db().team.findUnique({ where: { name: input.teamName } });
+    if (!team) throw new AdminError(`no team named ${input.teamName}`, "not_found");
+    return { owner: { teamId: team.id }, label: `team ${team.name}` };
+  }
+  if (!input.userEmail) throw new AdminError("give the user (or team) to credit");
+  const user = await findUserByEmail(input.userEmail);
+  return { owner: { userId: user.id }, label: user.email };
+}
+
+/** Adds (or, as an adjustment, removes) credits: one ledger transaction and the balance, atomically. */
 export async function grantCredits(input: GrantInput, actor: Actor) {
+  const kind = input.kind ?? "grant";
+  const negative = input.amount.trim().startsWith("-");
+  if (negative && kind !== "adjustment") throw new AdminError("amount must be greater than zero (use an adjustment to remove credits)");
   let amount: bigint;
   try {
-    amount = parseCredits(input.amount);
+    amount = parseCredits(negative ? input.amount.trim().slice(1) : input.amount);
   } catch (error) {
     if (error instanceof MoneyFormatError) throw new AdminError(error.message);
     throw error;
   }
   if (amount <= 0n) throw new AdminError("amount must be greater than zero");
-  const user = await findUserByEmail(input.userEmail);
-  const reference = input.reference ?? `grant:${randomUUID()}`;
+  if (negative) amount = -amount;
+  const { owner, label } = await ownerOf(input);
+  const reference = input.reference ?? `${kind}:${randomUUID()}`;
 
   return transaction(async (tx) => {
-    const existing = await tx.creditTransaction.findUnique({ where: { reference } });
-    const account = await tx.creditAccount.upsert({ where: { userId: user.id }, create: { userId: user.id }, update: {} });
-    if (existing) {
+    const account = await creditAccount(tx, owner);
+    const applied = await book(tx, { accountId: account.id, kind, amountMicrocredits: amount, reference, note: input.note ?? null, createdById: actor });
+    if (!applied) {
+      const existing = await tx.creditTransaction.findUniqueOrThrow({ where: { reference } });
       if (existing.accountId !== account.id) throw new AdminError(`reference ${reference} was used for another account`, "conflict");
-      return { applied: false, balance: formatCredits(account.balanceMicrocredits), reference };
+    } else {
+      await audit(tx, actor, `credits.${kind}`, account.id, { account: label, amount: input.amount, reference });
+      // a new balance must reach running servers at once (it may unblock a customer)
+      await bumpConfigVersion(tx);
     }
-    await tx.creditTransaction.create({ data: { accountId: account.id, kind: "grant", amountMicrocredits: amount, reference, note: input.note ?? null } });
-    const updated = await tx.creditAccount.update({ where: { id: account.id }, data: { balanceMicrocredits: { increment: amount } } });
-    await audit(tx, actor, "credits.grant", account.id, { user: user.email, amount: input.amount, reference });
-    await bumpConfigVersion(tx);
-    return { applied: true, balance: formatCredits(updated.balanceMicrocredits), reference };
+    const balance = (await tx.creditAccount.findUniqueOrThrow({ where: { id: account.id } })).balanceMicrocredits;
+    return { applied, balance: formatCredits(balance), reference, accountId: account.id };
   });
 }

@@ -1,4 +1,7 @@
 import { MoneyFormatError, parseUsd } from "../billing/money";
+import { defaultPrice } from "../billing/prices";
+import { db } from "../db/client";
+import type { ProviderType } from "../providers/types";
 import { bumpConfigVersion } from "../config/change-feed";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
@@ -9,12 +12,8 @@ export type ModelType = (typeof MODEL_TYPES)[number];
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$/;
 
-export interface AddModelInput {
-  name: string;
-  provider: string;
-  upstreamModel: string;
-  type: ModelType;
-  /** provider cost in USD per 1M tokens, as decimal strings */
+/** Provider cost as decimal strings (USD per 1M tokens, USD per image) and the margin in percent. */
+export interface PriceInput {
   inputUsdPer1M?: string;
   outputUsdPer1M?: string;
   cachedInputUsdPer1M?: string;
@@ -22,12 +21,23 @@ export interface AddModelInput {
   cacheWriteUsdPer1M?: string;
   /** per generated image */
   imageUsd?: string;
+  /** the reseller's margin on top of the provider cost, e.g. "25" or "12.5" */
+  marginPercent?: string;
 }
 
-function per1M(value: string | undefined, what: string): bigint | null {
+export interface AddModelInput extends PriceInput {
+  name: string;
+  provider: string;
+  upstreamModel: string;
+  type: ModelType;
+  /** the most tokens one answer may have; caps the credit hold of a call */
+  maxOutputTokens?: number;
+}
+
+function usd(value: string | undefined, what: string): bigint | null {
   if (value === undefined) return null;
   try {
-    // USD per 1M tokens → nano-USD per 1M tokens
+    // USD (per 1M tokens, or per image) → nano-USD
     return parseUsd(value, what);
   } catch (error) {
     if (error instanceof MoneyFormatError) throw new AdminError(error.message);
@@ -35,38 +45,64 @@ function per1M(value: string | undefined, what: string): bigint | null {
   }
 }
 
+function marginBps(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const match = /^(\d{1,4})(?:\.(\d{1,2}))?$/.exec(value.trim());
+  if (!match) throw new AdminError(`margin must be a percentage with at most two decimals, got "${value}"`);
+  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+}
+
+/** The price fields given, parsed; absent ones are null. */
+function parsePrice(input: PriceInput) {
+  return {
+    inputNanoUsdPer1M: usd(input.inputUsdPer1M, "input price"),
+    outputNanoUsdPer1M: usd(input.outputUsdPer1M, "output price"),
+    cachedReadNanoUsdPer1M: usd(input.cachedInputUsdPer1M, "cached input price"),
+    cachedWriteNanoUsdPer1M: usd(input.cacheWriteUsdPer1M, "cache write price"),
+    imageNanoUsd: usd(input.imageUsd, "image price"),
+    marginBps: marginBps(input.marginPercent),
+  };
+}
+
 export async function addModel(input: AddModelInput, actor: Actor) {
   if (!NAME.test(input.name)) throw new AdminError("model name must be 1-128 letters, digits or . _ : / @ - and start with a letter or digit");
   if (!input.upstreamModel.trim()) throw new AdminError("upstream model must not be empty");
-  const input1M = per1M(input.inputUsdPer1M, "input price");
-  const output1M = per1M(input.outputUsdPer1M, "output price");
-  const cached1M = per1M(input.cachedInputUsdPer1M, "cached input price");
-  const cacheWrite1M = per1M(input.cacheWriteUsdPer1M, "cache write price");
-  const image = per1M(input.imageUsd, "image price");
-  const priced = [input1M, output1M, cached1M, cacheWrite1M, image].some((p) => p !== null);
+  const given = parsePrice(input);
+  if (input.maxOutputTokens !== undefined && (!Number.isInteger(input.maxOutputTokens) || input.maxOutputTokens <= 0)) {
+    throw new AdminError("max output tokens must be a positive whole number");
+  }
+  const priced = Object.entries(given).some(([key, value]) => key !== "marginBps" && value !== null);
 
   return transaction(async (tx) => {
     const provider = await tx.provider.findUnique({ where: { name: input.provider } });
     if (!provider) throw new AdminError(`no provider named ${input.provider}`, "not_found");
     if (await tx.model.findUnique({ where: { name: input.name } })) throw new AdminError(`a model named ${input.name} already exists`, "conflict");
     if (await tx.modelAlias.findUnique({ where: { alias: input.name } })) throw new AdminError(`${input.name} is already an alias of another model`, "conflict");
+    // no cost given: the provider's list price, when the bundled price data knows the model
+    const list = priced ? null : defaultPrice(provider.type as ProviderType, input.upstreamModel.trim());
+    const price = priced
+      ? {
+          inputNanoUsdPer1M: given.inputNanoUsdPer1M ?? 0n,
+          outputNanoUsdPer1M: given.outputNanoUsdPer1M ?? 0n,
+          cachedReadNanoUsdPer1M: given.cachedReadNanoUsdPer1M,
+          cachedWriteNanoUsdPer1M: given.cachedWriteNanoUsdPer1M,
+          imageNanoUsd: given.imageNanoUsd,
+          source: actor === "cli" ? "cli" : "admin",
+        }
+      : list && {
+          inputNanoUsdPer1M: list.inputNanoUsdPer1M,
+          outputNanoUsdPer1M: list.outputNanoUsdPer1M,
+          cachedReadNanoUsdPer1M: list.cachedReadNanoUsdPer1M,
+          cachedWriteNanoUsdPer1M: list.cacheWriteNanoUsdPer1M,
+          source: "genai-prices",
+        };
     const model = await tx.model.create({
       data: {
         name: input.name,
         type: input.type,
+        maxOutputTokens: input.maxOutputTokens ?? null,
         deployments: { create: { providerId: provider.id, upstreamModel: input.upstreamModel.trim() } },
-        prices: priced
-          ? {
-              create: {
-                inputNanoUsdPer1M: input1M ?? 0n,
-                outputNanoUsdPer1M: output1M ?? 0n,
-                cachedReadNanoUsdPer1M: cached1M,
-                cachedWriteNanoUsdPer1M: cacheWrite1M,
-                imageNanoUsd: image,
-                source: actor === "cli" ? "cli" : "admin",
-              },
-            }
-          : undefined,
+        prices: price || given.marginBps !== null ? { create: { ...(price ?? {}), marginBps: given.marginBps ?? 0, createdById: actor } } : undefined,
       },
     });
     await audit(tx, actor, "model.add", model.id, {
@@ -76,10 +112,50 @@ export async function addModel(input: AddModelInput, actor: Actor) {
       type: input.type,
       inputUsdPer1M: input.inputUsdPer1M ?? null,
       outputUsdPer1M: input.outputUsdPer1M ?? null,
+      priceSource: price?.source ?? null,
     });
     await bumpConfigVersion(tx);
     return model;
   });
+}
+
+/**
+ * A new price for a model: the fields given replace the current ones, the others carry over. Prices
+ * are never edited in place: the history stays for audit, and each usage event kept its own cost.
+ */
+export async function setPrice(modelName: string, input: PriceInput, actor: Actor) {
+  const given = parsePrice(input);
+  if (Object.values(given).every((v) => v === null)) throw new AdminError("give at least one price or the margin");
+  return transaction(async (tx) => {
+    const model = await tx.model.findUnique({ where: { name: modelName }, include: { prices: { orderBy: { effectiveFrom: "desc" }, take: 1 } } });
+    if (!model) throw new AdminError(`no model named ${modelName}`, "not_found");
+    const current = model.prices[0];
+    // strictly after the current price, so "the latest" is never a tie
+    const effectiveFrom = new Date(Math.max(Date.now(), (current?.effectiveFrom.getTime() ?? 0) + 1));
+    const price = await tx.price.create({
+      data: {
+        modelId: model.id,
+        effectiveFrom,
+        inputNanoUsdPer1M: given.inputNanoUsdPer1M ?? current?.inputNanoUsdPer1M ?? 0n,
+        outputNanoUsdPer1M: given.outputNanoUsdPer1M ?? current?.outputNanoUsdPer1M ?? 0n,
+        cachedReadNanoUsdPer1M: given.cachedReadNanoUsdPer1M ?? current?.cachedReadNanoUsdPer1M ?? null,
+        cachedWriteNanoUsdPer1M: given.cachedWriteNanoUsdPer1M ?? current?.cachedWriteNanoUsdPer1M ?? null,
+        imageNanoUsd: given.imageNanoUsd ?? current?.imageNanoUsd ?? null,
+        marginBps: given.marginBps ?? current?.marginBps ?? 0,
+        source: actor === "cli" ? "cli" : "admin",
+        createdById: actor,
+      },
+    });
+    await audit(tx, actor, "price.set", model.id, { model: modelName, ...input });
+    await bumpConfigVersion(tx);
+    return price;
+  });
+}
+
+export async function priceHistory(modelName: string) {
+  const model = await db().model.findUnique({ where: { name: modelName }, include: { prices: { orderBy: { effectiveFrom: "desc" } } } });
+  if (!model) throw new AdminError(`no model named ${modelName}`, "not_found");
+  return model.prices;
 }
 
 

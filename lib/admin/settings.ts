@@ -1,13 +1,37 @@
-import { MODES, writeSetting, type Mode } from "../settings";
+import { transaction } from "../db/transaction";
+import { settings, storedSettingsSchema, writeSetting, type SettingKey, type StoredSettings } from "../settings";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
-import { transaction } from "../db/transaction";
 
-export async function setMode(mode: string, actor: Actor): Promise<Mode> {
-  if (!MODES.includes(mode as Mode)) throw new AdminError(`mode must be one of: ${MODES.join(", ")}`);
+// CLI names of the settings (kebab-case) and how a string from the command line becomes a value.
+const SETTINGS: Record<string, { key: SettingKey; parse: (raw: string) => unknown }> = {
+  mode: { key: "mode", parse: (raw) => raw },
+  "credit-price-usd": { key: "creditPriceUsd", parse: (raw) => raw },
+  "starter-credits": { key: "starterCredits", parse: (raw) => raw },
+  "top-up-url": { key: "topUpUrl", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
+  currency: { key: "currency", parse: (raw) => raw.toLowerCase() },
+};
+
+export const SETTING_NAMES = Object.keys(SETTINGS);
+
+export async function setSetting(name: string, raw: string, actor: Actor): Promise<StoredSettings> {
+  const setting = SETTINGS[name];
+  if (!setting) throw new AdminError(`unknown setting "${name}" (settings: ${SETTING_NAMES.join(", ")})`);
+  const parsed = storedSettingsSchema.shape[setting.key].safeParse(setting.parse(raw));
+  if (!parsed.success) throw new AdminError(`${name} ${parsed.error.issues[0]?.message ?? "is not valid"}${setting.key === "mode" ? " (enterprise or service_provider)" : ""}`);
   await transaction(async (tx) => {
-    await writeSetting(tx, "mode", mode as Mode);
-    await audit(tx, actor, "settings.mode", null, { mode });
+    await writeSetting(tx, setting.key, parsed.data as never);
+    await audit(tx, actor, `settings.${setting.key}`, null, { value: parsed.data });
   });
-  return mode as Mode;
+  return currentSettings();
+}
+
+export async function currentSettings(): Promise<StoredSettings> {
+  const { creditPriceNanoUsd: _price, starterMicrocredits: _starter, ...stored } = await settings();
+  return stored;
+}
+
+export async function setMode(mode: string, actor: Actor) {
+  if (!storedSettingsSchema.shape.mode.safeParse(mode).success) throw new AdminError("mode must be one of: enterprise, service_provider");
+  return (await setSetting("mode", mode, actor)).mode;
 }

@@ -4,6 +4,8 @@ import { db, type Tx } from "../db/client";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { transaction } from "../db/transaction";
+import { book, creditAccount } from "../billing/ledger";
+import { settings } from "../settings";
 
 export const ROLES = ["admin", "member"] as const;
 export type Role = (typeof ROLES)[number];
@@ -34,10 +36,16 @@ export async function createUser(input: CreateUserInput, actor: Actor) {
   const email = normalizeEmail(input.email);
   if (input.password !== undefined && input.password.length < 8) throw new AdminError("password must be at least 8 characters");
   const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const { mode, starterMicrocredits } = await settings();
   return transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email } })) throw new AdminError(`a user with email ${email} already exists`, "conflict");
     const user = await tx.user.create({ data: { email, role: input.role, name: input.name ?? null, passwordHash } });
     await audit(tx, actor, "user.create", user.id, { email, role: input.role });
+    // a reseller's new customer starts with the starter credits, exactly once (the reference is per user)
+    if (mode === "service_provider" && starterMicrocredits > 0n) {
+      const account = await creditAccount(tx, { userId: user.id });
+      await book(tx, { accountId: account.id, kind: "starter", amountMicrocredits: starterMicrocredits, reference: `starter:${user.id}`, createdById: actor });
+    }
     await bumpConfigVersion(tx);
     return user;
   });

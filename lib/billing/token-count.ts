@@ -18,14 +18,18 @@ function contentText(content: unknown): string {
   return content.map((part: { type?: string; text?: string }) => (part.type === "text" ? (part.text ?? "") : "")).join("\n");
 }
 
+const imageParts = (content: unknown) => (Array.isArray(content) ? content.filter((p: { type?: string }) => p.type === "image_url").length : 0);
+
 // per-message framing tokens in chat formats (role markers and separators)
 const MESSAGE_OVERHEAD = 4;
+// an image costs up to ~1,600 prompt tokens at the usual providers (a 1568 px side on Anthropic, high detail on OpenAI)
+const IMAGE_TOKENS = 1600;
 
 export async function estimatePromptTokens(request: ChatRequest): Promise<number> {
   const count = await countTokens();
   let total = 3;
   for (const message of request.messages) {
-    total += MESSAGE_OVERHEAD + count(contentText(message.content));
+    total += MESSAGE_OVERHEAD + count(contentText(message.content)) + IMAGE_TOKENS * imageParts(message.content);
     if (message.role === "assistant" && message.tool_calls) {
       for (const call of message.tool_calls) total += count(call.function.name) + count(call.function.arguments);
     }

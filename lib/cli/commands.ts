@@ -2,9 +2,11 @@ import type { ParseArgsConfig } from "node:util";
 import { grantCredits } from "../admin/credits";
 import { AdminError } from "../admin/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "../admin/keys";
-import { addAlias, addDeployment, addModel, MODEL_TYPES, type ModelType } from "../admin/models";
+import { addAlias, addDeployment, addModel, MODEL_TYPES, priceHistory, setPrice, type ModelType, type PriceInput } from "../admin/models";
+import { createTeam, joinTeam, setMonthlyBudget } from "../admin/teams";
+import { formatUsd } from "../billing/money";
 import { addCredential, addProvider, testProvider } from "../admin/providers";
-import { setMode } from "../admin/settings";
+import { currentSettings, setMode, setSetting, SETTING_NAMES } from "../admin/settings";
 import { createUser, ROLES, type Role } from "../admin/users";
 import { prepare } from "../boot";
 
@@ -50,6 +52,23 @@ function headers(values: Values): Record<string, string> | undefined {
   );
 }
 
+const priceOptions = {
+  "input-usd-per-1m": { type: "string" },
+  "output-usd-per-1m": { type: "string" },
+  "cached-input-usd-per-1m": { type: "string" },
+  "cache-write-usd-per-1m": { type: "string" },
+  "image-usd": { type: "string" },
+  "margin-percent": { type: "string" },
+} as const;
+const priceOf = (v: Values): PriceInput => ({
+  inputUsdPer1M: optional(v, "input-usd-per-1m"),
+  outputUsdPer1M: optional(v, "output-usd-per-1m"),
+  cachedInputUsdPer1M: optional(v, "cached-input-usd-per-1m"),
+  cacheWriteUsdPer1M: optional(v, "cache-write-usd-per-1m"),
+  imageUsd: optional(v, "image-usd"),
+  marginPercent: optional(v, "margin-percent"),
+});
+
 const credentialOptions = { "api-key": { type: "string" }, "access-key-id": { type: "string" }, "secret-access-key": { type: "string" }, "session-token": { type: "string" } } as const;
 const credentialOf = (v: Values) => ({
   apiKey: optional(v, "api-key"),
@@ -87,12 +106,44 @@ export const commands: Record<string, Command> = {
   }),
 
   "user create": command({
-    usage: "--email E [--role member|admin] [--password P] [--name N]",
-    options: { email: string, role: string, password: string, name: string },
+    usage: "--email E [--role member|admin] [--password P] [--name N] [--team T]",
+    options: { email: string, role: string, password: string, name: string, team: string },
     async run(v) {
       const role: Role = oneOf(optional(v, "role") ?? "member", ROLES, "--role");
       const user = await createUser({ email: required(v, "email"), role, password: optional(v, "password"), name: optional(v, "name") }, ACTOR);
-      return { message: `created ${role} ${user.email}`, user: { id: user.id, email: user.email, role: user.role } };
+      const team = optional(v, "team");
+      if (team) await joinTeam(user.email, team, ACTOR);
+      return { message: `created ${role} ${user.email}${team ? ` in team ${team}` : ""}`, user: { id: user.id, email: user.email, role: user.role, team: team ?? null } };
+    },
+  }),
+
+  "team create": command({
+    usage: "--name N [--pool-credits] [--monthly-budget-usd X]",
+    options: { name: string, "pool-credits": { type: "boolean" }, "monthly-budget-usd": string },
+    async run(v) {
+      const team = await createTeam({ name: required(v, "name"), poolCredits: v["pool-credits"] === true, monthlyBudgetUsd: optional(v, "monthly-budget-usd") }, ACTOR);
+      return { message: `created team ${team.name}`, team: { id: team.id, name: team.name, poolCredits: team.poolCredits } };
+    },
+  }),
+
+  "team join": command({
+    usage: "--team T --user E",
+    options: { team: string, user: string },
+    async run(v) {
+      const { user, team } = await joinTeam(required(v, "user"), required(v, "team"), ACTOR);
+      return { message: `${user.email} is now in team ${team.name}`, user: user.email, team: team.name };
+    },
+  }),
+
+  "budget set": command({
+    usage: "(--user E | --team T | --key ID) --monthly-usd X|none",
+    options: { user: string, team: string, key: string, "monthly-usd": string },
+    async run(v) {
+      const targets = [optional(v, "user") && { userEmail: optional(v, "user")! }, optional(v, "team") && { teamName: optional(v, "team")! }, optional(v, "key") && { keyId: optional(v, "key")! }].filter(Boolean);
+      if (targets.length !== 1) throw new AdminError("give exactly one of --user, --team or --key");
+      const result = await setMonthlyBudget(targets[0] as never, required(v, "monthly-usd"), ACTOR);
+      const shown = result.monthlyBudgetNanoUsd === null ? "no budget" : `$${formatUsd(result.monthlyBudgetNanoUsd)} a month`;
+      return { message: `${result.target}: ${shown}`, target: result.target, monthlyBudgetUsd: result.monthlyBudgetNanoUsd === null ? null : formatUsd(result.monthlyBudgetNanoUsd) };
     },
   }),
 
@@ -146,18 +197,8 @@ export const commands: Record<string, Command> = {
 
   "model add": command({
     usage:
-      "--name PUBLIC --provider N --upstream-model M [--type chat|embedding|image] [--input-usd-per-1m X --output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I]",
-    options: {
-      name: string,
-      provider: string,
-      "upstream-model": string,
-      type: string,
-      "input-usd-per-1m": string,
-      "output-usd-per-1m": string,
-      "cached-input-usd-per-1m": string,
-      "cache-write-usd-per-1m": string,
-      "image-usd": string,
-    },
+      "--name PUBLIC --provider N --upstream-model M [--type chat|embedding|image] [--input-usd-per-1m X --output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--margin-percent P] [--max-output-tokens T]",
+    options: { name: string, provider: string, "upstream-model": string, type: string, "max-output-tokens": string, ...priceOptions },
     async run(v) {
       const type: ModelType = oneOf(optional(v, "type") ?? "chat", MODEL_TYPES, "--type");
       const model = await addModel(
@@ -166,11 +207,8 @@ export const commands: Record<string, Command> = {
           provider: required(v, "provider"),
           upstreamModel: required(v, "upstream-model"),
           type,
-          inputUsdPer1M: optional(v, "input-usd-per-1m"),
-          outputUsdPer1M: optional(v, "output-usd-per-1m"),
-          cachedInputUsdPer1M: optional(v, "cached-input-usd-per-1m"),
-          cacheWriteUsdPer1M: optional(v, "cache-write-usd-per-1m"),
-          imageUsd: optional(v, "image-usd"),
+          maxOutputTokens: integer(v, "max-output-tokens"),
+          ...priceOf(v),
         },
         ACTOR,
       );
@@ -197,6 +235,35 @@ export const commands: Record<string, Command> = {
         message: `${required(v, "name")} is now also served by ${required(v, "provider")}/${deployment.upstreamModel} (priority ${deployment.priority}, weight ${deployment.weight})`,
         deployment: { id: deployment.id, priority: deployment.priority, weight: deployment.weight },
       };
+    },
+  }),
+
+  "price set": command({
+    usage: "--model PUBLIC [--input-usd-per-1m X] [--output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--margin-percent P]",
+    options: { model: string, ...priceOptions },
+    async run(v) {
+      const price = await setPrice(required(v, "model"), priceOf(v), ACTOR);
+      return {
+        message: `${required(v, "model")}: $${formatUsd(price.inputNanoUsdPer1M)} in / $${formatUsd(price.outputNanoUsdPer1M)} out per 1M tokens, margin ${price.marginBps / 100}%`,
+        price: { id: price.id, inputUsdPer1M: formatUsd(price.inputNanoUsdPer1M), outputUsdPer1M: formatUsd(price.outputNanoUsdPer1M), marginPercent: price.marginBps / 100 },
+      };
+    },
+  }),
+
+  "price history": command({
+    usage: "--model PUBLIC",
+    options: { model: string },
+    async run(v) {
+      const prices = (await priceHistory(required(v, "model"))).map((p) => ({
+        effectiveFrom: p.effectiveFrom,
+        inputUsdPer1M: formatUsd(p.inputNanoUsdPer1M),
+        outputUsdPer1M: formatUsd(p.outputNanoUsdPer1M),
+        cachedInputUsdPer1M: p.cachedReadNanoUsdPer1M === null ? null : formatUsd(p.cachedReadNanoUsdPer1M),
+        marginPercent: p.marginBps / 100,
+        source: p.source,
+      }));
+      const lines = prices.map((p) => `${p.effectiveFrom.toISOString()}  in $${p.inputUsdPer1M}  out $${p.outputUsdPer1M}  margin ${p.marginPercent}%  (${p.source})`);
+      return { message: lines.join("\n") || "no prices", prices };
     },
   }),
 
@@ -258,6 +325,24 @@ export const commands: Record<string, Command> = {
     },
   }),
 
+  "settings set": command({
+    usage: `<${SETTING_NAMES.join("|")}> <value>`,
+    positionals: true,
+    async run(_v, positionals) {
+      if (positionals.length !== 2) throw new AdminError(`give a setting and its value (settings: ${SETTING_NAMES.join(", ")})`);
+      const stored = await setSetting(positionals[0]!, positionals[1]!, ACTOR);
+      return { message: `${positionals[0]} is now ${positionals[1]}`, settings: stored };
+    },
+  }),
+
+  "settings show": command({
+    usage: "",
+    async run() {
+      const stored = await currentSettings();
+      return { message: Object.entries(stored).map(([k, val]) => `${k}: ${val ?? "(not set)"}`).join("\n"), settings: stored };
+    },
+  }),
+
   "mode set": command({
     usage: "enterprise|service_provider",
     positionals: true,
@@ -269,11 +354,12 @@ export const commands: Record<string, Command> = {
   }),
 
   "credits grant": command({
-    usage: "--user E --amount N [--note TEXT] [--reference R]",
-    options: { user: string, amount: string, note: string, reference: string },
+    usage: "(--user E | --team T) --amount N [--kind grant|adjustment|refund] [--note TEXT] [--reference R]",
+    options: { user: string, team: string, amount: string, kind: string, note: string, reference: string },
     async run(v) {
+      const kind = oneOf(optional(v, "kind") ?? "grant", ["grant", "adjustment", "refund"] as const, "--kind");
       const result = await grantCredits(
-        { userEmail: required(v, "user"), amount: required(v, "amount"), note: optional(v, "note"), reference: optional(v, "reference") },
+        { userEmail: optional(v, "user"), teamName: optional(v, "team"), amount: required(v, "amount"), kind, note: optional(v, "note"), reference: optional(v, "reference") },
         ACTOR,
       );
       return {

@@ -7,6 +7,10 @@ import { processSingleton } from "../singleton";
 // Each change bumps ConfigVersion in its own transaction; every process polls that one row every
 // HUB_CONFIG_POLL_MS and, when it moved, tells its caches to drop what they hold.
 
+// transactions that bumped the version: after they commit, this process drops its caches at once
+// instead of waiting for its next poll (see lib/db/transaction.ts)
+const bumped = new WeakSet<object>();
+
 /** Call inside the transaction that makes an operator change. */
 export async function bumpConfigVersion(tx: Tx): Promise<void> {
   await tx.configVersion.upsert({
@@ -14,6 +18,11 @@ export async function bumpConfigVersion(tx: Tx): Promise<void> {
     create: { id: 1, version: 1 },
     update: { version: { increment: 1 } },
   });
+  bumped.add(tx);
+}
+
+export function didBumpConfig(tx: object): boolean {
+  return bumped.has(tx);
 }
 
 type Listener = () => void;

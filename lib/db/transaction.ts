@@ -1,3 +1,4 @@
+import { changeFeed, didBumpConfig } from "../config/change-feed";
 import { db, type Tx } from "./client";
 
 // An interactive transaction that survives contention. On SQLite, a transaction that read before it
@@ -16,7 +17,14 @@ function retryable(error: unknown): boolean {
 export async function transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db().$transaction(work);
+      let changedConfig = false;
+      const result = await db().$transaction(async (tx) => {
+        const value = await work(tx);
+        changedConfig = didBumpConfig(tx);
+        return value;
+      });
+      if (changedConfig) changeFeed.invalidate();
+      return result;
     } catch (error) {
       if (attempt >= ATTEMPTS || !retryable(error)) throw error;
       await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 20));

@@ -14,6 +14,18 @@ export interface Principal {
   teamId: string | null;
   allowedModels: ModelMatcher;
   expiresAt: Date | null;
+  /** the credit account calls are charged to: the team's when the team pools credits, else the user's */
+  creditAccountId: string | null;
+  /** Enterprise monthly budgets (nano-USD) that apply to this key, narrowest first */
+  budgets: Budget[];
+}
+
+export interface Budget {
+  scope: "key" | "user" | "team";
+  scopeId: string;
+  /** how people know it: the key's name, the user's email, the team's name */
+  label: string;
+  limitNanoUsd: bigint;
 }
 
 type KeyLookup = { principal: Principal } | { refused: "revoked" | "disabled" } | null;
@@ -23,19 +35,37 @@ const patternsSchema = z.array(z.string());
 async function lookup(hash: string): Promise<KeyLookup> {
   const key = await db().apiKey.findUnique({
     where: { hash },
-    include: { user: { select: { id: true, teamId: true, disabledAt: true } } },
+    include: {
+      user: {
+        select: {
+          id: true,
+          email: true,
+          disabledAt: true,
+          monthlyBudgetNanoUsd: true,
+          creditAccount: { select: { id: true } },
+          team: { select: { id: true, name: true, poolCredits: true, monthlyBudgetNanoUsd: true, creditAccount: { select: { id: true } } } },
+        },
+      },
+    },
   });
   if (!key) return null;
   if (key.revokedAt) return { refused: "revoked" };
   if (key.user.disabledAt) return { refused: "disabled" };
+  const { team } = key.user;
+  const budgets: Budget[] = [];
+  if (key.monthlyBudgetNanoUsd !== null) budgets.push({ scope: "key", scopeId: key.id, label: key.name, limitNanoUsd: key.monthlyBudgetNanoUsd });
+  if (key.user.monthlyBudgetNanoUsd !== null) budgets.push({ scope: "user", scopeId: key.user.id, label: key.user.email, limitNanoUsd: key.user.monthlyBudgetNanoUsd });
+  if (team?.monthlyBudgetNanoUsd != null) budgets.push({ scope: "team", scopeId: team.id, label: team.name, limitNanoUsd: team.monthlyBudgetNanoUsd });
   return {
     principal: {
       keyId: key.id,
       keyPrefix: key.prefix,
       userId: key.userId,
-      teamId: key.teamId ?? key.user.teamId,
+      teamId: team?.id ?? key.teamId,
       allowedModels: compileModelPatterns(patternsSchema.parse(JSON.parse(key.allowedModels))),
       expiresAt: key.expiresAt,
+      creditAccountId: (team?.poolCredits ? team.creditAccount?.id : key.user.creditAccount?.id) ?? null,
+      budgets,
     },
   };
 }

@@ -3,7 +3,10 @@ import { providerCost } from "../billing/cost";
 import { log } from "../log";
 import type { ModelPrice } from "./registry";
 import { lifecycle } from "./lifecycle";
-import type { Principal } from "./authenticate";
+import type { Budget, Principal } from "./authenticate";
+import { chargeFor } from "../billing/charge";
+import type { Settlement } from "../billing/holds";
+import type { Mode } from "../settings";
 import { usageWriter } from "./usage-writer";
 
 export type Endpoint = "chat" | "embeddings" | "images" | "models";
@@ -21,6 +24,17 @@ export interface RouteFacts {
 
 const MAX_ERROR_MESSAGE = 500;
 
+export interface Billing {
+  mode: Mode;
+  creditPriceNanoUsd: bigint;
+  /** the credit account charged (Service Provider mode) */
+  accountId: string | null;
+  /** Enterprise budgets the cost counts against */
+  budgets: Budget[];
+  /** holds were placed and must be released */
+  held: boolean;
+}
+
 /**
  * Everything the meter needs to know about one call, filled in as the pipeline runs. `finish` is
  * idempotent: it queues exactly one usage event (for authenticated calls that named a model) and
@@ -34,12 +48,16 @@ export class CallRecord {
   requestedModel: string | null = null;
   route: RouteFacts | null = null;
   stream = false;
+  /** a stream is being relayed to the client (the relay owns cancelling the upstream) */
+  relaying = false;
   usage: TokenUsage | null = null;
   usageSource: "upstream" | "estimated" = "upstream";
   /** images generated */
   images = 0;
   /** upstream attempts made (fallbacks included) */
   attempts = 0;
+  /** how the call is billed, decided by the policy step before the upstream call */
+  billing: Billing | null = null;
   private firstByteMs: number | null = null;
   private finished = false;
 
@@ -58,6 +76,13 @@ export class CallRecord {
     if (!price) return 0n;
     const tokens = this.usage ? providerCost(this.usage, price) : 0n;
     return tokens + BigInt(this.images) * (price.imageNanoUsd ?? 0n);
+  }
+
+  /** What the customer pays for the call, in micro-credits (Service Provider mode only). */
+  charge(): bigint {
+    const price = this.route?.price;
+    if (this.billing?.mode !== "service_provider" || !this.billing.accountId || !price) return 0n;
+    return chargeFor(this.cost(), price.marginBps, this.billing.creditPriceNanoUsd);
   }
 
   finish(status: number, error?: { code: string | null; message: string }): void {
@@ -93,6 +118,14 @@ export class CallRecord {
       },
       "call",
     );
+    const cost = this.cost();
+    const charge = this.charge();
+    const billing = this.billing;
+    // holds are released and the real amounts booked with the batched write of this event
+    const settlement: Settlement | null =
+      billing && (billing.held || charge > 0n || (billing.budgets.length > 0 && cost > 0n))
+        ? { requestId: this.requestId, accountId: billing.accountId, chargeMicrocredits: charge, budgets: billing.budgets, costNanoUsd: cost, startedAt: this.startedAt }
+        : null;
     usageWriter.push({
       requestId: this.requestId,
       endpoint: this.endpoint,
@@ -115,14 +148,14 @@ export class CallRecord {
       reasoningTokens: usage?.reasoningTokens ?? 0,
       images: this.images,
       usageSource: this.usageSource,
-      costNanoUsd: this.cost(),
-      chargeMicrocredits: 0n,
+      costNanoUsd: cost,
+      chargeMicrocredits: charge,
       latencyMs,
       ttfbMs,
       status,
       errorCode: error?.code ?? null,
       errorMessage: error ? error.message.slice(0, MAX_ERROR_MESSAGE) : null,
       startedAt: this.startedAt,
-    });
+    }, settlement);
   }
 }

@@ -2,7 +2,10 @@ import type { ChatCompletionChunk } from "../providers/types";
 import { usageFromOpenAI } from "../providers/usage";
 import type { ChatRequest } from "../schemas/openai";
 import type { CallContext } from "./context";
+import { estimatePromptTokens } from "../billing/token-count";
+import { maxOutputTokens } from "../providers/shared/request";
 import { failureOf, withFailover } from "./failover";
+import { admit, outputCap } from "./policy";
 import { relayOpenAIStream, SSE_HEADERS } from "./relay/openai-sse";
 import { planRoute, type Target } from "./route";
 import { callOptions, costHeaders } from "./upstream-call";
@@ -35,6 +38,11 @@ async function openStream(ctx: CallContext, request: ChatRequest, target: Target
 export async function chatCompletions(ctx: CallContext, request: ChatRequest): Promise<Response> {
   ctx.call.requestedModel = request.model;
   const plan = await planRoute(ctx.principal, request.model, "chat");
+  await admit(ctx, plan, {
+    promptTokens: await estimatePromptTokens(request),
+    outputTokens: outputCap(maxOutputTokens(request), plan.model?.maxOutputTokens) * (request.n ?? 1),
+    images: 0,
+  });
 
   if (!request.stream) {
     const { value: completion } = await withFailover(ctx, plan, (target) => target.adapter.chat(request, target.upstream, callOptions(ctx, target)));

@@ -7,4 +7,6 @@ export interface CallContext {
   principal: Principal;
   /** aborted when the client goes away; cancels the upstream request */
   abort: AbortController;
+  /** the hub's public origin, as the client reached it (for links such as the top-up page) */
+  origin: string;
 }

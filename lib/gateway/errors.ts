@@ -6,13 +6,14 @@ export type ErrorType =
   | "permission_error"
   | "not_found_error"
   | "rate_limit_error"
+  | "insufficient_credits"
   | "upstream_error"
   | "timeout_error"
   | "service_unavailable"
   | "server_error";
 
 export interface ErrorBody {
-  error: { message: string; type: ErrorType | string; code: string | null; param: string | null };
+  error: { message: string; type: ErrorType | string; code: string | null; param: string | null; [extra: string]: unknown };
 }
 
 /**
@@ -26,6 +27,8 @@ export class GatewayError extends Error {
   readonly code: string | null;
   readonly param: string | null;
   readonly headers: Record<string, string>;
+  /** more fields of the error object (e.g. top_up_url) */
+  readonly extra: Record<string, unknown>;
 
   constructor(options: {
     status: number;
@@ -34,6 +37,7 @@ export class GatewayError extends Error {
     message: string;
     param?: string | null;
     headers?: Record<string, string>;
+    extra?: Record<string, unknown>;
   }) {
     super(options.message);
     this.status = options.status;
@@ -41,10 +45,11 @@ export class GatewayError extends Error {
     this.code = options.code ?? null;
     this.param = options.param ?? null;
     this.headers = options.headers ?? {};
+    this.extra = options.extra ?? {};
   }
 
   toJSON(): ErrorBody {
-    return { error: { message: this.message, type: this.type, code: this.code, param: this.param } };
+    return { error: { message: this.message, type: this.type, code: this.code, param: this.param, ...this.extra } };
   }
 }
 

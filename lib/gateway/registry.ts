@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { TokenPrice } from "../billing/cost";
+import { defaultPrice } from "../billing/prices";
 import { ConfigCache } from "../config/change-feed";
 import { openCredential } from "../crypto/credentials";
 import { db } from "../db/client";
@@ -32,6 +33,8 @@ export interface DeploymentEntry {
 
 export interface ModelPrice extends TokenPrice {
   imageNanoUsd: bigint | null;
+  /** the reseller's margin in basis points (2500 = 25 %) */
+  marginBps: number;
 }
 
 export interface ModelEntry {
@@ -53,6 +56,8 @@ export interface Registry {
   publicModels: ModelEntry[];
   /** "provider/upstream-model" → the registered model it is deployed as, to price direct calls */
   byDeployment: Map<string, ModelEntry>;
+  /** list prices of direct calls to models nobody registered, looked up once */
+  listPrices: Map<string, ModelPrice | null>;
 }
 
 export const providerConfigSchema = z.object({
@@ -129,6 +134,7 @@ async function loadRegistry(): Promise<Registry> {
             cachedReadNanoUsdPer1M: price.cachedReadNanoUsdPer1M,
             cacheWriteNanoUsdPer1M: price.cachedWriteNanoUsdPer1M,
             imageNanoUsd: price.imageNanoUsd,
+            marginBps: price.marginBps,
           }
         : null,
     };
@@ -140,7 +146,17 @@ async function loadRegistry(): Promise<Registry> {
       if (!byDeployment.has(direct)) byDeployment.set(direct, entry);
     }
   }
-  return { providers, models, publicModels, byDeployment };
+  return { providers, models, publicModels, byDeployment, listPrices: new Map() };
+}
+
+/** The price of a direct "<provider>/<model>" call: the registered model's, else the provider's list price. */
+export function directPrice(reg: Registry, provider: ProviderEntry, upstreamModel: string): ModelPrice | null {
+  const key = `${provider.id}/${upstreamModel}`;
+  if (!reg.listPrices.has(key)) {
+    const list = defaultPrice(provider.type, upstreamModel);
+    reg.listPrices.set(key, list ? { ...list, imageNanoUsd: null, marginBps: 0 } : null);
+  }
+  return reg.listPrices.get(key)!;
 }
 
 const cache = processSingleton("registry-cache", () => new ConfigCache<"registry", Registry>(loadRegistry, { ttlMs: 60_000, maxEntries: 1 }));

@@ -4,7 +4,7 @@ import type { ProviderAdapter, UpstreamTarget } from "../providers/types";
 import type { Principal } from "./authenticate";
 import { GatewayError } from "./errors";
 import { balancer } from "./route-balancer";
-import { registry, type DeploymentEntry, type ModelEntry, type ModelPrice, type ModelType } from "./registry";
+import { directPrice, registry, type DeploymentEntry, type ModelEntry, type ModelPrice, type ModelType } from "./registry";
 
 /** One way to serve the call: a deployment with one credential. */
 export interface Target {
@@ -68,6 +68,7 @@ export async function planRoute(principal: Principal, requested: string, type: M
   const reg = await registry();
   let model = reg.models.get(requested) ?? null;
   let deployments: () => Generator<DeploymentEntry>;
+  let price: ModelPrice | null = model?.price ?? null;
 
   if (model) {
     const registered = model;
@@ -78,6 +79,7 @@ export async function planRoute(principal: Principal, requested: string, type: M
     if (!provider?.enabled || slash === requested.length - 1) throw notFound(requested);
     const direct: DeploymentEntry = { id: "", provider, credential: null, upstreamModel: requested.slice(slash + 1), priority: 0, weight: 1 };
     model = reg.byDeployment.get(requested) ?? null;
+    price = model?.price ?? directPrice(reg, provider, direct.upstreamModel);
     deployments = function* () {
       yield direct;
     };
@@ -103,7 +105,7 @@ export async function planRoute(principal: Principal, requested: string, type: M
   return {
     requested,
     model,
-    price: model?.price ?? null,
+    price,
     *targets() {
       for (const deployment of deployments()) yield* targetsOf(deployment);
     },

@@ -1,5 +1,4 @@
-import { formatUsd } from "../billing/money";
-import { settings } from "../settings";
+import { formatCredits, formatUsd } from "../billing/money";
 import type { CallContext } from "./context";
 import type { Target } from "./route";
 
@@ -8,10 +7,12 @@ export function callOptions(ctx: CallContext, target: Target) {
 }
 
 /**
- * Headers telling the caller what a finished call cost, where the model has a price. Only in
- * Enterprise mode (showback): a reseller's customers must not see the provider cost behind their price.
+ * Headers telling the caller what a finished call cost: the provider cost in Enterprise mode
+ * (showback), the charge in credits in Service Provider mode — a reseller's customers must not see
+ * the provider cost behind their price.
  */
 export async function costHeaders(ctx: CallContext): Promise<Record<string, string>> {
-  if (!ctx.call.route?.price || (await settings()).mode !== "enterprise") return {};
+  if (!ctx.call.route?.price) return {};
+  if (ctx.call.billing?.mode === "service_provider") return { "x-hub-charge-credits": formatCredits(ctx.call.charge()) };
   return { "x-hub-cost-usd": formatUsd(ctx.call.cost()) };
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { log } from "../log";
+import { publicBaseUrl } from "../public-url";
 import { authenticate, type Principal } from "./authenticate";
 import { CallRecord, type Endpoint } from "./call-record";
 import type { CallContext } from "./context";
@@ -50,8 +51,9 @@ export function withApiKey<S extends z.ZodType | undefined>(
     const admitted = lifecycle.admit();
     const call = new CallRecord(options.endpoint, admitted);
     const abort = new AbortController();
-    // a client that goes away cancels the upstream call (streams also cancel through the relay)
-    request.signal?.addEventListener("abort", () => abort.abort(), { once: true });
+    // a client that goes away cancels the upstream call — unless a stream is being relayed: the relay
+    // then decides (it first tries to read the upstream's own usage, see relay/openai-sse.ts)
+    request.signal?.addEventListener("abort", () => call.relaying || abort.abort(), { once: true });
     try {
       if (!admitted) {
         throw new GatewayError({ status: 503, type: "service_unavailable", code: "shutting_down", message: "The hub is shutting down; retry the request.", headers: { "retry-after": "1" } });
@@ -64,7 +66,7 @@ export function withApiKey<S extends z.ZodType | undefined>(
         if (!parsed.success) throw fromZodError(parsed.error);
         body = parsed.data;
       }
-      const result = await handler({ call, principal, abort }, body as never, request);
+      const result = await handler({ call, principal, abort, origin: publicBaseUrl(request.headers) }, body as never, request);
       const response = result instanceof Response ? result : Response.json(result);
       response.headers.set("x-request-id", call.requestId);
       // a streamed body finishes its call record when the stream ends

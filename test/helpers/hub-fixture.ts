@@ -24,7 +24,7 @@ export interface HubFixture {
 }
 
 async function loadLib() {
-  const [{ db }, boot, users, providers, models, keys, settings, credits] = await Promise.all([
+  const [{ db }, boot, users, providers, models, keys, settings, credits, teams] = await Promise.all([
     import("@/lib/db/client"),
     import("@/lib/boot"),
     import("@/lib/admin/users"),
@@ -33,8 +33,9 @@ async function loadLib() {
     import("@/lib/admin/keys"),
     import("@/lib/admin/settings"),
     import("@/lib/admin/credits"),
+    import("@/lib/admin/teams"),
   ]);
-  return { db: db(), ...boot, ...users, ...providers, ...models, ...keys, ...settings, ...credits };
+  return { db: db(), ...boot, ...users, ...providers, ...models, ...keys, ...settings, ...credits, ...teams };
 }
 
 export const MEMBER = "dev@test.local";

@@ -5,7 +5,8 @@ import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 
 let f: HubFixture;
 beforeAll(async () => {
-  f = await startHubFixture();
+  // an upstream still going 300 ms after the client left is cancelled (it would otherwise be read to its end for its usage)
+  f = await startHubFixture({ env: { HUB_DISCONNECT_DRAIN_MS: "300" } });
   // a priced model whose upstream streams one piece, then waits to be released
   await f.lib.addModel({ name: "gated", provider: "fake", upstreamModel: "fake-gated", type: "chat", inputUsdPer1M: "1", outputUsdPer1M: "2" }, "test");
   await eventually(() => f.client.models.retrieve("gated"));

@@ -74,8 +74,11 @@ describe("operator CLI against a running hub", () => {
     expect(await costHeader()).toMatch(/^0\.\d+$/);
     expect(await json("mode", "set", "service_provider")).toMatchObject({ mode: "service_provider" });
     expect((await f.db.setting.findUniqueOrThrow({ where: { key: "mode" } })).value).toBe('"service_provider"');
-    // … a reseller's customers never see the provider cost behind their price
+    // … a reseller's customers see their charge in credits, never the provider cost behind it
+    await json("credits", "grant", "--user", "dev@test.local", "--amount", "100000");
     await eventually(async () => expect(await costHeader()).toBeNull());
+    const { response } = await f.client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] }).withResponse();
+    expect(response.headers.get("x-hub-charge-credits")).toMatch(/^\d+(\.\d+)?$/);
 
     const first = await json<{ applied: boolean; balance: string }>("credits", "grant", "--user", "boss@test.local", "--amount", "12.5", "--reference", "welcome-boss");
     const again = await json<{ applied: boolean; balance: string }>("credits", "grant", "--user", "boss@test.local", "--amount", "12.5", "--reference", "welcome-boss");
@@ -84,6 +87,9 @@ describe("operator CLI against a running hub", () => {
     const account = await f.db.creditAccount.findUniqueOrThrow({ where: { userId: stored.id }, include: { transactions: true } });
     expect(account.balanceMicrocredits).toBe(12_500_000n);
     expect(account.transactions.map((t) => [t.kind, t.amountMicrocredits])).toEqual([["grant", 12_500_000n]]);
+    // an adjustment may take credits away; both stay in the ledger
+    expect(await json("credits", "grant", "--user", "boss@test.local", "--amount=-2.5", "--kind", "adjustment")).toMatchObject({ applied: true, balance: "10" });
+    await json("mode", "set", "enterprise");
   });
 
   it("adds credentials, deployments and aliases, and tests a provider's connection", async () => {
@@ -137,7 +143,8 @@ describe("operator CLI against a running hub", () => {
     [["key", "create", "--user", "nobody@test.local"], /^error: no user with email nobody@test.local$/],
     [["key", "revoke", "sk-hub-nope"], /^error: no API key with id or prefix sk-hub-nope$/],
     [["mode", "set", "anarchy"], /^error: mode must be one of: enterprise, service_provider$/],
-    [["credits", "grant", "--user", "dev@test.local", "--amount=-5"], /^error: credit amount must be a non-negative decimal/],
+    [["credits", "grant", "--user", "dev@test.local", "--amount=-5"], /^error: amount must be greater than zero \(use an adjustment to remove credits\)$/],
+    [["credits", "grant", "--user", "dev@test.local", "--amount", "1,5"], /^error: credit amount must be a non-negative decimal/],
     [["credits", "grant", "--user", "dev@test.local", "--amount", "0"], /^error: amount must be greater than zero$/],
     [["admin", "create", "--email", "a@test.local", "--password", "short"], /^error: password must be at least 8 characters$/],
   ])("refuses bad arguments with exit 1 and one clear line: %j", async (args, message) => {

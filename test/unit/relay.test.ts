@@ -5,6 +5,9 @@ import { GatewayError } from "@/lib/gateway/errors";
 import { relayOpenAIStream } from "@/lib/gateway/relay/openai-sse";
 import { UpstreamError } from "@/lib/providers/upstream-error";
 
+// a short drain window: the tests below must not wait the default 3 s
+process.env.HUB_DISCONNECT_DRAIN_MS = "200";
+
 const request = { model: "public-name", messages: [{ role: "user" as const, content: "tell me a story" }] };
 
 function chunk(content: string | null, extra: Partial<ChatCompletionChunk> = {}): ChatCompletionChunk {
@@ -38,7 +41,7 @@ function fakeCall() {
 function relay(chunks: AsyncIterable<ChatCompletionChunk>, includeUsage: boolean) {
   const { call, finished } = fakeCall();
   const abort = new AbortController();
-  const ctx = { call: call as unknown as CallRecord, principal: null as never, abort };
+  const ctx = { call: call as unknown as CallRecord, principal: null as never, abort, origin: "http://hub.test" };
   const stream = relayOpenAIStream(ctx, chunks, {
     request,
     includeUsage,
@@ -90,7 +93,24 @@ describe("OpenAI SSE relay", () => {
     expect(call.usage!.promptTokens).toBeGreaterThan(4);
   });
 
-  it("cancels the upstream when the client goes away, and meters what it produced", async () => {
+  it("keeps reading after the client left and meters the upstream's own usage when it arrives in time", async () => {
+    const upstream = (async function* () {
+      yield chunk("Once");
+      await new Promise((r) => setTimeout(r, 20));
+      yield chunk(" upon a time");
+      yield usageChunk;
+    })();
+    const { stream, call, finished, abort } = relay(upstream, false);
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(abort.signal.aborted).toBe(false);
+    expect(finished).toEqual([{ status: 499, code: "client_closed_request" }]);
+    expect(call.usageSource).toBe("upstream");
+    expect(call.usage).toMatchObject({ promptTokens: 7, completionTokens: 3 });
+  });
+
+  it("cancels an upstream that is still going after the drain window, and meters what it produced", async () => {
     let returned = false;
     const upstream: AsyncIterable<ChatCompletionChunk> = {
       [Symbol.asyncIterator]() {

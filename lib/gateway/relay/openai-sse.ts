@@ -3,6 +3,7 @@ import { UpstreamError } from "../../providers/upstream-error";
 import { usageFromOpenAI } from "../../providers/usage";
 import type { ChatRequest } from "../../schemas/openai";
 import type { CallContext } from "../context";
+import { env } from "../../env";
 import { GatewayError } from "../errors";
 import { estimatePromptTokens, estimateTextTokens } from "../../billing/token-count";
 
@@ -28,15 +29,37 @@ export interface RelayOptions {
 
 /**
  * Relays canonical chunks to the client as OpenAI SSE, each written as it arrives. The upstream is
- * always asked for usage; the usage chunk is dropped here when the client did not ask for it. A client
- * that disconnects cancels the upstream call and is metered for what was produced until then.
+ * always asked for usage; the usage chunk is dropped here when the client did not ask for it.
+ *
+ * A client that disconnects mid-stream is charged for what the upstream produced: the hub keeps
+ * reading the upstream (relaying nothing) for up to HUB_DISCONNECT_DRAIN_MS to get its own final
+ * usage; an upstream still going after that is cancelled and metered by counting what it sent.
  */
 export function relayOpenAIStream(ctx: CallContext, chunks: AsyncIterable<ChatCompletionChunk>, options: RelayOptions): ReadableStream<Uint8Array> {
   const iterator = chunks[Symbol.asyncIterator]();
   const { call } = ctx;
+  call.relaying = true;
   const model = options.request.model;
   // text produced so far, to count tokens if the upstream's own usage never arrives
   const produced: string[] = [];
+  let cancelled = false;
+
+  /** Takes the usage and the produced text from a chunk, whether or not it is relayed. */
+  const observe = (chunk: ChatCompletionChunk) => {
+    if (chunk.usage) {
+      call.usage = usageFromOpenAI(chunk.usage);
+      call.usageSource = "upstream";
+    }
+    for (const choice of chunk.choices) {
+      const delta = choice.delta as (typeof choice.delta & { reasoning_content?: string }) | undefined;
+      if (delta?.content) produced.push(delta.content);
+      if (delta?.reasoning_content) produced.push(delta.reasoning_content);
+      for (const toolCall of delta?.tool_calls ?? []) {
+        if (toolCall.function?.name) produced.push(toolCall.function.name);
+        if (toolCall.function?.arguments) produced.push(toolCall.function.arguments);
+      }
+    }
+  };
 
   const meterProduced = async () => {
     if (call.usage) return;
@@ -51,6 +74,22 @@ export function relayOpenAIStream(ctx: CallContext, chunks: AsyncIterable<ChatCo
   };
   const clientClosed = new GatewayError({ status: 499, type: "invalid_request_error", code: "client_closed_request", message: "The client closed the connection mid-stream." });
 
+  /** Reads the rest of the upstream until it ends or the drain window closes; true when it ended. */
+  const drain = async (): Promise<boolean> => {
+    const deadline = Date.now() + env().HUB_DISCONNECT_DRAIN_MS;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), left)));
+      const next = await Promise.race([iterator.next(), timeout]).catch(() => ({ done: true as const, value: undefined }));
+      clearTimeout(timer);
+      if (next === "timeout") return false;
+      if (next.done) return true;
+      observe(next.value);
+    }
+  };
+
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       // loop until something is written: a pull that enqueues nothing is not called again
@@ -59,6 +98,7 @@ export function relayOpenAIStream(ctx: CallContext, chunks: AsyncIterable<ChatCo
         try {
           next = await iterator.next();
         } catch (error) {
+          if (cancelled) return;
           if (ctx.abort.signal.aborted) return end(499, clientClosed);
           // the status line is long gone: report the failure in-band, as OpenAI does
           const shown =
@@ -69,23 +109,18 @@ export function relayOpenAIStream(ctx: CallContext, chunks: AsyncIterable<ChatCo
           controller.close();
           return end(shown.status, shown);
         }
+        if (cancelled) {
+          // the client left while this chunk was on its way: it only counts
+          if (!next.done) observe(next.value);
+          return;
+        }
         if (next.done) {
           controller.enqueue(DONE);
           controller.close();
           return end(200);
         }
         const chunk = next.value;
-        if (chunk.usage) {
-          call.usage = usageFromOpenAI(chunk.usage);
-          call.usageSource = "upstream";
-        }
-        for (const choice of chunk.choices) {
-          if (choice.delta?.content) produced.push(choice.delta.content);
-          for (const toolCall of choice.delta?.tool_calls ?? []) {
-            if (toolCall.function?.name) produced.push(toolCall.function.name);
-            if (toolCall.function?.arguments) produced.push(toolCall.function.arguments);
-          }
-        }
+        observe(chunk);
         if (!options.includeUsage) {
           if (chunk.choices.length === 0 && chunk.usage) continue;
           delete (chunk as { usage?: unknown }).usage;
@@ -97,8 +132,12 @@ export function relayOpenAIStream(ctx: CallContext, chunks: AsyncIterable<ChatCo
       }
     },
     async cancel() {
-      ctx.abort.abort();
-      await iterator.return?.().catch(() => undefined);
+      cancelled = true;
+      const finished = await drain();
+      if (!finished) {
+        ctx.abort.abort();
+        await iterator.return?.().catch(() => undefined);
+      }
       await end(499, clientClosed);
     },
   });

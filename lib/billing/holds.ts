@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import type { Budget } from "../gateway/authenticate";
+import { db, type Tx } from "../db/client";
+import { transaction } from "../db/transaction";
+import { book } from "./ledger";
+
+// Holds ("reservations") keep concurrent calls from spending money that is not there. Before the
+// upstream call the hub holds the call's maximum charge on the customer's credit account and its
+// maximum cost on every Enterprise budget that applies; when the call ends the hold is settled to the
+// real amount (in the batched usage write). The admission check is a guarded update —
+// `balance - held >= amount` — so however many processes share the database, admitted holds never
+// exceed the balance. Each hold is also a Reservation row, so holds of a process that died are
+// found and released by the reconciliation job when they expire.
+
+/** "YYYY-MM" (UTC): Enterprise budgets are monthly. */
+export const budgetPeriod = (at: Date) => at.toISOString().slice(0, 7);
+
+export interface BudgetHold {
+  scope: Budget["scope"];
+  scopeId: string;
+  period: string;
+  nanoUsd: bigint;
+}
+
+export interface HoldRequest {
+  requestId: string;
+  /** credits to hold, when the call is paid for (Service Provider mode) */
+  credit: { accountId: string; microcredits: bigint } | null;
+  budgets: Array<{ budget: Budget; nanoUsd: bigint }>;
+  expiresAt: Date;
+}
+
+export type HoldRefusal = { pot: "credit" } | { pot: "budget"; budget: Budget; spentNanoUsd: bigint };
+
+class Refused extends Error {
+  constructor(readonly refusal: HoldRefusal) {
+    super("hold refused");
+  }
+}
+
+/** Places every hold of a call, or none of them. Returns the refusal when a pot cannot cover its hold. */
+export async function reserve(request: HoldRequest): Promise<HoldRefusal | null> {
+  const period = budgetPeriod(new Date());
+  try {
+    await transaction(async (tx) => {
+      if (request.credit) {
+        const { accountId, microcredits } = request.credit;
+        const held = await tx.$executeRaw`UPDATE "CreditAccount" SET "heldMicrocredits" = "heldMicrocredits" + ${microcredits}
+          WHERE "id" = ${accountId} AND "balanceMicrocredits" - "heldMicrocredits" >= ${microcredits}`;
+        if (held === 0) throw new Refused({ pot: "credit" });
+      }
+      for (const { budget, nanoUsd } of request.budgets) {
+        await tx.$executeRaw`INSERT INTO "BudgetCounter" ("id", "scope", "scopeId", "period", "spentNanoUsd", "heldNanoUsd", "updatedAt")
+          VALUES (${randomUUID()}, ${budget.scope}, ${budget.scopeId}, ${period}, 0, 0, ${new Date()}) ON CONFLICT ("scope", "scopeId", "period") DO NOTHING`;
+        const held = await tx.$executeRaw`UPDATE "BudgetCounter" SET "heldNanoUsd" = "heldNanoUsd" + ${nanoUsd}
+          WHERE "scope" = ${budget.scope} AND "scopeId" = ${budget.scopeId} AND "period" = ${period}
+          AND ${budget.limitNanoUsd} - "spentNanoUsd" - "heldNanoUsd" >= ${nanoUsd}`;
+        if (held === 0) {
+          const counter = await tx.budgetCounter.findUnique({ where: { scope_scopeId_period: { scope: budget.scope, scopeId: budget.scopeId, period } } });
+          throw new Refused({ pot: "budget", budget, spentNanoUsd: counter?.spentNanoUsd ?? 0n });
+        }
+      }
+      const budgetHolds: BudgetHold[] = request.budgets.map(({ budget, nanoUsd }) => ({ scope: budget.scope, scopeId: budget.scopeId, period, nanoUsd }));
+      await tx.reservation.create({
+        data: {
+          requestId: request.requestId,
+          accountId: request.credit?.accountId ?? null,
+          amountMicrocredits: request.credit?.microcredits ?? 0n,
+          budgetHolds: JSON.stringify(budgetHolds, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+          expiresAt: request.expiresAt,
+        },
+      });
+    });
+    return null;
+  } catch (error) {
+    if (error instanceof Refused) return error.refusal;
+    throw error;
+  }
+}
+
+/** What a finished call actually used, to settle its holds. */
+export interface Settlement {
+  requestId: string;
+  /** the account charged (also when the hold was already released by reconciliation) */
+  accountId: string | null;
+  chargeMicrocredits: bigint;
+  budgets: Array<Pick<BudgetHold, "scope" | "scopeId">>;
+  costNanoUsd: bigint;
+  startedAt: Date;
+}
+
+type ReservationRow = { accountId: string | null; amountMicrocredits: bigint; budgetHolds: string };
+
+const parseHolds = (json: string): BudgetHold[] =>
+  (JSON.parse(json) as Array<Omit<BudgetHold, "nanoUsd"> & { nanoUsd: string }>).map((h) => ({ ...h, nanoUsd: BigInt(h.nanoUsd) }));
+
+/** Releases a call's holds (if still there) and books what it really used. Idempotent per request. */
+export async function settle(tx: Tx, s: Settlement): Promise<void> {
+  const released = await tx.$queryRaw<ReservationRow[]>`DELETE FROM "Reservation" WHERE "requestId" = ${s.requestId}
+    RETURNING "accountId", "amountMicrocredits", "budgetHolds"`;
+  const hold = released[0];
+  if (hold?.accountId) {
+    await tx.$executeRaw`UPDATE "CreditAccount" SET "heldMicrocredits" = "heldMicrocredits" - ${BigInt(hold.amountMicrocredits)} WHERE "id" = ${hold.accountId}`;
+  }
+  for (const b of hold ? parseHolds(hold.budgetHolds) : []) {
+    await tx.$executeRaw`UPDATE "BudgetCounter" SET "heldNanoUsd" = "heldNanoUsd" - ${b.nanoUsd} WHERE "scope" = ${b.scope} AND "scopeId" = ${b.scopeId} AND "period" = ${b.period}`;
+  }
+  if (s.accountId && s.chargeMicrocredits > 0n) {
+    await book(tx, { accountId: s.accountId, kind: "usage", amountMicrocredits: -s.chargeMicrocredits, reference: `usage:${s.requestId}` });
+  }
+  const period = budgetPeriod(s.startedAt);
+  for (const b of s.budgets) {
+    if (s.costNanoUsd === 0n) break;
+    await tx.$executeRaw`INSERT INTO "BudgetCounter" ("id", "scope", "scopeId", "period", "spentNanoUsd", "heldNanoUsd", "updatedAt")
+      VALUES (${randomUUID()}, ${b.scope}, ${b.scopeId}, ${period}, 0, 0, ${new Date()}) ON CONFLICT ("scope", "scopeId", "period") DO NOTHING`;
+    await tx.$executeRaw`UPDATE "BudgetCounter" SET "spentNanoUsd" = "spentNanoUsd" + ${s.costNanoUsd} WHERE "scope" = ${b.scope} AND "scopeId" = ${b.scopeId} AND "period" = ${period}`;
+  }
+}
+
+/** Releases holds whose calls can no longer settle them (their process died). Returns how many. */
+export async function releaseExpiredHolds(now = new Date()): Promise<number> {
+  const expired = await db().reservation.findMany({ where: { expiresAt: { lt: now } }, select: { requestId: true }, take: 1000 });
+  for (const { requestId } of expired) {
+    await transaction(async (tx) => {
+      // a settlement with no charge: only the holds go
+      await settle(tx, { requestId, accountId: null, chargeMicrocredits: 0n, budgets: [], costNanoUsd: 0n, startedAt: now });
+    });
+  }
+  return expired.length;
+}

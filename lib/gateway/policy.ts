@@ -1,0 +1,80 @@
+import { formatCredits, formatUsd, tokenCost } from "../billing/money";
+import { chargeFor } from "../billing/charge";
+import { reserve, type HoldRefusal } from "../billing/holds";
+import { env } from "../env";
+import { settings } from "../settings";
+import type { Budget } from "./authenticate";
+import type { CallContext } from "./context";
+import { GatewayError } from "./errors";
+import type { RoutePlan } from "./route";
+
+// The policy step: before the upstream call, decide how the call is billed and hold its maximum
+// price — credits in Service Provider mode, budget in Enterprise mode — so concurrent calls cannot
+// spend what is not there. The call proceeds only when every hold was placed.
+
+/** The most a call can use: prompt tokens (estimated), output tokens (capped), images. */
+export interface MaxUsage {
+  promptTokens: number;
+  outputTokens: number;
+  images: number;
+}
+
+/** Output tokens held for a call that states no cap and whose model has none configured. */
+export const outputCap = (requested: number | null | undefined, modelCap: number | null | undefined) =>
+  requested ?? modelCap ?? env().HUB_DEFAULT_MAX_OUTPUT_TOKENS;
+
+function maxCost(plan: RoutePlan, max: MaxUsage): bigint {
+  const price = plan.price!;
+  return tokenCost(max.promptTokens, price.inputNanoUsdPer1M) + tokenCost(max.outputTokens, price.outputNanoUsdPer1M) + BigInt(max.images) * (price.imageNanoUsd ?? 0n);
+}
+
+function nextMonth(now = new Date()) {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+}
+
+function refused(refusal: HoldRefusal, topUpUrl: string, balanceHint: string): GatewayError {
+  if (refusal.pot === "credit") {
+    return new GatewayError({
+      status: 402,
+      type: "insufficient_credits",
+      code: "insufficient_credits",
+      message: `Your credit balance is too low for this call (${balanceHint}). Top up to continue.`,
+      extra: { top_up_url: topUpUrl },
+    });
+  }
+  const { budget, spentNanoUsd } = refusal;
+  const names: Record<Budget["scope"], string> = { key: "API key", user: "user", team: "team" };
+  return new GatewayError({
+    status: 429,
+    type: "insufficient_quota",
+    code: "budget_exceeded",
+    message: `The monthly budget of ${names[budget.scope]} '${budget.label}' ($${formatUsd(budget.limitNanoUsd)}) is used up ($${formatUsd(spentNanoUsd)} spent); it resets on ${nextMonth()}.`,
+  });
+}
+
+/** Places the call's holds, or throws the 402 / 429 the client gets. */
+export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage): Promise<void> {
+  const config = await settings();
+  const topUpUrl = config.topUpUrl ?? `${ctx.origin}/billing`;
+  const { principal, call } = ctx;
+  const paid = config.mode === "service_provider";
+  call.billing = { mode: config.mode, creditPriceNanoUsd: config.creditPriceNanoUsd, accountId: paid ? principal.creditAccountId : null, budgets: paid ? [] : principal.budgets, held: false };
+
+  if (paid && !plan.price) {
+    throw new GatewayError({ status: 503, type: "service_unavailable", code: "model_not_priced", message: `The model '${plan.requested}' has no price yet; an administrator must set one.` });
+  }
+  const cost = plan.price ? maxCost(plan, max) : 0n;
+  const credit = paid ? chargeFor(cost, plan.price!.marginBps, config.creditPriceNanoUsd) : 0n;
+  if (paid && !principal.creditAccountId) throw refused({ pot: "credit" }, topUpUrl, "no credits yet");
+  const budgets = call.billing.budgets.map((budget) => ({ budget, nanoUsd: cost }));
+  if (!paid && (budgets.length === 0 || cost === 0n)) return;
+
+  const refusal = await reserve({
+    requestId: call.requestId,
+    credit: paid ? { accountId: principal.creditAccountId!, microcredits: credit } : null,
+    budgets,
+    expiresAt: new Date(Date.now() + env().HUB_HOLD_TTL_MS),
+  });
+  if (refusal) throw refused(refusal, topUpUrl, `this call may cost up to ${formatCredits(credit)} credits`);
+  call.billing.held = true;
+}
