@@ -5,6 +5,9 @@ import { migrate } from "./db/migrate";
 import { ConfigError, env } from "./env";
 import { credentialHealth } from "./gateway/credential-health";
 import { lifecycle } from "./gateway/lifecycle";
+import { jobs } from "./jobs";
+import { registerJobs } from "./jobs/definitions";
+import { closeQueues } from "./jobs/bullmq";
 import { log } from "./log";
 
 /** Validates the environment, loads the master key and migrates the database. */
@@ -28,7 +31,8 @@ export async function createFirstAdmin(): Promise<void> {
 }
 
 function installSignalHandlers(): void {
-  lifecycle.onShutdown("database", () => db().$disconnect());
+  lifecycle.onShutdown("database", () => db().$disconnect(), "close");
+  lifecycle.onShutdown("queue", closeQueues, "close");
   const stop = (signal: NodeJS.Signals) => {
     void lifecycle.shutdown(signal).finally(() => process.exit(0));
   };
@@ -54,5 +58,8 @@ export async function bootServer(): Promise<void> {
   }
   installSignalHandlers();
   credentialHealth.start();
+  // without Redis this process runs the background jobs too (with Redis, the worker does)
+  registerJobs();
+  jobs.startSchedules();
   log.info({ port: env().PORT }, "aigne hub ready");
 }

@@ -22,6 +22,9 @@ const envSchema = z.object({
     "file:./data/hub.db",
   ),
   HUB_DATA_DIR: withDefault(z.string(), "./data"),
+  REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, "must be redis://… or rediss://…")),
+  /** namespace of the hub's Redis keys and queues, for several hubs on one Redis */
+  HUB_REDIS_PREFIX: withDefault(z.string().regex(/^[A-Za-z0-9_-]+$/), "hub"),
   HUB_ENCRYPTION_KEY: optional(z.string()),
   HUB_ADMIN_EMAIL: optional(z.string().regex(/^[^\s@]+@[^\s@]+$/, "must be an email address")),
   HUB_ADMIN_PASSWORD: optional(z.string().min(8, "must be at least 8 characters")),
@@ -39,6 +42,8 @@ const envSchema = z.object({
   HUB_DEFAULT_MAX_OUTPUT_TOKENS: withDefault(z.coerce.number().int().positive(), 4096),
   HUB_HOLD_TTL_MS: withDefault(milliseconds, 3_600_000),
   HUB_DISCONNECT_DRAIN_MS: withDefault(z.coerce.number().int().min(0), 3000),
+  HUB_USAGE_RETENTION_DAYS: withDefault(z.coerce.number().int().positive(), 400),
+  HUB_ROLLUP_EVERY_MS: withDefault(milliseconds, 60_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -11,3 +11,8 @@ export function processSingleton<T>(name: string, create: () => T): T {
   }
   return value;
 }
+
+/** The singleton if this process created it, without creating it. */
+export function existingSingleton<T>(name: string): T | undefined {
+  return (globalThis as unknown as Record<symbol, T | undefined>)[Symbol.for(`aigne-hub.${name}`)];
+}

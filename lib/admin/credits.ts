@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { creditedInRedis } from "../billing/holds-redis";
 import { book, creditAccount, type AccountOwner } from "../billing/ledger";
+import { redisEnabled } from "../redis";
 import { formatCredits, MoneyFormatError, parseCredits } from "../billing/money";
 import { bumpConfigVersion } from "../config/change-feed";
 import { db } from "../db/client";
@@ -49,7 +51,7 @@ export async function grantCredits(input: GrantInput, actor: Actor) {
   const { owner, label } = await ownerOf(input);
   const reference = input.reference ?? `${kind}:${randomUUID()}`;
 
-  return transaction(async (tx) => {
+  const result = await transaction(async (tx) => {
     const account = await creditAccount(tx, owner);
     const applied = await book(tx, { accountId: account.id, kind, amountMicrocredits: amount, reference, note: input.note ?? null, createdById: actor });
     if (!applied) {
@@ -63,4 +65,6 @@ export async function grantCredits(input: GrantInput, actor: Actor) {
     const balance = (await tx.creditAccount.findUniqueOrThrow({ where: { id: account.id } })).balanceMicrocredits;
     return { applied, balance: formatCredits(balance), reference, accountId: account.id };
   });
+  if (result.applied && redisEnabled()) await creditedInRedis(result.accountId, amount);
+  return result;
 }

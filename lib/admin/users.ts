@@ -5,6 +5,8 @@ import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { transaction } from "../db/transaction";
 import { book, creditAccount } from "../billing/ledger";
+import { creditedInRedis } from "../billing/holds-redis";
+import { redisEnabled } from "../redis";
 import { settings } from "../settings";
 
 export const ROLES = ["admin", "member"] as const;
@@ -37,18 +39,22 @@ export async function createUser(input: CreateUserInput, actor: Actor) {
   if (input.password !== undefined && input.password.length < 8) throw new AdminError("password must be at least 8 characters");
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const { mode, starterMicrocredits } = await settings();
-  return transaction(async (tx) => {
+  const created = await transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email } })) throw new AdminError(`a user with email ${email} already exists`, "conflict");
     const user = await tx.user.create({ data: { email, role: input.role, name: input.name ?? null, passwordHash } });
     await audit(tx, actor, "user.create", user.id, { email, role: input.role });
     // a reseller's new customer starts with the starter credits, exactly once (the reference is per user)
+    let starterAccount: string | null = null;
     if (mode === "service_provider" && starterMicrocredits > 0n) {
       const account = await creditAccount(tx, { userId: user.id });
       await book(tx, { accountId: account.id, kind: "starter", amountMicrocredits: starterMicrocredits, reference: `starter:${user.id}`, createdById: actor });
+      starterAccount = account.id;
     }
     await bumpConfigVersion(tx);
-    return user;
+    return { user, starterAccount };
   });
+  if (created.starterAccount && redisEnabled()) await creditedInRedis(created.starterAccount, starterMicrocredits);
+  return created.user;
 }
 
 /**

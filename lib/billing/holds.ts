@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Budget } from "../gateway/authenticate";
 import { db, type Tx } from "../db/client";
 import { transaction } from "../db/transaction";
+import { redisEnabled } from "../redis";
 import { book } from "./ledger";
 
 // Holds ("reservations") keep concurrent calls from spending money that is not there. Before the
@@ -38,8 +39,12 @@ class Refused extends Error {
   }
 }
 
-/** Places every hold of a call, or none of them. Returns the refusal when a pot cannot cover its hold. */
+/**
+ * Places every hold of a call, or none of them. Returns the refusal when a pot cannot cover its hold.
+ * With REDIS_URL the holds live in Redis (holds-redis.ts); otherwise in the database, below.
+ */
 export async function reserve(request: HoldRequest): Promise<HoldRefusal | null> {
+  if (redisEnabled()) return (await import("./holds-redis")).reserveInRedis(request);
   const period = budgetPeriod(new Date());
   try {
     await transaction(async (tx) => {

@@ -6,6 +6,8 @@ import { lifecycle } from "./lifecycle";
 import type { Budget, Principal } from "./authenticate";
 import { chargeFor } from "../billing/charge";
 import type { Settlement } from "../billing/holds";
+import { settleInRedis } from "../billing/holds-redis";
+import { redisEnabled } from "../redis";
 import type { Mode } from "../settings";
 import { usageWriter } from "./usage-writer";
 
@@ -126,6 +128,10 @@ export class CallRecord {
       billing && (billing.held || charge > 0n || (billing.budgets.length > 0 && cost > 0n))
         ? { requestId: this.requestId, accountId: billing.accountId, chargeMicrocredits: charge, budgets: billing.budgets, costNanoUsd: cost, startedAt: this.startedAt }
         : null;
+    // with Redis the holds are released there at once; the database books the amounts with the event
+    if (settlement && redisEnabled()) {
+      settleInRedis(settlement, billing!.held).catch((e: Error) => log.error({ requestId: this.requestId, err: e.message }, "could not settle holds in Redis"));
+    }
     usageWriter.push({
       requestId: this.requestId,
       endpoint: this.endpoint,

@@ -6,7 +6,9 @@ import { processSingleton } from "../singleton";
 // included) finish up to HUB_SHUTDOWN_TIMEOUT_MS, then runs the shutdown hooks (flush usage, close
 // the database) and exits.
 
-type Hook = { name: string; run: () => Promise<void> };
+/** Flush hooks (write what is queued) run before close hooks (close connections). */
+type Phase = "flush" | "close";
+type Hook = { name: string; run: () => Promise<void>; phase: Phase };
 
 class Lifecycle {
   inFlight = 0;
@@ -27,9 +29,9 @@ class Lifecycle {
     if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
-  /** Hooks run in registration order after in-flight calls have finished. */
-  onShutdown(name: string, run: () => Promise<void>): void {
-    if (!this.hooks.some((h) => h.name === name)) this.hooks.push({ name, run });
+  /** Hooks run after in-flight calls have finished: every flush hook, then every close hook. */
+  onShutdown(name: string, run: () => Promise<void>, phase: Phase = "flush"): void {
+    if (!this.hooks.some((h) => h.name === name)) this.hooks.push({ name, run, phase });
   }
 
   private waitIdle(timeoutMs: number): Promise<boolean> {
@@ -50,7 +52,8 @@ class Lifecycle {
       log.info({ reason, inFlight: this.inFlight, deadlineMs: deadline }, "shutting down: draining in-flight calls");
       const idle = await this.waitIdle(deadline);
       if (!idle) log.warn({ inFlight: this.inFlight }, "shutdown deadline reached with calls still in flight");
-      for (const hook of this.hooks) {
+      const ordered = [...this.hooks.filter((h) => h.phase === "flush"), ...this.hooks.filter((h) => h.phase === "close")];
+      for (const hook of ordered) {
         try {
           await hook.run();
         } catch (error) {

@@ -2,6 +2,7 @@ import { formatCredits, formatUsd, tokenCost } from "../billing/money";
 import { chargeFor } from "../billing/charge";
 import { reserve, type HoldRefusal } from "../billing/holds";
 import { env } from "../env";
+import { log } from "../log";
 import { settings } from "../settings";
 import type { Budget } from "./authenticate";
 import type { CallContext } from "./context";
@@ -74,6 +75,10 @@ export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage): P
     credit: paid ? { accountId: principal.creditAccountId!, microcredits: credit } : null,
     budgets,
     expiresAt: new Date(Date.now() + env().HUB_HOLD_TTL_MS),
+  }).catch((error: Error) => {
+    // no call goes upstream unpaid: without the holds store, refuse clearly and fast
+    log.error({ requestId: call.requestId, err: error.message }, "could not place holds");
+    throw new GatewayError({ status: 503, type: "service_unavailable", code: "billing_unavailable", message: "The hub cannot check balances right now; retry shortly.", headers: { "retry-after": "1" } });
   });
   if (refusal) throw refused(refusal, topUpUrl, `this call may cost up to ${formatCredits(credit)} credits`);
   call.billing.held = true;

@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { settle, type Settlement } from "../billing/holds";
-import { db, type Tx } from "../db/client";
+import type { Tx } from "../db/client";
 import { transaction } from "../db/transaction";
+import { jobs } from "../jobs";
+import { toWire } from "../jobs/wire";
+import { redisEnabled } from "../redis";
 import { databaseKind } from "../env";
 import { env } from "../env";
 import { log } from "../log";
@@ -45,6 +48,9 @@ export interface UsageEventData {
 }
 
 const BATCH = 500;
+
+/** Writes a batch of usage events and settles their holds, all or nothing (the usage.write job). */
+export const writeUsageBatch = (batch: Queued[]) => transaction((tx) => writeBatch(tx, batch));
 const COLUMNS = [
   "id", "requestId", "endpoint", "stream", "apiKeyId", "userId", "teamId", "requestedModel", "modelId", "providerId", "providerName",
   "credentialId", "deploymentId", "attempts", "upstreamModel", "promptTokens", "completionTokens", "cachedTokens", "cacheWriteTokens",
@@ -52,7 +58,7 @@ const COLUMNS = [
   "errorMessage", "startedAt", "createdAt",
 ] as const satisfies ReadonlyArray<"id" | "createdAt" | keyof UsageEventData>;
 
-interface Queued {
+export interface Queued {
   event: UsageEventData;
   settlement: Settlement | null;
 }
@@ -64,6 +70,11 @@ interface Queued {
  * an event and its charge are written together or not at all.
  */
 async function writeBatch(tx: Tx, batch: Queued[]): Promise<void> {
+  // one statement per 500 rows: SQLite takes at most 32,766 parameters in one statement
+  for (let at = 0; at < batch.length; at += BATCH) await writeRows(tx, batch.slice(at, at + BATCH));
+}
+
+async function writeRows(tx: Tx, batch: Queued[]): Promise<void> {
   const postgres = databaseKind() === "postgres";
   const now = new Date();
   const params: unknown[] = [];
@@ -83,21 +94,30 @@ async function writeBatch(tx: Tx, batch: Queued[]): Promise<void> {
   for (const { event, settlement } of batch) {
     if (settlement && fresh.has(event.requestId)) await settle(tx, settlement);
   }
+  await touchKeys(tx, batch);
+}
+
+/** lastUsedAt is for people, not billing: written at most once per key per KEY_TOUCH_INTERVAL_MS. */
+async function touchKeys(tx: Tx, batch: Queued[]): Promise<void> {
+  const latest = new Map<string, Date>();
+  for (const { event } of batch) {
+    if (event.apiKeyId && (latest.get(event.apiKeyId)?.getTime() ?? 0) < event.startedAt.getTime()) latest.set(event.apiKeyId, event.startedAt);
+  }
+  for (const [id, at] of latest) {
+    const stale = new Date(at.getTime() - KEY_TOUCH_INTERVAL_MS);
+    await tx.apiKey.updateMany({ where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: stale } }] }, data: { lastUsedAt: at } });
+  }
 }
 // lastUsedAt is for people, not billing: coalesce it to one write per key per interval
 const KEY_TOUCH_INTERVAL_MS = 30_000;
 
 class UsageWriter {
   private pending: Queued[] = [];
-  /** key id → last time it was used, written with the next batch */
-  private keysUsed = new Map<string, Date>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
-  private keysTouchedAt = 0;
 
   push(event: UsageEventData, settlement: Settlement | null = null): void {
     this.pending.push({ event, settlement });
-    if (event.apiKeyId) this.keysUsed.set(event.apiKeyId, event.startedAt);
     this.start();
   }
 
@@ -113,30 +133,23 @@ class UsageWriter {
   }
 
   /** Writes everything queued so far; concurrent callers share one flush. */
-  flush(options: { touchKeys?: boolean } = {}): Promise<void> {
-    this.flushing ??= this.writeAll(options.touchKeys ?? Date.now() - this.keysTouchedAt >= KEY_TOUCH_INTERVAL_MS).finally(
-      () => (this.flushing = undefined),
-    );
+  flush(): Promise<void> {
+    this.flushing ??= this.writeAll().finally(() => (this.flushing = undefined));
     return this.flushing;
   }
 
-  private async writeAll(touchKeys: boolean): Promise<void> {
+  private async writeAll(): Promise<void> {
     while (this.pending.length) {
       const batch = this.pending.slice(0, BATCH);
       try {
-        await transaction((tx) => writeBatch(tx, batch));
+        // with Redis the worker writes (no database write in the request path); else this process does
+        if (redisEnabled()) await jobs.enqueue("usage.write", toWire(batch));
+        else await writeUsageBatch(batch);
       } catch (error) {
         log.error({ err: (error as Error).message, queued: this.pending.length }, "writing usage events failed; will retry");
         return;
       }
       this.pending.splice(0, batch.length);
-    }
-    if (!touchKeys || this.keysUsed.size === 0) return;
-    this.keysTouchedAt = Date.now();
-    const used = [...this.keysUsed];
-    this.keysUsed.clear();
-    for (const [id, at] of used) {
-      await db().apiKey.updateMany({ where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: at } }] }, data: { lastUsedAt: at } }).catch(() => undefined);
     }
   }
 
@@ -144,7 +157,7 @@ class UsageWriter {
     clearInterval(this.timer);
     // retry a few times: a transient database error must not lose the last events
     for (let attempt = 0; attempt < 5 && this.pending.length; attempt++) {
-      await this.flush({ touchKeys: true });
+      await this.flush();
       if (this.pending.length) await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
     }
     if (this.pending.length) log.error({ lost: this.pending.length }, "could not write usage events before exit");

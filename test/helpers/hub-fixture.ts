@@ -5,12 +5,15 @@ import path from "node:path";
 import OpenAI from "openai";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-upstream";
 import { createTestDatabase, type TestDatabase } from "./database";
-import { startHubProcess, type HubProcess } from "./hub-process";
+import { Redis } from "ioredis";
+import { startHubProcess, startWorkerProcess, type HubProcess, type WorkerProcess } from "./hub-process";
 
 export interface HubFixture {
   database: TestDatabase;
   upstream: FakeOpenAI;
   hub: HubProcess;
+  /** the BullMQ worker, when the fixture runs with Redis */
+  worker: WorkerProcess | null;
   /** environment shared by the hub process, the CLI and this test process */
   env: Record<string, string>;
   /** a member's key that may use every model */
@@ -45,7 +48,9 @@ export const MEMBER = "dev@test.local";
  * type openai pointed at it, two priced models, a member with a key, and the hub running as
  * `npm start` runs it. The test process shares the database through lib/ for setup and assertions.
  */
-export async function startHubFixture(options: { env?: Record<string, string> } = {}): Promise<HubFixture> {
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export async function startHubFixture(options: { env?: Record<string, string>; redis?: boolean } = {}): Promise<HubFixture> {
   const database = await createTestDatabase();
   const upstream = await startFakeOpenAI();
   const dataDir = mkdtempSync(path.join(tmpdir(), "hub-data-"));
@@ -56,6 +61,8 @@ export async function startHubFixture(options: { env?: Record<string, string> } 
     HUB_ADMIN_EMAIL: "admin@test.local",
     HUB_ADMIN_PASSWORD: "admin-password-1",
     LOG_LEVEL: "warn",
+    // with Redis: holds in Redis, jobs on BullMQ under a prefix of this fixture's own
+    ...(options.redis ? { REDIS_URL, HUB_REDIS_PREFIX: `test-${randomBytes(6).toString("hex")}` } : {}),
     ...options.env,
   };
   // this process talks to the same database as the hub (lib/ reads process.env once)
@@ -72,6 +79,7 @@ export async function startHubFixture(options: { env?: Record<string, string> } 
   await lib.addModel({ name: "text-embedding-3-small", provider: "fake", upstreamModel: "text-embedding-3-small", type: "embedding", inputUsdPer1M: "0.02" }, "test");
   const { secret } = await lib.createApiKey({ userEmail: MEMBER, name: "all models" }, "test");
 
+  const worker = options.redis ? await startWorkerProcess(env) : null;
   const hub = await startHubProcess(env);
   const client = new OpenAI({ baseURL: hub.baseURL, apiKey: secret, maxRetries: 0 });
 
@@ -79,6 +87,7 @@ export async function startHubFixture(options: { env?: Record<string, string> } 
     database,
     upstream,
     hub,
+    worker,
     env,
     apiKey: secret,
     client,
@@ -95,10 +104,23 @@ export async function startHubFixture(options: { env?: Record<string, string> } 
     },
     async close() {
       await hub.stop("SIGKILL");
+      await worker?.stop("SIGKILL");
+      if (env.HUB_REDIS_PREFIX) await dropRedisKeys(env.HUB_REDIS_PREFIX);
       await upstream.close();
       await lib.db.$disconnect();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function dropRedisKeys(prefix: string) {
+  const redis = new Redis(REDIS_URL);
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+  await redis.quit();
 }

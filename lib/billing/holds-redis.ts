@@ -1,0 +1,122 @@
+import { db } from "../db/client";
+import { env } from "../env";
+import { fastRedis } from "../redis";
+import type { Budget } from "../gateway/authenticate";
+import { budgetPeriod, type HoldRefusal, type HoldRequest, type Settlement } from "./holds";
+
+// Holds in Redis, for deployments with REDIS_URL: no database write on the request path. Every pot
+// (a credit account, or an Enterprise budget for one month) is a Redis hash {value, held}: `value`
+// is the balance of a credit account, or what a budget has spent. One Lua script checks and holds
+// every pot of a call atomically; another releases the holds and applies the real amounts when the
+// call ends. The database ledger catches up through the usage.write job. Each hold is also recorded
+// with its expiry, and expired holds (their process died) are purged before the next admission.
+
+const RESERVE = `
+local now, req, exp = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local pots = #KEYS / 3
+for i = 0, pots - 1 do
+  local pot, holds, amounts = KEYS[i*3+1], KEYS[i*3+2], KEYS[i*3+3]
+  local kind, amount, limit = ARGV[4+i*3], tonumber(ARGV[5+i*3]), tonumber(ARGV[6+i*3])
+  if redis.call('EXISTS', pot) == 0 then return -(i + 1) end
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', holds, '-inf', now)) do
+    redis.call('HINCRBY', pot, 'held', -tonumber(redis.call('HGET', amounts, id) or '0'))
+    redis.call('HDEL', amounts, id)
+    redis.call('ZREM', holds, id)
+  end
+  local value, held = tonumber(redis.call('HGET', pot, 'value')), tonumber(redis.call('HGET', pot, 'held'))
+  local available = kind == 'credit' and (value - held) or (limit - value - held)
+  if available < amount then return i + 1 end
+end
+for i = 0, pots - 1 do
+  redis.call('HINCRBY', KEYS[i*3+1], 'held', ARGV[5+i*3])
+  redis.call('ZADD', KEYS[i*3+2], exp, req)
+  redis.call('HSET', KEYS[i*3+3], req, ARGV[5+i*3])
+end
+return 0
+`;
+
+const SETTLE = `
+local req = ARGV[1]
+for i = 0, #KEYS / 3 - 1 do
+  local pot, holds, amounts = KEYS[i*3+1], KEYS[i*3+2], KEYS[i*3+3]
+  local held = redis.call('HGET', amounts, req)
+  if held then
+    redis.call('HINCRBY', pot, 'held', -tonumber(held))
+    redis.call('HDEL', amounts, req)
+    redis.call('ZREM', holds, req)
+  end
+  if redis.call('EXISTS', pot) == 1 then redis.call('HINCRBY', pot, 'value', ARGV[2+i]) end
+end
+return 0
+`;
+
+const INIT = `if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('HSET', KEYS[1], 'value', ARGV[1], 'held', 0) end return 0`;
+const ADD = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'value', ARGV[1]) end return 0`;
+
+type Pot = { id: string; kind: "credit" | "budget"; amount: bigint; limit: bigint; budget?: Budget; load: () => Promise<bigint> };
+
+const keysOf = (pot: string) => {
+  const base = `${env().HUB_REDIS_PREFIX}:pot:${pot}`;
+  return [base, `${base}:holds`, `${base}:amounts`];
+};
+const creditPot = (accountId: string) => `credit:${accountId}`;
+const budgetPot = (scope: string, scopeId: string, period: string) => `budget:${scope}:${scopeId}:${period}`;
+
+export async function reserveInRedis(request: HoldRequest): Promise<HoldRefusal | null> {
+  const period = budgetPeriod(new Date());
+  const pots: Pot[] = [];
+  if (request.credit) {
+    const { accountId, microcredits } = request.credit;
+    pots.push({
+      id: creditPot(accountId),
+      kind: "credit",
+      amount: microcredits,
+      limit: 0n,
+      load: async () => (await db().creditAccount.findUniqueOrThrow({ where: { id: accountId } })).balanceMicrocredits,
+    });
+  }
+  for (const { budget, nanoUsd } of request.budgets) {
+    pots.push({
+      id: budgetPot(budget.scope, budget.scopeId, period),
+      kind: "budget",
+      amount: nanoUsd,
+      limit: budget.limitNanoUsd,
+      budget,
+      load: async () =>
+        (await db().budgetCounter.findUnique({ where: { scope_scopeId_period: { scope: budget.scope, scopeId: budget.scopeId, period } } }))?.spentNanoUsd ?? 0n,
+    });
+  }
+  const redis = await fastRedis();
+  const keys = pots.flatMap((p) => keysOf(p.id));
+  const args = [String(Date.now()), request.requestId, String(request.expiresAt.getTime()), ...pots.flatMap((p) => [p.kind, String(p.amount), String(p.limit)])];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = Number(await redis.eval(RESERVE, keys.length, ...keys, ...args));
+    if (result === 0) return null;
+    if (result > 0) {
+      const pot = pots[result - 1]!;
+      if (pot.kind === "credit") return { pot: "credit" };
+      const spent = BigInt((await redis.hget(keysOf(pot.id)[0]!, "value")) ?? "0");
+      return { pot: "budget", budget: pot.budget!, spentNanoUsd: spent };
+    }
+    // a pot Redis does not know yet (first use, or Redis restarted): load it from the database
+    const pot = pots[-result - 1]!;
+    await redis.eval(INIT, 1, keysOf(pot.id)[0]!, String(await pot.load()));
+  }
+  throw new Error("could not initialise the holds in Redis");
+}
+
+/** Releases a call's holds in Redis and applies its real charge and cost there. */
+export async function settleInRedis(s: Settlement, creditHeld: boolean): Promise<void> {
+  const pots: Array<{ id: string; delta: bigint }> = [];
+  if (s.accountId && (creditHeld || s.chargeMicrocredits > 0n)) pots.push({ id: creditPot(s.accountId), delta: -s.chargeMicrocredits });
+  const period = budgetPeriod(s.startedAt);
+  for (const b of s.budgets) pots.push({ id: budgetPot(b.scope, b.scopeId, period), delta: s.costNanoUsd });
+  if (pots.length === 0) return;
+  const keys = pots.flatMap((p) => keysOf(p.id));
+  await (await fastRedis()).eval(SETTLE, keys.length, ...keys, s.requestId, ...pots.map((p) => String(p.delta)));
+}
+
+/** Credits added in the database (grant, top-up) reach the Redis balance at once. */
+export async function creditedInRedis(accountId: string, microcredits: bigint): Promise<void> {
+  await (await fastRedis()).eval(ADD, 1, keysOf(creditPot(accountId))[0]!, String(microcredits));
+}

@@ -1,0 +1,33 @@
+import { Queue, Worker } from "bullmq";
+import { env } from "../env";
+import { log } from "../log";
+import { queueConnection } from "../redis";
+import type { Redis } from "ioredis";
+import { existingSingleton, processSingleton } from "../singleton";
+import { jobs, QUEUE } from "./index";
+
+export const queue = () => processSingleton("bullmq-queue", () => new Queue(QUEUE, { connection: queueConnection(), prefix: env().HUB_REDIS_PREFIX }));
+
+/** The worker process: runs every registered job and keeps the periodic ones scheduled. */
+export async function startWorker(concurrency = 4): Promise<Worker> {
+  for (const job of jobs.definitions.values()) {
+    if (job.every) await queue().upsertJobScheduler(job.name, { every: job.every }, { name: job.name, data: {} });
+  }
+  const worker = new Worker(
+    QUEUE,
+    async (job) => {
+      const definition = jobs.definitions.get(job.name);
+      if (!definition) throw new Error(`no handler for job ${job.name}`);
+      await definition.run(job.data);
+    },
+    { connection: queueConnection(), concurrency, prefix: env().HUB_REDIS_PREFIX },
+  );
+  worker.on("failed", (job, error) => log.error({ job: job?.name, attempt: job?.attemptsMade, err: error.message }, "job failed"));
+  return worker;
+}
+
+/** Closes this process's queue and Redis connections, if it opened any. */
+export async function closeQueues(): Promise<void> {
+  await existingSingleton<Queue>("bullmq-queue")?.close();
+  for (const name of ["redis-queue", "redis-fast"]) await existingSingleton<Redis>(name)?.quit().catch(() => undefined);
+}

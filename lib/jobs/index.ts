@@ -1,0 +1,68 @@
+import { log } from "../log";
+import { redisEnabled } from "../redis";
+import { processSingleton } from "../singleton";
+
+// Background work behind one small interface: `enqueue(name, payload)` and handlers registered by
+// name. With REDIS_URL the jobs go to BullMQ and the worker process (workers/index.ts) runs them;
+// without it they run in this process, with the same handlers, retries and schedules.
+
+export type JobHandler = (payload: unknown) => Promise<void>;
+
+export interface JobDefinition {
+  name: string;
+  run: JobHandler;
+  /** run every so many milliseconds (scheduled by whichever runner is active) */
+  every?: number;
+}
+
+export const QUEUE = "aigne-hub";
+const ATTEMPTS = 5;
+
+class Jobs {
+  readonly definitions = new Map<string, JobDefinition>();
+  private timers: NodeJS.Timeout[] = [];
+
+  register(definitions: JobDefinition[]): void {
+    for (const d of definitions) this.definitions.set(d.name, d);
+  }
+
+  async enqueue(name: string, payload: unknown): Promise<void> {
+    if (redisEnabled()) {
+      const { queue } = await import("./bullmq");
+      await queue().add(name, payload, { attempts: ATTEMPTS, backoff: { type: "exponential", delay: 500 }, removeOnComplete: 1000, removeOnFail: 5000 });
+      return;
+    }
+    void this.runInProcess(name, payload, 1);
+  }
+
+  private async runInProcess(name: string, payload: unknown, attempt: number): Promise<void> {
+    const job = this.definitions.get(name);
+    if (!job) {
+      log.error({ job: name }, "no handler registered for job");
+      return;
+    }
+    try {
+      await job.run(payload);
+    } catch (error) {
+      log.error({ job: name, attempt, err: (error as Error).message }, "job failed");
+      if (attempt < ATTEMPTS) setTimeout(() => void this.runInProcess(name, payload, attempt + 1), 500 * 2 ** attempt).unref();
+    }
+  }
+
+  /** In-process schedules (no Redis): the server runs the periodic jobs itself. */
+  startSchedules(): void {
+    if (redisEnabled() || this.timers.length) return;
+    for (const job of this.definitions.values()) {
+      if (!job.every) continue;
+      const timer = setInterval(() => void this.runInProcess(job.name, {}, ATTEMPTS), job.every);
+      timer.unref();
+      this.timers.push(timer);
+    }
+  }
+
+  stopSchedules(): void {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+  }
+}
+
+export const jobs = processSingleton("jobs", () => new Jobs());

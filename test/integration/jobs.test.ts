@@ -1,0 +1,176 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../helpers/database";
+
+// The background jobs against the real database: rollups, expired holds, retention, and the
+// in-process runner used without Redis.
+
+let database: TestDatabase;
+let lib: Awaited<ReturnType<typeof load>>;
+
+async function load() {
+  const [{ db }, boot, writer, rollups, holds, users, credits, jobsModule] = await Promise.all([
+    import("@/lib/db/client"),
+    import("@/lib/boot"),
+    import("@/lib/gateway/usage-writer"),
+    import("@/lib/billing/rollups"),
+    import("@/lib/billing/holds"),
+    import("@/lib/admin/users"),
+    import("@/lib/admin/credits"),
+    import("@/lib/jobs"),
+  ]);
+  return { db: db(), ...boot, ...writer, ...rollups, ...holds, ...users, ...credits, ...jobsModule };
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  Object.assign(process.env, { DATABASE_URL: database.url, HUB_ENCRYPTION_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "silent" });
+  lib = await load();
+  await lib.prepare();
+});
+
+afterAll(async () => {
+  await lib?.db.$disconnect();
+  await database?.drop();
+});
+
+const HOUR = 3_600_000;
+const MODELS = ["gpt-4o-mini", "claude-sonnet", "gemini-flash"];
+const base = Date.UTC(2026, 9, 1, 0, 0, 0);
+
+function generated(count: number, offset = 0) {
+  return Array.from({ length: count }, (_, i) => {
+    const n = i + offset;
+    return {
+      event: {
+        requestId: randomUUID(),
+        endpoint: "chat",
+        stream: n % 2 === 0,
+        apiKeyId: `key-${n % 4}`,
+        userId: `user-${n % 3}`,
+        teamId: n % 5 === 0 ? null : "team-a",
+        requestedModel: MODELS[n % 3]!,
+        modelId: null,
+        providerId: null,
+        providerName: n % 3 === 2 ? "gemini" : "openai",
+        credentialId: null,
+        deploymentId: null,
+        attempts: 1,
+        upstreamModel: null,
+        promptTokens: 10 + (n % 7),
+        completionTokens: 5 + (n % 11),
+        cachedTokens: n % 3,
+        cacheWriteTokens: 0,
+        reasoningTokens: n % 2,
+        images: 0,
+        usageSource: "upstream" as const,
+        costNanoUsd: BigInt(1000 + n),
+        chargeMicrocredits: BigInt(2000 + n),
+        latencyMs: 100 + (n % 50),
+        ttfbMs: 20,
+        status: n % 13 === 0 ? 502 : 200,
+        errorCode: null,
+        errorMessage: null,
+        // spread over three days, a few calls an hour
+        startedAt: new Date(base + ((n * 7919) % (72 * 60)) * 60_000),
+      },
+      settlement: null,
+    };
+  });
+}
+
+async function expectRollupsMatchRawEvents() {
+  const raw = await lib.db.usageEvent.groupBy({ by: ["requestedModel"], _count: { _all: true }, _sum: { promptTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMs: true } });
+  const errors = await lib.db.usageEvent.groupBy({ by: ["requestedModel"], where: { status: { gte: 400 } }, _count: { _all: true } });
+  for (const period of ["hour", "day"]) {
+    const rolled = await lib.db.usageRollup.groupBy({ by: ["model"], where: { period }, _sum: { calls: true, errors: true, promptTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true } });
+    expect(rolled.map((r) => [r.model, r._sum.calls, r._sum.errors, Number(r._sum.promptTokens), r._sum.costNanoUsd, r._sum.chargeMicrocredits, Number(r._sum.latencyMsSum)]).sort()).toEqual(
+      raw
+        .map((r) => [
+          r.requestedModel,
+          r._count._all,
+          errors.find((e) => e.requestedModel === r.requestedModel)?._count._all ?? 0,
+          r._sum.promptTokens,
+          r._sum.costNanoUsd,
+          r._sum.chargeMicrocredits,
+          r._sum.latencyMs,
+        ])
+        .sort(),
+    );
+  }
+}
+
+describe("rollups", () => {
+  it("match the raw events by every dimension, hourly and daily", async () => {
+    await lib.writeUsageBatch(generated(1500));
+    const rebuilt = await lib.rollUp();
+    expect(rebuilt).toBeGreaterThan(60);
+    await expectRollupsMatchRawEvents();
+    // one hour, one user, one key: the bucket holds exactly that hour's calls
+    const hour = new Date(base + 5 * HOUR);
+    const inHour = await lib.db.usageEvent.count({ where: { startedAt: { gte: hour, lt: new Date(hour.getTime() + HOUR) }, userId: "user-1", apiKeyId: "key-1" } });
+    const bucket = await lib.db.usageRollup.aggregate({ where: { period: "hour", bucketStart: hour, userId: "user-1", apiKeyId: "key-1" }, _sum: { calls: true } });
+    expect(bucket._sum.calls ?? 0).toBe(inHour);
+  });
+
+  it("take in events written late for old hours, and a rerun changes nothing", async () => {
+    await lib.writeUsageBatch(generated(300, 5000));
+    await lib.rollUp();
+    await expectRollupsMatchRawEvents();
+    const before = await lib.db.usageRollup.count();
+    expect(await lib.rollUp()).toBeGreaterThanOrEqual(0);
+    expect(await lib.db.usageRollup.count()).toBe(before);
+    await expectRollupsMatchRawEvents();
+  });
+
+  it("retention deletes old events and keeps their rollups", async () => {
+    const rollups = await lib.db.usageRollup.count();
+    const deleted = await lib.pruneUsage(30, new Date(base + 33 * 24 * HOUR));
+    expect(deleted).toBeGreaterThan(0);
+    expect(await lib.db.usageEvent.count({ where: { startedAt: { lt: new Date(base + 3 * 24 * HOUR) } } })).toBe(0);
+    expect(await lib.db.usageRollup.count()).toBe(rollups);
+  });
+});
+
+describe("holds of calls that never finished", () => {
+  it("are released when they expire, and a late settlement still books the charge once", async () => {
+    const user = await lib.createUser({ email: "held@test.local", role: "member" }, "test");
+    const { accountId } = await lib.grantCredits({ userEmail: "held@test.local", amount: "100" }, "test");
+    const requestId = randomUUID();
+    expect(await lib.reserve({ requestId, credit: { accountId, microcredits: 40_000_000n }, budgets: [], expiresAt: new Date(Date.now() - 1000) })).toBeNull();
+    expect((await lib.db.creditAccount.findUniqueOrThrow({ where: { id: accountId } })).heldMicrocredits).toBe(40_000_000n);
+    // a second hold that does not fit beside the first is refused
+    expect(await lib.reserve({ requestId: randomUUID(), credit: { accountId, microcredits: 70_000_000n }, budgets: [], expiresAt: new Date(Date.now() + 60_000) })).toEqual({ pot: "credit" });
+
+    expect(await lib.releaseExpiredHolds()).toBe(1);
+    const released = await lib.db.creditAccount.findUniqueOrThrow({ where: { id: accountId } });
+    expect(released).toMatchObject({ heldMicrocredits: 0n, balanceMicrocredits: 100_000_000n });
+    expect(await lib.db.reservation.count({ where: { requestId } })).toBe(0);
+
+    const settlement = { requestId, accountId, chargeMicrocredits: 12_000_000n, budgets: [], costNanoUsd: 9000n, startedAt: new Date() };
+    const [event] = generated(1);
+    await lib.writeUsageBatch([{ event: { ...event!.event, requestId, userId: user.id }, settlement }]);
+    await lib.writeUsageBatch([{ event: { ...event!.event, requestId, userId: user.id }, settlement }]);
+    const account = await lib.db.creditAccount.findUniqueOrThrow({ where: { id: accountId }, include: { transactions: true } });
+    expect(account).toMatchObject({ heldMicrocredits: 0n, balanceMicrocredits: 88_000_000n });
+    expect(account.transactions.filter((t) => t.kind === "usage")).toHaveLength(1);
+  });
+});
+
+describe("the in-process job runner (no Redis)", () => {
+  it("runs an enqueued job and retries it when it fails", async () => {
+    const seen: unknown[] = [];
+    lib.jobs.register([
+      {
+        name: "test.flaky",
+        async run(payload) {
+          seen.push(payload);
+          if (seen.length < 2) throw new Error("first attempt fails");
+        },
+      },
+    ]);
+    await lib.jobs.enqueue("test.flaky", { n: 1 });
+    await expect.poll(() => seen.length, { timeout: 5000 }).toBe(2);
+    expect(seen).toEqual([{ n: 1 }, { n: 1 }]);
+  });
+});

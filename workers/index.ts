@@ -1,0 +1,32 @@
+// The worker process (docker compose's `worker` service): runs the background jobs from BullMQ —
+// usage writes, rollups, hold reconciliation, retention, top-up fulfilment. Needs REDIS_URL.
+import { prepare } from "../lib/boot";
+import { db } from "../lib/db/client";
+import { ConfigError, env } from "../lib/env";
+import { startWorker } from "../lib/jobs/bullmq";
+import { registerJobs } from "../lib/jobs/definitions";
+import { log } from "../lib/log";
+
+async function main() {
+  try {
+    if (!env().REDIS_URL) throw new ConfigError("the worker needs REDIS_URL (without Redis the server runs the jobs itself)");
+    await prepare();
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : `start-up failed: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  registerJobs();
+  const worker = await startWorker();
+  log.info("aigne hub worker ready");
+  const stop = async (signal: string) => {
+    log.info({ signal }, "worker stopping: finishing active jobs");
+    // close() waits for the jobs in progress; queued ones stay in Redis for the next worker
+    await worker.close();
+    await db().$disconnect();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}
+
+void main();
