@@ -52,32 +52,3 @@ export async function joinTeam(userEmail: string, teamName: string, actor: Actor
     return { user, team };
   });
 }
-
-export type BudgetTarget = { userEmail: string } | { teamName: string } | { keyId: string };
-
-/** Sets (or with "none", removes) an Enterprise monthly budget in USD. */
-export async function setMonthlyBudget(target: BudgetTarget, usd: string, actor: Actor) {
-  const value = monthlyUsd(usd) ?? null;
-  return transaction(async (tx) => {
-    let label: string;
-    if ("userEmail" in target) {
-      const user = await tx.user.findUnique({ where: { email: normalizeEmail(target.userEmail) } });
-      if (!user) throw new AdminError(`no user with email ${normalizeEmail(target.userEmail)}`, "not_found");
-      await tx.user.update({ where: { id: user.id }, data: { monthlyBudgetNanoUsd: value } });
-      label = `user ${user.email}`;
-    } else if ("teamName" in target) {
-      const team = await tx.team.findUnique({ where: { name: target.teamName } });
-      if (!team) throw new AdminError(`no team named ${target.teamName}`, "not_found");
-      await tx.team.update({ where: { id: team.id }, data: { monthlyBudgetNanoUsd: value } });
-      label = `team ${team.name}`;
-    } else {
-      const key = await tx.apiKey.findFirst({ where: { OR: [{ id: target.keyId }, { prefix: target.keyId }] } });
-      if (!key) throw new AdminError(`no API key with id or prefix ${target.keyId}`, "not_found");
-      await tx.apiKey.update({ where: { id: key.id }, data: { monthlyBudgetNanoUsd: value } });
-      label = `key ${key.prefix}`;
-    }
-    await audit(tx, actor, "budget.set", null, { target: label, monthlyUsd: usd });
-    await bumpConfigVersion(tx);
-    return { target: label, monthlyBudgetNanoUsd: value };
-  });
-}

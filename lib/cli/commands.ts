@@ -3,7 +3,8 @@ import { grantCredits } from "../admin/credits";
 import { AdminError } from "../admin/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "../admin/keys";
 import { addAlias, addDeployment, addModel, MODEL_TYPES, priceHistory, setPrice, type ModelType, type PriceInput } from "../admin/models";
-import { createTeam, joinTeam, setMonthlyBudget } from "../admin/teams";
+import { setMonthlyBudget, setRateLimits, type LimitTarget } from "../admin/limits";
+import { createTeam, joinTeam } from "../admin/teams";
 import { formatUsd } from "../billing/money";
 import { addCredential, addProvider, testProvider } from "../admin/providers";
 import { currentSettings, setMode, setSetting, SETTING_NAMES } from "../admin/settings";
@@ -77,6 +78,17 @@ const credentialOf = (v: Values) => ({
   sessionToken: optional(v, "session-token"),
 });
 
+/** --user / --team / --key: exactly one. */
+function limitTarget(v: Values): LimitTarget {
+  const given = [
+    optional(v, "user") !== undefined && { userEmail: optional(v, "user")! },
+    optional(v, "team") !== undefined && { teamName: optional(v, "team")! },
+    optional(v, "key") !== undefined && { keyId: optional(v, "key")! },
+  ].filter((t): t is LimitTarget => Boolean(t));
+  if (given.length !== 1) throw new AdminError("give exactly one of --user, --team or --key");
+  return given[0]!;
+}
+
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
   if (!allowed.includes(value as T)) throw new AdminError(`${what} must be one of: ${allowed.join(", ")}`);
   return value as T;
@@ -117,6 +129,16 @@ export const commands: Record<string, Command> = {
     },
   }),
 
+  "limits set": command({
+    usage: "(--user E | --team T | --key ID) [--rpm N|none] [--tpm N|none]",
+    options: { user: string, team: string, key: string, rpm: string, tpm: string },
+    async run(v) {
+      const result = await setRateLimits(limitTarget(v), { rpm: optional(v, "rpm"), tpm: optional(v, "tpm") }, ACTOR);
+      const shown = [result.rpm !== undefined && `${result.rpm ?? "no"} requests/min`, result.tpm !== undefined && `${result.tpm ?? "no"} tokens/min`].filter(Boolean).join(", ");
+      return { message: `${result.target}: ${shown}`, ...result };
+    },
+  }),
+
   "team create": command({
     usage: "--name N [--pool-credits] [--monthly-budget-usd X]",
     options: { name: string, "pool-credits": { type: "boolean" }, "monthly-budget-usd": string },
@@ -139,9 +161,7 @@ export const commands: Record<string, Command> = {
     usage: "(--user E | --team T | --key ID) --monthly-usd X|none",
     options: { user: string, team: string, key: string, "monthly-usd": string },
     async run(v) {
-      const targets = [optional(v, "user") && { userEmail: optional(v, "user")! }, optional(v, "team") && { teamName: optional(v, "team")! }, optional(v, "key") && { keyId: optional(v, "key")! }].filter(Boolean);
-      if (targets.length !== 1) throw new AdminError("give exactly one of --user, --team or --key");
-      const result = await setMonthlyBudget(targets[0] as never, required(v, "monthly-usd"), ACTOR);
+      const result = await setMonthlyBudget(limitTarget(v), required(v, "monthly-usd"), ACTOR);
       const shown = result.monthlyBudgetNanoUsd === null ? "no budget" : `$${formatUsd(result.monthlyBudgetNanoUsd)} a month`;
       return { message: `${result.target}: ${shown}`, target: result.target, monthlyBudgetUsd: result.monthlyBudgetNanoUsd === null ? null : formatUsd(result.monthlyBudgetNanoUsd) };
     },

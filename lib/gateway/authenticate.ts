@@ -5,6 +5,7 @@ import { db } from "../db/client";
 import { processSingleton } from "../singleton";
 import { GatewayError } from "./errors";
 import { compileModelPatterns, type ModelMatcher } from "./model-patterns";
+import type { Limit } from "./rate-limit";
 
 /** Who is calling: the API key and the people it belongs to. */
 export interface Principal {
@@ -18,6 +19,8 @@ export interface Principal {
   creditAccountId: string | null;
   /** Enterprise monthly budgets (nano-USD) that apply to this key, narrowest first */
   budgets: Budget[];
+  /** requests / tokens per minute of the key, its user and its team */
+  limits: Limit[];
 }
 
 export interface Budget {
@@ -42,8 +45,10 @@ async function lookup(hash: string): Promise<KeyLookup> {
           email: true,
           disabledAt: true,
           monthlyBudgetNanoUsd: true,
+          rpm: true,
+          tpm: true,
           creditAccount: { select: { id: true } },
-          team: { select: { id: true, name: true, poolCredits: true, monthlyBudgetNanoUsd: true, creditAccount: { select: { id: true } } } },
+          team: { select: { id: true, name: true, poolCredits: true, monthlyBudgetNanoUsd: true, rpm: true, tpm: true, creditAccount: { select: { id: true } } } },
         },
       },
     },
@@ -56,6 +61,11 @@ async function lookup(hash: string): Promise<KeyLookup> {
   if (key.monthlyBudgetNanoUsd !== null) budgets.push({ scope: "key", scopeId: key.id, label: key.name, limitNanoUsd: key.monthlyBudgetNanoUsd });
   if (key.user.monthlyBudgetNanoUsd !== null) budgets.push({ scope: "user", scopeId: key.user.id, label: key.user.email, limitNanoUsd: key.user.monthlyBudgetNanoUsd });
   if (team?.monthlyBudgetNanoUsd != null) budgets.push({ scope: "team", scopeId: team.id, label: team.name, limitNanoUsd: team.monthlyBudgetNanoUsd });
+  const limits: Limit[] = [
+    { scope: "key" as const, scopeId: key.id, label: key.name, rpm: key.rpm, tpm: key.tpm },
+    { scope: "user" as const, scopeId: key.user.id, label: key.user.email, rpm: key.user.rpm, tpm: key.user.tpm },
+    ...(team ? [{ scope: "team" as const, scopeId: team.id, label: team.name, rpm: team.rpm, tpm: team.tpm }] : []),
+  ].filter((l) => l.rpm !== null || l.tpm !== null);
   return {
     principal: {
       keyId: key.id,
@@ -66,6 +76,7 @@ async function lookup(hash: string): Promise<KeyLookup> {
       expiresAt: key.expiresAt,
       creditAccountId: (team?.poolCredits ? team.creditAccount?.id : key.user.creditAccount?.id) ?? null,
       budgets,
+      limits,
     },
   };
 }

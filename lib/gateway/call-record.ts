@@ -8,6 +8,7 @@ import { chargeFor } from "../billing/charge";
 import type { Settlement } from "../billing/holds";
 import { settleInRedis } from "../billing/holds-redis";
 import { redisEnabled } from "../redis";
+import { countRemainingTokens, type RateState } from "./rate-limit";
 import type { Mode } from "../settings";
 import { usageWriter } from "./usage-writer";
 
@@ -60,6 +61,10 @@ export class CallRecord {
   attempts = 0;
   /** how the call is billed, decided by the policy step before the upstream call */
   billing: Billing | null = null;
+  /** the rate-limit windows the call was counted in (and the headers that tell the client) */
+  rate: RateState | null = null;
+  /** prompt tokens estimated at admission (already counted against tokens-per-minute limits) */
+  promptEstimate: number | null = null;
   private firstByteMs: number | null = null;
   private finished = false;
 
@@ -128,6 +133,11 @@ export class CallRecord {
       billing && (billing.held || charge > 0n || (billing.budgets.length > 0 && cost > 0n))
         ? { requestId: this.requestId, accountId: billing.accountId, chargeMicrocredits: charge, budgets: billing.budgets, costNanoUsd: cost, startedAt: this.startedAt }
         : null;
+    if (this.rate && usage) {
+      // the prompt estimate was counted at admission; the rest of the tokens now
+      const extra = usage.promptTokens + usage.completionTokens - (this.promptEstimate ?? 0);
+      countRemainingTokens(this.rate, extra).catch((e: Error) => log.warn({ requestId: this.requestId, err: e.message }, "could not count tokens for rate limits"));
+    }
     // with Redis the holds are released there at once; the database books the amounts with the event
     if (settlement && redisEnabled()) {
       settleInRedis(settlement, billing!.held).catch((e: Error) => log.error({ requestId: this.requestId, err: e.message }, "could not settle holds in Redis"));

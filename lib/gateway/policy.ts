@@ -7,6 +7,7 @@ import { settings } from "../settings";
 import type { Budget } from "./authenticate";
 import type { CallContext } from "./context";
 import { GatewayError } from "./errors";
+import { checkRateLimits } from "./rate-limit";
 import type { RoutePlan } from "./route";
 
 // The policy step: before the upstream call, decide how the call is billed and hold its maximum
@@ -53,8 +54,10 @@ function refused(refusal: HoldRefusal, topUpUrl: string, balanceHint: string): G
   });
 }
 
-/** Places the call's holds, or throws the 402 / 429 the client gets. */
+/** Counts the call against its rate limits and places its holds, or throws the 402 / 429 the client gets. */
 export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage): Promise<void> {
+  ctx.call.promptEstimate = max.promptTokens;
+  ctx.call.rate = await checkRateLimits(ctx.principal, max.promptTokens);
   const config = await settings();
   const topUpUrl = config.topUpUrl ?? `${ctx.origin}/billing`;
   const { principal, call } = ctx;

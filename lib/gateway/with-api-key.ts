@@ -69,6 +69,7 @@ export function withApiKey<S extends z.ZodType | undefined>(
       const result = await handler({ call, principal, abort, origin: publicBaseUrl(request.headers) }, body as never, request);
       const response = result instanceof Response ? result : Response.json(result);
       response.headers.set("x-request-id", call.requestId);
+      for (const [name, value] of Object.entries(call.rate?.headers ?? {})) response.headers.set(name, value);
       // a streamed body finishes its call record when the stream ends
       if (!call.stream) call.finish(response.status);
       return response;

@@ -27,7 +27,7 @@ export interface HubFixture {
 }
 
 async function loadLib() {
-  const [{ db }, boot, users, providers, models, keys, settings, credits, teams] = await Promise.all([
+  const [{ db }, boot, users, providers, models, keys, settings, credits, teams, limits] = await Promise.all([
     import("@/lib/db/client"),
     import("@/lib/boot"),
     import("@/lib/admin/users"),
@@ -37,8 +37,9 @@ async function loadLib() {
     import("@/lib/admin/settings"),
     import("@/lib/admin/credits"),
     import("@/lib/admin/teams"),
+    import("@/lib/admin/limits"),
   ]);
-  return { db: db(), ...boot, ...users, ...providers, ...models, ...keys, ...settings, ...credits, ...teams };
+  return { db: db(), ...boot, ...users, ...providers, ...models, ...keys, ...settings, ...credits, ...teams, ...limits };
 }
 
 export const MEMBER = "dev@test.local";

@@ -107,6 +107,23 @@ describe("holds in Redis, usage written by the worker", () => {
     expect(await redis.zcard(`${base}:holds`)).toBe(0);
   });
 
+  it("shares rate limits between app processes", async () => {
+    // one key, limited to 4 requests a minute, used on both processes
+    const [one, two] = await customer("redis-limited@test.local", "20000");
+    await f.lib.setRateLimits({ userEmail: "redis-limited@test.local" }, { rpm: "4" }, "test");
+    const into = Date.now() % 60_000;
+    if (into > 50_000) await new Promise((r) => setTimeout(r, 60_000 - into + 100));
+    await eventually(async () => {
+      const { response } = await one!.chat.completions.create({ model: "metered", messages: [{ role: "user", content: "x" }], max_tokens: 9 }).withResponse();
+      expect(response.headers.get("x-ratelimit-remaining-requests")).toBe("3");
+    });
+    const statuses: number[] = [];
+    for (const client of [two, one, two, one]) {
+      statuses.push(await client!.chat.completions.create({ model: "metered", messages: [{ role: "user", content: "x" }], max_tokens: 9 }).then(() => 200, (e: InstanceType<typeof OpenAI.APIError>) => e.status!));
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
   it("runs the scheduled rollups on the worker", async () => {
     await eventually(async () => expect(await f.db.usageRollup.count({ where: { period: "hour" } })).toBeGreaterThan(0), 10_000, 200);
   });

@@ -1,0 +1,77 @@
+import { MoneyFormatError, parseUsd } from "../billing/money";
+import { bumpConfigVersion } from "../config/change-feed";
+import type { Tx } from "../db/client";
+import { transaction } from "../db/transaction";
+import { audit, type Actor } from "./audit";
+import { AdminError } from "./errors";
+import { normalizeEmail } from "./users";
+
+// Enterprise budgets and rate limits, set on a key, a user or a team.
+
+export type LimitTarget = { userEmail: string } | { teamName: string } | { keyId: string };
+
+type Found = { kind: "user" | "team" | "key"; id: string; label: string };
+
+async function find(tx: Tx, target: LimitTarget): Promise<Found> {
+  if ("userEmail" in target) {
+    const user = await tx.user.findUnique({ where: { email: normalizeEmail(target.userEmail) } });
+    if (!user) throw new AdminError(`no user with email ${normalizeEmail(target.userEmail)}`, "not_found");
+    return { kind: "user", id: user.id, label: `user ${user.email}` };
+  }
+  if ("teamName" in target) {
+    const team = await tx.team.findUnique({ where: { name: target.teamName } });
+    if (!team) throw new AdminError(`no team named ${target.teamName}`, "not_found");
+    return { kind: "team", id: team.id, label: `team ${team.name}` };
+  }
+  const key = await tx.apiKey.findFirst({ where: { OR: [{ id: target.keyId }, { prefix: target.keyId }] } });
+  if (!key) throw new AdminError(`no API key with id or prefix ${target.keyId}`, "not_found");
+  return { kind: "key", id: key.id, label: `key ${key.prefix}` };
+}
+
+async function update(tx: Tx, found: Found, data: Record<string, bigint | number | null>) {
+  if (found.kind === "user") await tx.user.update({ where: { id: found.id }, data });
+  else if (found.kind === "team") await tx.team.update({ where: { id: found.id }, data });
+  else await tx.apiKey.update({ where: { id: found.id }, data });
+}
+
+function monthlyUsd(value: string): bigint | null {
+  if (value === "none") return null;
+  try {
+    return parseUsd(value, "monthly budget");
+  } catch (error) {
+    if (error instanceof MoneyFormatError) throw new AdminError(error.message);
+    throw error;
+  }
+}
+
+/** Sets (or with "none", removes) an Enterprise monthly budget in USD. */
+export async function setMonthlyBudget(target: LimitTarget, usd: string, actor: Actor) {
+  const value = monthlyUsd(usd);
+  return transaction(async (tx) => {
+    const found = await find(tx, target);
+    await update(tx, found, { monthlyBudgetNanoUsd: value });
+    await audit(tx, actor, "budget.set", found.id, { target: found.label, monthlyUsd: usd });
+    await bumpConfigVersion(tx);
+    return { target: found.label, monthlyBudgetNanoUsd: value };
+  });
+}
+
+/** Sets requests and/or tokens per minute ("none" removes a limit). */
+export async function setRateLimits(target: LimitTarget, limits: { rpm?: string; tpm?: string }, actor: Actor) {
+  const parse = (value: string | undefined, what: string): number | null | undefined => {
+    if (value === undefined) return undefined;
+    if (value === "none") return null;
+    if (!/^\d+$/.test(value) || Number(value) === 0) throw new AdminError(`${what} must be a positive whole number or "none"`);
+    return Number(value);
+  };
+  const rpm = parse(limits.rpm, "requests per minute");
+  const tpm = parse(limits.tpm, "tokens per minute");
+  if (rpm === undefined && tpm === undefined) throw new AdminError("give --rpm and/or --tpm");
+  return transaction(async (tx) => {
+    const found = await find(tx, target);
+    await update(tx, found, { ...(rpm !== undefined ? { rpm } : {}), ...(tpm !== undefined ? { tpm } : {}) });
+    await audit(tx, actor, "limits.set", found.id, { target: found.label, rpm: limits.rpm ?? null, tpm: limits.tpm ?? null });
+    await bumpConfigVersion(tx);
+    return { target: found.label, rpm, tpm };
+  });
+}

@@ -1,0 +1,7 @@
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN "rpm" INTEGER;
+ALTER TABLE "User" ADD COLUMN "tpm" INTEGER;
+
+-- AlterTable
+ALTER TABLE "Team" ADD COLUMN "rpm" INTEGER;
+ALTER TABLE "Team" ADD COLUMN "tpm" INTEGER;
