@@ -4,7 +4,7 @@ const nextConfig: NextConfig = {
   output: "standalone",
   poweredByHeader: false,
   // Native drivers and Prisma's runtime load files at run time; keep them out of the bundle.
-  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "@prisma/client", "pino", "bullmq", "ioredis"],
+  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "@prisma/client", "pino", "bullmq", "ioredis", "stripe"],
   // `npm test` type-checks and lints once; builds (npm start, tests) should not pay for it again.
   eslint: { ignoreDuringBuilds: true },
   typescript: { ignoreBuildErrors: true },

@@ -29,6 +29,10 @@ const envSchema = z.object({
   HUB_ADMIN_EMAIL: optional(z.string().regex(/^[^\s@]+@[^\s@]+$/, "must be an email address")),
   HUB_ADMIN_PASSWORD: optional(z.string().min(8, "must be at least 8 characters")),
   HUB_PUBLIC_URL: optional(z.url()),
+  STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_…)")),
+  STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_/, "must be a Stripe webhook signing secret (whsec_…)")),
+  /** another Stripe API address (a proxy, or the fake Stripe of the tests) */
+  STRIPE_API_URL: optional(z.url()),
   PORT: withDefault(z.coerce.number().int().min(1).max(65535), 3000),
   LOG_LEVEL: withDefault(z.enum(LOG_LEVELS), "info"),
   HUB_UPSTREAM_TIMEOUT_MS: withDefault(milliseconds, 600_000),

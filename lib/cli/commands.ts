@@ -4,8 +4,9 @@ import { AdminError } from "../admin/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "../admin/keys";
 import { addAlias, addDeployment, addModel, MODEL_TYPES, priceHistory, setPrice, type ModelType, type PriceInput } from "../admin/models";
 import { setMonthlyBudget, setRateLimits, type LimitTarget } from "../admin/limits";
+import { addPackage, listPackages } from "../admin/packages";
 import { createTeam, joinTeam } from "../admin/teams";
-import { formatUsd } from "../billing/money";
+import { formatCredits, formatDecimal, formatUsd } from "../billing/money";
 import { addCredential, addProvider, testProvider } from "../admin/providers";
 import { currentSettings, setMode, setSetting, SETTING_NAMES } from "../admin/settings";
 import { createUser, ROLES, type Role } from "../admin/users";
@@ -360,6 +361,26 @@ export const commands: Record<string, Command> = {
     async run() {
       const stored = await currentSettings();
       return { message: Object.entries(stored).map(([k, val]) => `${k}: ${val ?? "(not set)"}`).join("\n"), settings: stored };
+    },
+  }),
+
+  "package add": command({
+    usage: "--name N --price 10.00 [--currency usd] --credits C",
+    options: { name: string, price: string, currency: string, credits: string },
+    async run(v) {
+      const pack = await addPackage({ name: required(v, "name"), price: required(v, "price"), currency: optional(v, "currency"), credits: required(v, "credits") }, ACTOR);
+      return {
+        message: `added package ${pack.name}: ${formatDecimal(BigInt(pack.priceCents), 2)} ${pack.currency} for ${formatCredits(pack.creditsMicrocredits)} credits (${pack.id})`,
+        package: { id: pack.id, name: pack.name, price: formatDecimal(BigInt(pack.priceCents), 2), currency: pack.currency, credits: formatCredits(pack.creditsMicrocredits) },
+      };
+    },
+  }),
+
+  "package list": command({
+    usage: "",
+    async run() {
+      const packages = (await listPackages()).map((p) => ({ id: p.id, name: p.name, price: formatDecimal(BigInt(p.priceCents), 2), currency: p.currency, credits: formatCredits(p.creditsMicrocredits), enabled: p.enabled }));
+      return { message: packages.map((p) => `${p.id}  ${p.name}  ${p.price} ${p.currency}  ${p.credits} credits`).join("\n") || "no packages", packages };
     },
   }),
 

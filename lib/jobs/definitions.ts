@@ -1,5 +1,6 @@
 import { releaseExpiredHolds } from "../billing/holds";
 import { pruneUsage, rollUp } from "../billing/rollups";
+import { fulfil } from "../billing/stripe";
 import { env } from "../env";
 import { writeUsageBatch, type Queued } from "../gateway/usage-writer";
 import { jobs, type JobDefinition } from "./index";
@@ -13,6 +14,7 @@ export function jobDefinitions(): JobDefinition[] {
     { name: "usage.rollup", every: HUB_ROLLUP_EVERY_MS, run: async () => void (await rollUp()) },
     { name: "holds.reconcile", every: 60_000, run: async () => void (await releaseExpiredHolds()) },
     { name: "usage.retention", every: 24 * 3_600_000, run: async () => void (await pruneUsage(HUB_USAGE_RETENTION_DAYS)) },
+    { name: "stripe.fulfil", run: async (payload) => void (await fulfil((payload as { sessionId: string }).sessionId)) },
   ];
 }
 

@@ -27,7 +27,7 @@ export interface HubFixture {
 }
 
 async function loadLib() {
-  const [{ db }, boot, users, providers, models, keys, settings, credits, teams, limits] = await Promise.all([
+  const [{ db }, boot, users, providers, models, keys, settings, credits, teams, limits, packages] = await Promise.all([
     import("@/lib/db/client"),
     import("@/lib/boot"),
     import("@/lib/admin/users"),
@@ -38,8 +38,9 @@ async function loadLib() {
     import("@/lib/admin/credits"),
     import("@/lib/admin/teams"),
     import("@/lib/admin/limits"),
+    import("@/lib/admin/packages"),
   ]);
-  return { db: db(), ...boot, ...users, ...providers, ...models, ...keys, ...settings, ...credits, ...teams, ...limits };
+  return { db: db(), ...boot, ...users, ...providers, ...models, ...keys, ...settings, ...credits, ...teams, ...limits, ...packages };
 }
 
 export const MEMBER = "dev@test.local";

@@ -25,6 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await second?.stop("SIGKILL");
   await redis?.quit();
+  await (await import("@/lib/jobs/bullmq")).closeQueues();
   await f?.close();
 });
 
@@ -122,6 +123,25 @@ describe("holds in Redis, usage written by the worker", () => {
       statuses.push(await client!.chat.completions.create({ model: "metered", messages: [{ role: "user", content: "x" }], max_tokens: 9 }).then(() => 200, (e: InstanceType<typeof OpenAI.APIError>) => e.status!));
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it("fulfils a queued Stripe top-up on the worker, once", async () => {
+    const account = await ledger("redis-payer@test.local");
+    await f.db.payment.create({ data: { stripeSessionId: "cs_test_queued", accountId: account.id, amountCents: 500, currency: "usd", creditsMicrocredits: 5_000_000_000n } });
+    const { jobs } = await import("@/lib/jobs");
+    // what the webhook does when fulfilling fails in place: the worker retries it
+    await jobs.enqueue("stripe.fulfil", { sessionId: "cs_test_queued" });
+    await jobs.enqueue("stripe.fulfil", { sessionId: "cs_test_queued" });
+    await eventually(async () => expect((await f.db.payment.findUniqueOrThrow({ where: { stripeSessionId: "cs_test_queued" } })).status).toBe("paid"), 10_000, 100);
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await ledger("redis-payer@test.local");
+    expect(after.transactions.filter((t) => t.reference === "topup:cs_test_queued")).toEqual([expect.objectContaining({ kind: "topup", amountMicrocredits: 5_000_000_000n })]);
+    // once the worker has written every pending usage event, Redis and the ledger agree
+    await eventually(async () => {
+      const latest = await ledger("redis-payer@test.local");
+      expect(latest.balanceMicrocredits).toBe(latest.transactions.reduce((n, t) => n + t.amountMicrocredits, 0n));
+      expect(await redis.hget(`${f.env.HUB_REDIS_PREFIX}:pot:credit:${account.id}`, "value")).toBe(String(latest.balanceMicrocredits));
+    }, 10_000, 200);
   });
 
   it("runs the scheduled rollups on the worker", async () => {

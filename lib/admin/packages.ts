@@ -1,0 +1,40 @@
+import { MoneyFormatError, parseCredits, parseDecimal } from "../billing/money";
+import { bumpConfigVersion } from "../config/change-feed";
+import { db } from "../db/client";
+import { transaction } from "../db/transaction";
+import { audit, type Actor } from "./audit";
+import { AdminError } from "./errors";
+
+export interface AddPackageInput {
+  name: string;
+  /** what the customer pays, in the currency's main unit ("10" or "9.99") */
+  price: string;
+  currency?: string;
+  /** credits the customer gets */
+  credits: string;
+}
+
+/** A credit package customers can buy with Stripe Checkout. */
+export async function addPackage(input: AddPackageInput, actor: Actor) {
+  if (!input.name.trim()) throw new AdminError("package name must not be empty");
+  const currency = (input.currency ?? "usd").toLowerCase();
+  if (!/^[a-z]{3}$/.test(currency)) throw new AdminError("currency must be a three-letter ISO code");
+  let priceCents: bigint;
+  let credits: bigint;
+  try {
+    priceCents = parseDecimal(input.price, 2, "price");
+    credits = parseCredits(input.credits);
+  } catch (error) {
+    if (error instanceof MoneyFormatError) throw new AdminError(error.message);
+    throw error;
+  }
+  if (priceCents <= 0n || credits <= 0n) throw new AdminError("price and credits must be greater than zero");
+  return transaction(async (tx) => {
+    const pack = await tx.creditPackage.create({ data: { name: input.name.trim(), priceCents: Number(priceCents), currency, creditsMicrocredits: credits } });
+    await audit(tx, actor, "package.add", pack.id, { ...input, currency });
+    await bumpConfigVersion(tx);
+    return pack;
+  });
+}
+
+export const listPackages = () => db().creditPackage.findMany({ orderBy: [{ sortOrder: "asc" }, { priceCents: "asc" }] });

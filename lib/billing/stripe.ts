@@ -1,0 +1,115 @@
+import Stripe from "stripe";
+import { z } from "zod";
+import { bumpConfigVersion } from "../config/change-feed";
+import { db } from "../db/client";
+import { transaction } from "../db/transaction";
+import { env } from "../env";
+import type { Principal } from "../gateway/authenticate";
+import { GatewayError } from "../gateway/errors";
+import { jobs } from "../jobs";
+import { log } from "../log";
+import { redisEnabled } from "../redis";
+import { processSingleton } from "../singleton";
+import { creditedInRedis } from "./holds-redis";
+import { book, creditAccount } from "./ledger";
+
+// Stripe top-ups: a customer picks a credit package, the hub opens a Checkout Session and records a
+// pending Payment; Stripe's signed `checkout.session.completed` webhook fulfils it — exactly once,
+// however often the event is delivered, because the payment moves pending → paid in the same
+// transaction that books the credits (reference topup:<session id>).
+
+const notConfigured = () =>
+  new GatewayError({ status: 503, type: "service_unavailable", code: "payments_unavailable", message: "Card payments are not set up on this hub (STRIPE_SECRET_KEY)." });
+
+export function stripe(): Stripe {
+  const { STRIPE_SECRET_KEY, STRIPE_API_URL } = env();
+  if (!STRIPE_SECRET_KEY) throw notConfigured();
+  return processSingleton("stripe", () => {
+    const api = STRIPE_API_URL ? new URL(STRIPE_API_URL) : null;
+    return new Stripe(STRIPE_SECRET_KEY, {
+      maxNetworkRetries: 2,
+      timeout: 20_000,
+      ...(api ? { host: api.hostname, port: api.port || (api.protocol === "https:" ? 443 : 80), protocol: api.protocol.replace(":", "") as "http" | "https" } : {}),
+    });
+  });
+}
+
+export const checkoutSchema = z.object({ packageId: z.string().min(1, "is required") });
+
+/** Opens a Checkout Session for a credit package; the customer pays on the returned URL. */
+export async function createCheckout(principal: Principal, packageId: string, origin: string) {
+  const pack = await db().creditPackage.findUnique({ where: { id: packageId } });
+  if (!pack?.enabled) throw new GatewayError({ status: 404, type: "not_found_error", code: "package_not_found", param: "packageId", message: `No credit package '${packageId}'.` });
+  const client = stripe();
+  const account = principal.creditAccountId
+    ? { id: principal.creditAccountId }
+    : await transaction((tx) => creditAccount(tx, { userId: principal.userId }));
+  const base = env().HUB_PUBLIC_URL ?? origin;
+  const session = await client.checkout.sessions.create({
+    mode: "payment",
+    line_items: [{ quantity: 1, price_data: { currency: pack.currency, unit_amount: pack.priceCents, product_data: { name: pack.name } } }],
+    client_reference_id: account.id,
+    metadata: { accountId: account.id, packageId: pack.id, userId: principal.userId },
+    success_url: `${base}/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+    cancel_url: `${base}/billing?checkout=cancelled`,
+  });
+  await db().payment.create({
+    data: {
+      stripeSessionId: session.id,
+      accountId: account.id,
+      userId: principal.userId,
+      packageId: pack.id,
+      amountCents: pack.priceCents,
+      currency: pack.currency,
+      creditsMicrocredits: pack.creditsMicrocredits,
+    },
+  });
+  return { id: session.id, url: session.url };
+}
+
+export type Fulfilment = "credited" | "already_fulfilled" | "unknown_session";
+
+/** Credits a paid checkout once. Safe to call any number of times, from the webhook or the job. */
+export async function fulfil(sessionId: string): Promise<Fulfilment> {
+  const result = await transaction(async (tx) => {
+    const payment = await tx.payment.findUnique({ where: { stripeSessionId: sessionId } });
+    if (!payment) return { outcome: "unknown_session" as const };
+    const moved = await tx.payment.updateMany({ where: { id: payment.id, status: { not: "paid" } }, data: { status: "paid", paidAt: new Date() } });
+    if (moved.count === 0) return { outcome: "already_fulfilled" as const };
+    await book(tx, { accountId: payment.accountId, kind: "topup", amountMicrocredits: payment.creditsMicrocredits, reference: `topup:${sessionId}`, note: `Stripe checkout ${sessionId}` });
+    // the customer's balance changed: running servers must see it now
+    await bumpConfigVersion(tx);
+    return { outcome: "credited" as const, accountId: payment.accountId, credits: payment.creditsMicrocredits };
+  });
+  if (result.outcome === "credited" && redisEnabled()) await creditedInRedis(result.accountId, result.credits);
+  return result.outcome;
+}
+
+/**
+ * POST /api/stripe/webhook: verifies the signature on the raw body, then fulfils paid checkouts.
+ * A fulfilment that fails is handed to the job queue (retried there) rather than lost.
+ */
+export async function handleWebhook(rawBody: string, signature: string | null): Promise<{ received: true; outcome?: Fulfilment | "queued" | "ignored" }> {
+  const secret = env().STRIPE_WEBHOOK_SECRET;
+  if (!secret) throw notConfigured();
+  let event: Stripe.Event;
+  try {
+    event = stripe().webhooks.constructEvent(rawBody, signature ?? "", secret);
+  } catch {
+    throw new GatewayError({ status: 400, type: "invalid_request_error", code: "invalid_signature", message: "The Stripe signature of this webhook does not verify." });
+  }
+  if (event.type === "checkout.session.expired") {
+    await db().payment.updateMany({ where: { stripeSessionId: event.data.object.id, status: "pending" }, data: { status: "expired" } });
+    return { received: true, outcome: "ignored" };
+  }
+  if (event.type !== "checkout.session.completed" && event.type !== "checkout.session.async_payment_succeeded") return { received: true, outcome: "ignored" };
+  const session = event.data.object;
+  if (session.payment_status !== "paid") return { received: true, outcome: "ignored" };
+  try {
+    return { received: true, outcome: await fulfil(session.id) };
+  } catch (error) {
+    log.error({ session: session.id, err: (error as Error).message }, "top-up fulfilment failed; queued for retry");
+    await jobs.enqueue("stripe.fulfil", { sessionId: session.id });
+    return { received: true, outcome: "queued" };
+  }
+}
