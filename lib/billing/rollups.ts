@@ -1,5 +1,6 @@
-import { db } from "../db/client";
+import { db, type Tx } from "../db/client";
 import { transaction } from "../db/transaction";
+import { databaseKind } from "../env";
 
 // Hourly and daily aggregates of the usage events, by user, team, key, model and provider, for
 // charts and reports that must stay fast over millions of calls. Each run rebuilds the buckets that
@@ -14,22 +15,28 @@ const DAY = 24 * HOUR;
 
 const floorTo = (at: Date, span: number) => new Date(Math.floor(at.getTime() / span) * span);
 
+// Processes that share a Postgres database without Redis each run the rollup job: a bucket's
+// read-delete-insert must not interleave with another's (SQLite's write lock already serializes them).
+async function lockRollups(tx: Tx): Promise<void> {
+  if (databaseKind() === "postgres") await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('hub.rollups'))");
+}
+
 async function readWatermark(): Promise<Date> {
   const row = await db().setting.findUnique({ where: { key: WATERMARK } });
   return row ? new Date(JSON.parse(row.value) as string) : new Date(0);
 }
 
-async function rebuildHour(start: Date): Promise<void> {
+async function rebuildHour(tx: Tx, start: Date): Promise<void> {
   const where = { startedAt: { gte: start, lt: new Date(start.getTime() + HOUR) } };
   const by = ["userId", "teamId", "apiKeyId", "requestedModel", "providerName"] as const;
   const [groups, failures] = await Promise.all([
-    db().usageEvent.groupBy({
+    tx.usageEvent.groupBy({
       by: [...by],
       where,
       _count: { _all: true },
       _sum: { promptTokens: true, completionTokens: true, cachedTokens: true, reasoningTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMs: true, ttfbMs: true },
     }),
-    db().usageEvent.groupBy({ by: [...by], where: { ...where, status: { gte: 400 } }, _count: { _all: true } }),
+    tx.usageEvent.groupBy({ by: [...by], where: { ...where, status: { gte: 400 } }, _count: { _all: true } }),
   ]);
   const dims = (g: { userId: string | null; teamId: string | null; apiKeyId: string | null; requestedModel: string; providerName: string | null }) => ({
     userId: g.userId ?? "",
@@ -54,14 +61,12 @@ async function rebuildHour(start: Date): Promise<void> {
     latencyMsSum: BigInt(g._sum.latencyMs ?? 0),
     ttfbMsSum: BigInt(g._sum.ttfbMs ?? 0),
   }));
-  await transaction(async (tx) => {
-    await tx.usageRollup.deleteMany({ where: { period: "hour", bucketStart: start } });
-    if (rows.length) await tx.usageRollup.createMany({ data: rows });
-  });
+  await tx.usageRollup.deleteMany({ where: { period: "hour", bucketStart: start } });
+  if (rows.length) await tx.usageRollup.createMany({ data: rows });
 }
 
-async function rebuildDay(start: Date): Promise<void> {
-  const hours = await db().usageRollup.groupBy({
+async function rebuildDay(tx: Tx, start: Date): Promise<void> {
+  const hours = await tx.usageRollup.groupBy({
     by: ["userId", "teamId", "apiKeyId", "model", "providerName"],
     where: { period: "hour", bucketStart: { gte: start, lt: new Date(start.getTime() + DAY) } },
     _sum: { calls: true, errors: true, promptTokens: true, completionTokens: true, cachedTokens: true, reasoningTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true, ttfbMsSum: true },
@@ -81,11 +86,15 @@ async function rebuildDay(start: Date): Promise<void> {
     latencyMsSum: sum.latencyMsSum ?? 0n,
     ttfbMsSum: sum.ttfbMsSum ?? 0n,
   }));
-  await transaction(async (tx) => {
-    await tx.usageRollup.deleteMany({ where: { period: "day", bucketStart: start } });
-    if (rows.length) await tx.usageRollup.createMany({ data: rows });
-  });
+  await tx.usageRollup.deleteMany({ where: { period: "day", bucketStart: start } });
+  if (rows.length) await tx.usageRollup.createMany({ data: rows });
 }
+
+const rebuild = (bucket: (tx: Tx, start: Date) => Promise<void>, start: Date) =>
+  transaction(async (tx) => {
+    await lockRollups(tx);
+    await bucket(tx, start);
+  });
 
 /** Brings the rollups up to date; returns how many hour buckets were rebuilt. */
 export async function rollUp(): Promise<number> {
@@ -109,8 +118,8 @@ export async function rollUp(): Promise<number> {
     cursor = page.at(-1)!;
   }
   const sorted = [...hours].sort((a, b) => a - b);
-  for (const hour of sorted) await rebuildHour(new Date(hour));
-  for (const day of new Set(sorted.map((h) => floorTo(new Date(h), DAY).getTime()))) await rebuildDay(new Date(day));
+  for (const hour of sorted) await rebuild(rebuildHour, new Date(hour));
+  for (const day of new Set(sorted.map((h) => floorTo(new Date(h), DAY).getTime()))) await rebuild(rebuildDay, new Date(day));
   const value = JSON.stringify(watermark.toISOString());
   await db().setting.upsert({ where: { key: WATERMARK }, create: { key: WATERMARK, value }, update: { value } });
   return sorted.length;

@@ -12,6 +12,7 @@ export interface Principal {
   keyId: string;
   keyPrefix: string;
   userId: string;
+  role: "admin" | "member";
   teamId: string | null;
   allowedModels: ModelMatcher;
   expiresAt: Date | null;
@@ -43,6 +44,7 @@ async function lookup(hash: string): Promise<KeyLookup> {
         select: {
           id: true,
           email: true,
+          role: true,
           disabledAt: true,
           monthlyBudgetNanoUsd: true,
           rpm: true,
@@ -71,6 +73,7 @@ async function lookup(hash: string): Promise<KeyLookup> {
       keyId: key.id,
       keyPrefix: key.prefix,
       userId: key.userId,
+      role: key.user.role === "admin" ? "admin" : "member",
       teamId: team?.id ?? key.teamId,
       allowedModels: compileModelPatterns(patternsSchema.parse(JSON.parse(key.allowedModels))),
       expiresAt: key.expiresAt,

@@ -12,7 +12,8 @@ import { lifecycle } from "./lifecycle";
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-type Handler<B> = (ctx: CallContext, body: B, request: Request) => Promise<Response | object>;
+type Handler<B, Q> = (ctx: CallContext, body: B, request: Request, query: Q) => Promise<Response | object>;
+type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 async function readJson(request: Request): Promise<unknown> {
   const length = Number(request.headers.get("content-length") ?? 0);
@@ -43,9 +44,9 @@ function asGatewayError(error: unknown, requestId: string): GatewayError {
   });
 }
 
-export function withApiKey<S extends z.ZodType | undefined>(
-  options: { endpoint: Endpoint; body?: S },
-  handler: Handler<S extends z.ZodType ? z.infer<S> : undefined>,
+export function withApiKey<S extends z.ZodType | undefined, Q extends z.ZodType | undefined = undefined>(
+  options: { endpoint: Endpoint; body?: S; query?: Q; role?: "admin" },
+  handler: Handler<Parsed<S>, Parsed<Q>>,
 ) {
   return async (request: Request): Promise<Response> => {
     const admitted = lifecycle.admit();
@@ -60,13 +61,22 @@ export function withApiKey<S extends z.ZodType | undefined>(
       }
       const principal: Principal = await authenticate(request);
       call.principal = principal;
+      if (options.role === "admin" && principal.role !== "admin") {
+        throw new GatewayError({ status: 403, type: "permission_error", code: "admin_only", message: "This API is for administrators." });
+      }
       let body: unknown;
       if (options.body) {
         const parsed = options.body.safeParse(await readJson(request));
         if (!parsed.success) throw fromZodError(parsed.error);
         body = parsed.data;
       }
-      const result = await handler({ call, principal, abort, origin: publicBaseUrl(request.headers) }, body as never, request);
+      let query: unknown;
+      if (options.query) {
+        const parsed = options.query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+        if (!parsed.success) throw fromZodError(parsed.error);
+        query = parsed.data;
+      }
+      const result = await handler({ call, principal, abort, origin: publicBaseUrl(request.headers) }, body as never, request, query as never);
       const response = result instanceof Response ? result : Response.json(result);
       response.headers.set("x-request-id", call.requestId);
       for (const [name, value] of Object.entries(call.rate?.headers ?? {})) response.headers.set(name, value);

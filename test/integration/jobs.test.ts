@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import { syntheticUsage } from "../helpers/usage-events";
 
 // The background jobs against the real database: rollups, expired holds, retention, and the
 // in-process runner used without Redis.
@@ -35,49 +36,9 @@ afterAll(async () => {
 });
 
 const HOUR = 3_600_000;
-const MODELS = ["gpt-4o-mini", "claude-sonnet", "gemini-flash"];
 const base = Date.UTC(2026, 9, 1, 0, 0, 0);
-
-function generated(count: number, offset = 0) {
-  return Array.from({ length: count }, (_, i) => {
-    const n = i + offset;
-    return {
-      event: {
-        requestId: randomUUID(),
-        endpoint: "chat",
-        stream: n % 2 === 0,
-        apiKeyId: `key-${n % 4}`,
-        userId: `user-${n % 3}`,
-        teamId: n % 5 === 0 ? null : "team-a",
-        requestedModel: MODELS[n % 3]!,
-        modelId: null,
-        providerId: null,
-        providerName: n % 3 === 2 ? "gemini" : "openai",
-        credentialId: null,
-        deploymentId: null,
-        attempts: 1,
-        upstreamModel: null,
-        promptTokens: 10 + (n % 7),
-        completionTokens: 5 + (n % 11),
-        cachedTokens: n % 3,
-        cacheWriteTokens: 0,
-        reasoningTokens: n % 2,
-        images: 0,
-        usageSource: "upstream" as const,
-        costNanoUsd: BigInt(1000 + n),
-        chargeMicrocredits: BigInt(2000 + n),
-        latencyMs: 100 + (n % 50),
-        ttfbMs: 20,
-        status: n % 13 === 0 ? 502 : 200,
-        errorCode: null,
-        errorMessage: null,
-        // spread over three days, a few calls an hour
-        startedAt: new Date(base + ((n * 7919) % (72 * 60)) * 60_000),
-      },
-      settlement: null,
-    };
-  });
-}
+// spread over three days, a few calls an hour
+const generated = (count: number, offset = 0) => syntheticUsage({ count, offset, from: new Date(base), spanMinutes: 72 * 60 });
 
 async function expectRollupsMatchRawEvents() {
   const raw = await lib.db.usageEvent.groupBy({ by: ["requestedModel"], _count: { _all: true }, _sum: { promptTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMs: true } });

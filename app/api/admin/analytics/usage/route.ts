@@ -1,0 +1,7 @@
+import { usageQuerySchema, usageSeries } from "@/lib/analytics/usage";
+import { withApiKey } from "@/lib/gateway/with-api-key";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/admin/analytics/usage – time series (hour/day buckets, optionally grouped) and totals
+export const GET = withApiKey({ endpoint: "models", role: "admin", query: usageQuerySchema }, (_ctx, _body, _request, query) => usageSeries(query));

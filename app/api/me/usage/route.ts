@@ -1,0 +1,9 @@
+import { usageQuerySchema, usageSeries } from "@/lib/analytics/usage";
+import { withApiKey } from "@/lib/gateway/with-api-key";
+
+export const dynamic = "force-dynamic";
+
+const ownUsage = usageQuerySchema.omit({ userId: true, teamId: true });
+
+// GET /api/me/usage – the caller's own usage over time
+export const GET = withApiKey({ endpoint: "models", query: ownUsage }, (ctx, _body, _request, query) => usageSeries({ ...query, userId: ctx.principal.userId }));

@@ -1,0 +1,67 @@
+import { randomUUID } from "node:crypto";
+import type { Queued } from "@/lib/gateway/usage-writer";
+
+// Deterministic synthetic usage events (spread over users, teams, keys, models and time) for the
+// rollup tests and the analytics benchmark.
+
+export interface SyntheticUsage {
+  count: number;
+  /** index of the first event: different offsets give different, still deterministic, events */
+  offset?: number;
+  /** events start at from and spread over spanMinutes */
+  from: Date;
+  spanMinutes: number;
+  users?: string[];
+  teams?: Array<string | null>;
+  keys?: string[];
+  models?: string[];
+}
+
+const DEFAULT_MODELS = ["gpt-4o-mini", "claude-sonnet", "gemini-flash"];
+
+export function syntheticUsage(options: SyntheticUsage): Queued[] {
+  const users = options.users ?? ["user-0", "user-1", "user-2"];
+  const teams = options.teams ?? [null, "team-a", "team-a", "team-a", "team-a"];
+  const keys = options.keys ?? ["key-0", "key-1", "key-2", "key-3"];
+  const models = options.models ?? DEFAULT_MODELS;
+  const base = options.from.getTime();
+  return Array.from({ length: options.count }, (_, i) => {
+    const n = i + (options.offset ?? 0);
+    const model = n % models.length;
+    return {
+      event: {
+        requestId: randomUUID(),
+        endpoint: "chat",
+        stream: n % 2 === 0,
+        apiKeyId: keys[n % keys.length]!,
+        userId: users[n % users.length]!,
+        teamId: teams[n % teams.length]!,
+        requestedModel: models[model]!,
+        modelId: null,
+        providerId: null,
+        providerName: model === 2 ? "gemini" : "openai",
+        credentialId: null,
+        deploymentId: null,
+        attempts: 1,
+        upstreamModel: null,
+        promptTokens: 10 + (n % 7),
+        completionTokens: 5 + (n % 11),
+        cachedTokens: n % 3,
+        cacheWriteTokens: 0,
+        reasoningTokens: n % 2,
+        images: 0,
+        usageSource: "upstream" as const,
+        costNanoUsd: BigInt(1000 + n),
+        chargeMicrocredits: BigInt(2000 + n),
+        latencyMs: 100 + (n % 50),
+        ttfbMs: 20,
+        status: n % 13 === 0 ? 502 : 200,
+        errorCode: null,
+        errorMessage: null,
+        // a prime stride scatters consecutive events over the whole span
+        startedAt: new Date(base + ((n * 7919) % options.spanMinutes) * 60_000),
+      },
+      settlement: null,
+    };
+  });
+}

@@ -1,0 +1,202 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatCredits, formatUsd } from "@/lib/billing/money";
+import { eventually } from "../helpers/eventually";
+import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+import { syntheticUsage } from "../helpers/usage-events";
+
+// The analytics API the UI reads: series and breakdowns from the rollups, calls and CSV from the raw
+// events, the monthly showback, and a customer's own account — through the real server.
+
+let f: HubFixture;
+let adminKey: string;
+let team: { id: string; name: string };
+let customerKey: string;
+let customerId: string;
+let jobs: { rollUp: () => Promise<number> };
+
+const OCTOBER = new Date(Date.UTC(2026, 9, 1));
+const NOVEMBER = new Date(Date.UTC(2026, 10, 1));
+
+async function get(path: string, key = adminKey) {
+  const response = await fetch(`${f.hub.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  const body = response.headers.get("content-type")?.includes("json") ? await response.json() : await response.text();
+  return { status: response.status, body, headers: response.headers };
+}
+
+beforeAll(async () => {
+  // the hub's own rollup job stays out of the way: the test runs it when it wants
+  f = await startHubFixture({ env: { HUB_ROLLUP_EVERY_MS: "3600000" } });
+  // loaded once the fixture has set the environment
+  const [{ writeUsageBatch }, { rollUp }] = await Promise.all([import("@/lib/gateway/usage-writer"), import("@/lib/billing/rollups")]);
+  jobs = { rollUp };
+  await f.lib.createUser({ email: "ops@test.local", role: "admin" }, "test");
+  adminKey = (await f.lib.createApiKey({ userEmail: "ops@test.local" }, "test")).secret;
+  team = await f.lib.createTeam({ name: "Research", monthlyBudgetUsd: "250" }, "test");
+
+  const customer = await f.lib.createUser({ email: "buyer@test.local", role: "member" }, "test");
+  customerId = customer.id;
+  await f.lib.grantCredits({ userEmail: "buyer@test.local", amount: "5000", note: "welcome" }, "test");
+  customerKey = (await f.lib.createApiKey({ userEmail: "buyer@test.local" }, "test")).secret;
+
+  // a month of October traffic: three users (two of them in Research), four keys, three models
+  await writeUsageBatch(
+    syntheticUsage({ count: 3000, from: OCTOBER, spanMinutes: 31 * 24 * 60, teams: [team.id, null, team.id], users: ["u-alice", "u-bob", "u-carol"] }),
+  );
+  await jobs.rollUp();
+}, 60_000);
+
+afterAll(async () => {
+  await f?.close();
+});
+
+describe("usage from the rollups", () => {
+  it("gives a daily series and totals that equal the raw events", async () => {
+    const { status, body } = await get(`/api/admin/analytics/usage?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&bucket=day`);
+    expect(status).toBe(200);
+    const raw = await f.db.usageEvent.aggregate({ where: { startedAt: { gte: OCTOBER, lt: NOVEMBER } }, _count: { _all: true }, _sum: { promptTokens: true, costNanoUsd: true } });
+    const errors = await f.db.usageEvent.count({ where: { startedAt: { gte: OCTOBER, lt: NOVEMBER }, status: { gte: 400 } } });
+    expect(body.series).toHaveLength(31);
+    expect(body.totals).toMatchObject({ calls: raw._count._all, errors, promptTokens: raw._sum.promptTokens });
+    // nano-USD summed exactly, shown as a decimal string
+    expect(body.totals.costUsd).toBe(formatUsd(raw._sum.costNanoUsd!));
+    expect(body.series.reduce((n: number, p: { calls: number }) => n + p.calls, 0)).toBe(3000);
+  });
+
+  it("groups a series by model and narrows it by user", async () => {
+    const { body } = await get(`/api/admin/analytics/usage?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&groupBy=model&userId=u-alice`);
+    const perModel = new Map<string, number>();
+    for (const point of body.series) perModel.set(point.group, (perModel.get(point.group) ?? 0) + point.calls);
+    const raw = await f.db.usageEvent.groupBy({ by: ["requestedModel"], where: { userId: "u-alice", startedAt: { gte: OCTOBER, lt: NOVEMBER } }, _count: { _all: true } });
+    expect(Object.fromEntries(perModel)).toEqual(Object.fromEntries(raw.map((r) => [r.requestedModel, r._count._all])));
+  });
+
+  it("breaks the range down by team, largest cost first", async () => {
+    const { body } = await get(`/api/admin/analytics/breakdown?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&groupBy=team`);
+    expect(body.data.map((g: { group: string }) => g.group)).toEqual([team.id, ""]);
+    expect(body.data[0].calls).toBe(await f.db.usageEvent.count({ where: { teamId: team.id } }));
+    expect(body.data[1].calls).toBe(1000);
+  });
+
+  it("reports a month's showback per team with its budget and models", async () => {
+    const { body } = await get("/api/admin/analytics/showback?month=2026-10");
+    const research = body.teams.find((t: { team: string }) => t.team === "Research");
+    expect(research).toMatchObject({ teamId: team.id, budgetUsd: "250", calls: 2000 });
+    const raw = await f.db.usageEvent.groupBy({ by: ["requestedModel"], where: { teamId: team.id }, _count: { _all: true } });
+    expect(Object.fromEntries(research.models.map((m: { model: string; calls: number }) => [m.model, m.calls]))).toEqual(
+      Object.fromEntries(raw.map((r) => [r.requestedModel, r._count._all])),
+    );
+    expect(body.teams.find((t: { teamId: string | null }) => t.teamId === null)).toMatchObject({ team: "(no team)", calls: 1000 });
+    expect((await get("/api/admin/analytics/showback?month=2026-09")).body.teams).toEqual([]);
+  });
+});
+
+describe("calls", () => {
+  it("are filtered, sorted and paged on the server", async () => {
+    const query = `from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&model=gemini-flash&status=error&sort=costNanoUsd&order=asc&pageSize=7&page=2`;
+    const { body } = await get(`/api/admin/analytics/calls?${query}`);
+    const matching = await f.db.usageEvent.findMany({ where: { requestedModel: "gemini-flash", status: { gte: 400 } }, orderBy: { costNanoUsd: "asc" } });
+    expect(body.total).toBe(matching.length);
+    expect(body.data.map((c: { requestId: string }) => c.requestId)).toEqual(matching.slice(7, 14).map((e) => e.requestId));
+    expect(body.data[0]).toMatchObject({ status: 502, costUsd: formatUsd(matching[7]!.costNanoUsd) });
+  });
+
+  it("shows one call in full, and 404 for an unknown request id", async () => {
+    const { data, response } = await f.client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "trace me" }] }).withResponse();
+    const requestId = response.headers.get("x-request-id")!;
+    await f.usageEvent(requestId);
+    const { status, body } = await get(`/api/admin/analytics/calls/${requestId}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ requestId, requestedModel: "gpt-4o-mini", providerName: "fake", promptTokens: data.usage!.prompt_tokens, status: 200 });
+    const missing = await get("/api/admin/analytics/calls/no-such-request");
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({ type: "not_found_error", code: "call_not_found" });
+  });
+
+  it("export as CSV, every matching row, quoted where needed", async () => {
+    const { status, body, headers } = await get(`/api/admin/analytics/export?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&userId=u-bob`);
+    expect(status).toBe(200);
+    expect(headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(headers.get("content-disposition")).toMatch(/attachment/);
+    const lines = (body as string).trimEnd().split("\n");
+    expect(lines[0]).toBe(
+      "startedAt,requestId,endpoint,requestedModel,providerName,upstreamModel,userId,teamId,apiKeyId,status,errorCode,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,chargeCredits,latencyMs,ttfbMs",
+    );
+    expect(lines).toHaveLength(1 + 1000);
+    const ids = new Set(lines.slice(1).map((line) => line.split(",")[1]));
+    const raw = await f.db.usageEvent.findMany({ where: { userId: "u-bob" }, select: { requestId: true } });
+    expect(ids).toEqual(new Set(raw.map((e) => e.requestId)));
+  });
+});
+
+describe("access and input", () => {
+  it("refuses the admin API to a member's key", async () => {
+    const { status, body } = await get("/api/admin/analytics/showback", f.apiKey);
+    expect(status).toBe(403);
+    expect(body.error).toMatchObject({ type: "permission_error", code: "admin_only" });
+  });
+
+  it("answers a bad query with a 400 that names the parameter", async () => {
+    const { status, body } = await get("/api/admin/analytics/usage?from=yesterday&to=2026-11-01");
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ type: "invalid_request_error" });
+    expect(body.error.message).toMatch(/from/);
+    const breakdown = await get(`/api/admin/analytics/breakdown?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&groupBy=planet`);
+    expect(breakdown.status).toBe(400);
+    expect(breakdown.body.error.message).toMatch(/groupBy/);
+  });
+
+  it("refuses a request without a key", async () => {
+    const response = await fetch(`${f.hub.url}/api/me/account`);
+    expect(response.status).toBe(401);
+  });
+});
+
+describe("a customer's own account", () => {
+  it("shows balance, ledger, own usage and days of credit left at the recent pace", async () => {
+    await f.lib.setMode("service_provider", "test");
+    // a model added after the switch: once the hub serves it, it has seen the mode too
+    await f.lib.addModel({ name: "after-switch", provider: "fake", upstreamModel: "gpt-4o-mini", type: "chat", inputUsdPer1M: "1", outputUsdPer1M: "2" }, "test");
+    await eventually(() => f.client.models.retrieve("after-switch"), 3000);
+    const client = new OpenAI({ baseURL: f.hub.baseURL, apiKey: customerKey, maxRetries: 0 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { response } = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: `call ${i}` }], max_tokens: 100 }).withResponse();
+      ids.push(response.headers.get("x-request-id")!);
+    }
+    for (const id of ids) await f.usageEvent(id);
+    await expect.poll(async () => (await get("/api/me/transactions", customerKey)).body.total, { timeout: 5000 }).toBe(4);
+
+    const account = await f.db.creditAccount.findUniqueOrThrow({ where: { userId: customerId } });
+    const spent = 5000n * 1_000_000n - account.balanceMicrocredits;
+    expect(spent).toBeGreaterThan(0n);
+    const { body: summary } = await get("/api/me/account", customerKey);
+    const daily = spent / 7n;
+    expect(summary).toMatchObject({
+      balance: formatCredits(account.balanceMicrocredits),
+      held: "0",
+      averageDailySpend: formatCredits(daily),
+      estimatedDaysLeft: Number(account.balanceMicrocredits / daily),
+    });
+
+    const { body: ledger } = await get("/api/me/transactions?pageSize=2", customerKey);
+    expect(ledger.data).toHaveLength(2);
+    expect(ledger.data.every((t: { kind: string }) => t.kind === "usage")).toBe(true);
+    const { body: last } = await get("/api/me/transactions?pageSize=2&page=2", customerKey);
+    expect(last.data.map((t: { kind: string }) => t.kind)).toEqual(["usage", "grant"]);
+    expect(last.data[1]).toMatchObject({ amount: "5000", note: "welcome" });
+
+    await jobs.rollUp();
+    const now = new Date();
+    const { body: usage } = await get(`/api/me/usage?from=${new Date(now.getTime() - 86_400_000).toISOString()}&to=${new Date(now.getTime() + 3_600_000).toISOString()}&bucket=hour`, customerKey);
+    // only the caller's own calls, whatever a userId in the query says
+    expect(usage.totals.calls).toBe(3);
+    const { body: sneaky } = await get(`/api/me/usage?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&userId=u-alice`, customerKey);
+    expect(sneaky.totals.calls).toBe(0);
+  });
+
+  it("has no days-left estimate without recent spending", async () => {
+    const { body } = await get("/api/me/account");
+    expect(body).toMatchObject({ estimatedDaysLeft: null });
+  });
+});
