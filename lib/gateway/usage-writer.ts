@@ -97,19 +97,25 @@ async function writeRows(tx: Tx, batch: Queued[]): Promise<void> {
   await touchKeys(tx, batch);
 }
 
-/** lastUsedAt is for people, not billing: written at most once per key per KEY_TOUCH_INTERVAL_MS. */
+// lastUsedAt is for people, not billing: each process writes it at most once per key per interval
+const KEY_TOUCH_INTERVAL_MS = 30_000;
+const touchedAt = new Map<string, number>();
+
 async function touchKeys(tx: Tx, batch: Queued[]): Promise<void> {
   const latest = new Map<string, Date>();
   for (const { event } of batch) {
     if (event.apiKeyId && (latest.get(event.apiKeyId)?.getTime() ?? 0) < event.startedAt.getTime()) latest.set(event.apiKeyId, event.startedAt);
   }
+  const now = Date.now();
+  // bounded: a process serving many keys forgets the oldest and at worst writes one extra time
+  if (touchedAt.size > 10_000) touchedAt.clear();
   for (const [id, at] of latest) {
+    if (now - (touchedAt.get(id) ?? 0) < KEY_TOUCH_INTERVAL_MS) continue;
     const stale = new Date(at.getTime() - KEY_TOUCH_INTERVAL_MS);
     await tx.apiKey.updateMany({ where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: stale } }] }, data: { lastUsedAt: at } });
+    touchedAt.set(id, now);
   }
 }
-// lastUsedAt is for people, not billing: coalesce it to one write per key per interval
-const KEY_TOUCH_INTERVAL_MS = 30_000;
 
 class UsageWriter {
   private pending: Queued[] = [];

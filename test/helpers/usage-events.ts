@@ -11,9 +11,10 @@ export interface SyntheticUsage {
   /** events start at from and spread over spanMinutes */
   from: Date;
   spanMinutes: number;
+  /** key i belongs to users[i % users.length], user j to teams[j % teams.length], as in a real hub */
+  keys?: string[];
   users?: string[];
   teams?: Array<string | null>;
-  keys?: string[];
   models?: string[];
 }
 
@@ -28,14 +29,16 @@ export function syntheticUsage(options: SyntheticUsage): Queued[] {
   return Array.from({ length: options.count }, (_, i) => {
     const n = i + (options.offset ?? 0);
     const model = n % models.length;
+    const key = n % keys.length;
+    const user = key % users.length;
     return {
       event: {
         requestId: randomUUID(),
         endpoint: "chat",
         stream: n % 2 === 0,
-        apiKeyId: keys[n % keys.length]!,
-        userId: users[n % users.length]!,
-        teamId: teams[n % teams.length]!,
+        apiKeyId: keys[key]!,
+        userId: users[user]!,
+        teamId: teams[user % teams.length]!,
         requestedModel: models[model]!,
         modelId: null,
         providerId: null,

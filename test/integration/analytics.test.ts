@@ -39,9 +39,16 @@ beforeAll(async () => {
   await f.lib.grantCredits({ userEmail: "buyer@test.local", amount: "5000", note: "welcome" }, "test");
   customerKey = (await f.lib.createApiKey({ userEmail: "buyer@test.local" }, "test")).secret;
 
-  // a month of October traffic: three users (two of them in Research), four keys, three models
+  // a month of October traffic: three users with a key each (two of them in Research), three models
   await writeUsageBatch(
-    syntheticUsage({ count: 3000, from: OCTOBER, spanMinutes: 31 * 24 * 60, teams: [team.id, null, team.id], users: ["u-alice", "u-bob", "u-carol"] }),
+    syntheticUsage({
+      count: 3000,
+      from: OCTOBER,
+      spanMinutes: 31 * 24 * 60,
+      keys: ["k-alice", "k-bob", "k-carol"],
+      users: ["u-alice", "u-bob", "u-carol"],
+      teams: [team.id, null, team.id],
+    }),
   );
   await jobs.rollUp();
 }, 60_000);
