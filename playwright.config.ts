@@ -3,16 +3,19 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { E2E } from "./e2e/env";
 
 // e2e runs the production server as `npm start` does, on a throwaway SQLite database, and drives
 // Debian's Chromium (browsers cannot be downloaded here).
-const port = Number(process.env.E2E_PORT ?? 3917);
+const port = E2E.port;
 const dataDir = mkdtempSync(path.join(tmpdir(), "hub-e2e-"));
 
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results/e2e",
-  timeout: 30_000,
+  timeout: 60_000,
+  // one hub, one story: the flows build on each other
+  workers: 1,
   reporter: [["list"]],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
@@ -32,9 +35,14 @@ export default defineConfig({
       DATABASE_URL: `file:${path.join(dataDir, "hub.db")}`,
       HUB_DATA_DIR: dataDir,
       HUB_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-      HUB_ADMIN_EMAIL: "admin@e2e.local",
-      HUB_ADMIN_PASSWORD: "e2e-admin-password",
+      HUB_ADMIN_EMAIL: E2E.admin.email,
+      HUB_ADMIN_PASSWORD: E2E.admin.password,
+      STRIPE_SECRET_KEY: E2E.stripeSecretKey,
+      STRIPE_WEBHOOK_SECRET: E2E.stripeWebhookSecret,
+      STRIPE_API_URL: `http://127.0.0.1:${E2E.stripePort}`,
       LOG_LEVEL: "warn",
+      // charts read the rollups: keep them seconds behind, not a minute
+      HUB_ROLLUP_EVERY_MS: "1000",
     },
   },
 });

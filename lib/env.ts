@@ -33,6 +33,13 @@ const envSchema = z.object({
   STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_/, "must be a Stripe webhook signing secret (whsec_…)")),
   /** another Stripe API address (a proxy, or the fake Stripe of the tests) */
   STRIPE_API_URL: optional(z.url()),
+  /** signs web sessions; derived from the master key when unset */
+  AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  /** single sign-on with any OpenID Connect provider (all three enable it) */
+  AUTH_OIDC_ISSUER: optional(z.url()),
+  AUTH_OIDC_CLIENT_ID: optional(z.string()),
+  AUTH_OIDC_CLIENT_SECRET: optional(z.string()),
+  AUTH_OIDC_NAME: withDefault(z.string(), "SSO"),
   PORT: withDefault(z.coerce.number().int().min(1).max(65535), 3000),
   LOG_LEVEL: withDefault(z.enum(LOG_LEVELS), "info"),
   HUB_UPSTREAM_TIMEOUT_MS: withDefault(milliseconds, 600_000),

@@ -31,12 +31,17 @@ export const storedSettingsSchema = z.object({
   topUpUrl: z.url().nullable(),
   /** ISO currency of Stripe top-ups */
   currency: z.string().regex(/^[a-z]{3}$/),
+  /** whether anyone may create an account at /sign-up (only honoured in service_provider mode) */
+  signUpEnabled: z.boolean(),
+  /** branding of the web UI */
+  brandName: z.string().trim().min(1).max(60),
+  brandLogoUrl: z.url().nullable(),
 });
 
 export type StoredSettings = z.infer<typeof storedSettingsSchema>;
 export type SettingKey = keyof StoredSettings;
 
-export const DEFAULT_SETTINGS: StoredSettings = { mode: "enterprise", creditPriceUsd: "0.000001", starterCredits: "0", topUpUrl: null, currency: "usd" };
+export const DEFAULT_SETTINGS: StoredSettings = { mode: "enterprise", creditPriceUsd: "0.000001", starterCredits: "0", topUpUrl: null, currency: "usd", signUpEnabled: false, brandName: "AIGNE Hub", brandLogoUrl: null };
 
 export interface Settings extends StoredSettings {
   creditPriceNanoUsd: bigint;

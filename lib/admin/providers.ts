@@ -164,3 +164,55 @@ export async function testProvider(name: string): Promise<{ provider: string; ty
   }
   return { provider: row.name, type: row.type, checks };
 }
+
+export interface UpdateProviderInput {
+  baseUrl?: string | null;
+  region?: string | null;
+  timeoutMs?: number | null;
+}
+
+/** Changes where and how a provider is reached; its keys are changed by adding or disabling credentials. */
+export async function updateProvider(name: string, input: UpdateProviderInput, actor: Actor) {
+  return transaction(async (tx) => {
+    const provider = await tx.provider.findUnique({ where: { name } });
+    if (!provider) throw new AdminError(`no provider named ${name}`, "not_found");
+    const adapter = adapterFor(provider.type as ProviderType);
+    const baseUrl = input.baseUrl === undefined ? provider.baseUrl : input.baseUrl ? checkBaseUrl(input.baseUrl) : null;
+    if (!baseUrl && !adapter.defaultBaseUrl) throw new AdminError(`a base URL is required for ${provider.type} providers`);
+    const region = input.region === undefined ? provider.region : input.region || null;
+    if (adapter.requiresRegion && !region) throw new AdminError(`a region is required for ${provider.type} providers (e.g. us-east-1)`);
+    const config = JSON.parse(provider.config) as ProviderConfig;
+    if (input.timeoutMs !== undefined) {
+      if (input.timeoutMs !== null && (!Number.isInteger(input.timeoutMs) || input.timeoutMs <= 0)) throw new AdminError("timeout must be a positive number of milliseconds");
+      if (input.timeoutMs === null) delete config.timeoutMs;
+      else config.timeoutMs = input.timeoutMs;
+    }
+    const updated = await tx.provider.update({ where: { id: provider.id }, data: { baseUrl, region, config: JSON.stringify(config) } });
+    await audit(tx, actor, "provider.update", provider.id, { name, baseUrl, region, timeoutMs: config.timeoutMs ?? null });
+    await bumpConfigVersion(tx);
+    return updated;
+  });
+}
+
+/** Providers with their keys (masked hints only), health and how many deployments use them. */
+export async function listProviders() {
+  const rows = await db().provider.findMany({
+    orderBy: { name: "asc" },
+    include: {
+      credentials: { orderBy: { createdAt: "asc" }, select: { id: true, name: true, hint: true, weight: true, status: true, lastError: true, cooldownUntil: true, lastCheckedAt: true } },
+      _count: { select: { deployments: true } },
+    },
+  });
+  return rows.map((p) => {
+    const config = JSON.parse(p.config) as ProviderConfig;
+    const active = p.credentials.filter((c) => c.status === "active").length;
+    const health: "disabled" | "down" | "degraded" | "healthy" = !p.enabled
+      ? "disabled"
+      : p.credentials.length && active === 0
+        ? "down"
+        : p.credentials.some((c) => c.status === "suspended")
+          ? "degraded"
+          : "healthy";
+    return { id: p.id, name: p.name, type: p.type, baseUrl: p.baseUrl, region: p.region, enabled: p.enabled, timeoutMs: config.timeoutMs ?? null, credentials: p.credentials, deployments: p._count.deployments, health };
+  });
+}

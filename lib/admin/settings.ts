@@ -10,6 +10,9 @@ const SETTINGS: Record<string, { key: SettingKey; parse: (raw: string) => unknow
   "starter-credits": { key: "starterCredits", parse: (raw) => raw },
   "top-up-url": { key: "topUpUrl", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
   currency: { key: "currency", parse: (raw) => raw.toLowerCase() },
+  "sign-up": { key: "signUpEnabled", parse: (raw) => ({ on: true, true: true, off: false, false: false })[raw.toLowerCase()] ?? raw },
+  "brand-name": { key: "brandName", parse: (raw) => raw },
+  "brand-logo-url": { key: "brandLogoUrl", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
 };
 
 export const SETTING_NAMES = Object.keys(SETTINGS);

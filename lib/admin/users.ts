@@ -21,6 +21,12 @@ export function normalizeEmail(email: string): string {
   return normalized;
 }
 
+/** The user with this email, or null (also for something that is not an email). */
+export async function userByEmail(email: string) {
+  const normalized = email.trim().toLowerCase();
+  return EMAIL.test(normalized) ? db().user.findUnique({ where: { email: normalized } }) : null;
+}
+
 export async function findUserByEmail(email: string, tx: Tx = db()) {
   const user = await tx.user.findUnique({ where: { email: normalizeEmail(email) } });
   if (!user) throw new AdminError(`no user with email ${normalizeEmail(email)}`, "not_found");

@@ -9,7 +9,9 @@ import type { Limit } from "./rate-limit";
 
 /** Who is calling: the API key and the people it belongs to. */
 export interface Principal {
-  keyId: string;
+  /** null for a signed-in person using the web UI (the playground, checkout) */
+  keyId: string | null;
+  /** what the log shows for the caller: the key's prefix, or "web" */
   keyPrefix: string;
   userId: string;
   role: "admin" | "member";
@@ -36,52 +38,71 @@ type KeyLookup = { principal: Principal } | { refused: "revoked" | "disabled" } 
 
 const patternsSchema = z.array(z.string());
 
-async function lookup(hash: string): Promise<KeyLookup> {
-  const key = await db().apiKey.findUnique({
-    where: { hash },
-    include: {
-      user: {
-        select: {
-          id: true,
-          email: true,
-          role: true,
-          disabledAt: true,
-          monthlyBudgetNanoUsd: true,
-          rpm: true,
-          tpm: true,
-          creditAccount: { select: { id: true } },
-          team: { select: { id: true, name: true, poolCredits: true, monthlyBudgetNanoUsd: true, rpm: true, tpm: true, creditAccount: { select: { id: true } } } },
-        },
-      },
-    },
-  });
-  if (!key) return null;
-  if (key.revokedAt) return { refused: "revoked" };
-  if (key.user.disabledAt) return { refused: "disabled" };
-  const { team } = key.user;
+const USER_SELECT = {
+  id: true,
+  email: true,
+  role: true,
+  disabledAt: true,
+  monthlyBudgetNanoUsd: true,
+  rpm: true,
+  tpm: true,
+  creditAccount: { select: { id: true } },
+  team: { select: { id: true, name: true, poolCredits: true, monthlyBudgetNanoUsd: true, rpm: true, tpm: true, creditAccount: { select: { id: true } } } },
+} as const;
+
+type PrincipalUser = NonNullable<Awaited<ReturnType<typeof findUser>>>;
+const findUser = (id: string) => db().user.findUnique({ where: { id }, select: USER_SELECT });
+
+interface PrincipalKey {
+  id: string;
+  name: string;
+  prefix: string;
+  teamId: string | null;
+  allowedModels: string;
+  expiresAt: Date | null;
+  monthlyBudgetNanoUsd: bigint | null;
+  rpm: number | null;
+  tpm: number | null;
+}
+
+/** The caller a key (or, without one, its user signed in on the web) stands for: scopes, budgets, limits. */
+function toPrincipal(user: PrincipalUser, key: PrincipalKey | null): Principal {
+  const { team } = user;
   const budgets: Budget[] = [];
-  if (key.monthlyBudgetNanoUsd !== null) budgets.push({ scope: "key", scopeId: key.id, label: key.name, limitNanoUsd: key.monthlyBudgetNanoUsd });
-  if (key.user.monthlyBudgetNanoUsd !== null) budgets.push({ scope: "user", scopeId: key.user.id, label: key.user.email, limitNanoUsd: key.user.monthlyBudgetNanoUsd });
+  if (key?.monthlyBudgetNanoUsd != null) budgets.push({ scope: "key", scopeId: key.id, label: key.name, limitNanoUsd: key.monthlyBudgetNanoUsd });
+  if (user.monthlyBudgetNanoUsd !== null) budgets.push({ scope: "user", scopeId: user.id, label: user.email, limitNanoUsd: user.monthlyBudgetNanoUsd });
   if (team?.monthlyBudgetNanoUsd != null) budgets.push({ scope: "team", scopeId: team.id, label: team.name, limitNanoUsd: team.monthlyBudgetNanoUsd });
   const limits: Limit[] = [
-    { scope: "key" as const, scopeId: key.id, label: key.name, rpm: key.rpm, tpm: key.tpm },
-    { scope: "user" as const, scopeId: key.user.id, label: key.user.email, rpm: key.user.rpm, tpm: key.user.tpm },
+    ...(key ? [{ scope: "key" as const, scopeId: key.id, label: key.name, rpm: key.rpm, tpm: key.tpm }] : []),
+    { scope: "user" as const, scopeId: user.id, label: user.email, rpm: user.rpm, tpm: user.tpm },
     ...(team ? [{ scope: "team" as const, scopeId: team.id, label: team.name, rpm: team.rpm, tpm: team.tpm }] : []),
   ].filter((l) => l.rpm !== null || l.tpm !== null);
   return {
-    principal: {
-      keyId: key.id,
-      keyPrefix: key.prefix,
-      userId: key.userId,
-      role: key.user.role === "admin" ? "admin" : "member",
-      teamId: team?.id ?? key.teamId,
-      allowedModels: compileModelPatterns(patternsSchema.parse(JSON.parse(key.allowedModels))),
-      expiresAt: key.expiresAt,
-      creditAccountId: (team?.poolCredits ? team.creditAccount?.id : key.user.creditAccount?.id) ?? null,
-      budgets,
-      limits,
-    },
+    keyId: key?.id ?? null,
+    keyPrefix: key?.prefix ?? "web",
+    userId: user.id,
+    role: user.role === "admin" ? "admin" : "member",
+    teamId: team?.id ?? key?.teamId ?? null,
+    allowedModels: compileModelPatterns(key ? patternsSchema.parse(JSON.parse(key.allowedModels)) : []),
+    expiresAt: key?.expiresAt ?? null,
+    creditAccountId: (team?.poolCredits ? team.creditAccount?.id : user.creditAccount?.id) ?? null,
+    budgets,
+    limits,
   };
+}
+
+async function lookup(hash: string): Promise<KeyLookup> {
+  const key = await db().apiKey.findUnique({ where: { hash }, include: { user: { select: USER_SELECT } } });
+  if (!key) return null;
+  if (key.revokedAt) return { refused: "revoked" };
+  if (key.user.disabledAt) return { refused: "disabled" };
+  return { principal: toPrincipal(key.user, key) };
+}
+
+/** A signed-in person's principal for calls made from the web UI; null if the user is gone or disabled. */
+export async function userPrincipal(userId: string): Promise<Principal | null> {
+  const user = await findUser(userId);
+  return user && !user.disabledAt ? toPrincipal(user, null) : null;
 }
 
 // Unknown keys are cached too, so a flood of bad keys cannot hammer the database; any operator

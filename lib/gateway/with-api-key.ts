@@ -45,7 +45,14 @@ function asGatewayError(error: unknown, requestId: string): GatewayError {
 }
 
 export function withApiKey<S extends z.ZodType | undefined, Q extends z.ZodType | undefined = undefined>(
-  options: { endpoint: Endpoint; body?: S; query?: Q; role?: "admin" },
+  options: {
+    endpoint: Endpoint;
+    body?: S;
+    query?: Q;
+    role?: "admin";
+    /** who is calling; a hub API key unless given (the web UI's routes use the signed-in session) */
+    authenticate?: (request: Request) => Promise<Principal>;
+  },
   handler: Handler<Parsed<S>, Parsed<Q>>,
 ) {
   return async (request: Request): Promise<Response> => {
@@ -59,7 +66,7 @@ export function withApiKey<S extends z.ZodType | undefined, Q extends z.ZodType 
       if (!admitted) {
         throw new GatewayError({ status: 503, type: "service_unavailable", code: "shutting_down", message: "The hub is shutting down; retry the request.", headers: { "retry-after": "1" } });
       }
-      const principal: Principal = await authenticate(request);
+      const principal: Principal = await (options.authenticate ?? authenticate)(request);
       call.principal = principal;
       if (options.role === "admin" && principal.role !== "admin") {
         throw new GatewayError({ status: 403, type: "permission_error", code: "admin_only", message: "This API is for administrators." });

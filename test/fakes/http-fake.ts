@@ -20,7 +20,7 @@ export interface FakeExchange {
   finish(): void;
 }
 
-export async function startHttpFake(handle: (exchange: FakeExchange) => Promise<void> | void, options: { basePath?: string } = {}): Promise<FakeUpstream & { origin: string }> {
+export async function startHttpFake(handle: (exchange: FakeExchange) => Promise<void> | void, options: { basePath?: string; port?: number } = {}): Promise<FakeUpstream & { origin: string }> {
   const requests: RecordedRequest[] = [];
   const gate = createGate();
   const earlyCloseWaiters: Array<(r: RecordedRequest) => void> = [];
@@ -69,7 +69,7 @@ export async function startHttpFake(handle: (exchange: FakeExchange) => Promise<
     }
   });
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,

@@ -122,7 +122,7 @@ function usageFor(flavor: OpenAIFlavor, body: Record<string, unknown>, completio
   };
 }
 
-export async function startFakeOpenAI(options: { apiKey?: string; flavor?: OpenAIFlavor } = {}): Promise<FakeOpenAI> {
+export async function startFakeOpenAI(options: { apiKey?: string; flavor?: OpenAIFlavor; port?: number } = {}): Promise<FakeOpenAI> {
   const apiKey = options.apiKey ?? "sk-upstream-fake-secret-0123456789abcdef";
   const accepted = new Set([apiKey]);
   const flavor = options.flavor ?? "openai";
@@ -230,7 +230,7 @@ export async function startFakeOpenAI(options: { apiKey?: string; flavor?: OpenA
     const refused = refusal(flavor, body);
     if (refused) return x.json(400, { error: { message: refused, type: "invalid_request_error", param: null, code: "invalid_request" } });
     return chat(x, body);
-  }, { basePath: "/v1" });
+  }, { basePath: "/v1", port: options.port });
 
   return { ...fake, apiKey, allowKey: (key) => accepted.add(key) };
 }

@@ -30,8 +30,9 @@ export function parseForm(body: string): Record<string, unknown> {
 
 const stripeError = (type: string, message: string, param?: string) => ({ error: { type, message, ...(param ? { param } : {}) } });
 
-export async function startFakeStripe(): Promise<FakeStripe> {
-  const secretKey = `sk_test_${randomBytes(12).toString("hex")}`;
+/** A fixed port and key let a server started beforehand (the e2e run) be configured with them. */
+export async function startFakeStripe(options: { port?: number; secretKey?: string } = {}): Promise<FakeStripe> {
+  const secretKey = options.secretKey ?? `sk_test_${randomBytes(12).toString("hex")}`;
   const sessions = new Map<string, Record<string, unknown>>();
   const fake = await startHttpFake(async (x) => {
     if (x.req.headers.authorization !== `Bearer ${secretKey}`) return x.json(401, stripeError("invalid_request_error", "Invalid API Key provided."));
@@ -68,7 +69,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       return session ? x.json(200, session) : x.json(404, stripeError("invalid_request_error", `No such checkout.session: '${match[1]}'`, "session"));
     }
     return x.json(404, stripeError("invalid_request_error", `Unrecognized request URL (${x.req.method}: ${path}).`));
-  });
+  }, { port: options.port });
   return {
     url: fake.origin,
     secretKey,

@@ -1,3 +1,4 @@
+import { keyOrSession } from "@/lib/auth/session";
 import { z } from "zod";
 import { DIMENSIONS, usageBreakdown, usageQuerySchema, type Dimension } from "@/lib/analytics/usage";
 import { withApiKey } from "@/lib/gateway/with-api-key";
@@ -7,4 +8,4 @@ export const dynamic = "force-dynamic";
 const breakdownQuery = usageQuerySchema.extend({ groupBy: z.enum(Object.keys(DIMENSIONS) as [Dimension, ...Dimension[]]) });
 
 // GET /api/admin/analytics/breakdown – totals per model, provider, user, team or key
-export const GET = withApiKey({ endpoint: "models", role: "admin", query: breakdownQuery }, async (_ctx, _body, _request, query) => ({ data: await usageBreakdown(query) }));
+export const GET = withApiKey({ authenticate: keyOrSession, endpoint: "models", role: "admin", query: breakdownQuery }, async (_ctx, _body, _request, query) => ({ data: await usageBreakdown(query) }));

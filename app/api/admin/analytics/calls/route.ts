@@ -1,7 +1,8 @@
+import { keyOrSession } from "@/lib/auth/session";
 import { callsQuerySchema, listCalls } from "@/lib/analytics/usage";
 import { withApiKey } from "@/lib/gateway/with-api-key";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/admin/analytics/calls – calls, filtered, sorted and paged on the server
-export const GET = withApiKey({ endpoint: "models", role: "admin", query: callsQuerySchema }, (_ctx, _body, _request, query) => listCalls(query));
+export const GET = withApiKey({ authenticate: keyOrSession, endpoint: "models", role: "admin", query: callsQuerySchema }, (_ctx, _body, _request, query) => listCalls(query));

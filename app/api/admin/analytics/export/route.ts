@@ -1,3 +1,4 @@
+import { keyOrSession } from "@/lib/auth/session";
 import { callsCsv, callsQuerySchema } from "@/lib/analytics/usage";
 import { withApiKey } from "@/lib/gateway/with-api-key";
 
@@ -5,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 // GET /api/admin/analytics/export – the filtered calls as CSV, streamed
 export const GET = withApiKey(
-  { endpoint: "models", role: "admin", query: callsQuerySchema },
+  { authenticate: keyOrSession, endpoint: "models", role: "admin", query: callsQuerySchema },
   async (_ctx, _body, _request, query) =>
     new Response(callsCsv(query), { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="aigne-hub-calls.csv"` } }),
 );

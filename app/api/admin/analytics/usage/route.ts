@@ -1,7 +1,8 @@
+import { keyOrSession } from "@/lib/auth/session";
 import { usageQuerySchema, usageSeries } from "@/lib/analytics/usage";
 import { withApiKey } from "@/lib/gateway/with-api-key";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/admin/analytics/usage – time series (hour/day buckets, optionally grouped) and totals
-export const GET = withApiKey({ endpoint: "models", role: "admin", query: usageQuerySchema }, (_ctx, _body, _request, query) => usageSeries(query));
+export const GET = withApiKey({ authenticate: keyOrSession, endpoint: "models", role: "admin", query: usageQuerySchema }, (_ctx, _body, _request, query) => usageSeries(query));

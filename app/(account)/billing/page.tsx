@@ -1,0 +1,108 @@
+import { PageHeader } from "@/components/app-shell";
+import { Pager } from "@/components/pager";
+import { Stat } from "@/components/stat";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { accountSummary, accountTransactions } from "@/lib/analytics/customer";
+import { requireUser } from "@/lib/auth/session";
+import { formatCredits } from "@/lib/billing/money";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { userPrincipal } from "@/lib/gateway/authenticate";
+import { settings } from "@/lib/settings";
+import { credits, dateTime, number } from "@/lib/ui/format";
+import { TopUpButton } from "./top-up";
+
+export const metadata = { title: "Billing" };
+
+const PAGE_SIZE = 25;
+
+export default async function BillingPage({ searchParams }: { searchParams: Promise<{ page?: string; checkout?: string }> }) {
+  const user = await requireUser();
+  const principal = (await userPrincipal(user.id))!;
+  const params = await searchParams;
+  const page = Math.max(1, Number(params.page) || 1);
+  const [{ mode }, account, ledger, packages] = await Promise.all([
+    settings(),
+    accountSummary(principal),
+    accountTransactions(principal, { page, pageSize: PAGE_SIZE }),
+    db().creditPackage.findMany({ where: { enabled: true }, orderBy: [{ sortOrder: "asc" }, { priceCents: "asc" }] }),
+  ]);
+  const payments = !!env().STRIPE_SECRET_KEY;
+  return (
+    <>
+      <PageHeader title="Billing" description={mode === "service_provider" ? "Your credits, top-ups and every charge." : "This hub does not sell credits (Enterprise mode)."} />
+      {params.checkout === "success" && (
+        <p className="rounded-lg border border-emerald-500/30 bg-emerald-500/10 p-3 text-sm" data-testid="checkout-success">
+          Payment received. Your credits appear as soon as Stripe confirms it (usually within seconds); refresh to see them.
+        </p>
+      )}
+      {params.checkout === "cancelled" && <p className="rounded-lg border border-border bg-muted p-3 text-sm">Checkout cancelled; nothing was charged.</p>}
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-3">
+        <Stat label="Balance (credits)" value={credits(account.balance)} testId="billing-balance" />
+        <Stat label="Available" value={credits(account.available)} />
+        <Stat label="Days of credit left" value={account.estimatedDaysLeft === null ? "—" : number(account.estimatedDaysLeft)} />
+      </div>
+      {mode === "service_provider" && (
+        <Card>
+          <CardHeader>
+            <CardTitle>Buy credits</CardTitle>
+            <CardDescription>{payments ? "Pay securely with Stripe Checkout." : "Card payments are not set up on this hub yet; ask its administrator."}</CardDescription>
+          </CardHeader>
+          <CardContent>
+            {packages.length === 0 ? (
+              <p className="text-sm text-muted-foreground">No credit packages are on sale yet.</p>
+            ) : (
+              <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+                {packages.map((p) => (
+                  <Card key={p.id} className="flex flex-col gap-3 p-4" data-testid={`package-${p.name}`}>
+                    <div>
+                      <p className="font-medium">{p.name}</p>
+                      <p className="text-2xl font-semibold tabular-nums">{credits(formatCredits(p.creditsMicrocredits))} credits</p>
+                      <p className="text-sm text-muted-foreground">
+                        {(p.priceCents / 100).toFixed(2)} {p.currency.toUpperCase()}
+                      </p>
+                    </div>
+                    {payments && <TopUpButton packageId={p.id} label={`Buy ${p.name}`} />}
+                  </Card>
+                ))}
+              </div>
+            )}
+          </CardContent>
+        </Card>
+      )}
+      <Card>
+        <CardHeader>
+          <CardTitle>Transactions</CardTitle>
+        </CardHeader>
+        <CardContent className="flex flex-col gap-3">
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead>When</TableHead>
+                <TableHead>Kind</TableHead>
+                <TableHead className="text-right">Credits</TableHead>
+                <TableHead>Note</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {ledger.data.length === 0 && <TableEmpty colSpan={4}>No transactions yet.</TableEmpty>}
+              {ledger.data.map((t) => (
+                <TableRow key={t.id}>
+                  <TableCell className="whitespace-nowrap text-xs">{dateTime(t.createdAt)}</TableCell>
+                  <TableCell>
+                    <Badge variant={t.kind === "usage" ? "outline" : "success"}>{t.kind}</Badge>
+                  </TableCell>
+                  <TableCell className="text-right tabular-nums">{credits(t.amount)}</TableCell>
+                  <TableCell className="text-xs text-muted-foreground">{t.note ?? ""}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          <Pager page={page} pageSize={PAGE_SIZE} total={ledger.total} params={{}} />
+        </CardContent>
+      </Card>
+    </>
+  );
+}

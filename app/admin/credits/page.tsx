@@ -1,0 +1,111 @@
+import { PageHeader } from "@/components/app-shell";
+import { Pager } from "@/components/pager";
+import { Toggle } from "@/components/toggle";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { listPackages } from "@/lib/admin/packages";
+import { formatCredits } from "@/lib/billing/money";
+import { ledgerPage } from "@/lib/billing/ledger-view";
+import { db } from "@/lib/db/client";
+import { settings } from "@/lib/settings";
+import { credits, dateTime } from "@/lib/ui/format";
+import { toggleAction } from "../actions";
+import { AddPackageDialog, GrantDialog } from "./credit-forms";
+
+export const metadata = { title: "Credits" };
+
+const PAGE_SIZE = 50;
+
+export default async function CreditsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
+  const page = Math.max(1, Number((await searchParams).page) || 1);
+  const [ledger, packages, users, teams, { currency, mode }] = await Promise.all([
+    ledgerPage({ page, pageSize: PAGE_SIZE }),
+    listPackages(),
+    db().user.findMany({ select: { email: true }, orderBy: { email: "asc" } }),
+    db().team.findMany({ where: { poolCredits: true }, select: { name: true }, orderBy: { name: "asc" } }),
+    settings(),
+  ]);
+  const accounts = [...users.map((u) => ({ value: `user:${u.email}`, label: u.email })), ...teams.map((t) => ({ value: `team:${t.name}`, label: `team ${t.name} (pooled)` }))];
+  return (
+    <>
+      <PageHeader title="Credits" description={mode === "service_provider" ? "The ledger of every account, manual grants, and the packages customers buy." : "Credits only matter in Service Provider mode; the ledger is kept in both."}>
+        <GrantDialog accounts={accounts} />
+      </PageHeader>
+      <Card>
+        <CardHeader className="flex-row items-start justify-between gap-3">
+          <div>
+            <CardTitle>Credit packages</CardTitle>
+            <CardDescription>What customers can buy with Stripe Checkout.</CardDescription>
+          </div>
+          <AddPackageDialog currency={currency} />
+        </CardHeader>
+        <CardContent>
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead>Package</TableHead>
+                <TableHead className="text-right">Price</TableHead>
+                <TableHead className="text-right">Credits</TableHead>
+                <TableHead>On sale</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {packages.length === 0 && <TableEmpty colSpan={4}>No packages yet.</TableEmpty>}
+              {packages.map((p) => (
+                <TableRow key={p.id}>
+                  <TableCell className="font-medium">{p.name}</TableCell>
+                  <TableCell className="text-right tabular-nums">
+                    {(p.priceCents / 100).toFixed(2)} {p.currency.toUpperCase()}
+                  </TableCell>
+                  <TableCell className="text-right tabular-nums">{credits(formatCredits(p.creditsMicrocredits))}</TableCell>
+                  <TableCell>
+                    <Toggle action={toggleAction} fields={{ kind: "package", id: p.id }} enabled={p.enabled} label={`Sell ${p.name}`} />
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Ledger</CardTitle>
+          <CardDescription>Append-only: every balance is the sum of its entries.</CardDescription>
+        </CardHeader>
+        <CardContent className="flex flex-col gap-3">
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead>When</TableHead>
+                <TableHead>Account</TableHead>
+                <TableHead>Kind</TableHead>
+                <TableHead className="text-right">Credits</TableHead>
+                <TableHead>Reason / reference</TableHead>
+                <TableHead>By</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {ledger.rows.length === 0 && <TableEmpty colSpan={6}>No transactions yet.</TableEmpty>}
+              {ledger.rows.map((t) => (
+                <TableRow key={t.id}>
+                  <TableCell className="whitespace-nowrap text-xs">{dateTime(t.createdAt)}</TableCell>
+                  <TableCell>{t.account}</TableCell>
+                  <TableCell>
+                    <Badge variant={t.kind === "usage" ? "outline" : "default"}>{t.kind}</Badge>
+                  </TableCell>
+                  <TableCell className={`text-right tabular-nums ${t.amountCredits.startsWith("-") ? "text-destructive" : ""}`}>{credits(t.amountCredits)}</TableCell>
+                  <TableCell className="max-w-64 truncate text-xs text-muted-foreground" title={t.reference}>
+                    {t.note ?? t.reference}
+                  </TableCell>
+                  <TableCell className="text-xs text-muted-foreground">{t.by ?? "—"}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          <Pager page={page} pageSize={PAGE_SIZE} total={ledger.total} params={{}} />
+        </CardContent>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+import { PageHeader } from "@/components/app-shell";
+import { CreateKeyDialog } from "@/components/create-key-dialog";
+import { KeysTable } from "@/components/keys-table";
+import { Card, CardContent } from "@/components/ui/card";
+import { listKeys } from "@/lib/admin/directory";
+import { db } from "@/lib/db/client";
+import { createKeyAction, revokeKeyAction } from "./actions";
+import { LimitsDialog } from "../users/user-forms";
+
+export const metadata = { title: "API keys" };
+
+export default async function KeysPage() {
+  const [keys, users] = await Promise.all([listKeys(), db().user.findMany({ where: { disabledAt: null }, select: { email: true }, orderBy: { email: "asc" } })]);
+  return (
+    <>
+      <PageHeader title="API keys" description="Every hub key, its owner, scope, last use and spend. Only hashes are stored.">
+        <CreateKeyDialog action={createKeyAction} users={users.map((u) => u.email)} />
+      </PageHeader>
+      <Card>
+        <CardContent className="pt-4">
+          <KeysTable keys={keys} revoke={revokeKeyAction} showOwner extra={(k) => <LimitsDialog target={{ keyId: k.id }} label={`key ${k.name}`} />} />
+        </CardContent>
+      </Card>
+      {keys.some((k) => k.monthlyBudgetUsd || k.rpm || k.tpm) && (
+        <p className="text-xs text-muted-foreground">
+          Keys with their own limits:{" "}
+          {keys
+            .filter((k) => k.monthlyBudgetUsd || k.rpm || k.tpm)
+            .map((k) => `${k.name} (${[k.monthlyBudgetUsd && `$${k.monthlyBudgetUsd}/month`, k.rpm && `${k.rpm} rpm`, k.tpm && `${k.tpm} tpm`].filter(Boolean).join(", ")})`)
+            .join("; ")}
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+"use client";
+
+import { useState } from "react";
+import { ActionForm, Field, SelectField, SubmitButton } from "@/components/action-form";
+import type { StoredSettings } from "@/lib/settings";
+import { saveSettingsAction } from "./actions";
+
+export function SettingsForm({ settings }: { settings: StoredSettings }) {
+  const [mode, setMode] = useState(settings.mode);
+  return (
+    <ActionForm action={saveSettingsAction} resetOnSuccess={false} testId="settings-form">
+      <SelectField
+        name="mode"
+        label="Mode"
+        value={mode}
+        onChange={(e) => setMode(e.target.value as StoredSettings["mode"])}
+        options={[
+          { value: "enterprise", label: "Enterprise: showback and budgets, no money" },
+          { value: "service_provider", label: "Service Provider: customers buy credits" },
+        ]}
+      />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field name="creditPriceUsd" label="Price of one credit, USD" defaultValue={settings.creditPriceUsd} inputMode="decimal" hint="0.000001 means 1,000,000 credits = $1" />
+        <Field name="starterCredits" label="Starter credits for new customers" defaultValue={settings.starterCredits} inputMode="decimal" />
+        <Field name="currency" label="Top-up currency" defaultValue={settings.currency} />
+        <Field name="topUpUrl" label="Top-up URL (optional)" defaultValue={settings.topUpUrl ?? ""} hint="Where a 402 sends customers; default is this hub's /billing" />
+      </div>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="signUpEnabled" defaultChecked={settings.signUpEnabled} className="size-4" disabled={mode !== "service_provider"} />
+        Anyone may sign up at /sign-up (Service Provider mode only)
+      </label>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field name="brandName" label="Hub name" defaultValue={settings.brandName} />
+        <Field name="brandLogoUrl" label="Logo URL (optional)" defaultValue={settings.brandLogoUrl ?? ""} />
+      </div>
+      <SubmitButton className="self-start">Save settings</SubmitButton>
+    </ActionForm>
+  );
+}

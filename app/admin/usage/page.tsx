@@ -1,0 +1,41 @@
+import { PageHeader } from "@/components/app-shell";
+import { Card, CardContent } from "@/components/ui/card";
+import { UsageExplorer } from "@/components/usage-explorer";
+import { explorerPage, explorerQuery } from "@/lib/analytics/explorer";
+import { settings } from "@/lib/settings";
+
+export const metadata = { title: "Usage" };
+
+export default async function UsagePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const { query, invalid } = explorerQuery(params);
+  const [data, { mode }] = await Promise.all([explorerPage(query), settings()]);
+  const pick = (name: string) => (typeof params[name] === "string" ? (params[name] as string) : undefined);
+  // the export gets the query as the page ran it (a date-only "to" already includes its day)
+  const { page: _page, pageSize: _size, from, to, ...filters } = query;
+  const exportQuery = new URLSearchParams(
+    Object.entries({ ...filters, from: from?.toISOString(), to: to?.toISOString() }).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+  return (
+    <>
+      <PageHeader title="Usage" description="Every call through the hub. Click a row for its details." />
+      {invalid && <p className="text-sm text-destructive">Some filters in the address were not valid and were ignored.</p>}
+      <Card>
+        <CardContent className="pt-4">
+          <UsageExplorer
+            rows={data.rows}
+            total={data.total}
+            page={query.page}
+            pageSize={query.pageSize}
+            sort={query.sort}
+            order={query.order}
+            filters={{ from: pick("from"), to: pick("to"), userId: query.userId, teamId: query.teamId, keyId: query.keyId, model: query.model, provider: query.provider, status: query.status }}
+            options={data.options}
+            showCharge={mode === "service_provider"}
+            exportHref={`/api/admin/analytics/export?${exportQuery.toString()}`}
+          />
+        </CardContent>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+"use client";
+
+import { useTransition } from "react";
+import { toast } from "sonner";
+import { Input } from "@/components/ui/input";
+import { weightAction } from "./actions";
+
+/** Weight (and, for deployments, priority) edited in place; saved when the field loses focus. */
+export function WeightInput({ kind, id, weight, priority }: { kind: "credential" | "deployment"; id: string; weight: number; priority?: number }) {
+  const [pending, startTransition] = useTransition();
+  const save = (field: "weight" | "priority", value: string) => {
+    const current = field === "weight" ? weight : priority;
+    if (value === String(current)) return;
+    startTransition(async () => {
+      const form = new FormData();
+      form.set("kind", kind);
+      form.set("id", id);
+      form.set("weight", field === "weight" ? value : String(weight));
+      if (priority !== undefined) form.set("priority", field === "priority" ? value : String(priority));
+      const result = await weightAction({}, form);
+      if (result.ok) toast.success(result.ok);
+      else toast.error(result.error ?? Object.values(result.fieldErrors ?? {})[0]?.[0] ?? "Not saved");
+    });
+  };
+  return (
+    <span className="inline-flex items-center gap-1.5">
+      {priority !== undefined && (
+        <label className="inline-flex items-center gap-1">
+          priority
+          <Input className="h-7 w-14 px-2 text-xs" defaultValue={priority} inputMode="numeric" disabled={pending} onBlur={(e) => save("priority", e.target.value)} aria-label="Priority" />
+        </label>
+      )}
+      <label className="inline-flex items-center gap-1">
+        weight
+        <Input className="h-7 w-14 px-2 text-xs" defaultValue={weight} inputMode="numeric" disabled={pending} onBlur={(e) => save("weight", e.target.value)} aria-label="Weight" />
+      </label>
+    </span>
+  );
+}

@@ -1,0 +1,71 @@
+import Link from "next/link";
+import { Brand } from "@/components/brand";
+import { ThemeToggle } from "@/components/theme-toggle";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { priceList } from "@/lib/billing/price-list";
+import { settings } from "@/lib/settings";
+import { credits } from "@/lib/ui/format";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Pricing" };
+
+// GET /pricing – public: what every enabled model sells for (never the provider cost or margin)
+export default async function PricingPage() {
+  const [{ models, creditPriceUsd }, { mode }] = await Promise.all([priceList({ enabledOnly: true }), settings()]);
+  const usdPer1M = (creditsPer1M: string) => (Number(creditsPer1M) * Number(creditPriceUsd)).toFixed(4).replace(/\.?0+$/, "");
+  return (
+    <div className="mx-auto flex max-w-5xl flex-col gap-6 px-4 py-8">
+      <header className="flex items-center gap-3">
+        <Brand />
+        <div className="ml-auto flex gap-2">
+          <ThemeToggle />
+          <Button asChild size="sm">
+            <Link href="/sign-in">Sign in</Link>
+          </Button>
+        </div>
+      </header>
+      <div>
+        <h1 className="text-3xl font-semibold tracking-tight">Pricing</h1>
+        <p className="mt-1 text-sm text-muted-foreground">
+          {mode === "service_provider" ? `Pay as you go with credits (1 credit = $${creditPriceUsd}). Prices per million tokens.` : "Prices per million tokens."}
+        </p>
+      </div>
+      <Card>
+        <CardContent className="pt-4">
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead>Model</TableHead>
+                <TableHead className="text-right">Input / 1M</TableHead>
+                <TableHead className="text-right">Output / 1M</TableHead>
+                <TableHead className="text-right">Cached input / 1M</TableHead>
+                <TableHead className="text-right">Per image</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {models.length === 0 && <TableEmpty colSpan={5}>No models are available yet.</TableEmpty>}
+              {models.map((m) => {
+                const sell = m.price?.sell;
+                const show = (value: string | null | undefined) => (value == null ? "—" : mode === "service_provider" ? `${credits(value)} cr` : `$${usdPer1M(value)}`);
+                return (
+                  <TableRow key={m.id} data-testid={`price-${m.name}`}>
+                    <TableCell>
+                      <span className="font-medium">{m.name}</span> <Badge variant="outline">{m.type}</Badge>
+                    </TableCell>
+                    <TableCell className="text-right tabular-nums">{show(sell?.inputCreditsPer1M)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{show(sell?.outputCreditsPer1M)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{show(sell?.cachedInputCreditsPer1M)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{show(sell?.imageCredits)}</TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

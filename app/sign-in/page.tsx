@@ -1,0 +1,43 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { AuthCard } from "@/components/auth-card";
+import { Button } from "@/components/ui/button";
+import { signInWithSso } from "@/lib/auth/actions";
+import { currentUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
+import { settings } from "@/lib/settings";
+import { SignInForm } from "./sign-in-form";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string; error?: string }> }) {
+  const user = await currentUser();
+  if (user) redirect(user.role === "admin" ? "/admin" : "/dashboard");
+  const { next, error } = await searchParams;
+  const { AUTH_OIDC_ISSUER, AUTH_OIDC_NAME } = env();
+  const { mode, signUpEnabled } = await settings();
+  return (
+    <AuthCard title="Sign in" description="Use your email and password.">
+      <div className="flex flex-col gap-4">
+        {error && <p className="text-sm text-destructive">Single sign-on did not complete ({error}).</p>}
+        <SignInForm next={next} />
+        {AUTH_OIDC_ISSUER && (
+          <form action={signInWithSso}>
+            <Button variant="outline" className="w-full" type="submit">
+              Continue with {AUTH_OIDC_NAME}
+            </Button>
+          </form>
+        )}
+        {mode === "service_provider" && signUpEnabled && (
+          <p className="text-center text-sm text-muted-foreground">
+            New here?{" "}
+            <Link href="/sign-up" className="text-primary hover:underline">
+              Create an account
+            </Link>
+          </p>
+        )}
+      </div>
+    </AuthCard>
+  );
+}

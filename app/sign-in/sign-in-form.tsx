@@ -1,0 +1,15 @@
+"use client";
+
+import { ActionForm, Field, SubmitButton } from "@/components/action-form";
+import { signInWithPassword } from "@/lib/auth/actions";
+
+export function SignInForm({ next }: { next?: string }) {
+  return (
+    <ActionForm action={signInWithPassword} resetOnSuccess={false} testId="sign-in-form">
+      <Field name="email" label="Email" type="email" autoComplete="username" required autoFocus />
+      <Field name="password" label="Password" type="password" autoComplete="current-password" required />
+      {next && <input type="hidden" name="next" value={next} />}
+      <SubmitButton className="w-full">Sign in</SubmitButton>
+    </ActionForm>
+  );
+}

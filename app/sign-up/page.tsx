@@ -1,0 +1,35 @@
+import Link from "next/link";
+import { AuthCard } from "@/components/auth-card";
+import { formatCredits } from "@/lib/billing/money";
+import { settings } from "@/lib/settings";
+import { SignUpForm } from "./sign-up-form";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Create an account" };
+
+export default async function SignUpPage() {
+  const { mode, signUpEnabled, starterMicrocredits } = await settings();
+  if (mode !== "service_provider" || !signUpEnabled) {
+    return (
+      <AuthCard title="Sign-up is closed" description="Ask an administrator of this hub for an account.">
+        <Link href="/sign-in" className="text-sm text-primary hover:underline">
+          Back to sign in
+        </Link>
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard
+      title="Create an account"
+      description={starterMicrocredits > 0n ? `You start with ${formatCredits(starterMicrocredits)} free credits.` : "Buy credits after signing up."}
+    >
+      <SignUpForm />
+      <p className="mt-4 text-center text-sm text-muted-foreground">
+        Have an account?{" "}
+        <Link href="/sign-in" className="text-primary hover:underline">
+          Sign in
+        </Link>
+      </p>
+    </AuthCard>
+  );
+}

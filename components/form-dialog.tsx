@@ -1,0 +1,59 @@
+"use client";
+
+import { useState, type ReactNode } from "react";
+import type { FormState } from "@/lib/ui/form-state";
+import { ActionForm } from "./action-form";
+import { SecretReveal } from "./secret-reveal";
+import { Button } from "./ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogTrigger } from "./ui/dialog";
+
+/** A button that opens a form in a dialog; the dialog closes when the action succeeds. */
+export function FormDialog({
+  trigger,
+  title,
+  description,
+  action,
+  children,
+  variant = "default",
+  size,
+  secretLabel = "Copy it now",
+}: {
+  trigger: ReactNode;
+  title: string;
+  description?: string;
+  action: (state: FormState, form: FormData) => Promise<FormState>;
+  children: ReactNode;
+  variant?: "default" | "outline" | "ghost" | "secondary";
+  size?: "default" | "sm";
+  /** what a secret in the answer is (a new key, a generated password): shown once instead of closing */
+  secretLabel?: string;
+}) {
+  const [open, setOpen] = useState(false);
+  const [secret, setSecret] = useState<string>();
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (!next) setSecret(undefined);
+      }}
+    >
+      <DialogTrigger asChild>
+        <Button variant={variant} size={size}>
+          {trigger}
+        </Button>
+      </DialogTrigger>
+      <DialogContent>
+        <DialogTitle>{title}</DialogTitle>
+        {description && <DialogDescription>{description}</DialogDescription>}
+        {secret ? (
+          <SecretReveal secret={secret} label={secretLabel} />
+        ) : (
+          <ActionForm action={action} onDone={(state) => (state.secret ? setSecret(state.secret) : state.ok && setOpen(false))}>
+            {children}
+          </ActionForm>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}

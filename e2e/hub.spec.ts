@@ -1,0 +1,253 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import Stripe from "stripe";
+import { startFakeOpenAI, type FakeOpenAI } from "../test/fakes/openai-upstream";
+import { startFakeStripe, type FakeStripe } from "../test/fakes/stripe-api";
+import { E2E } from "./env";
+
+// The hub in a real browser, against the production build, a fake OpenAI upstream and a fake Stripe:
+// an admin sets the hub up and chats in the playground; a member is kept out of the admin pages; a
+// customer signs up, gets starter credits and tops up through Stripe Checkout. Then every page is
+// photographed, light and dark, on a desktop and a phone.
+
+test.describe.configure({ mode: "serial" });
+
+let upstream: FakeOpenAI;
+let stripe: FakeStripe;
+let admin: Page;
+
+test.beforeAll(async ({ browser }) => {
+  upstream = await startFakeOpenAI({ apiKey: E2E.upstreamKey, port: E2E.upstreamPort });
+  stripe = await startFakeStripe({ port: E2E.stripePort, secretKey: E2E.stripeSecretKey });
+  admin = await signedIn(browser, E2E.admin.email, E2E.admin.password);
+});
+
+test.afterAll(async () => {
+  await upstream?.close();
+  await stripe?.close();
+});
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+async function signedIn(browser: Browser, email: string, password: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, email, password);
+  await expect(page.getByTestId("signed-in-as")).toHaveText(email);
+  return page;
+}
+
+/** Opens a page's dialog by its button and returns the dialog. */
+async function dialog(page: Page, trigger: string) {
+  await page.getByRole("button", { name: trigger, exact: true }).first().click();
+  const box = page.getByRole("dialog");
+  await expect(box).toBeVisible();
+  return box;
+}
+
+test("the landing page says what the hub is and how to call it", async ({ page, baseURL }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("AIGNE Hub");
+  await expect(page.getByTestId("fact-endpoint")).toHaveText(`${baseURL}/v1`);
+  await expect(page.getByText(`curl ${baseURL}/v1/chat/completions`)).toBeVisible();
+  // a hub without models tells its operator how to publish one
+  await expect(page.getByTestId("operator-quickstart")).toContainText("npm run hub -- provider add");
+});
+
+test("sign-in refuses a wrong password with a message, and an empty form next to its fields", async ({ page }) => {
+  await signIn(page, E2E.admin.email, "not-the-password");
+  await expect(page.locator('form [role="alert"]')).toHaveText(/Wrong email or password/);
+  await page.getByLabel("Email").fill("");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("#field-email-error")).toHaveText("Enter your email");
+});
+
+test("an admin connects a provider, prices a model, and hands out a key", async () => {
+  const page = admin;
+  await page.goto("/admin/providers");
+  await expect(page.getByText("No providers yet")).toBeVisible();
+  let box = await dialog(page, "Add provider");
+  await box.getByLabel("Type").selectOption("openai");
+  await box.getByLabel("Name").fill("fake-openai");
+  await box.getByLabel(/Base URL/).fill(`http://127.0.0.1:${E2E.upstreamPort}/v1`);
+  await box.getByLabel("API key").fill(E2E.upstreamKey);
+  await box.getByRole("button", { name: "Add provider" }).click();
+  await expect(page.getByText("Added fake-openai with key")).toBeVisible();
+  const card = page.getByTestId("provider-fake-openai");
+  await expect(card).toContainText("healthy");
+  // the key is never shown back, only its masked hint
+  await expect(card).not.toContainText(E2E.upstreamKey);
+  await card.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText(/fake-openai: default ok in \d+ ms/)).toBeVisible();
+
+  await page.goto("/admin/models");
+  box = await dialog(page, "Add model");
+  await box.getByLabel("Public name").fill("gpt-e2e");
+  await box.getByLabel("Upstream model").fill("gpt-4o-mini-fake-gated");
+  await box.getByLabel("Input, USD / 1M", { exact: true }).fill("abc");
+  await box.getByRole("button", { name: "Add model" }).click();
+  // a bad field is named next to it, and nothing is saved
+  await expect(box.getByText("Input price must be a decimal number like 0.15")).toBeVisible();
+  await box.getByLabel("Input, USD / 1M", { exact: true }).fill("1.00");
+  await box.getByLabel("Output, USD / 1M").fill("2.00");
+  await box.getByLabel("Margin %").fill("25");
+  await box.getByRole("button", { name: "Add model" }).click();
+  await expect(page.getByText("Added gpt-e2e")).toBeVisible();
+  const row = page.getByTestId("model-gpt-e2e");
+  await expect(row.getByTestId("model-cost")).toHaveText("$1 / $2");
+  // sell price: cost × 1.25 at 1 credit = $0.000001
+  await expect(row.getByTestId("model-sell")).toHaveText("1,250,000 / 2,500,000");
+
+  await page.goto("/admin/users");
+  box = await dialog(page, "Add user");
+  await box.getByLabel("Email").fill("member@e2e.local");
+  await box.getByLabel("Password (optional)").fill("member-password-1");
+  await box.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByTestId("user-member@e2e.local")).toContainText("member");
+
+  await page.goto("/admin/keys");
+  box = await dialog(page, "Create key");
+  await box.getByLabel("Owner").selectOption("member@e2e.local");
+  await box.getByLabel("Name").fill("member-app");
+  await box.getByRole("button", { name: "Create key" }).click();
+  const secret = (await box.getByTestId("secret").textContent())!;
+  expect(secret).toMatch(/^sk-hub-/);
+  // the key works against the API at once
+  const models = await page.request.get("/v1/models", { headers: { authorization: `Bearer ${secret}` } });
+  expect(models.status()).toBe(200);
+  expect((await models.json()).data.map((m: { id: string }) => m.id)).toContain("gpt-e2e");
+  await page.keyboard.press("Escape");
+  await page.reload();
+  await expect(page.getByTestId("key-member-app")).toContainText("member@e2e.local");
+});
+
+test("the playground streams an answer, with its tokens and cost, and the call shows in the usage explorer", async () => {
+  const page = admin;
+  await page.goto("/admin/playground");
+  await page.getByLabel("Message").fill("Hello hub");
+  await page.getByRole("button", { name: "Send" }).click();
+  const answer = page.getByTestId("assistant-message");
+  // the upstream sent its first word and waits: the browser already shows it
+  await expect(answer).toHaveText("Hello");
+  upstream.release();
+  await expect(answer).toHaveText("Hello from the fake upstream! You said: Hello hub");
+  await expect(page.getByTestId("answer-usage")).toContainText(/\d+ in · \d+ out · cost \$0\.0000\d+/);
+
+  // the session cookie alone is not enough: a request from another site is refused (CSRF)
+  const forged = await page.request.post("/api/playground/chat", {
+    headers: { origin: "https://evil.example" },
+    data: { model: "gpt-e2e", messages: [{ role: "user", content: "spend their money" }] },
+  });
+  expect(forged.status()).toBe(403);
+  expect((await forged.json()).error.code).toBe("cross_origin");
+
+  await page.goto("/admin/usage");
+  const row = page.getByTestId("call-row").first();
+  await expect(row).toContainText("gpt-e2e");
+  await expect(row).toContainText("fake-openai");
+  await expect(row.getByTestId("call-cost")).toHaveText(/^\$0\.0000\d+$/);
+  await row.click();
+  await expect(page.getByTestId("call-detail")).toContainText("gpt-4o-mini-fake-gated");
+  await page.keyboard.press("Escape");
+  // server-side filtering: no failed calls
+  await page.getByLabel("statuses").selectOption("error");
+  await expect(page.getByText("No calls match these filters.")).toBeVisible();
+});
+
+test("a member cannot open the admin pages: the server answers 403", async ({ browser }) => {
+  const member = await signedIn(browser, "member@e2e.local", "member-password-1");
+  await expect(member).toHaveURL(/\/dashboard$/);
+  for (const path of ["/admin", "/admin/users", "/admin/settings"]) {
+    const response = await member.goto(path);
+    expect(response?.status()).toBe(403);
+    await expect(member.getByRole("heading", { name: "Administrators only" })).toBeVisible();
+  }
+  // nor call the admin APIs with its session
+  expect((await member.request.get("/api/admin/analytics/calls")).status()).toBe(403);
+  await member.context().close();
+});
+
+test("a customer signs up, sees starter credits, tops up with Stripe and sees the new balance", async ({ browser }) => {
+  const page = admin;
+  await page.goto("/admin/settings");
+  await page.getByLabel("Mode", { exact: true }).selectOption("service_provider");
+  await page.getByLabel("Starter credits for new customers").fill("500");
+  await page.getByLabel(/Anyone may sign up/).check();
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText(/Saved 3 settings/)).toBeVisible();
+  await page.goto("/admin/credits");
+  const box = await dialog(page, "Add package");
+  await box.getByLabel("Name").fill("Starter pack");
+  await box.getByLabel("Price").fill("10");
+  await box.getByLabel("Credits").fill("10000");
+  await box.getByRole("button", { name: "Add package" }).click();
+  await expect(page.getByText("Added package Starter pack")).toBeVisible();
+
+  const customer = await (await browser.newContext()).newPage();
+  await customer.goto("/sign-up");
+  await expect(customer.getByText("You start with 500 free credits.")).toBeVisible();
+  await customer.getByLabel("Email").fill("customer@e2e.local");
+  await customer.getByLabel("Password").fill("short");
+  await customer.getByRole("button", { name: "Create account" }).click();
+  await expect(customer.locator("#field-password-error")).toHaveText("At least 8 characters");
+  await customer.getByLabel("Password").fill("customer-password-1");
+  await customer.getByRole("button", { name: "Create account" }).click();
+  await expect(customer.getByTestId("balance")).toHaveText("500");
+
+  // Stripe's hosted page is not reachable here: stand in for it
+  await customer.route("https://checkout.stripe.test/**", (route) => route.fulfill({ contentType: "text/html", body: "<h1>Stripe Checkout (fake)</h1>" }));
+  await customer.goto("/billing");
+  await customer.getByRole("button", { name: "Buy Starter pack" }).click();
+  await expect(customer.getByRole("heading", { name: "Stripe Checkout (fake)" })).toBeVisible();
+  const sessionId = customer.url().split("/").pop()!;
+  const session = stripe.sessions.get(sessionId)!;
+  expect(session).toMatchObject({ amount_total: 1000, currency: "usd" });
+
+  // the customer pays; Stripe sends the signed webhook (twice: a replay must not credit again)
+  const payload = JSON.stringify(stripe.pay(sessionId));
+  for (let i = 0; i < 2; i++) {
+    const signature = new Stripe(E2E.stripeSecretKey).webhooks.generateTestHeaderString({ payload, secret: E2E.stripeWebhookSecret });
+    const delivered = await customer.request.post("/api/stripe/webhook", { data: payload, headers: { "content-type": "application/json", "stripe-signature": signature } });
+    expect(delivered.status()).toBe(200);
+  }
+  await customer.goto(String(session.success_url));
+  await expect(customer.getByTestId("checkout-success")).toBeVisible();
+  await expect(customer.getByTestId("billing-balance")).toHaveText("10,500");
+  await customer.goto("/dashboard");
+  await expect(customer.getByTestId("balance")).toHaveText("10,500");
+  await customer.context().close();
+});
+
+const ADMIN_PAGES = ["/admin", "/admin/providers", "/admin/models", "/admin/users", "/admin/keys", "/admin/usage", "/admin/credits", "/admin/settings", "/admin/playground"];
+const ACCOUNT_PAGES = ["/dashboard", "/keys", "/usage", "/billing", "/quickstart"];
+const PUBLIC_PAGES = ["/", "/pricing", "/sign-in", "/sign-up"];
+const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+
+test("every page renders, light and dark, on a desktop and a phone (screenshots in e2e/screenshots)", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const customer = await signedIn(browser, "customer@e2e.local", "customer-password-1");
+  const anonymous = await (await browser.newContext()).newPage();
+  const shots: Array<[Page, string[]]> = [
+    [admin, ADMIN_PAGES],
+    [customer, ACCOUNT_PAGES],
+    [anonymous, PUBLIC_PAGES],
+  ];
+  for (const [page, paths] of shots) {
+    for (const path of paths) {
+      for (const [device, size] of Object.entries(VIEWPORTS)) {
+        await page.setViewportSize(size);
+        for (const scheme of ["light", "dark"] as const) {
+          await page.emulateMedia({ colorScheme: scheme });
+          const response = await page.goto(path);
+          expect(response?.status(), path).toBe(200);
+          await expect(page.locator("h1").first()).toBeVisible();
+          const name = path === "/" ? "landing" : path.slice(1).replaceAll("/", "-");
+          await page.screenshot({ path: `e2e/screenshots/${name}-${scheme}-${device}.jpeg`, type: "jpeg", quality: 70, fullPage: true });
+        }
+      }
+    }
+  }
+});

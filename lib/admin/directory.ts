@@ -1,0 +1,87 @@
+import { usageBreakdown } from "../analytics/usage";
+import { formatCredits, formatUsd } from "../billing/money";
+import { db } from "../db/client";
+
+// Read models of the users, teams and keys pages: who exists, with their money and this month's spend.
+
+const DAY = 86_400_000;
+
+export function monthRange(now = new Date()) {
+  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  // through today's bucket: day rollups start at midnight
+  return { from, to: new Date(Math.floor(now.getTime() / DAY) * DAY + DAY), bucket: "day" as const };
+}
+
+async function spendBy(groupBy: "user" | "team" | "key") {
+  const rows = await usageBreakdown({ ...monthRange(), groupBy });
+  return new Map(rows.map((r) => [r.group, r]));
+}
+
+const usd = (value: bigint | null) => (value === null ? null : formatUsd(value));
+
+export async function listUsers() {
+  const [users, spend] = await Promise.all([
+    db().user.findMany({
+      orderBy: { createdAt: "asc" },
+      include: { team: { select: { name: true } }, creditAccount: { select: { balanceMicrocredits: true, heldMicrocredits: true } }, _count: { select: { apiKeys: { where: { revokedAt: null } } } } },
+    }),
+    spendBy("user"),
+  ]);
+  return users.map((u) => ({
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role as "admin" | "member",
+    team: u.team?.name ?? null,
+    disabled: u.disabledAt !== null,
+    balanceCredits: u.creditAccount ? formatCredits(u.creditAccount.balanceMicrocredits) : null,
+    monthlyBudgetUsd: usd(u.monthlyBudgetNanoUsd),
+    monthSpendUsd: spend.get(u.id)?.costUsd ?? "0",
+    monthCalls: spend.get(u.id)?.calls ?? 0,
+    keys: u._count.apiKeys,
+    sso: u.passwordHash === null,
+    createdAt: u.createdAt,
+  }));
+}
+
+export async function listTeams() {
+  const [teams, spend] = await Promise.all([
+    db().team.findMany({ orderBy: { name: "asc" }, include: { creditAccount: { select: { balanceMicrocredits: true } }, _count: { select: { users: true } } } }),
+    spendBy("team"),
+  ]);
+  return teams.map((t) => ({
+    id: t.id,
+    name: t.name,
+    poolCredits: t.poolCredits,
+    members: t._count.users,
+    balanceCredits: t.creditAccount ? formatCredits(t.creditAccount.balanceMicrocredits) : null,
+    monthlyBudgetUsd: usd(t.monthlyBudgetNanoUsd),
+    monthSpendUsd: spend.get(t.id)?.costUsd ?? "0",
+  }));
+}
+
+/** Keys of everyone (or of one user), newest first, with owner, scope, last use and this month's spend. */
+export async function listKeys(userId?: string) {
+  const [keys, spend] = await Promise.all([
+    db().apiKey.findMany({ where: userId ? { userId } : {}, orderBy: { createdAt: "desc" }, include: { user: { select: { email: true } }, team: { select: { name: true } } } }),
+    spendBy("key"),
+  ]);
+  return keys.map((k) => ({
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    owner: k.user.email,
+    team: k.team?.name ?? null,
+    models: JSON.parse(k.allowedModels) as string[],
+    expiresAt: k.expiresAt,
+    revoked: k.revokedAt !== null,
+    expired: k.expiresAt !== null && k.expiresAt.getTime() <= Date.now(),
+    lastUsedAt: k.lastUsedAt,
+    monthlyBudgetUsd: usd(k.monthlyBudgetNanoUsd),
+    rpm: k.rpm,
+    tpm: k.tpm,
+    monthSpendUsd: spend.get(k.id)?.costUsd ?? "0",
+    monthCalls: spend.get(k.id)?.calls ?? 0,
+    createdAt: k.createdAt,
+  }));
+}

@@ -1,0 +1,48 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { AdminError } from "../admin/errors";
+import { createApiKey, revokeApiKey } from "../admin/keys";
+import { userPrincipal } from "../gateway/authenticate";
+import { GatewayError } from "../gateway/errors";
+import { createCheckout } from "../billing/stripe";
+import { db } from "../db/client";
+import { publicBaseUrl } from "../public-url";
+import { userAction } from "./admin-action";
+import type { FormState } from "./form-state";
+import { keyFormSchema } from "./key-input";
+import { requireUser } from "../auth/session";
+
+// What signed-in people do to their own account: keys and top-ups.
+
+export const createOwnKeyAction = userAction(keyFormSchema, async (input, user) => {
+  const { secret, key } = await createApiKey({ userEmail: user.email, ...input }, user.email);
+  return { ok: `Created ${key.name}`, secret };
+});
+
+export const revokeOwnKeyAction = userAction(z.object({ id: z.string().min(1) }), async ({ id }, user) => {
+  // only one's own keys: someone else's id reads as unknown
+  const key = await db().apiKey.findFirst({ where: { id, userId: user.id } });
+  if (!key) throw new AdminError("no such key", "not_found");
+  await revokeApiKey(key.id, user.email);
+  return `Revoked ${key.name}`;
+});
+
+/** Opens Stripe Checkout for a credit package and sends the browser there. */
+export async function topUpAction(_state: FormState, form: FormData): Promise<FormState> {
+  const user = await requireUser();
+  const principal = await userPrincipal(user.id);
+  const packageId = form.get("packageId");
+  if (!principal || typeof packageId !== "string") return { error: "Pick a package." };
+  let url: string | null;
+  try {
+    ({ url } = await createCheckout(principal, packageId, publicBaseUrl(await headers())));
+  } catch (error) {
+    if (error instanceof GatewayError) return { error: error.message };
+    throw error;
+  }
+  if (!url) return { error: "Stripe did not return a checkout page." };
+  redirect(url);
+}

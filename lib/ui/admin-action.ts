@@ -1,0 +1,47 @@
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { AdminError } from "../admin/errors";
+import { requireAdmin, requireUser, type SessionUser } from "../auth/session";
+import { log } from "../log";
+import type { FormState } from "./form-state";
+
+type Run<T> = (input: T, user: SessionUser) => Promise<string | FormState>;
+
+/** FormData → object: repeated names become arrays; empty strings become absent (optional fields). */
+function formObject(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of form.entries()) {
+    if (name.startsWith("$ACTION")) continue;
+    if (value === "") continue;
+    out[name] = name in out ? [out[name], value].flat() : value;
+  }
+  return out;
+}
+
+function wrap<S extends z.ZodType>(guard: () => Promise<SessionUser>, schema: S, run: Run<z.infer<S>>, revalidate: string) {
+  return async (_state: FormState, form: FormData): Promise<FormState> => {
+    const user = await guard();
+    const parsed = schema.safeParse(formObject(form));
+    if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors as FormState["fieldErrors"] };
+    try {
+      const result = await run(parsed.data, user);
+      revalidatePath(revalidate, "layout");
+      return typeof result === "string" ? { ok: result } : result;
+    } catch (error) {
+      // operator mistakes read as a message; anything else is logged, not shown (it may hold internals)
+      if (error instanceof AdminError) return { error: error.message };
+      log.error({ err: (error as Error).message }, "server action failed");
+      return { error: "Something went wrong; the details are in the server log." };
+    }
+  };
+}
+
+/**
+ * A server action for an admin form: the caller must be an admin (checked here, not only by the
+ * page), the form is validated with zod (errors go next to the fields), and the pages under
+ * `revalidate` show the change.
+ */
+export const adminAction = <S extends z.ZodType>(schema: S, run: Run<z.infer<S>>, revalidate = "/admin") => wrap(requireAdmin, schema, run, revalidate);
+
+/** The same for what any signed-in user may do to their own things. */
+export const userAction = <S extends z.ZodType>(schema: S, run: Run<z.infer<S>>, revalidate = "/") => wrap(requireUser, schema, run, revalidate);
