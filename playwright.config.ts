@@ -29,6 +29,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/healthz`,
     timeout: 180_000,
     reuseExistingServer: false,
+    stdout: "pipe",
     env: {
       PORT: String(port),
       HUB_HOST: "127.0.0.1",
@@ -40,6 +41,10 @@ export default defineConfig({
       STRIPE_SECRET_KEY: E2E.stripeSecretKey,
       STRIPE_WEBHOOK_SECRET: E2E.stripeWebhookSecret,
       STRIPE_API_URL: `http://127.0.0.1:${E2E.stripePort}`,
+      AUTH_OIDC_ISSUER: `http://127.0.0.1:${E2E.oidcPort}/oidc`,
+      AUTH_OIDC_CLIENT_ID: E2E.oidcClient.id,
+      AUTH_OIDC_CLIENT_SECRET: E2E.oidcClient.secret,
+      AUTH_OIDC_NAME: "Acme SSO",
       LOG_LEVEL: "warn",
       // charts read the rollups: keep them seconds behind, not a minute
       HUB_ROLLUP_EVERY_MS: "1000",

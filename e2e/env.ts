@@ -6,6 +6,8 @@ export const E2E = {
   port: base,
   stripePort: base + 1,
   upstreamPort: base + 2,
+  oidcPort: base + 3,
+  oidcClient: { id: "aigne-hub-e2e", secret: "oidc-client-secret-e2e" },
   stripeSecretKey: "sk_test_e2e_0123456789abcdef",
   stripeWebhookSecret: "whsec_e2e_0123456789abcdef",
   upstreamKey: "sk-upstream-e2e-0123456789abcdef",

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import Stripe from "stripe";
+import { startFakeOidc, type FakeOidc } from "../test/fakes/oidc-provider";
 import { startFakeOpenAI, type FakeOpenAI } from "../test/fakes/openai-upstream";
 import { startFakeStripe, type FakeStripe } from "../test/fakes/stripe-api";
 import { E2E } from "./env";
@@ -13,17 +14,20 @@ test.describe.configure({ mode: "serial" });
 
 let upstream: FakeOpenAI;
 let stripe: FakeStripe;
+let oidc: FakeOidc;
 let admin: Page;
 
 test.beforeAll(async ({ browser }) => {
   upstream = await startFakeOpenAI({ apiKey: E2E.upstreamKey, port: E2E.upstreamPort });
   stripe = await startFakeStripe({ port: E2E.stripePort, secretKey: E2E.stripeSecretKey });
+  oidc = await startFakeOidc({ port: E2E.oidcPort, clientId: E2E.oidcClient.id, clientSecret: E2E.oidcClient.secret });
   admin = await signedIn(browser, E2E.admin.email, E2E.admin.password);
 });
 
 test.afterAll(async () => {
   await upstream?.close();
   await stripe?.close();
+  await oidc?.close();
 });
 
 async function signIn(page: Page, email: string, password: string) {
@@ -219,6 +223,22 @@ test("a customer signs up, sees starter credits, tops up with Stripe and sees th
   await customer.goto("/dashboard");
   await expect(customer.getByTestId("balance")).toHaveText("10,500");
   await customer.context().close();
+});
+
+test("single sign-on: the identity provider vouches for a person, who becomes a member on first sign-in", async ({ browser }) => {
+  oidc.user = { email: "Sso.Person@E2E.local", name: "Sso Person", sub: "acme-42" };
+  const page = await (await browser.newContext()).newPage();
+  await page.goto("/sign-in");
+  await page.getByRole("button", { name: "Continue with Acme SSO" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByTestId("signed-in-as")).toHaveText("sso.person@e2e.local");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hello, Sso Person");
+  // a member: the admin pages stay closed
+  expect((await page.goto("/admin"))?.status()).toBe(403);
+  // the admin sees the new account, marked as SSO
+  await admin.goto("/admin/users");
+  await expect(admin.getByTestId("user-sso.person@e2e.local")).toContainText("SSO");
+  await page.context().close();
 });
 
 const ADMIN_PAGES = ["/admin", "/admin/providers", "/admin/models", "/admin/users", "/admin/keys", "/admin/usage", "/admin/credits", "/admin/settings", "/admin/playground"];

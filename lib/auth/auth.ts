@@ -47,8 +47,18 @@ function providers(): Provider[] {
   return list;
 }
 
+function describeCause(cause: unknown): string | undefined {
+  if (!cause) return undefined;
+  const inner = (cause as { err?: unknown }).err ?? cause;
+  return inner instanceof Error ? inner.message : String(inner);
+}
+
 // a valid scrypt hash of a random password: compared against when the email is unknown
 const DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+// Sign-ins started by server actions build their URLs from AUTH_URL, else from the request's Host:
+// with HUB_PUBLIC_URL set, both halves of a sign-in must use it.
+if (env().HUB_PUBLIC_URL && !process.env.AUTH_URL) process.env.AUTH_URL = env().HUB_PUBLIC_URL;
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: authSecret(),
@@ -58,7 +68,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   pages: { signIn: "/sign-in", error: "/sign-in" },
   providers: providers(),
   logger: {
-    error: (error) => log.warn({ err: error.message }, "sign-in error"),
+    // Auth.js wraps the real failure (an identity provider's answer, a database error) in `cause`
+    error: (error) => log.warn({ err: (error as { type?: string }).type ?? error.name, cause: describeCause(error.cause) }, "sign-in error"),
     warn: () => {},
     debug: () => {},
   },
