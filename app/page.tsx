@@ -4,6 +4,7 @@ import { CodeBlock } from "@/components/code-block";
 import { Button } from "@/components/ui/button";
 import { registry } from "@/lib/gateway/registry";
 import { publicBaseUrl } from "@/lib/public-url";
+import { settings } from "@/lib/settings";
 import { snippets } from "@/lib/ui/snippets";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +12,7 @@ export const dynamic = "force-dynamic";
 // GET / – what this hub is and how to call it
 export default async function LandingPage() {
   const baseUrl = `${publicBaseUrl(await headers())}/v1`;
-  const models = (await registry()).publicModels;
+  const [models, { brandName }] = await Promise.all([registry().then((r) => r.publicModels), settings()]);
   const example = models.find((m) => m.type === "chat")?.name ?? "openai/gpt-4o-mini";
 
   const { curl, node: sdk } = snippets(baseUrl, example);
@@ -28,7 +29,7 @@ export default async function LandingPage() {
       </nav>
       <header className="mb-12">
         <p className="mb-3 text-sm font-semibold tracking-wide text-primary uppercase">Self-hosted AI gateway</p>
-        <h1 className="text-4xl font-bold tracking-tight">AIGNE Hub</h1>
+        <h1 className="text-4xl font-bold tracking-tight">{brandName}</h1>
         <p className="mt-4 max-w-2xl text-lg text-muted-foreground">
           One OpenAI-compatible API in front of your AI providers. Point any OpenAI client at this hub with a hub API key: answers stream token by
           token from the upstream, and every call is recorded with its tokens, latency and cost.

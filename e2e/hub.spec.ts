@@ -157,6 +157,12 @@ test("the playground streams an answer, with its tokens and cost, and the call s
   await expect(page.getByTestId("call-detail")).toContainText("gpt-4o-mini-fake-gated");
   await page.keyboard.press("Escape");
   // server-side filtering: no failed calls
+  // the CSV export has the call, with its cost
+  const csv = await page.request.get(await page.getByRole("link", { name: "CSV" }).getAttribute("href") ?? "");
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  const [header, first] = (await csv.text()).trim().split("\n");
+  expect(header).toContain("requestedModel");
+  expect(first).toContain("gpt-e2e");
   await page.getByLabel("statuses").selectOption("error");
   await expect(page.getByText("No calls match these filters.")).toBeVisible();
 });
@@ -180,8 +186,10 @@ test("a customer signs up, sees starter credits, tops up with Stripe and sees th
   await page.getByLabel("Mode", { exact: true }).selectOption("service_provider");
   await page.getByLabel("Starter credits for new customers").fill("500");
   await page.getByLabel(/Anyone may sign up/).check();
+  await page.getByLabel("Hub name").fill("Acme AI");
   await page.getByRole("button", { name: "Save settings" }).click();
-  await expect(page.getByText(/Saved 3 settings/)).toBeVisible();
+  await expect(page.getByText(/Saved 4 settings/)).toBeVisible();
+  await expect(page.getByTestId("brand-name")).toHaveText("Acme AI");
   await page.goto("/admin/credits");
   const box = await dialog(page, "Add package");
   await box.getByLabel("Name").fill("Starter pack");
