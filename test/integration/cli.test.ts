@@ -36,12 +36,12 @@ describe("operator CLI against a running hub", () => {
     expect(created.key.allowedModels).toEqual(["cli-chat", "cli-openai/*"]);
 
     const client = new OpenAI({ baseURL: f.hub.baseURL, apiKey: created.secret, maxRetries: 0 });
-    const { elapsedMs, value } = await eventually(
+    const { effectiveAfterMs, value } = await eventually(
       () => client.chat.completions.create({ model: "cli-chat", messages: [{ role: "user", content: "from the cli" }] }),
       3000,
       20,
     );
-    expect(elapsedMs).toBeLessThan(1000);
+    expect(effectiveAfterMs).toBeLessThan(1000);
     expect(value.choices[0]!.message.content).toBe("Hello from the fake upstream! You said: from the cli");
     expect(f.upstream.requests.at(-1)!.body).toMatchObject({ model: "gpt-4o" });
     expect((await client.models.list()).data.map((m) => m.id)).toEqual(["cli-chat"]);
@@ -50,7 +50,7 @@ describe("operator CLI against a running hub", () => {
     const revoked = await cli("key", "revoke", created.key.prefix);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(revoked.stdout).toContain("revoked key");
-    const { elapsedMs: refusedAfter } = await eventually(
+    const { effectiveAfterMs: refusedAfter } = await eventually(
       async () => {
         const failure = await client.models.list().then(() => null, (e: unknown) => e);
         expect(failure).toBeInstanceOf(OpenAI.AuthenticationError);
