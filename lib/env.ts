@@ -40,6 +40,8 @@ const envSchema = z.object({
   AUTH_OIDC_CLIENT_ID: optional(z.string()),
   AUTH_OIDC_CLIENT_SECRET: optional(z.string()),
   AUTH_OIDC_NAME: withDefault(z.string(), "SSO"),
+  /** enables /metrics for scrapers that send it as a Bearer token */
+  HUB_METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
   PORT: withDefault(z.coerce.number().int().min(1).max(65535), 3000),
   LOG_LEVEL: withDefault(z.enum(LOG_LEVELS), "info"),
   HUB_UPSTREAM_TIMEOUT_MS: withDefault(milliseconds, 600_000),

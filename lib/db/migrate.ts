@@ -19,7 +19,8 @@ export class MigrationError extends Error {
   override name = "MigrationError";
 }
 
-const TABLE = "_hub_migrations";
+export const MIGRATIONS_TABLE = "_hub_migrations";
+const TABLE = MIGRATIONS_TABLE;
 const PG_LOCK_ID = 4_242_000_001;
 
 export function migrationsDir(): string {

@@ -3,6 +3,7 @@ import { providerCost } from "../billing/cost";
 import { log } from "../log";
 import type { ModelPrice } from "./registry";
 import { lifecycle } from "./lifecycle";
+import { observeCall } from "../metrics";
 import type { Budget, Principal } from "./authenticate";
 import { chargeFor } from "../billing/charge";
 import type { Settlement } from "../billing/holds";
@@ -127,6 +128,16 @@ export class CallRecord {
     );
     const cost = this.cost();
     const charge = this.charge();
+    observeCall({
+      endpoint: this.endpoint,
+      status,
+      latencyMs,
+      ttfbMs,
+      model: this.requestedModel,
+      promptTokens: usage?.promptTokens ?? 0,
+      completionTokens: usage?.completionTokens ?? 0,
+      costNanoUsd: cost,
+    });
     const billing = this.billing;
     // holds are released and the real amounts booked with the batched write of this event
     const settlement: Settlement | null =

@@ -6,6 +6,7 @@ import { GatewayError } from "./errors";
 import { isAuthFailure, isRetryable, routeHealth } from "./route-health";
 import type { RoutePlan, Target } from "./route";
 import { fromUpstreamError } from "./upstream-failure";
+import { observeUpstreamError } from "../metrics";
 
 // Tries a call on the plan's targets in order until one answers. Fallback happens only on failures
 // another target may not have (429, 5xx, timeouts, refused connections) and on a refused credential
@@ -51,6 +52,7 @@ export async function withFailover<T>(ctx: CallContext, plan: RoutePlan, run: (t
       return { value, target };
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
+      observeUpstreamError(target.upstream.provider.name, error.kind);
       const failure = failureOf(target, error);
       if (error.kind === "aborted" || ctx.abort.signal.aborted) throw failure;
       if (isAuthFailure(error) && credential) {

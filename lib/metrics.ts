@@ -1,0 +1,81 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { db } from "./db/client";
+import { env } from "./env";
+import { lifecycle } from "./gateway/lifecycle";
+import { usageWriter } from "./gateway/usage-writer";
+import { processSingleton } from "./singleton";
+
+// Prometheus metrics of this process, scraped at /metrics. Counters move with each call's one log
+// line (CallRecord) and each upstream failure; gauges are read when scraped.
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+function create() {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: "aigne-hub" });
+  // memory, CPU, event-loop lag and handles of this process
+  collectDefaultMetrics({ register: registry, prefix: "hub_" });
+  const requests = new Counter({ name: "hub_requests_total", help: "Calls answered, by endpoint and HTTP status", labelNames: ["endpoint", "status"], registers: [registry] });
+  const duration = new Histogram({ name: "hub_request_duration_seconds", help: "Time from request to the last byte", labelNames: ["endpoint"], buckets: SECONDS, registers: [registry] });
+  const ttfb = new Histogram({ name: "hub_ttfb_seconds", help: "Time from request to the first byte of the answer", labelNames: ["endpoint"], buckets: SECONDS, registers: [registry] });
+  const upstreamErrors = new Counter({ name: "hub_upstream_errors_total", help: "Failed upstream attempts, by provider and kind", labelNames: ["provider", "kind"], registers: [registry] });
+  const tokens = new Counter({ name: "hub_tokens_total", help: "Tokens metered, by model and direction", labelNames: ["model", "direction"], registers: [registry] });
+  const cost = new Counter({ name: "hub_cost_usd_total", help: "Provider cost metered, in USD (the ledger keeps the exact amounts)", labelNames: ["model"], registers: [registry] });
+  new Gauge({
+    name: "hub_calls_in_flight",
+    help: "Calls admitted and not finished",
+    registers: [registry],
+    collect() {
+      this.set(lifecycle.inFlight);
+    },
+  });
+  new Gauge({
+    name: "hub_usage_queue_depth",
+    help: "Usage events waiting to be written",
+    registers: [registry],
+    collect() {
+      this.set(usageWriter.backlog);
+    },
+  });
+  new Gauge({
+    name: "hub_reservation_holds",
+    help: "Credit and budget holds of calls in flight (database-mode holds, all processes)",
+    registers: [registry],
+    async collect() {
+      this.set(await db().reservation.count());
+    },
+  });
+  return { registry, requests, duration, ttfb, upstreamErrors, tokens, cost };
+}
+
+export const metrics = () => processSingleton("metrics", create);
+
+export interface CallMetrics {
+  endpoint: string;
+  status: number;
+  latencyMs: number;
+  ttfbMs: number | null;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  costNanoUsd: bigint;
+}
+
+export function observeCall(call: CallMetrics): void {
+  const m = metrics();
+  m.requests.inc({ endpoint: call.endpoint, status: String(call.status) });
+  m.duration.observe({ endpoint: call.endpoint }, call.latencyMs / 1000);
+  if (call.ttfbMs !== null) m.ttfb.observe({ endpoint: call.endpoint }, call.ttfbMs / 1000);
+  if (call.promptTokens) m.tokens.inc({ model: call.model, direction: "prompt" }, call.promptTokens);
+  if (call.completionTokens) m.tokens.inc({ model: call.model, direction: "completion" }, call.completionTokens);
+  if (call.costNanoUsd > 0n) m.cost.inc({ model: call.model }, Number(call.costNanoUsd) / 1e9);
+}
+
+export const observeUpstreamError = (provider: string, kind: string) => metrics().upstreamErrors.inc({ provider, kind });
+
+/** Whether a scrape may read the metrics: only with HUB_METRICS_TOKEN set, and that token. */
+export function metricsAccess(request: Request): "ok" | "disabled" | "unauthorized" {
+  const token = env().HUB_METRICS_TOKEN;
+  if (!token) return "disabled";
+  return request.headers.get("authorization") === `Bearer ${token}` ? "ok" : "unauthorized";
+}
