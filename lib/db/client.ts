@@ -27,7 +27,8 @@ export function createDb(url: string): Db {
     // busy timeout: the CLI and the server may write the same file at once
     return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }), transactionOptions });
   }
-  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }), transactionOptions }) as unknown as Db;
+  // a bounded connect: with the database gone, calls fail in seconds instead of waiting forever
+  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 }), transactionOptions }) as unknown as Db;
 }
 
 /** The process-wide database client for DATABASE_URL. */

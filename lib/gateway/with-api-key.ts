@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { isDatabaseUnavailable } from "../db/errors";
 import { log } from "../log";
 import { publicBaseUrl } from "../public-url";
 import { authenticate, type Principal } from "./authenticate";
@@ -35,6 +36,16 @@ function errorResponse(error: GatewayError, requestId: string): Response {
 
 function asGatewayError(error: unknown, requestId: string): GatewayError {
   if (error instanceof GatewayError) return error;
+  if (isDatabaseUnavailable(error)) {
+    log.warn({ requestId, err: (error as Error).message }, "database unreachable");
+    return new GatewayError({
+      status: 503,
+      type: "service_unavailable",
+      code: "database_unavailable",
+      message: "The hub cannot reach its database right now; retry shortly.",
+      headers: { "retry-after": "2" },
+    });
+  }
   log.error({ requestId, err: error }, "unhandled error in gateway");
   return new GatewayError({
     status: 500,
