@@ -26,6 +26,8 @@ const envSchema = z.object({
   /** namespace of the hub's Redis keys and queues, for several hubs on one Redis */
   HUB_REDIS_PREFIX: withDefault(z.string().regex(/^[A-Za-z0-9_-]+$/), "hub"),
   HUB_ENCRYPTION_KEY: optional(z.string()),
+  /** earlier master keys (comma-separated), still accepted to open credentials until `hub crypto rotate` re-seals them */
+  HUB_ENCRYPTION_KEY_PREVIOUS: optional(z.string()),
   HUB_ADMIN_EMAIL: optional(z.string().regex(/^[^\s@]+@[^\s@]+$/, "must be an email address")),
   HUB_ADMIN_PASSWORD: optional(z.string().min(8, "must be at least 8 characters")),
   HUB_PUBLIC_URL: optional(z.url()),

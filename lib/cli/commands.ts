@@ -9,6 +9,7 @@ import { createTeam, joinTeam } from "../admin/teams";
 import { formatCredits, formatDecimal, formatUsd } from "../billing/money";
 import { addCredential, addProvider, testProvider } from "../admin/providers";
 import { currentSettings, setMode, setSetting, SETTING_NAMES } from "../admin/settings";
+import { rotateCredentials } from "../admin/crypto";
 import { createUser, ROLES, type Role } from "../admin/users";
 import { prepare } from "../boot";
 
@@ -391,6 +392,15 @@ export const commands: Record<string, Command> = {
       if (positionals.length !== 1) throw new AdminError("give the mode: enterprise or service_provider");
       const mode = await setMode(positionals[0]!, ACTOR);
       return { message: `mode is now ${mode}`, mode };
+    },
+  }),
+
+  "crypto rotate": command({
+    usage: "(with HUB_ENCRYPTION_KEY=<new key> and HUB_ENCRYPTION_KEY_PREVIOUS=<old key>)",
+    options: {},
+    async run() {
+      const result = await rotateCredentials(ACTOR);
+      return { message: `re-sealed ${result.rotated} of ${result.total} credentials under the current master key`, ...result };
     },
   }),
 

@@ -52,3 +52,21 @@ export function masterKey(): MasterKey {
     );
   });
 }
+
+/**
+ * Every key that may open a sealed value: the current one, then HUB_ENCRYPTION_KEY_PREVIOUS (during a
+ * rotation, until every credential is re-sealed under the current key).
+ */
+export function keyRing(): MasterKey[] {
+  return processSingleton("master-key-ring", () => {
+    const previous = (env().HUB_ENCRYPTION_KEY_PREVIOUS ?? "")
+      .split(",")
+      .map((k) => k.trim())
+      .filter(Boolean)
+      .map((k, i) => parseMasterKey(k, `HUB_ENCRYPTION_KEY_PREVIOUS (key ${i + 1})`));
+    return [masterKey(), ...previous];
+  });
+}
+
+/** The key a value was sealed with, by the version stored beside it. */
+export const keyForVersion = (version: string): MasterKey | undefined => keyRing().find((k) => k.version === version);
