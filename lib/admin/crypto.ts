@@ -25,12 +25,13 @@ export async function rotateCredentials(actor: Actor) {
     }
     const sealed = sealCredential(row.providerId, row.id, secret);
     if (JSON.stringify(openCredential({ ...row, ...sealed })) !== JSON.stringify(secret)) throw new AdminError(`re-sealing credential ${row.id} did not round-trip; nothing was written for it`);
-    await transaction(async (tx) => {
-      // only if nobody rotated it meanwhile
+    // only if nobody rotated it meanwhile (then it is theirs to count)
+    const written = await transaction(async (tx) => {
       const { count } = await tx.credential.updateMany({ where: { id: row.id, keyVersion: row.keyVersion }, data: sealed });
       if (count) await audit(tx, actor, "credential.rotate", row.id, { from: row.keyVersion, to: sealed.keyVersion });
+      return count > 0;
     });
-    rotated++;
+    if (written) rotated++;
   }
   if (rotated) await transaction((tx) => bumpConfigVersion(tx));
   if (unreadable.length) {

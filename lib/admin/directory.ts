@@ -1,19 +1,12 @@
+import { monthToDate } from "../analytics/periods";
 import { usageBreakdown } from "../analytics/usage";
 import { formatCredits, formatUsd } from "../billing/money";
 import { db } from "../db/client";
 
 // Read models of the users, teams and keys pages: who exists, with their money and this month's spend.
 
-const DAY = 86_400_000;
-
-export function monthRange(now = new Date()) {
-  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  // through today's bucket: day rollups start at midnight
-  return { from, to: new Date(Math.floor(now.getTime() / DAY) * DAY + DAY), bucket: "day" as const };
-}
-
 async function spendBy(groupBy: "user" | "team" | "key") {
-  const rows = await usageBreakdown({ ...monthRange(), groupBy });
+  const rows = await usageBreakdown({ ...monthToDate(), groupBy });
   return new Map(rows.map((r) => [r.group, r]));
 }
 

@@ -37,4 +37,6 @@ export async function addPackage(input: AddPackageInput, actor: Actor) {
   });
 }
 
-export const listPackages = () => db().creditPackage.findMany({ orderBy: [{ sortOrder: "asc" }, { priceCents: "asc" }] });
+/** Credit packages in the order customers see them; `onSale` leaves out the disabled ones. */
+export const listPackages = (options: { onSale?: boolean } = {}) =>
+  db().creditPackage.findMany({ where: options.onSale ? { enabled: true } : {}, orderBy: [{ sortOrder: "asc" }, { priceCents: "asc" }] });

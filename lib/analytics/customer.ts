@@ -2,17 +2,17 @@ import { z } from "zod";
 import { formatCredits } from "../billing/money";
 import { db } from "../db/client";
 import type { Principal } from "../gateway/authenticate";
+import { DAY_MS } from "./periods";
 
 // A customer's own view: balance, ledger, and how long the credits will last at the recent pace.
 
-const DAY = 86_400_000;
 const PACE_DAYS = 7;
 
 export async function accountSummary(principal: Principal, now = new Date()) {
   if (!principal.creditAccountId) return { balance: "0", held: "0", available: "0", averageDailySpend: "0", estimatedDaysLeft: null };
   const [account, spent] = await Promise.all([
     db().creditAccount.findUniqueOrThrow({ where: { id: principal.creditAccountId } }),
-    db().creditTransaction.aggregate({ where: { accountId: principal.creditAccountId, kind: "usage", createdAt: { gte: new Date(now.getTime() - PACE_DAYS * DAY) } }, _sum: { amountMicrocredits: true } }),
+    db().creditTransaction.aggregate({ where: { accountId: principal.creditAccountId, kind: "usage", createdAt: { gte: new Date(now.getTime() - PACE_DAYS * DAY_MS) } }, _sum: { amountMicrocredits: true } }),
   ]);
   const available = account.balanceMicrocredits - account.heldMicrocredits;
   const daily = -(spent._sum.amountMicrocredits ?? 0n) / BigInt(PACE_DAYS);

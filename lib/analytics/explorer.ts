@@ -1,15 +1,14 @@
 import { db } from "../db/client";
+import { DAY_MS } from "./periods";
 import { callsQuerySchema, listCalls, type CallsQuery } from "./usage";
 
 // The usage explorer's data: one page of calls with people's names instead of ids, and the
 // choices of its filters.
 
-const DAY = 86_400_000;
-
 /** Search params → calls query. A date-only "to" includes that day. Bad params fall back to defaults. */
 export function explorerQuery(params: Record<string, string | string[] | undefined>): { query: CallsQuery; invalid: boolean } {
   const flat = Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
-  if (flat.to && /^\d{4}-\d{2}-\d{2}$/.test(flat.to)) flat.to = new Date(Date.parse(flat.to) + DAY).toISOString();
+  if (flat.to && /^\d{4}-\d{2}-\d{2}$/.test(flat.to)) flat.to = new Date(Date.parse(flat.to) + DAY_MS).toISOString();
   const parsed = callsQuerySchema.safeParse(flat);
   return parsed.success ? { query: parsed.data, invalid: false } : { query: callsQuerySchema.parse({}), invalid: true };
 }

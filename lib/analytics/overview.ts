@@ -1,8 +1,7 @@
 import { formatCredits, formatUsd } from "../billing/money";
 import { db } from "../db/client";
+import { lastDays, startOfToday } from "./periods";
 import { usageBreakdown, usageSeries } from "./usage";
-
-const DAY = 86_400_000;
 
 /** The latency below which a share of the calls since `from` finished (0.5 → median). */
 async function latencyPercentile(from: Date, count: number, share: number): Promise<number | null> {
@@ -22,7 +21,7 @@ async function latencyPercentile(from: Date, count: number, share: number): Prom
  * minute), the last 30 days from the daily rollups, by model and provider.
  */
 export async function overview(now = new Date()) {
-  const today = new Date(Math.floor(now.getTime() / DAY) * DAY);
+  const today = startOfToday(now);
   const where = { startedAt: { gte: today } };
   const [sums, errors] = await Promise.all([
     db().usageEvent.aggregate({ where, _count: { _all: true }, _sum: { promptTokens: true, completionTokens: true, costNanoUsd: true, chargeMicrocredits: true } }),
@@ -30,7 +29,7 @@ export async function overview(now = new Date()) {
   ]);
   const calls = sums._count._all;
   const [p50, p95] = await Promise.all([latencyPercentile(today, calls, 0.5), latencyPercentile(today, calls, 0.95)]);
-  const month = { from: new Date(today.getTime() - 29 * DAY), to: new Date(today.getTime() + DAY), bucket: "day" as const };
+  const month = lastDays(30, now);
   const [byModel, byProvider, models, providers] = await Promise.all([
     usageSeries({ ...month, groupBy: "model" }),
     usageSeries({ ...month, groupBy: "provider" }),

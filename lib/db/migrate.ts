@@ -20,7 +20,6 @@ export class MigrationError extends Error {
 }
 
 export const MIGRATIONS_TABLE = "_hub_migrations";
-const TABLE = MIGRATIONS_TABLE;
 const PG_LOCK_ID = 4_242_000_001;
 
 export function migrationsDir(): string {
@@ -51,15 +50,15 @@ function migrateSqlite(url: string, migrations: Migration[]): string[] {
   const conn = new Database(file, { timeout: 30_000 });
   try {
     conn.pragma("journal_mode = WAL");
-    conn.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+    conn.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
     const applied: string[] = [];
     for (const migration of migrations) {
       const apply = conn.transaction(() => {
-        const row = conn.prepare(`SELECT checksum FROM ${TABLE} WHERE name = ?`).get(migration.name) as { checksum: string } | undefined;
+        const row = conn.prepare(`SELECT checksum FROM ${MIGRATIONS_TABLE} WHERE name = ?`).get(migration.name) as { checksum: string } | undefined;
         verifyChecksum(migration, row?.checksum);
         if (row) return false;
         conn.exec(migration.sql);
-        conn.prepare(`INSERT INTO ${TABLE} (name, checksum, applied_at) VALUES (?, ?, ?)`).run(migration.name, migration.checksum, new Date().toISOString());
+        conn.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (name, checksum, applied_at) VALUES (?, ?, ?)`).run(migration.name, migration.checksum, new Date().toISOString());
         return true;
       });
       if (apply.immediate()) applied.push(migration.name);
@@ -75,8 +74,8 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<st
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PG_LOCK_ID]);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM ${TABLE}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM ${MIGRATIONS_TABLE}`);
     const recorded = new Map(rows.map((r) => [r.name, r.checksum]));
     const applied: string[] = [];
     for (const migration of migrations) {
@@ -85,7 +84,7 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<st
       try {
         await client.query("BEGIN");
         await client.query(migration.sql);
-        await client.query(`INSERT INTO ${TABLE} (name, checksum) VALUES ($1, $2)`, [migration.name, migration.checksum]);
+        await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (name, checksum) VALUES ($1, $2)`, [migration.name, migration.checksum]);
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");

@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatUsd } from "@/lib/billing/money";
 import { eventually } from "../helpers/eventually";
 import { MEMBER, startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 
@@ -15,12 +16,13 @@ let ui: {
   overview: typeof import("@/lib/analytics/overview");
   explorer: typeof import("@/lib/analytics/explorer");
   directory: typeof import("@/lib/admin/directory");
+  dashboard: typeof import("@/lib/analytics/dashboard");
   principals: typeof import("@/lib/gateway/authenticate");
 };
 
 beforeAll(async () => {
   f = await startHubFixture();
-  const [toggles, providers, prices, overview, explorer, directory, principals] = await Promise.all([
+  const [toggles, providers, prices, overview, explorer, directory, principals, dashboard] = await Promise.all([
     import("@/lib/admin/toggles"),
     import("@/lib/admin/providers"),
     import("@/lib/billing/price-list"),
@@ -28,8 +30,9 @@ beforeAll(async () => {
     import("@/lib/analytics/explorer"),
     import("@/lib/admin/directory"),
     import("@/lib/gateway/authenticate"),
+    import("@/lib/analytics/dashboard"),
   ]);
-  ui = { toggles, providers, prices, overview, explorer, directory, principals };
+  ui = { toggles, providers, prices, overview, explorer, directory, principals, dashboard };
 }, 60_000);
 
 afterAll(async () => {
@@ -147,10 +150,28 @@ describe("what the pages show", () => {
     await rollUp();
     const users = await ui.directory.listUsers();
     const member = users.find((u) => u.email === MEMBER)!;
-    const spent = await f.db.usageEvent.aggregate({ where: { userId: member.id, startedAt: { gte: ui.directory.monthRange().from } }, _sum: { costNanoUsd: true }, _count: { _all: true } });
+    const spent = await f.db.usageEvent.aggregate({ where: { userId: member.id, startedAt: { gte: (await import("@/lib/analytics/periods")).monthToDate().from } }, _sum: { costNanoUsd: true }, _count: { _all: true } });
     expect(member).toMatchObject({ role: "member", disabled: false, keys: 1, monthCalls: spent._count._all });
     expect(Number(member.monthSpendUsd)).toBeCloseTo(Number(spent._sum.costNanoUsd ?? 0n) / 1e9, 9);
     const [key] = await ui.directory.listKeys(member.id);
     expect(key).toMatchObject({ name: "all models", owner: MEMBER, revoked: false, models: [], monthCalls: spent._count._all });
+  });
+
+  it("a member's dashboard shows this month's budget use from the counters the budgets are enforced with", async () => {
+    const id = await userId(MEMBER);
+    await f.lib.setMonthlyBudget({ userEmail: MEMBER }, "5", "admin@test.local");
+    // the key cache drops the old principal within a poll; then calls count against the budget
+    const counted = await eventually(async () => {
+      const { response } = await f.client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "spend" }] }).withResponse();
+      await f.usageEvent(response.headers.get("x-request-id")!);
+      const counter = await f.db.budgetCounter.findFirst({ where: { scope: "user", scopeId: id } });
+      expect(counter?.spentNanoUsd ?? 0n).toBeGreaterThan(0n);
+      return counter!;
+    }, 5000, 100);
+    const view = await ui.dashboard.dashboard(id);
+    expect(view?.budgets).toEqual([
+      { scope: "user", label: MEMBER, limitUsd: "5", spentUsd: formatUsd(counted.value.spentNanoUsd), share: Number(counted.value.spentNanoUsd) / 5e9 },
+    ]);
+    await f.lib.setMonthlyBudget({ userEmail: MEMBER }, "none", "admin@test.local");
   });
 });

@@ -7,7 +7,7 @@ import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableR
 import { accountSummary, accountTransactions } from "@/lib/analytics/customer";
 import { requireUser } from "@/lib/auth/session";
 import { formatCredits } from "@/lib/billing/money";
-import { db } from "@/lib/db/client";
+import { listPackages } from "@/lib/admin/packages";
 import { env } from "@/lib/env";
 import { userPrincipal } from "@/lib/gateway/authenticate";
 import { settings } from "@/lib/settings";
@@ -27,7 +27,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
     settings(),
     accountSummary(principal),
     accountTransactions(principal, { page, pageSize: PAGE_SIZE }),
-    db().creditPackage.findMany({ where: { enabled: true }, orderBy: [{ sortOrder: "asc" }, { priceCents: "asc" }] }),
+    listPackages({ onSale: true }),
   ]);
   const payments = !!env().STRIPE_SECRET_KEY;
   return (
