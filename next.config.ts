@@ -3,8 +3,10 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   output: "standalone",
   poweredByHeader: false,
+  // traced only because next.config.ts is TypeScript; the standalone server has the config inlined
+  outputFileTracingExcludes: { "*": ["node_modules/typescript/**"] },
   // Native drivers and Prisma's runtime load files at run time; keep them out of the bundle.
-  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "@prisma/client", "pino", "bullmq", "ioredis", "stripe"],
+  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "@prisma/client", "pino", "pino-pretty", "bullmq", "ioredis", "stripe"],
   // `npm test` type-checks and lints once; builds (npm start, tests) should not pay for it again.
   eslint: { ignoreDuringBuilds: true },
   typescript: { ignoreBuildErrors: true },

@@ -45,6 +45,8 @@ const envSchema = z.object({
   /** enables /metrics for scrapers that send it as a Bearer token */
   HUB_METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
   PORT: withDefault(z.coerce.number().int().min(1).max(65535), 3000),
+  /** the worker's /healthz for container healthchecks, on 127.0.0.1 (0 turns it off) */
+  HUB_WORKER_HEALTH_PORT: withDefault(z.coerce.number().int().min(0).max(65535), 3001),
   LOG_LEVEL: withDefault(z.enum(LOG_LEVELS), "info"),
   HUB_UPSTREAM_TIMEOUT_MS: withDefault(milliseconds, 600_000),
   HUB_SHUTDOWN_TIMEOUT_MS: withDefault(milliseconds, 30_000),
@@ -62,6 +64,9 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Every variable the hub reads (the compose file and .env.example are checked against it). */
+export const ENV_NAMES = Object.keys(envSchema.shape) as Array<keyof Env>;
 
 type EnvSource = Record<string, string | undefined>;
 

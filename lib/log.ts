@@ -1,4 +1,5 @@
-import pino from "pino";
+import pino, { type DestinationStream } from "pino";
+import pretty from "pino-pretty";
 import { LOG_LEVELS } from "./env";
 import { processSingleton } from "./singleton";
 
@@ -16,12 +17,23 @@ const REDACT = [
   'headers["x-api-key"]',
 ];
 
+function destination(): DestinationStream | undefined {
+  // the CLI's stdout is its answer (--json); its log lines go to stderr
+  if (process.env.HUB_LOG_STDERR) return pino.destination(2);
+  // people read development logs, machines read production ones (one JSON object per line)
+  if (process.env.NODE_ENV === "development") return pretty({ colorize: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname,service" });
+  return undefined;
+}
+
 export const log = processSingleton("log", () =>
-  pino({
-    // read directly, not through env(): importing the logger must never throw (a bad LOG_LEVEL is
-    // reported by env() validation at start-up)
-    level: (LOG_LEVELS as readonly string[]).includes(process.env.LOG_LEVEL ?? "") ? process.env.LOG_LEVEL : "info",
-    base: { service: "aigne-hub" },
-    redact: { paths: REDACT, censor: "[redacted]" },
-  }),
+  pino(
+    {
+      // read directly, not through env(): importing the logger must never throw (a bad LOG_LEVEL is
+      // reported by env() validation at start-up)
+      level: (LOG_LEVELS as readonly string[]).includes(process.env.LOG_LEVEL ?? "") ? process.env.LOG_LEVEL : "info",
+      base: { service: "aigne-hub" },
+      redact: { paths: REDACT, censor: "[redacted]" },
+    },
+    destination(),
+  ),
 );

@@ -1,9 +1,36 @@
 // Production build: `next build` (standalone output), then the files the standalone server needs
-// beside it: static assets, public/ and the SQL migrations applied at start-up.
+// beside it: static assets, public/ and the SQL migrations applied at start-up, and the worker and
+// the `hub` CLI bundled into dist/. .next/standalone is then the whole runtime (the Docker image copies
+// only it).
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import * as esbuild from "esbuild";
 import { buildIsCurrent, hashFile, inputsHash, root, standaloneDir } from "./build-info.mjs";
+
+/**
+ * The worker and the CLI, bundled with our code and the pure-JS packages; the packages the server
+ * also keeps external (native drivers, Prisma's runtime) resolve from the standalone node_modules,
+ * which Next traced for the server.
+ */
+function bundleEntryPoints() {
+  const { config } = JSON.parse(readFileSync(path.join(root, ".next/required-server-files.json"), "utf8"));
+  esbuild.buildSync({
+    entryPoints: { worker: path.join(root, "workers/index.ts"), hub: path.join(root, "lib/cli/run.ts") },
+    outdir: path.join(standaloneDir, "dist"),
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    // bundled CommonJS packages and the external ones are loaded with require()
+    banner: { js: "import { createRequire as __hubRequire } from 'node:module'; const require = __hubRequire(import.meta.url);" },
+    external: config.serverExternalPackages,
+    tsconfig: path.join(root, "tsconfig.json"),
+    logLevel: "warning",
+    legalComments: "none",
+  });
+}
 
 export function build() {
   const hash = inputsHash();
@@ -20,6 +47,8 @@ export function build() {
   copy(".next/static", ".next/static");
   copy("public", "public");
   copy("prisma/migrations", "prisma/migrations");
+  rmSync(path.join(standaloneDir, "dist"), { recursive: true, force: true });
+  bundleEntryPoints();
   writeFileSync(hashFile, hash);
 }
 

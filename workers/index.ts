@@ -4,6 +4,7 @@ import { prepare } from "../lib/boot";
 import { db } from "../lib/db/client";
 import { ConfigError, env } from "../lib/env";
 import { startWorker } from "../lib/jobs/bullmq";
+import { serveWorkerHealth } from "../lib/jobs/worker-health";
 import { registerJobs } from "../lib/jobs/definitions";
 import { log } from "../lib/log";
 
@@ -17,9 +18,17 @@ async function main() {
   }
   registerJobs();
   const worker = await startWorker();
-  log.info("aigne hub worker ready");
+  const { HUB_WORKER_HEALTH_PORT } = env();
+  const health = HUB_WORKER_HEALTH_PORT
+    ? await serveWorkerHealth(worker, HUB_WORKER_HEALTH_PORT).catch((error: Error) => {
+        console.error(`worker health endpoint on port ${HUB_WORKER_HEALTH_PORT}: ${error.message} (set HUB_WORKER_HEALTH_PORT, 0 turns it off)`);
+        process.exit(1);
+      })
+    : undefined;
+  log.info({ healthPort: HUB_WORKER_HEALTH_PORT || undefined }, "aigne hub worker ready");
   const stop = async (signal: string) => {
     log.info({ signal }, "worker stopping: finishing active jobs");
+    health?.close();
     // close() waits for the jobs in progress; queued ones stay in Redis for the next worker
     await worker.close();
     await db().$disconnect();

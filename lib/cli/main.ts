@@ -50,8 +50,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-// tsx runs this file directly; tests import main()
-if (process.argv[1] && /lib[\\/]cli[\\/]main\.ts$/.test(process.argv[1])) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
-}
