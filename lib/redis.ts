@@ -1,32 +1,85 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { env } from "./env";
+import { log } from "./log";
 import { processSingleton } from "./singleton";
 
 // Two kinds of Redis connection. Queues (BullMQ) want commands to wait through a reconnect; the
-// request path (holds, rate limits) wants a fast failure instead of a hanging call.
+// request path (holds, rate limits) wants a fast failure instead of a hanging call. Both reconnect by
+// themselves after an outage.
 
 export const redisEnabled = () => Boolean(env().REDIS_URL);
 
-function connect(options: RedisOptions): Redis {
-  return new Redis(env().REDIS_URL!, { lazyConnect: false, ...options });
+/** Redis cannot be reached: callers fall back (rate limits, usage writes) or refuse clearly (holds). */
+export class RedisUnavailableError extends Error {
+  override name = "RedisUnavailableError";
+}
+
+// by name, not instanceof: Next bundles route and instrumentation code into separate module graphs,
+// so the class can exist twice in one process
+export const isRedisUnavailable = (error: unknown) => (error as Error | undefined)?.name === "RedisUnavailableError";
+
+// one line per connection per outage, not one per reconnect attempt
+function reportErrors(redis: Redis, name: string): void {
+  let reported = false;
+  redis.on("error", (error: Error) => {
+    if (reported) return;
+    reported = true;
+    log.warn({ connection: name, err: error.message }, "Redis unreachable; reconnecting");
+  });
+  redis.on("ready", () => {
+    if (reported) log.info({ connection: name }, "Redis reachable again");
+    reported = false;
+  });
+}
+
+function connect(name: string, options: RedisOptions): Redis {
+  const redis = new Redis(env().REDIS_URL!, { lazyConnect: false, ...options });
+  reportErrors(redis, name);
+  return redis;
 }
 
 /** For BullMQ queues and workers. */
-export const queueConnection = () => processSingleton("redis-queue", () => connect({ maxRetriesPerRequest: null }));
+export const queueConnection = () => processSingleton("redis-queue", () => connect("queue", { maxRetriesPerRequest: null }));
+
+const FIRST_CONNECT_MS = 2000;
 
 /**
  * For the request path: no offline queue and one retry, so an outage answers in milliseconds. Without
- * an offline queue a command sent before the first connect fails, so the first use waits for it.
+ * an offline queue a command sent before the first connect fails, so a connection still being made
+ * is waited for (briefly); one that is down throws RedisUnavailableError at once.
  */
-export function fastRedis(): Promise<Redis> {
-  return processSingleton("redis-fast-ready", async () => {
-    const redis = processSingleton("redis-fast", () => connect({ enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }));
-    if (redis.status !== "ready") {
-      await new Promise<void>((resolve, reject) => {
-        redis.once("ready", resolve);
-        redis.once("error", reject);
-      });
-    }
-    return redis;
-  });
+export async function fastRedis(): Promise<Redis> {
+  const redis = processSingleton("redis-fast", () => connect("request path", { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: FIRST_CONNECT_MS }));
+  if (redis.status === "ready") return redis;
+  if (redis.status === "connecting" || redis.status === "connect" || redis.status === "wait") {
+    const ready = await new Promise<boolean>((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        redis.off("ready", onReady);
+        redis.off("error", onError);
+        resolve(ok);
+      };
+      const onReady = () => done(true);
+      const onError = () => done(false);
+      const timer = setTimeout(() => done(false), FIRST_CONNECT_MS);
+      redis.once("ready", onReady);
+      redis.once("error", onError);
+    });
+    if (ready) return redis;
+  }
+  throw new RedisUnavailableError(`Redis is not reachable (${redis.status})`);
+}
+
+/**
+ * Runs commands on the request-path connection. A connection failure becomes RedisUnavailableError;
+ * an error Redis itself answered (a script's) stays what it is.
+ */
+export async function withRedis<T>(run: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = await fastRedis();
+  try {
+    return await run(redis);
+  } catch (error) {
+    if ((error as Error).name === "ReplyError") throw error;
+    throw new RedisUnavailableError(`Redis is not reachable: ${(error as Error).message}`, { cause: error });
+  }
 }

@@ -1,11 +1,13 @@
 import { MoneyFormatError, parseUsd } from "../billing/money";
 import { defaultPrice } from "../billing/prices";
-import { db } from "../db/client";
+import { db, type Prisma, type Tx } from "../db/client";
 import type { ProviderType } from "../providers/types";
 import { bumpConfigVersion } from "../config/change-feed";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { transaction } from "../db/transaction";
+
+type Price = Prisma.PriceGetPayload<object>;
 
 export const MODEL_TYPES = ["chat", "embedding", "image"] as const;
 export type ModelType = (typeof MODEL_TYPES)[number];
@@ -53,7 +55,7 @@ function marginBps(value: string | undefined): number | null {
 }
 
 /** The price fields given, parsed; absent ones are null. */
-function parsePrice(input: PriceInput) {
+export function parsePrice(input: PriceInput) {
   return {
     inputNanoUsdPer1M: usd(input.inputUsdPer1M, "input price"),
     outputNanoUsdPer1M: usd(input.outputUsdPer1M, "output price"),
@@ -64,8 +66,12 @@ function parsePrice(input: PriceInput) {
   };
 }
 
+export function checkModelName(name: string, what = "model name"): void {
+  if (!NAME.test(name)) throw new AdminError(`${what} must be 1-128 letters, digits or . _ : / @ - and start with a letter or digit`);
+}
+
 export async function addModel(input: AddModelInput, actor: Actor) {
-  if (!NAME.test(input.name)) throw new AdminError("model name must be 1-128 letters, digits or . _ : / @ - and start with a letter or digit");
+  checkModelName(input.name);
   if (!input.upstreamModel.trim()) throw new AdminError("upstream model must not be empty");
   const given = parsePrice(input);
   if (input.maxOutputTokens !== undefined && (!Number.isInteger(input.maxOutputTokens) || input.maxOutputTokens <= 0)) {
@@ -129,26 +135,34 @@ export async function setPrice(modelName: string, input: PriceInput, actor: Acto
   return transaction(async (tx) => {
     const model = await tx.model.findUnique({ where: { name: modelName }, include: { prices: { orderBy: { effectiveFrom: "desc" }, take: 1 } } });
     if (!model) throw new AdminError(`no model named ${modelName}`, "not_found");
-    const current = model.prices[0];
-    // strictly after the current price, so "the latest" is never a tie
-    const effectiveFrom = new Date(Math.max(Date.now(), (current?.effectiveFrom.getTime() ?? 0) + 1));
-    const price = await tx.price.create({
-      data: {
-        modelId: model.id,
-        effectiveFrom,
-        inputNanoUsdPer1M: given.inputNanoUsdPer1M ?? current?.inputNanoUsdPer1M ?? 0n,
-        outputNanoUsdPer1M: given.outputNanoUsdPer1M ?? current?.outputNanoUsdPer1M ?? 0n,
-        cachedReadNanoUsdPer1M: given.cachedReadNanoUsdPer1M ?? current?.cachedReadNanoUsdPer1M ?? null,
-        cachedWriteNanoUsdPer1M: given.cachedWriteNanoUsdPer1M ?? current?.cachedWriteNanoUsdPer1M ?? null,
-        imageNanoUsd: given.imageNanoUsd ?? current?.imageNanoUsd ?? null,
-        marginBps: given.marginBps ?? current?.marginBps ?? 0,
-        source: actor === "cli" ? "cli" : "admin",
-        createdById: actor,
-      },
-    });
+    const price = await appendPrice(tx, model.id, model.prices[0], given, actor);
     await audit(tx, actor, "price.set", model.id, { model: modelName, ...input });
     await bumpConfigVersion(tx);
     return price;
+  });
+}
+
+/**
+ * A model's next price row: the fields given replace the current price's, the others carry over
+ * (or, with `carryOver: false`, are no price).
+ */
+export async function appendPrice(tx: Tx, modelId: string, latest: Price | undefined, given: ReturnType<typeof parsePrice>, actor: Actor, options = { carryOver: true }) {
+  // strictly after the current price, so "the latest" is never a tie
+  const effectiveFrom = new Date(Math.max(Date.now(), (latest?.effectiveFrom.getTime() ?? 0) + 1));
+  const current = options.carryOver ? latest : undefined;
+  return tx.price.create({
+    data: {
+      modelId,
+      effectiveFrom,
+      inputNanoUsdPer1M: given.inputNanoUsdPer1M ?? current?.inputNanoUsdPer1M ?? 0n,
+      outputNanoUsdPer1M: given.outputNanoUsdPer1M ?? current?.outputNanoUsdPer1M ?? 0n,
+      cachedReadNanoUsdPer1M: given.cachedReadNanoUsdPer1M ?? current?.cachedReadNanoUsdPer1M ?? null,
+      cachedWriteNanoUsdPer1M: given.cachedWriteNanoUsdPer1M ?? current?.cachedWriteNanoUsdPer1M ?? null,
+      imageNanoUsd: given.imageNanoUsd ?? current?.imageNanoUsd ?? null,
+      marginBps: given.marginBps ?? current?.marginBps ?? 0,
+      source: actor === "cli" ? "cli" : "admin",
+      createdById: actor,
+    },
   });
 }
 
@@ -200,7 +214,7 @@ export async function addDeployment(input: AddDeploymentInput, actor: Actor) {
 
 /** Another public name for a model. */
 export async function addAlias(modelName: string, alias: string, actor: Actor) {
-  if (!NAME.test(alias)) throw new AdminError("alias must be 1-128 letters, digits or . _ : / @ - and start with a letter or digit");
+  checkModelName(alias, "alias");
   return transaction(async (tx) => {
     const model = await tx.model.findUnique({ where: { name: modelName } });
     if (!model) throw new AdminError(`no model named ${modelName}`, "not_found");

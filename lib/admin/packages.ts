@@ -14,9 +14,10 @@ export interface AddPackageInput {
   credits: string;
 }
 
-/** A credit package customers can buy with Stripe Checkout. */
-export async function addPackage(input: AddPackageInput, actor: Actor) {
-  if (!input.name.trim()) throw new AdminError("package name must not be empty");
+/** A package's fields checked: name, ISO currency, price in cents and credits in micro-credits. */
+export function checkPackage(input: AddPackageInput) {
+  const name = input.name.trim();
+  if (!name) throw new AdminError("package name must not be empty");
   const currency = (input.currency ?? "usd").toLowerCase();
   if (!/^[a-z]{3}$/.test(currency)) throw new AdminError("currency must be a three-letter ISO code");
   let priceCents: bigint;
@@ -29,9 +30,15 @@ export async function addPackage(input: AddPackageInput, actor: Actor) {
     throw error;
   }
   if (priceCents <= 0n || credits <= 0n) throw new AdminError("price and credits must be greater than zero");
+  return { name, currency, priceCents: Number(priceCents), creditsMicrocredits: credits };
+}
+
+/** A credit package customers can buy with Stripe Checkout. */
+export async function addPackage(input: AddPackageInput, actor: Actor) {
+  const data = checkPackage(input);
   return transaction(async (tx) => {
-    const pack = await tx.creditPackage.create({ data: { name: input.name.trim(), priceCents: Number(priceCents), currency, creditsMicrocredits: credits } });
-    await audit(tx, actor, "package.add", pack.id, { ...input, currency });
+    const pack = await tx.creditPackage.create({ data });
+    await audit(tx, actor, "package.add", pack.id, { ...input, currency: data.currency });
     await bumpConfigVersion(tx);
     return pack;
   });

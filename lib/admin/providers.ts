@@ -57,14 +57,15 @@ function checkSecret(type: ProviderType, adapter: ProviderAdapter, secret: Crede
   return { apiKey: given.apiKey };
 }
 
-const hintOf = (secret: CredentialSecret) => maskSecret(secret.apiKey ?? secret.accessKeyId ?? "");
+export const hintOf = (secret: CredentialSecret) => maskSecret(secret.apiKey ?? secret.accessKeyId ?? "");
 
-async function createCredential(tx: Tx, providerId: string, secret: CredentialSecret, name: string, weight: number) {
+export async function createCredential(tx: Tx, providerId: string, secret: CredentialSecret, name: string, weight: number) {
   const id = randomUUID();
   return tx.credential.create({ data: { id, providerId, name, weight, ...sealCredential(providerId, id, secret), hint: hintOf(secret) } });
 }
 
-export async function addProvider(input: AddProviderInput, actor: Actor) {
+/** A provider's fields checked (type, name, base URL, region, timeout): what its row is made of. */
+export function checkProvider(input: Omit<AddProviderInput, keyof CredentialSecret>) {
   const supported = supportedProviderTypes();
   if (!supported.includes(input.type as ProviderType)) {
     throw new AdminError(`unsupported provider type "${input.type}" (supported: ${supported.join(", ")})`);
@@ -75,11 +76,27 @@ export async function addProvider(input: AddProviderInput, actor: Actor) {
   const baseUrl = input.baseUrl ? checkBaseUrl(input.baseUrl) : null;
   if (!baseUrl && !adapter.defaultBaseUrl) throw new AdminError(`a base URL is required for ${type} providers`);
   if (adapter.requiresRegion && !input.region) throw new AdminError(`a region is required for ${type} providers (e.g. us-east-1)`);
-  const secret = checkSecret(type, adapter, secretOf(input));
   if (input.timeoutMs !== undefined && (!Number.isInteger(input.timeoutMs) || input.timeoutMs <= 0)) {
     throw new AdminError("timeout must be a positive number of milliseconds");
   }
   const config: ProviderConfig = { ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}), ...(input.headers ? { headers: input.headers } : {}) };
+  return { type, adapter, baseUrl, region: input.region || null, config };
+}
+
+/** A credential's name, weight and key fields checked for its provider's type. */
+export function checkCredential(providerType: string, input: { name: string; weight?: number } & CredentialSecret): { weight: number; secret: CredentialSecret | null } {
+  if (!CREDENTIAL_NAME.test(input.name)) throw new AdminError("credential name must be letters, digits, '.', '_' or '-'");
+  const weight = input.weight ?? 1;
+  if (!Number.isInteger(weight) || weight < 0 || weight > 1000) throw new AdminError("weight must be a whole number from 0 to 1000");
+  const type = providerType as ProviderType;
+  const secret = secretOf(input);
+  // no key fields at all is for the caller to judge (an import may leave keys out)
+  return { weight, secret: Object.values(secret).some(Boolean) ? checkSecret(type, adapterFor(type), secret) : null };
+}
+
+export async function addProvider(input: AddProviderInput, actor: Actor) {
+  const { type, adapter, baseUrl, config } = checkProvider(input);
+  const secret = checkSecret(type, adapter, secretOf(input));
 
   return transaction(async (tx) => {
     if (await tx.provider.findUnique({ where: { name: input.name } })) throw new AdminError(`a provider named ${input.name} already exists`, "conflict");
@@ -99,13 +116,10 @@ export interface AddCredentialInput extends CredentialSecret {
 
 /** Another key for a provider; traffic is shared among a provider's keys by weight. */
 export async function addCredential(input: AddCredentialInput, actor: Actor) {
-  if (!CREDENTIAL_NAME.test(input.name)) throw new AdminError("credential name must be letters, digits, '.', '_' or '-'");
-  const weight = input.weight ?? 1;
-  if (!Number.isInteger(weight) || weight < 0 || weight > 1000) throw new AdminError("weight must be a whole number from 0 to 1000");
   return transaction(async (tx) => {
     const provider = await tx.provider.findUnique({ where: { name: input.provider } });
     if (!provider) throw new AdminError(`no provider named ${input.provider}`, "not_found");
-    const secret = checkSecret(provider.type as ProviderType, adapterFor(provider.type as ProviderType), secretOf(input));
+    const { weight, secret } = checkCredential(provider.type, input);
     if (!secret) throw new AdminError("give the credential's key");
     if (await tx.credential.findUnique({ where: { providerId_name: { providerId: provider.id, name: input.name } } })) {
       throw new AdminError(`provider ${input.provider} already has a credential named ${input.name}`, "conflict");

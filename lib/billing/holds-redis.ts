@@ -1,6 +1,8 @@
 import { db } from "../db/client";
 import { env } from "../env";
-import { fastRedis } from "../redis";
+import { log } from "../log";
+import { isRedisUnavailable, withRedis } from "../redis";
+import { processSingleton } from "../singleton";
 import type { Budget } from "../gateway/authenticate";
 import { budgetPeriod, type HoldRefusal, type HoldRequest, type Settlement } from "./holds";
 
@@ -86,24 +88,76 @@ export async function reserveInRedis(request: HoldRequest): Promise<HoldRefusal 
         (await db().budgetCounter.findUnique({ where: { scope_scopeId_period: { scope: budget.scope, scopeId: budget.scopeId, period } } }))?.spentNanoUsd ?? 0n,
     });
   }
-  const redis = await fastRedis();
   const keys = pots.flatMap((p) => keysOf(p.id));
   const args = [String(Date.now()), request.requestId, String(request.expiresAt.getTime()), ...pots.flatMap((p) => [p.kind, String(p.amount), String(p.limit)])];
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const result = Number(await redis.eval(RESERVE, keys.length, ...keys, ...args));
-    if (result === 0) return null;
-    if (result > 0) {
-      const pot = pots[result - 1]!;
-      if (pot.kind === "credit") return { pot: "credit" };
-      const spent = BigInt((await redis.hget(keysOf(pot.id)[0]!, "value")) ?? "0");
-      return { pot: "budget", budget: pot.budget!, spentNanoUsd: spent };
+  return withRedis(async (redis) => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = Number(await redis.eval(RESERVE, keys.length, ...keys, ...args));
+      if (result === 0) return null;
+      if (result > 0) {
+        const pot = pots[result - 1]!;
+        if (pot.kind === "credit") return { pot: "credit" } as const;
+        const spent = BigInt((await redis.hget(keysOf(pot.id)[0]!, "value")) ?? "0");
+        return { pot: "budget", budget: pot.budget!, spentNanoUsd: spent } as const;
+      }
+      // a pot Redis does not know yet (first use, or Redis restarted): load it from the database
+      const pot = pots[-result - 1]!;
+      await redis.eval(INIT, 1, keysOf(pot.id)[0]!, String(await pot.load()));
     }
-    // a pot Redis does not know yet (first use, or Redis restarted): load it from the database
-    const pot = pots[-result - 1]!;
-    await redis.eval(INIT, 1, keysOf(pot.id)[0]!, String(await pot.load()));
-  }
-  throw new Error("could not initialise the holds in Redis");
+    throw new Error("could not initialise the holds in Redis");
+  });
 }
+
+/**
+ * Pot writes Redis could not take (it was unreachable), replayed in order once it is back: a finished
+ * call's charge or a top-up must reach the balance Redis admits calls against. The database ledger
+ * has them either way (written with the usage event / the top-up itself).
+ */
+class PotReplay {
+  private pending: Array<() => Promise<void>> = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  async run(write: () => Promise<void>): Promise<void> {
+    if (this.pending.length === 0) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isRedisUnavailable(error)) throw error;
+      }
+    }
+    if (this.pending.length >= 100_000) {
+      log.error("too many pot writes waiting for Redis; the oldest is dropped (the pot is reloaded from the database when Redis restarts)");
+      this.pending.shift();
+    }
+    this.pending.push(write);
+    this.schedule();
+  }
+
+  get backlog(): number {
+    return this.pending.length;
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => void this.drain(), 1000);
+    this.timer.unref();
+  }
+
+  private async drain(): Promise<void> {
+    this.timer = undefined;
+    while (this.pending.length) {
+      try {
+        await this.pending[0]!();
+      } catch (error) {
+        if (isRedisUnavailable(error)) return this.schedule();
+        log.error({ err: (error as Error).message }, "a pot write replayed after a Redis outage failed");
+      }
+      this.pending.shift();
+    }
+    log.info("pot writes held during a Redis outage are applied");
+  }
+}
+
+export const potReplay = processSingleton("pot-replay", () => new PotReplay());
 
 /** Releases a call's holds in Redis and applies its real charge and cost there. */
 export async function settleInRedis(s: Settlement, creditHeld: boolean): Promise<void> {
@@ -113,10 +167,10 @@ export async function settleInRedis(s: Settlement, creditHeld: boolean): Promise
   for (const b of s.budgets) pots.push({ id: budgetPot(b.scope, b.scopeId, period), delta: s.costNanoUsd });
   if (pots.length === 0) return;
   const keys = pots.flatMap((p) => keysOf(p.id));
-  await (await fastRedis()).eval(SETTLE, keys.length, ...keys, s.requestId, ...pots.map((p) => String(p.delta)));
+  await potReplay.run(async () => void (await withRedis((redis) => redis.eval(SETTLE, keys.length, ...keys, s.requestId, ...pots.map((p) => String(p.delta))))));
 }
 
-/** Credits added in the database (grant, top-up) reach the Redis balance at once. */
+/** Credits added in the database (grant, top-up) reach the Redis balance at once (or when Redis is back). */
 export async function creditedInRedis(accountId: string, microcredits: bigint): Promise<void> {
-  await (await fastRedis()).eval(ADD, 1, keysOf(creditPot(accountId))[0]!, String(microcredits));
+  await potReplay.run(async () => void (await withRedis((redis) => redis.eval(ADD, 1, keysOf(creditPot(accountId))[0]!, String(microcredits)))));
 }

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import type { ParseArgsConfig } from "node:util";
 import { grantCredits } from "../admin/credits";
 import { AdminError } from "../admin/errors";
@@ -10,6 +11,7 @@ import { formatCredits, formatDecimal, formatUsd } from "../billing/money";
 import { addCredential, addProvider, testProvider } from "../admin/providers";
 import { currentSettings, setMode, setSetting, SETTING_NAMES } from "../admin/settings";
 import { rotateCredentials } from "../admin/crypto";
+import { exportConfig, importConfig } from "../admin/config-io";
 import { createUser, ROLES, type Role } from "../admin/users";
 import { prepare } from "../boot";
 
@@ -108,6 +110,7 @@ function command(spec: Command): Command {
 }
 
 const string = { type: "string" } as const;
+const flag = { type: "boolean" } as const;
 
 export const commands: Record<string, Command> = {
   "admin create": command({
@@ -401,6 +404,41 @@ export const commands: Record<string, Command> = {
     async run() {
       const result = await rotateCredentials(ACTOR);
       return { message: `re-sealed ${result.rotated} of ${result.total} credentials under the current master key`, ...result };
+    },
+  }),
+
+  "config export": command({
+    usage: "[--out FILE] [--include-secrets]   (JSON: providers, models, prices, aliases, packages, settings)",
+    options: { out: string, "include-secrets": flag },
+    async run(v) {
+      const json = `${JSON.stringify(await exportConfig({ includeSecrets: v["include-secrets"] === true }), null, 2)}\n`;
+      const out = optional(v, "out");
+      if (!out) return json.trimEnd();
+      // a file with provider keys in it is readable by its owner only
+      writeFileSync(out, json, { mode: v["include-secrets"] ? 0o600 : 0o644 });
+      return { message: `wrote the configuration to ${out}${v["include-secrets"] ? " (with provider keys; keep it safe)" : ""}` };
+    },
+  }),
+
+  "config import": command({
+    usage: "--file FILE|- [--dry-run]   (creates what is missing, updates what differs, deletes nothing)",
+    options: { file: string, "dry-run": flag },
+    async run(v) {
+      const file = required(v, "file");
+      let document: unknown;
+      try {
+        document = JSON.parse(readFileSync(file === "-" ? 0 : file, "utf8"));
+      } catch (error) {
+        throw new AdminError(`cannot read ${file === "-" ? "stdin" : file} as JSON: ${(error as Error).message}`);
+      }
+      const report = await importConfig(document, { dryRun: v["dry-run"] === true }, ACTOR);
+      const lines = [
+        `${report.dryRun ? "would create" : "created"} ${report.created.length}, ${report.dryRun ? "would update" : "updated"} ${report.updated.length}, skipped ${report.skipped.length}`,
+        ...report.created.map((c) => `  + ${c}`),
+        ...report.updated.map((u) => `  ~ ${u}`),
+        ...report.skipped.map((s) => `  ! ${s}`),
+      ];
+      return { message: lines.join("\n"), ...report };
     },
   }),
 

@@ -1,5 +1,6 @@
 import { env } from "../env";
-import { fastRedis, redisEnabled } from "../redis";
+import { log } from "../log";
+import { isRedisUnavailable, redisEnabled, withRedis } from "../redis";
 import { processSingleton } from "../singleton";
 import type { Principal } from "./authenticate";
 import { GatewayError } from "./errors";
@@ -8,6 +9,8 @@ import { GatewayError } from "./errors";
 // windows (the previous one weighted by how much of it still overlaps the last 60 s) is checked and
 // counted atomically: in Redis when REDIS_URL is set (shared by every process), else in this process.
 // Tokens are counted in two steps: the prompt estimate when a call is admitted, the rest when it ends.
+// While Redis is unreachable each process counts on its own (limits hold per process) rather than
+// refusing every call or letting every call through.
 
 export interface Limit {
   scope: "key" | "user" | "team";
@@ -81,6 +84,27 @@ class MemoryWindows {
 const memory = processSingleton("rate-windows", () => new MemoryWindows());
 const windowKey = (base: string, window: number) => `${env().HUB_REDIS_PREFIX}:rl:${base}:${window}`;
 
+/** The shared windows in Redis, or null (after a warning) when Redis is unreachable. */
+async function checkInRedis(checks: Check[], window: number, now: number): Promise<{ refused: number; counts: number[] } | null> {
+  const keys = checks.flatMap((c) => [windowKey(c.key, window), windowKey(c.key, window - 1)]);
+  try {
+    const result = (await withRedis((redis) => redis.eval(CHECK, keys.length, ...keys, String(now), String(window), ...checks.flatMap((c) => [String(c.limit), String(c.add)])))) as [number, ...string[]];
+    const refused = Number(result[0]);
+    return { refused, counts: refused ? [] : result.slice(1).map(Number) };
+  } catch (error) {
+    if (!isRedisUnavailable(error)) throw error;
+    warnFallback();
+    return null;
+  }
+}
+
+let lastFallbackWarning = 0;
+function warnFallback(): void {
+  if (Date.now() - lastFallbackWarning < 30_000) return;
+  lastFallbackWarning = Date.now();
+  log.warn("rate limits counted in this process while Redis is unreachable");
+}
+
 /**
  * Counts a call against every limit of its key, user and team, or throws the 429 (with Retry-After
  * and x-ratelimit-* headers) naming the limit it would break.
@@ -97,14 +121,9 @@ export async function checkRateLimits(principal: Principal, promptTokens: number
   const window = Math.floor(now / WINDOW_MS);
   let refused: number;
   let counts: number[];
-  if (redisEnabled()) {
-    const keys = checks.flatMap((c) => [windowKey(c.key, window), windowKey(c.key, window - 1)]);
-    const result = (await (await fastRedis()).eval(CHECK, keys.length, ...keys, String(now), String(window), ...checks.flatMap((c) => [String(c.limit), String(c.add)]))) as [number, ...string[]];
-    refused = Number(result[0]);
-    counts = refused ? [] : result.slice(1).map(Number);
-  } else {
-    ({ refused, counts } = memory.check(checks, window, now));
-  }
+  const shared = redisEnabled() ? await checkInRedis(checks, window, now) : null;
+  if (shared) ({ refused, counts } = shared);
+  else ({ refused, counts } = memory.check(checks, window, now));
   const resetSeconds = Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000);
   if (refused) {
     const c = checks[refused - 1]!;
@@ -134,10 +153,16 @@ export async function checkRateLimits(principal: Principal, promptTokens: number
 /** Adds the tokens a call used beyond its prompt estimate, once it has ended. */
 export async function countRemainingTokens(state: RateState, extraTokens: number): Promise<void> {
   if (extraTokens <= 0) return;
-  if (!redisEnabled()) {
-    for (const { key, window } of state.counted) memory.add(`${key}:${window}`, extraTokens);
-    return;
+  if (redisEnabled()) {
+    try {
+      await withRedis(async (redis) => {
+        for (const { key, window } of state.counted) await redis.incrby(windowKey(key, window), extraTokens);
+      });
+      return;
+    } catch (error) {
+      if (!isRedisUnavailable(error)) throw error;
+      warnFallback();
+    }
   }
-  const redis = await fastRedis();
-  for (const { key, window } of state.counted) await redis.incrby(windowKey(key, window), extraTokens);
+  for (const { key, window } of state.counted) memory.add(`${key}:${window}`, extraTokens);
 }

@@ -4,7 +4,7 @@ import type { Tx } from "../db/client";
 import { transaction } from "../db/transaction";
 import { jobs } from "../jobs";
 import { toWire } from "../jobs/wire";
-import { redisEnabled } from "../redis";
+import { queueConnection, redisEnabled } from "../redis";
 import { databaseKind } from "../env";
 import { env } from "../env";
 import { log } from "../log";
@@ -13,7 +13,9 @@ import { lifecycle } from "./lifecycle";
 
 // Usage events leave the hot path: calls push them here and a timer writes them in batches
 // (createMany) at least every HUB_USAGE_FLUSH_MS. A failed write keeps the batch for the next
-// attempt; shutdown flushes whatever is left.
+// attempt; shutdown flushes whatever is left. With Redis the batches go to the worker's queue; while
+// the queue cannot be reached this process writes them itself (a batch the queue delivers later as
+// well is skipped by the worker: events are written once per request id).
 
 export interface UsageEventData {
   requestId: string;
@@ -48,6 +50,8 @@ export interface UsageEventData {
 }
 
 const BATCH = 500;
+// how long a batch may wait for the queue (its connection queues commands through a reconnect)
+const ENQUEUE_TIMEOUT_MS = 2000;
 
 /** Writes a batch of usage events and settles their holds, all or nothing (the usage.write job). */
 export const writeUsageBatch = (batch: Queued[]) => transaction((tx) => writeBatch(tx, batch));
@@ -121,6 +125,7 @@ class UsageWriter {
   private pending: Queued[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  private queueDown = false;
 
   push(event: UsageEventData, settlement: Settlement | null = null): void {
     this.pending.push({ event, settlement });
@@ -149,14 +154,33 @@ class UsageWriter {
       const batch = this.pending.slice(0, BATCH);
       try {
         // with Redis the worker writes (no database write in the request path); else this process does
-        if (redisEnabled()) await jobs.enqueue("usage.write", toWire(batch));
-        else await writeUsageBatch(batch);
+        if (!redisEnabled() || !(await this.enqueue(batch))) await writeUsageBatch(batch);
       } catch (error) {
         log.error({ err: (error as Error).message, queued: this.pending.length }, "writing usage events failed; will retry");
         return;
       }
       this.pending.splice(0, batch.length);
     }
+  }
+
+  /** Hands a batch to the queue; false when the queue is down or did not take it in time. */
+  private async enqueue(batch: Queued[]): Promise<boolean> {
+    let taken = false;
+    if (queueConnection().status === "ready") {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ENQUEUE_TIMEOUT_MS)));
+      const queued = jobs.enqueue("usage.write", toWire(batch)).then(
+        () => true,
+        () => false,
+      );
+      taken = await Promise.race([queued, timeout]).finally(() => clearTimeout(timer));
+    }
+    if (taken === this.queueDown) {
+      this.queueDown = !taken;
+      if (this.queueDown) log.warn("the job queue is unreachable; this process writes usage events directly until it is back");
+      else log.info("the job queue is back; usage events go to the worker again");
+    }
+    return taken;
   }
 
   async close(): Promise<void> {

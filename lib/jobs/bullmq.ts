@@ -6,7 +6,12 @@ import type { Redis } from "ioredis";
 import { existingSingleton, processSingleton } from "../singleton";
 import { jobs, QUEUE } from "./index";
 
-export const queue = () => processSingleton("bullmq-queue", () => new Queue(QUEUE, { connection: queueConnection(), prefix: env().HUB_REDIS_PREFIX }));
+// BullMQ re-emits its connection's errors, and an EventEmitter's unhandled 'error' ends the process;
+// an outage is reported once by the connection itself (lib/redis.ts)
+const quietly = (error: Error) => log.debug({ err: error.message }, "queue connection error");
+
+export const queue = () =>
+  processSingleton("bullmq-queue", () => new Queue(QUEUE, { connection: queueConnection(), prefix: env().HUB_REDIS_PREFIX }).on("error", quietly));
 
 /** The worker process: runs every registered job and keeps the periodic ones scheduled. */
 export async function startWorker(concurrency = 4): Promise<Worker> {
@@ -22,6 +27,7 @@ export async function startWorker(concurrency = 4): Promise<Worker> {
     },
     { connection: queueConnection(), concurrency, prefix: env().HUB_REDIS_PREFIX },
   );
+  worker.on("error", quietly);
   worker.on("failed", (job, error) => log.error({ job: job?.name, attempt: job?.attemptsMade, err: error.message }, "job failed"));
   return worker;
 }
