@@ -1,7 +1,7 @@
-import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../helpers/eventually";
-import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+import { MEMBER, startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+import { loadThroughSigterm } from "../helpers/load";
 
 let f: HubFixture;
 beforeAll(async () => {
@@ -54,54 +54,29 @@ describe("client abort", () => {
 });
 
 describe("SIGTERM under load", () => {
-  it("finishes in-flight calls, records every call clients saw succeed, and exits 0", async () => {
-    const client = new OpenAI({ baseURL: f.hub.baseURL, apiKey: f.apiKey, maxRetries: 0 });
-    const succeeded: string[] = [];
-    const refused: string[] = [];
-    let signalledAt = Infinity;
-    let spanningTheSignal = 0;
+  it("finishes in-flight calls, records and settles every call clients saw succeed, and exits 0", async () => {
+    // paid calls, so every one holds credits that the shutdown must settle
+    await f.lib.addModel({ name: "slow", provider: "fake", upstreamModel: "fake-slow", type: "chat", inputUsdPer1M: "1", outputUsdPer1M: "2" }, "test");
+    await f.lib.setMode("service_provider", "test");
+    await f.lib.grantCredits({ userEmail: MEMBER, amount: "1000000" }, "test");
+    await eventually(() => f.client.chat.completions.create({ model: "slow", messages: [{ role: "user", content: "ready?" }] }), 5000);
 
-    const worker = async (i: number) => {
-      for (;;) {
-        const startedAt = Date.now();
-        try {
-          if (i % 2 === 0) {
-            const { data: stream, response } = await client.chat.completions
-              .create({ model: "fake/fake-slow", messages: [{ role: "user", content: `worker ${i}` }], stream: true })
-              .withResponse();
-            let text = "";
-            for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
-            expect(text).toBe(`Hello from the fake upstream! You said: worker ${i}`);
-            succeeded.push(response.headers.get("x-request-id")!);
-          } else {
-            const { response } = await client.chat.completions.create({ model: "fake/fake-slow", messages: [{ role: "user", content: `worker ${i}` }] }).withResponse();
-            succeeded.push(response.headers.get("x-request-id")!);
-          }
-          if (startedAt < signalledAt && Date.now() > signalledAt) spanningTheSignal++;
-        } catch (error) {
-          // once the hub drains, new calls are refused (503) or cannot connect: stop this worker
-          refused.push(String((error as Error).message));
-          return;
-        }
-      }
-    };
-
-    const workers = Array.from({ length: 16 }, (_, i) => worker(i));
-    await new Promise((r) => setTimeout(r, 700));
-    signalledAt = Date.now();
-    const exitCode = await f.hub.stop("SIGTERM");
-    await Promise.all(workers);
+    const { exitCode, succeeded, refused, spanningTheSignal } = await loadThroughSigterm(f.hub, f.apiKey, "slow");
 
     expect(exitCode).toBe(0);
     // calls that were in flight when the signal came were allowed to finish
     expect(spanningTheSignal).toBeGreaterThan(8);
-    expect(refused.length).toBe(16);
+    expect(refused).toBe(16);
     // every call a client saw succeed was written before the process exited
     const events = await f.db.usageEvent.findMany({ where: { requestId: { in: succeeded } } });
     expect(events).toHaveLength(succeeded.length);
-    expect(events.every((e) => e.status === 200 && e.completionTokens > 0)).toBe(true);
-    // and nothing was recorded twice
-    const all = await f.db.usageEvent.count({ where: { requestedModel: "fake/fake-slow" } });
-    expect(all).toBe(succeeded.length);
+    expect(events.every((e) => e.status === 200 && e.completionTokens > 0 && e.chargeMicrocredits > 0n)).toBe(true);
+    // and nothing was recorded twice (the one other success is the call that waited for the price)
+    expect(await f.db.usageEvent.count({ where: { requestedModel: "slow", status: 200 } })).toBe(succeeded.length + 1);
+    // every hold was settled: none left, and the balance is the grant less what the calls cost
+    const account = await f.db.creditAccount.findFirstOrThrow({ where: { user: { email: MEMBER } } });
+    const charged = (await f.db.usageEvent.findMany({ where: { requestedModel: "slow" } })).reduce((sum, e) => sum + e.chargeMicrocredits, 0n);
+    expect(await f.db.reservation.count()).toBe(0);
+    expect([account.heldMicrocredits, account.balanceMicrocredits]).toEqual([0n, 1_000_000_000_000n - charged]);
   });
 });

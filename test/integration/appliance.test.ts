@@ -215,6 +215,7 @@ describe(`the runner stage, assembled and booted as ${COMPOSE_FILE} runs it`, ()
   let appPort: number;
   let compose: ComposeFile;
   const adminEmail = "ops@example.com";
+  let secret: string;
 
   /** The container's environment: image ENV, then env_file (.env), then the service's environment. */
   function containerEnv(service: ComposeService, dotenv: Record<string, string>): Record<string, string> {
@@ -310,7 +311,7 @@ describe(`the runner stage, assembled and booted as ${COMPOSE_FILE} runs it`, ()
     };
     await hub("provider", "add", "--type", "openai", "--name", "upstream", "--base-url", upstream.url, "--api-key", upstream.apiKey);
     await hub("model", "add", "--name", "gpt-appliance", "--provider", "upstream", "--upstream-model", "gpt-4o-mini", "--input-usd-per-1m", "1", "--output-usd-per-1m", "2");
-    const { secret } = (await hub("key", "create", "--user", adminEmail, "--name", "appliance")) as { secret: string };
+    ({ secret } = (await hub("key", "create", "--user", adminEmail, "--name", "appliance")) as { secret: string });
 
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: secret, maxRetries: 0 });
     const stream = await client.chat.completions.create({ model: "gpt-appliance", messages: [{ role: "user", content: "hello appliance" }], stream: true, stream_options: { include_usage: true } });
@@ -334,8 +335,13 @@ describe(`the runner stage, assembled and booted as ${COMPOSE_FILE} runs it`, ()
 
   it("stops on SIGTERM with exit code 0", async () => {
     for (const process_ of started.splice(0)) expect(await process_.stop(), process_.output()).toBe(0);
-    // the log is JSON lines, and the hub's own lines name the service
-    const lines = app.output().split("\n").filter((l) => l.startsWith("{"));
-    expect(lines.some((l) => (JSON.parse(l) as { msg?: string }).msg === "aigne hub ready")).toBe(true);
+    // the log is JSON lines: one per call with its numbers and the key's prefix, never the key
+    const lines = app.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.some((l) => l.msg === "aigne hub ready")).toBe(true);
+    const call = lines.find((l) => l.msg === "call" && l.model === "gpt-appliance")!;
+    expect(call).toMatchObject({ service: "aigne-hub", provider: "upstream", status: 200, key: secret.slice(0, 13) });
+    expect(typeof call.requestId).toBe("string");
+    expect(typeof call.latencyMs).toBe("number");
+    expect(app.output()).not.toContain(secret);
   });
 });
