@@ -52,6 +52,7 @@ export interface UsageEventData {
 const BATCH = 500;
 // how long a batch may wait for the queue (its connection queues commands through a reconnect)
 const ENQUEUE_TIMEOUT_MS = 2000;
+const QUEUE_DOWN = new Set(["reconnecting", "close", "end"]);
 
 /** Writes a batch of usage events and settles their holds, all or nothing (the usage.write job). */
 export const writeUsageBatch = (batch: Queued[]) => transaction((tx) => writeBatch(tx, batch));
@@ -166,7 +167,8 @@ class UsageWriter {
   /** Hands a batch to the queue; false when the queue is down or did not take it in time. */
   private async enqueue(batch: Queued[]): Promise<boolean> {
     let taken = false;
-    if (queueConnection().status === "ready") {
+    // a connection still being made (start-up) queues the command; one that lost Redis is skipped
+    if (!QUEUE_DOWN.has(queueConnection().status)) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ENQUEUE_TIMEOUT_MS)));
       const queued = jobs.enqueue("usage.write", toWire(batch)).then(
