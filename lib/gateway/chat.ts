@@ -1,4 +1,6 @@
+import type { ChatCompletion } from "openai/resources/chat/completions";
 import type { ChatCompletionChunk } from "../providers/types";
+import type { UpstreamError } from "../providers/upstream-error";
 import { usageFromOpenAI } from "../providers/usage";
 import type { ChatRequest } from "../schemas/openai";
 import type { CallContext } from "./context";
@@ -6,7 +8,8 @@ import { estimatePromptTokens } from "../billing/token-count";
 import { maxOutputTokens } from "../providers/shared/request";
 import { failureOf, withFailover } from "./failover";
 import { admit, outputCap } from "./policy";
-import { relayOpenAIStream, SSE_HEADERS } from "./relay/openai-sse";
+import type { GatewayError } from "./errors";
+import { openAIEncoder, relayStream, SSE_HEADERS } from "./relay/sse";
 import { planRoute, type Target } from "./route";
 import { callOptions, costHeaders } from "./upstream-call";
 
@@ -34,8 +37,15 @@ async function openStream(ctx: CallContext, request: ChatRequest, target: Target
   };
 }
 
-// POST /v1/chat/completions
-export async function chatCompletions(ctx: CallContext, request: ChatRequest): Promise<Response> {
+export type ChatOutcome =
+  | { stream: false; completion: ChatCompletion }
+  | { stream: true; chunks: AsyncIterable<ChatCompletionChunk>; onUpstreamError: (error: UpstreamError) => GatewayError };
+
+/**
+ * A canonical chat request through the pipeline (route → admission → upstream with failover), for
+ * every protocol that speaks chat: the completion, or the upstream's stream once its first chunk is in.
+ */
+export async function runChat(ctx: CallContext, request: ChatRequest): Promise<ChatOutcome> {
   ctx.call.requestedModel = request.model;
   const plan = await planRoute(ctx.principal, request.model, "chat");
   await admit(ctx, plan, {
@@ -47,15 +57,22 @@ export async function chatCompletions(ctx: CallContext, request: ChatRequest): P
   if (!request.stream) {
     const { value: completion } = await withFailover(ctx, plan, (target) => target.adapter.chat(request, target.upstream, callOptions(ctx, target)));
     ctx.call.usage = usageFromOpenAI(completion.usage);
-    return Response.json({ ...completion, model: request.model }, { headers: await costHeaders(ctx) });
+    return { stream: false, completion };
   }
 
   ctx.call.stream = true;
   const { value: chunks, target } = await withFailover(ctx, plan, (t) => openStream(ctx, request, t));
-  const body = relayOpenAIStream(ctx, chunks, {
+  return { stream: true, chunks, onUpstreamError: (error) => failureOf(target, error) };
+}
+
+// POST /v1/chat/completions
+export async function chatCompletions(ctx: CallContext, request: ChatRequest): Promise<Response> {
+  const outcome = await runChat(ctx, request);
+  if (!outcome.stream) return Response.json({ ...outcome.completion, model: request.model }, { headers: await costHeaders(ctx) });
+  const body = relayStream(ctx, outcome.chunks, {
     request,
-    includeUsage: request.stream_options?.include_usage === true,
-    onUpstreamError: (error) => failureOf(target, error),
+    encoder: openAIEncoder(request.model, request.stream_options?.include_usage === true),
+    onUpstreamError: outcome.onUpstreamError,
   });
   return new Response(body, { headers: SSE_HEADERS });
 }

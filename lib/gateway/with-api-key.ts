@@ -9,7 +9,7 @@ import { fromZodError, GatewayError, invalidRequest } from "./errors";
 import { lifecycle } from "./lifecycle";
 
 // The wrapper every /v1 route handler goes through: request id, admission (refused while shutting
-// down), API key, body parsing with zod, and errors in OpenAI's shape. Handlers only parse → call → respond.
+// down), API key, body parsing with zod, and errors in the protocol's shape (OpenAI's by default). Handlers only parse → call → respond.
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -30,8 +30,12 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-function errorResponse(error: GatewayError, requestId: string): Response {
-  return Response.json(error.toJSON(), { status: error.status, headers: { ...error.headers, "x-request-id": requestId } });
+/** An error's body in a protocol's shape; OpenAI's unless the route says otherwise. */
+export type ErrorFormat = (error: GatewayError, requestId: string) => unknown;
+const openAIError: ErrorFormat = (error) => error.toJSON();
+
+function errorResponse(error: GatewayError, requestId: string, format: ErrorFormat): Response {
+  return Response.json(format(error, requestId), { status: error.status, headers: { ...error.headers, "x-request-id": requestId } });
 }
 
 function asGatewayError(error: unknown, requestId: string): GatewayError {
@@ -63,6 +67,8 @@ export function withApiKey<S extends z.ZodType | undefined, Q extends z.ZodType 
     role?: "admin";
     /** who is calling; a hub API key unless given (the web UI's routes use the signed-in session) */
     authenticate?: (request: Request) => Promise<Principal>;
+    /** the error shape of the route's protocol (Anthropic's on /v1/messages) */
+    errorFormat?: ErrorFormat;
   },
   handler: Handler<Parsed<S>, Parsed<Q>>,
 ) {
@@ -71,7 +77,7 @@ export function withApiKey<S extends z.ZodType | undefined, Q extends z.ZodType 
     const call = new CallRecord(options.endpoint, admitted);
     const abort = new AbortController();
     // a client that goes away cancels the upstream call — unless a stream is being relayed: the relay
-    // then decides (it first tries to read the upstream's own usage, see relay/openai-sse.ts)
+    // then decides (it first tries to read the upstream's own usage, see relay/sse.ts)
     request.signal?.addEventListener("abort", () => call.relaying || abort.abort(), { once: true });
     try {
       if (!admitted) {
@@ -104,7 +110,7 @@ export function withApiKey<S extends z.ZodType | undefined, Q extends z.ZodType 
     } catch (error) {
       const failure = asGatewayError(error, call.requestId);
       call.finish(failure.status, { code: failure.code, message: failure.message });
-      return errorResponse(failure, call.requestId);
+      return errorResponse(failure, call.requestId, options.errorFormat ?? openAIError);
     }
   };
 }

@@ -2,7 +2,7 @@ import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { describe, expect, it, vi } from "vitest";
 import type { CallRecord } from "@/lib/gateway/call-record";
 import { GatewayError } from "@/lib/gateway/errors";
-import { relayOpenAIStream } from "@/lib/gateway/relay/openai-sse";
+import { openAIEncoder, relayStream } from "@/lib/gateway/relay/sse";
 import { UpstreamError } from "@/lib/providers/upstream-error";
 
 // a short drain window: the tests below must not wait the default 3 s
@@ -42,9 +42,9 @@ function relay(chunks: AsyncIterable<ChatCompletionChunk>, includeUsage: boolean
   const { call, finished } = fakeCall();
   const abort = new AbortController();
   const ctx = { call: call as unknown as CallRecord, principal: null as never, abort, origin: "http://hub.test" };
-  const stream = relayOpenAIStream(ctx, chunks, {
+  const stream = relayStream(ctx, chunks, {
     request,
-    includeUsage,
+    encoder: openAIEncoder(request.model, includeUsage),
     onUpstreamError: (e) => new GatewayError({ status: 502, type: "upstream_error", code: "upstream_error", message: e.message }),
   });
   return { stream, call, finished, abort };

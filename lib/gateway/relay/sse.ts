@@ -15,31 +15,59 @@ export const SSE_HEADERS = {
   "x-accel-buffering": "no",
 };
 
-const encoder = new TextEncoder();
-const DONE = encoder.encode("data: [DONE]\n\n");
-const event = (payload: unknown) => encoder.encode(`data: ${JSON.stringify(payload)}\n\n`);
+const bytes = new TextEncoder();
+
+/** How a client protocol writes canonical chunks as Server-Sent Events. */
+export interface StreamEncoder {
+  /** the frames for one chunk, written as soon as it arrives (none to leave it out) */
+  chunk(chunk: ChatCompletionChunk): string[];
+  /** the frames after the last chunk */
+  end(): string[];
+  /** the frame that reports a failure once the response has started */
+  error(error: GatewayError): string;
+}
+
+/** OpenAI's: one `data:` frame per chunk under the public model name, then `data: [DONE]`. */
+export function openAIEncoder(model: string, includeUsage: boolean): StreamEncoder {
+  const frame = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
+  return {
+    chunk(chunk) {
+      // the upstream is always asked for usage; the client gets it only when it asked too
+      if (!includeUsage) {
+        if (chunk.choices.length === 0 && chunk.usage) return [];
+        delete (chunk as { usage?: unknown }).usage;
+      }
+      chunk.model = model;
+      return [frame(chunk)];
+    },
+    end: () => ["data: [DONE]\n\n"],
+    error: (error) => frame(error.toJSON()),
+  };
+}
 
 export interface RelayOptions {
   request: ChatRequest;
-  /** the client asked for the final usage chunk (stream_options.include_usage) */
-  includeUsage: boolean;
+  encoder: StreamEncoder;
   /** maps an upstream failure after the first byte to the error the client sees in-band */
   onUpstreamError: (error: UpstreamError) => GatewayError;
 }
 
 /**
- * Relays canonical chunks to the client as OpenAI SSE, each written as it arrives. The upstream is
- * always asked for usage; the usage chunk is dropped here when the client did not ask for it.
+ * Relays canonical chunks to the client, each written (by the protocol's encoder) as it arrives, and
+ * meters the call from them.
  *
  * A client that disconnects mid-stream is charged for what the upstream produced: the hub keeps
  * reading the upstream (relaying nothing) for up to HUB_DISCONNECT_DRAIN_MS to get its own final
  * usage; an upstream still going after that is cancelled and metered by counting what it sent.
  */
-export function relayOpenAIStream(ctx: CallContext, chunks: AsyncIterable<ChatCompletionChunk>, options: RelayOptions): ReadableStream<Uint8Array> {
+export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompletionChunk>, options: RelayOptions): ReadableStream<Uint8Array> {
   const iterator = chunks[Symbol.asyncIterator]();
   const { call } = ctx;
   call.relaying = true;
-  const model = options.request.model;
+  const { encoder } = options;
+  const write = (controller: ReadableStreamDefaultController<Uint8Array>, frames: string[]) => {
+    for (const frame of frames) controller.enqueue(bytes.encode(frame));
+  };
   // text produced so far, to count tokens if the upstream's own usage never arrives
   const produced: string[] = [];
   let cancelled = false;
@@ -105,7 +133,7 @@ export function relayOpenAIStream(ctx: CallContext, chunks: AsyncIterable<ChatCo
             error instanceof UpstreamError
               ? options.onUpstreamError(error)
               : new GatewayError({ status: 502, type: "upstream_error", code: "upstream_error", message: "The upstream stream failed." });
-          controller.enqueue(event(shown.toJSON()));
+          write(controller, [encoder.error(shown)]);
           controller.close();
           return end(shown.status, shown);
         }
@@ -115,19 +143,15 @@ export function relayOpenAIStream(ctx: CallContext, chunks: AsyncIterable<ChatCo
           return;
         }
         if (next.done) {
-          controller.enqueue(DONE);
+          write(controller, encoder.end());
           controller.close();
           return end(200);
         }
-        const chunk = next.value;
-        observe(chunk);
-        if (!options.includeUsage) {
-          if (chunk.choices.length === 0 && chunk.usage) continue;
-          delete (chunk as { usage?: unknown }).usage;
-        }
-        chunk.model = model;
+        observe(next.value);
+        const frames = encoder.chunk(next.value);
+        if (frames.length === 0) continue;
         call.markFirstByte();
-        controller.enqueue(event(chunk));
+        write(controller, frames);
         return;
       }
     },
