@@ -12,6 +12,9 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   // forbidden(): admin pages answer 403 to members from the server
   experimental: { authInterrupts: true },
+  // AIGNE clients discover the hub at /__blocklet__.js; app/ cannot hold a folder named that (a leading
+  // underscore makes it private)
+  rewrites: async () => [{ source: "/__blocklet__.js", destination: "/api/blocklet" }],
 };
 
 export default nextConfig;

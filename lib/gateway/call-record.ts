@@ -13,7 +13,7 @@ import { countRemainingTokens, type RateState } from "./rate-limit";
 import type { Mode } from "../settings";
 import { usageWriter } from "./usage-writer";
 
-export type Endpoint = "chat" | "messages" | "responses" | "embeddings" | "images" | "models" | "billing";
+export type Endpoint = "chat" | "messages" | "responses" | "aigne-hub" | "embeddings" | "images" | "models" | "billing";
 
 /** Where a call was routed (its last attempt), as recorded on its usage event. */
 export interface RouteFacts {

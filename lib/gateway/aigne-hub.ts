@@ -1,0 +1,96 @@
+import { formatCredits, formatDecimal, parseCredits } from "../billing/money";
+import { priceList } from "../billing/price-list";
+import { db } from "../db/client";
+import type { AigneChatRequest } from "../schemas/aigne-hub";
+import { settings } from "../settings";
+import type { Principal } from "./authenticate";
+import { runChat } from "./chat";
+import type { CallContext } from "./context";
+import { chatRequestFromAigne } from "./protocols/aigne-hub/request";
+import { AigneStreamEncoder, toAigneOutput, type AigneOutputOptions } from "./protocols/aigne-hub/response";
+import { relayStream, SSE_HEADERS } from "./relay/sse";
+import { costHeaders } from "./upstream-call";
+
+// The AIGNE Hub protocol, so the AIGNE framework's @aigne/aigne-hub client works against this hub with
+// only AIGNE_HUB_API_URL and AIGNE_HUB_API_KEY: discovery (/__blocklet__.js), chat (/api/v2/chat),
+// the public model list with credit prices (/api/ai/models) and the caller's balance (/api/user/info).
+
+/** The AIGNE Hub component the client looks for in the discovery document. */
+export const AIGNE_HUB_COMPONENT_DID = "z8ia3xzq2tMq8CRHfaXj1BTYJyYnEcHbqP8cJ";
+
+export async function discovery(origin: string) {
+  const { brandName } = await settings();
+  return {
+    appName: brandName,
+    appUrl: origin,
+    componentMountPoints: [{ did: AIGNE_HUB_COMPONENT_DID, name: "ai-kit", title: brandName, mountPoint: "/", status: "running" }],
+  };
+}
+
+// POST /api/v2/chat
+export async function aigneHubChat(ctx: CallContext, body: AigneChatRequest): Promise<Response> {
+  const request = chatRequestFromAigne(body);
+  const outcome = await runChat(ctx, request);
+  const options: AigneOutputOptions = {
+    model: request.model,
+    json: request.response_format?.type === "json_schema",
+    credits: () => (ctx.call.billing?.mode === "service_provider" ? Number(formatCredits(ctx.call.charge())) : undefined),
+  };
+  if (!outcome.stream) return Response.json(toAigneOutput(outcome.completion, options), { headers: await costHeaders(ctx) });
+  const stream = relayStream(ctx, outcome.chunks, { request, encoder: new AigneStreamEncoder(options), onUpstreamError: outcome.onUpstreamError });
+  return new Response(stream, { headers: SSE_HEADERS });
+}
+
+// credits per 1M tokens → per token, exactly (a micro-credit per 1M tokens is 1e-12 credits per token)
+const perToken = (creditsPer1M: string) => formatDecimal(parseCredits(creditsPer1M), 12);
+
+// GET /api/ai/models?type=chat|embedding|image — public, like the price list
+export async function aigneHubModels(type: string | undefined) {
+  const { models } = await priceList({ enabledOnly: true });
+  return models
+    .filter((m) => !type || m.type === type)
+    .flatMap((m) => {
+      const deployment = m.deployments.find((d) => d.enabled);
+      if (!deployment) return [];
+      const sell = m.price?.sell;
+      return [
+        {
+          model: m.name,
+          type: m.type,
+          provider: deployment.providerType,
+          providerDisplayName: deployment.provider,
+          input_credits_per_token: sell ? perToken(sell.inputCreditsPer1M) : "0",
+          output_credits_per_token: sell ? perToken(sell.outputCreditsPer1M) : "0",
+          modelMetadata: { maxTokens: m.maxOutputTokens, aliases: m.aliases },
+          status: { available: true },
+        },
+      ];
+    });
+}
+
+// GET /api/user/info
+export async function aigneHubUserInfo(principal: Principal, origin: string) {
+  const [config, user] = await Promise.all([settings(), db().user.findUniqueOrThrow({ where: { id: principal.userId! } })]);
+  const enableCredit = config.mode === "service_provider";
+  let creditBalance = null;
+  if (enableCredit && principal.creditAccountId) {
+    const [account, granted, grants] = await Promise.all([
+      db().creditAccount.findUniqueOrThrow({ where: { id: principal.creditAccountId } }),
+      db().creditTransaction.aggregate({ where: { accountId: principal.creditAccountId, amountMicrocredits: { gt: 0 } }, _sum: { amountMicrocredits: true } }),
+      db().creditTransaction.count({ where: { accountId: principal.creditAccountId, kind: { in: ["grant", "starter"] } } }),
+    ]);
+    creditBalance = {
+      balance: formatCredits(account.balanceMicrocredits - account.heldMicrocredits),
+      total: formatCredits(granted._sum.amountMicrocredits ?? 0n),
+      grantCount: grants,
+      pendingCredit: formatCredits(account.heldMicrocredits),
+    };
+  }
+  return {
+    user: { id: user.id, email: user.email, name: user.name, role: user.role },
+    enableCredit,
+    creditBalance,
+    paymentLink: enableCredit ? (config.topUpUrl ?? `${origin}/billing`) : null,
+    profileLink: `${origin}/dashboard`,
+  };
+}

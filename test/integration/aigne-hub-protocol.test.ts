@@ -1,0 +1,118 @@
+import { AIGNEHubChatModel } from "@aigne/aigne-hub";
+import { AIGNE } from "@aigne/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TOOL_ARGUMENTS } from "../fakes/contract";
+import { eventually } from "../helpers/eventually";
+import { MEMBER, startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+
+// The AIGNE Hub protocol, spoken by the published @aigne/aigne-hub client with @aigne/core, given
+// nothing but AIGNE_HUB_API_URL and AIGNE_HUB_API_KEY: it discovers the hub, chats through it
+// (streamed and not, with a tool call), and reads the model list and the caller's balance.
+
+let f: HubFixture;
+const aigne = new AIGNE();
+
+beforeAll(async () => {
+  f = await startHubFixture();
+  await f.lib.setMode("service_provider", "test");
+  await f.lib.grantCredits({ userEmail: MEMBER, amount: "100000" }, "test");
+  process.env.AIGNE_HUB_API_URL = f.hub.url;
+  process.env.AIGNE_HUB_API_KEY = f.apiKey;
+});
+
+afterAll(async () => {
+  delete process.env.AIGNE_HUB_API_URL;
+  delete process.env.AIGNE_HUB_API_KEY;
+  await f?.close();
+});
+
+const lastUpstreamBody = () => f.upstream.requests.at(-1)!.body as Record<string, unknown> & { messages: Array<Record<string, unknown>> };
+const weatherTool = { type: "function" as const, function: { name: "get_weather", description: "Current weather", parameters: { type: "object", properties: { city: { type: "string" } } } } };
+
+describe("AIGNE Hub protocol with the real client", () => {
+  it("discovers the hub's mount point from /__blocklet__.js", async () => {
+    const info = (await (await fetch(`${f.hub.url}/__blocklet__.js?type=json`)).json()) as { componentMountPoints: Array<{ did: string; mountPoint: string }> };
+    expect(info.componentMountPoints).toContainEqual(expect.objectContaining({ did: "z8ia3xzq2tMq8CRHfaXj1BTYJyYnEcHbqP8cJ", mountPoint: "/" }));
+  });
+
+  it("answers a chat, charging credits the output reports", async () => {
+    const model = new AIGNEHubChatModel({ model: "gpt-4o-mini" });
+    const output = await aigne.invoke(model, { messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hello aigne" }] });
+    expect(output.text).toBe("Hello from the fake upstream! You said: hello aigne");
+    expect(output.usage?.inputTokens).toBeGreaterThan(0);
+    expect(output.usage?.outputTokens).toBeGreaterThan(0);
+    expect(output.usage?.aigneHubCredits).toBeGreaterThan(0);
+    expect(lastUpstreamBody().messages).toEqual([
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "hello aigne" },
+    ]);
+    const { value: event } = await eventually(() => f.db.usageEvent.findFirstOrThrow({ where: { endpoint: "aigne-hub" }, orderBy: { startedAt: "desc" } }));
+    expect([event.promptTokens, event.completionTokens]).toEqual([output.usage!.inputTokens, output.usage!.outputTokens]);
+    expect(Number(event.chargeMicrocredits) / 1e6).toBe(output.usage!.aigneHubCredits);
+  });
+
+  it("streams text deltas and takes a tool call and its result through", async () => {
+    const model = new AIGNEHubChatModel({ model: "gpt-4o-mini" });
+    const stream = await aigne.invoke(model, { messages: [{ role: "user", content: "stream aigne" }] }, { streaming: true });
+    let text = "";
+    let deltas = 0;
+    for await (const chunk of stream as unknown as AsyncIterable<unknown>) {
+      const piece = (chunk as { delta?: { text?: { text?: string } } }).delta?.text?.text;
+      if (piece) {
+        text += piece;
+        deltas++;
+      }
+    }
+    expect(text).toBe("Hello from the fake upstream! You said: stream aigne");
+    expect(deltas).toBeGreaterThan(1);
+
+    const question = { role: "user" as const, content: "Weather in Paris?" };
+    // the tool call streamed: it arrives whole in the closing json delta
+    const toolStream = await aigne.invoke(model, { messages: [question], tools: [weatherTool] }, { streaming: true });
+    let toolTurn: { toolCalls?: Array<{ id: string; type: "function"; function: { name: string; arguments: Record<string, unknown> } }> } = {};
+    for await (const chunk of toolStream as unknown as AsyncIterable<{ delta?: { json?: typeof toolTurn } }>) toolTurn = { ...toolTurn, ...chunk.delta?.json };
+    expect(toolTurn.toolCalls).toEqual([{ id: expect.any(String), type: "function", function: { name: "get_weather", arguments: TOOL_ARGUMENTS } }]);
+    const call = toolTurn.toolCalls![0]!;
+    const answer = await aigne.invoke(
+      model,
+      {
+        messages: [question, { role: "agent", toolCalls: [call] }, { role: "tool", toolCallId: call.id, content: JSON.stringify({ temperature: 18 }) }],
+        tools: [weatherTool],
+        toolChoice: "none",
+      },
+      { streaming: false },
+    );
+    expect(answer.text).toContain("Hello from the fake upstream!");
+    expect(lastUpstreamBody().messages.slice(1)).toEqual([
+      { role: "assistant", content: null, tool_calls: [{ id: call.id, type: "function", function: { name: "get_weather", arguments: JSON.stringify(TOOL_ARGUMENTS) } }] },
+      { role: "tool", tool_call_id: call.id, content: '{"temperature":18}' },
+    ]);
+  });
+
+  it("lists models with per-token credit prices, and the key's user and balance", async () => {
+    const model = new AIGNEHubChatModel({ model: "gpt-4o-mini" });
+    const models = await model.models();
+    const listed = models.find((m) => m.model === "gpt-4o-mini")!;
+    expect(listed).toMatchObject({ type: "chat", provider: "openai", providerDisplayName: "fake", status: { available: true } });
+    // $0.15 per 1M input tokens at $0.000001 per credit, no margin: 0.15 credits per token
+    expect(listed.input_credits_per_token).toBe("0.15");
+    expect(listed.output_credits_per_token).toBe("0.6");
+
+    const info = (await (await fetch(`${f.hub.url}/api/user/info`, { headers: { authorization: `Bearer ${f.apiKey}` } })).json()) as Record<string, unknown>;
+    expect(info).toMatchObject({ enableCredit: true, user: { email: MEMBER }, creditBalance: { total: "100000", grantCount: 1 } });
+    expect(Number((info.creditBalance as { balance: string }).balance)).toBeLessThan(100000);
+  });
+
+  it("tells a client out of credit where to top up, in the protocol's NOT_ENOUGH shape", async () => {
+    const { secret } = await f.lib.createApiKey({ userEmail: "admin@test.local", name: "no credit" }, "test");
+    const res = await fetch(`${f.hub.url}/api/v2/chat`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ input: { messages: [{ role: "user", content: "hi" }], modelOptions: { model: "gpt-4o-mini" } } }),
+    });
+    expect(res.status).toBe(402);
+    expect(await res.json()).toEqual({ error: { type: "NOT_ENOUGH", message: expect.any(String), link: expect.stringMatching(/\/billing$/) } });
+    const broke = new AIGNEHubChatModel({ model: "gpt-4o-mini", apiKey: secret });
+    await expect(aigne.invoke(broke, { messages: [{ role: "user", content: "hi" }] })).rejects.toThrow();
+  });
+});
