@@ -1,11 +1,13 @@
 import { formatCredits, formatDecimal, parseCredits } from "../billing/money";
 import { priceList } from "../billing/price-list";
 import { db } from "../db/client";
-import type { AigneChatRequest } from "../schemas/aigne-hub";
+import type { AigneChatRequest, AigneImageRequest } from "../schemas/aigne-hub";
 import { settings } from "../settings";
 import type { Principal } from "./authenticate";
 import { runChat } from "./chat";
 import type { CallContext } from "./context";
+import { invalidRequest } from "./errors";
+import { runImages } from "./images";
 import { chatRequestFromAigne } from "./protocols/aigne-hub/request";
 import { AigneStreamEncoder, toAigneOutput, type AigneOutputOptions } from "./protocols/aigne-hub/response";
 import { relayStream, SSE_HEADERS } from "./relay/sse";
@@ -27,6 +29,11 @@ export async function discovery(origin: string) {
   };
 }
 
+/** The call's charge in credits, as the protocol reports it in usage (service provider mode only). */
+function credits(ctx: CallContext): { aigneHubCredits?: number } {
+  return ctx.call.billing?.mode === "service_provider" ? { aigneHubCredits: Number(formatCredits(ctx.call.charge())) } : {};
+}
+
 // POST /api/v2/chat
 export async function aigneHubChat(ctx: CallContext, body: AigneChatRequest): Promise<Response> {
   const request = chatRequestFromAigne(body);
@@ -34,7 +41,7 @@ export async function aigneHubChat(ctx: CallContext, body: AigneChatRequest): Pr
   const options: AigneOutputOptions = {
     model: request.model,
     json: request.response_format?.type === "json_schema",
-    credits: () => (ctx.call.billing?.mode === "service_provider" ? Number(formatCredits(ctx.call.charge())) : undefined),
+    credits: () => credits(ctx).aigneHubCredits,
   };
   if (!outcome.stream) return Response.json(toAigneOutput(outcome.completion, options), { headers: await costHeaders(ctx) });
   const stream = relayStream(ctx, outcome.chunks, { request, encoder: new AigneStreamEncoder(options), onUpstreamError: outcome.onUpstreamError });
@@ -43,6 +50,19 @@ export async function aigneHubChat(ctx: CallContext, body: AigneChatRequest): Pr
 
 // credits per 1M tokens → per token, exactly (a micro-credit per 1M tokens is 1e-12 credits per token)
 const perToken = (creditsPer1M: string) => formatDecimal(parseCredits(creditsPer1M), 12);
+
+// POST /api/v2/image: images come back as files (base64) or as the upstream's URLs
+export async function aigneHubImage(ctx: CallContext, body: AigneImageRequest) {
+  const { prompt, n, image, modelOptions } = body.input;
+  if (image?.length) throw invalidRequest("input.image: image edits are not supported by the hub; send a prompt to generate images.", "unsupported_content", "input.image");
+  const { model, size, quality, style } = modelOptions;
+  const result = await runImages(ctx, { model, prompt, ...(n ? { n } : {}), ...(size ? { size } : {}), ...(quality ? { quality } : {}), ...(style ? { style } : {}) });
+  return {
+    images: (result.data ?? []).map((d) => (d.b64_json ? { type: "file", data: d.b64_json, mimeType: `image/${result.output_format ?? "png"}` } : { type: "url", url: d.url })),
+    model,
+    usage: { inputTokens: result.usage?.input_tokens ?? 0, outputTokens: result.usage?.output_tokens ?? 0, ...credits(ctx) },
+  };
+}
 
 // GET /api/ai/models?type=chat|embedding|image — public, like the price list
 export async function aigneHubModels(type: string | undefined) {

@@ -1,3 +1,4 @@
+import type { ImagesResponse } from "openai/resources/images";
 import { NO_USAGE } from "../billing/cost";
 import type { ImagesRequest } from "../schemas/openai";
 import type { CallContext } from "./context";
@@ -8,8 +9,8 @@ import { admit, outputCap } from "./policy";
 import { planRoute } from "./route";
 import { callOptions, costHeaders } from "./upstream-call";
 
-// POST /v1/images/generations
-export async function generateImages(ctx: CallContext, request: ImagesRequest): Promise<Response> {
+/** An image request through the pipeline (route → admission → upstream with failover), metered. */
+export async function runImages(ctx: CallContext, request: ImagesRequest): Promise<ImagesResponse> {
   ctx.call.requestedModel = request.model;
   const plan = await planRoute(ctx.principal, request.model, "image");
   // token-priced image models (gpt-image) are held at the default output cap per image
@@ -21,5 +22,11 @@ export async function generateImages(ctx: CallContext, request: ImagesRequest): 
   ctx.call.images = result.data?.length ?? 0;
   // gpt-image models also bill the tokens of the prompt and the image
   if (result.usage) ctx.call.usage = { ...NO_USAGE, promptTokens: result.usage.input_tokens, completionTokens: result.usage.output_tokens };
+  return result;
+}
+
+// POST /v1/images/generations
+export async function generateImages(ctx: CallContext, request: ImagesRequest): Promise<Response> {
+  const result = await runImages(ctx, request);
   return Response.json(result, { headers: await costHeaders(ctx) });
 }

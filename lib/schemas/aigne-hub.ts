@@ -67,3 +67,20 @@ export const aigneChatRequestSchema = z.looseObject({
 
 export type AigneChatRequest = z.infer<typeof aigneChatRequestSchema>;
 export type AigneContent = z.infer<typeof aigneContentSchema>;
+
+/** POST /api/v2/image: the AIGNE framework's ImageModelInput (generation; edits are not supported). */
+export const aigneImageRequestSchema = z.looseObject({
+  input: z.looseObject({
+    prompt: z.string().min(1, "is required"),
+    n: z.number().int().min(1).max(10).optional(),
+    image: z.array(aigneContentSchema).optional(),
+    modelOptions: z.looseObject({
+      model: z.string().min(1, "is required"),
+      size: z.string().optional(),
+      quality: z.string().optional(),
+      style: z.string().optional(),
+    }),
+  }),
+});
+
+export type AigneImageRequest = z.infer<typeof aigneImageRequestSchema>;

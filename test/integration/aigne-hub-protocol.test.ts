@@ -1,7 +1,8 @@
-import { AIGNEHubChatModel } from "@aigne/aigne-hub";
+import { AIGNEHubChatModel, AIGNEHubImageModel } from "@aigne/aigne-hub";
 import { AIGNE } from "@aigne/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOL_ARGUMENTS } from "../fakes/contract";
+import { FAKE_PNG_BASE64 } from "../fakes/openai-upstream";
 import { eventually } from "../helpers/eventually";
 import { MEMBER, startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 
@@ -87,6 +88,26 @@ describe("AIGNE Hub protocol with the real client", () => {
       { role: "assistant", content: null, tool_calls: [{ id: call.id, type: "function", function: { name: "get_weather", arguments: JSON.stringify(TOOL_ARGUMENTS) } }] },
       { role: "tool", tool_call_id: call.id, content: '{"temperature":18}' },
     ]);
+  });
+
+  it("generates images with the client's image model, and embeds text in OpenAI's shape", async () => {
+    await f.lib.addModel({ name: "gpt-image-1", provider: "fake", upstreamModel: "gpt-image-1", type: "image", imageUsd: "0.04" }, "test");
+    const images = new AIGNEHubImageModel({ model: "gpt-image-1" });
+    const { value: output } = await eventually(() => aigne.invoke(images, { prompt: "a red square", outputFileType: "file" }), 5000);
+    expect(output.images).toEqual([{ type: "file", data: FAKE_PNG_BASE64, mimeType: "image/png" }]);
+    expect(output.usage).toMatchObject({ inputTokens: 9, outputTokens: 272 });
+    expect(output.usage?.aigneHubCredits).toBeGreaterThan(0);
+
+    const res = await fetch(`${f.hub.url}/api/v2/embeddings`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${f.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "text-embedding-3-small", input: ["one", "two"] }),
+    });
+    const embedded = (await res.json()) as { object: string; data: Array<{ embedding: number[] }>; usage: { prompt_tokens: number } };
+    expect(res.status).toBe(200);
+    expect(embedded.object).toBe("list");
+    expect(embedded.data).toHaveLength(2);
+    expect(embedded.usage.prompt_tokens).toBeGreaterThan(0);
   });
 
   it("lists models with per-token credit prices, and the key's user and balance", async () => {
