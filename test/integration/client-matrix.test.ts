@@ -9,7 +9,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOL_ARGUMENTS } from "../fakes/contract";
 import { eventually } from "../helpers/eventually";
-import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+import { MEMBER, startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 
 // The real-client matrix: each published client, unmodified, streamed and not, asks for a tool through
 // the hub (to the fake OpenAI upstream, which answers with a call of the first tool) and must read the
@@ -206,5 +206,33 @@ describe("real-client matrix", () => {
     expect(event).toMatchObject({ status: 200, requestedModel: MODEL, usageSource: "upstream" });
     expect(event.completionTokens).toBeGreaterThan(0);
     expect(event.costNanoUsd).toBeGreaterThan(0n);
+  });
+});
+
+describe("one price whatever the protocol", () => {
+  it("charges the same credits for the same call through chat completions, messages, responses and the AIGNE protocol", async () => {
+    await f.lib.setMode("service_provider", "test");
+    await f.lib.grantCredits({ userEmail: MEMBER, amount: "100000" }, "test");
+    // the running hub has seen the switch once its answers carry a charge
+    await eventually(async () => {
+      const { response } = await openai().chat.completions.create({ model: MODEL, max_tokens: 5, messages: [{ role: "user", content: "ready?" }] }).withResponse();
+      expect(response.headers.get("x-hub-charge-credits")).toBeTruthy();
+    }, 5000);
+    const ask = "Count to three.";
+    const calls: Record<string, () => Promise<unknown>> = {
+      chat: () => openai().chat.completions.create({ model: MODEL, max_tokens: 100, messages: [{ role: "user", content: ask }] }),
+      messages: () => anthropic().messages.create({ model: MODEL, max_tokens: 100, messages: [{ role: "user", content: ask }] }),
+      responses: () => openai().responses.create({ model: MODEL, max_output_tokens: 100, input: ask }),
+      "aigne-hub": () => aigneModel().invoke({ messages: [{ role: "user", content: ask }] }),
+    };
+    const charges: Record<string, [number, number, bigint, bigint]> = {};
+    for (const [endpoint, call] of Object.entries(calls)) {
+      const before = new Date();
+      await call();
+      const { value: event } = await eventually(() => f.db.usageEvent.findFirstOrThrow({ where: { endpoint, status: 200, startedAt: { gte: before } } }), 5000);
+      charges[endpoint] = [event.promptTokens, event.completionTokens, event.costNanoUsd, event.chargeMicrocredits];
+    }
+    expect(charges.chat![3]).toBeGreaterThan(0n);
+    for (const endpoint of Object.keys(calls)) expect(charges[endpoint], endpoint).toEqual(charges.chat);
   });
 });
