@@ -151,7 +151,6 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   }
 
   error(error: GatewayError): string {
-    const { type: _type, ...body } = anthropicError(error, "");
-    return this.frame("error", { error: body.error });
+    return this.frame("error", { error: anthropicError(error, "").error });
   }
 }
