@@ -22,12 +22,14 @@ async function customer(email: string, credits: string) {
 
 /** The ledger invariant: a balance is the sum of its account's transactions, and nothing is left held. */
 async function expectLedgerConsistent(email: string) {
+  // holds are settled with the batched usage write: once none is left, every charge is booked
+  const { id } = await accountOf(email);
+  await eventually(async () => {
+    expect((await f.db.creditAccount.findUniqueOrThrow({ where: { id } })).heldMicrocredits).toBe(0n);
+    expect(await f.db.reservation.count({ where: { accountId: id } })).toBe(0);
+  }, 10_000);
   const account = await accountOf(email);
   expect(account.balanceMicrocredits).toBe(account.transactions.reduce((sum, t) => sum + t.amountMicrocredits, 0n));
-  await eventually(async () => {
-    expect((await f.db.creditAccount.findUniqueOrThrow({ where: { id: account.id } })).heldMicrocredits).toBe(0n);
-    expect(await f.db.reservation.count({ where: { accountId: account.id } })).toBe(0);
-  });
   return account;
 }
 
