@@ -1,0 +1,84 @@
+// How a target is measured: throughput and latency under load (autocannon), precise single-client
+// latency and time to first byte (sequential requests on one keep-alive connection, timed with
+// hrtime), and the peak resident memory of the target's process while it runs.
+import autocannon from "autocannon";
+import { readFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import type { Call } from "./targets.mts";
+
+export const body = (model: string, stream: boolean) =>
+  JSON.stringify({ model, stream, ...(stream ? { stream_options: { include_usage: true } } : {}), max_tokens: 64, messages: [{ role: "user", content: "Say twenty words." }] });
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+export async function load(call: Call, payload: string, connections: number, seconds: number): Promise<LoadResult> {
+  const result = await autocannon({ url: call.url, method: "POST", connections, duration: seconds, headers: call.headers, body: payload });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
+}
+
+export interface SequentialResult {
+  /** whole-response latency, ms */
+  p50: number;
+  p99: number;
+  /** time to the first body byte, ms */
+  ttfbP50: number;
+  errors: number;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+/** n requests one after another on one keep-alive connection. */
+export async function sequential(call: Call, payload: string, n: number): Promise<SequentialResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const url = new URL(call.url);
+  const totals: number[] = [];
+  const firstBytes: number[] = [];
+  let errors = 0;
+  for (let i = 0; i < n; i++) {
+    await new Promise<void>((resolve) => {
+      const started = process.hrtime.bigint();
+      let first: bigint | null = null;
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", agent, headers: { ...call.headers, "content-length": Buffer.byteLength(payload) } }, (res) => {
+        if (res.statusCode !== 200) errors++;
+        res.on("data", () => (first ??= process.hrtime.bigint()));
+        res.on("end", () => {
+          const end = process.hrtime.bigint();
+          totals.push(Number(end - started) / 1e6);
+          firstBytes.push(Number((first ?? end) - started) / 1e6);
+          resolve();
+        });
+      });
+      req.on("error", () => {
+        errors++;
+        resolve();
+      });
+      req.end(payload);
+    });
+  }
+  agent.destroy();
+  totals.sort((a, b) => a - b);
+  firstBytes.sort((a, b) => a - b);
+  return { p50: percentile(totals, 50), p99: percentile(totals, 99), ttfbP50: percentile(firstBytes, 50), errors };
+}
+
+/** Resident memory of a process in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** Runs `work` while sampling a process's memory; returns its result and the peak. */
+export async function withPeakRss<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; peakRssMb: number }> {
+  let peak = rssMb(pid);
+  const timer = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 250);
+  try {
+    return { value: await work(), peakRssMb: Math.max(peak, rssMb(pid)) };
+  } finally {
+    clearInterval(timer);
+  }
+}
