@@ -73,9 +73,12 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs the BullMQ worker (`npm run worker`) and waits until it reports ready. */
+/**
+ * Runs the BullMQ worker as the image runs it (the bundle of the production build; one process, so a
+ * signal reaches the worker itself rather than a wrapper) and waits until it reports ready.
+ */
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "workers/index.ts")], {
+  const child = spawn(process.execPath, [path.join(ROOT, ".next/standalone/dist/worker.mjs")], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", HUB_WORKER_HEALTH_PORT: "0", ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
