@@ -56,12 +56,15 @@ export async function setMonthlyBudget(target: LimitTarget, usd: string, actor: 
   });
 }
 
+const MAX_LIMIT = 2_147_483_647;
+
 /** Sets requests and/or tokens per minute ("none" removes a limit). */
 export async function setRateLimits(target: LimitTarget, limits: { rpm?: string; tpm?: string }, actor: Actor) {
   const parse = (value: string | undefined, what: string): number | null | undefined => {
     if (value === undefined) return undefined;
     if (value === "none") return null;
-    if (!/^\d+$/.test(value) || Number(value) === 0) throw new AdminError(`${what} must be a positive whole number or "none"`);
+    // the columns are 32-bit integers
+    if (!/^\d+$/.test(value) || Number(value) === 0 || Number(value) > MAX_LIMIT) throw new AdminError(`${what} must be a whole number from 1 to ${MAX_LIMIT} or "none"`);
     return Number(value);
   };
   const rpm = parse(limits.rpm, "requests per minute");

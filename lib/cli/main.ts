@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const message = error instanceof ZodError ? error.issues[0]?.message : (error as Error).message;
     // one line, whatever failed
-    console.error(`error: ${String(message).split("\n")[0]}`);
+    console.error(`error: ${String(message).split("\n").find((line) => line.trim()) ?? "unknown error"}`);
     return 1;
   }
 }

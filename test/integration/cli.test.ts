@@ -147,6 +147,7 @@ describe("operator CLI against a running hub", () => {
     [["credits", "grant", "--user", "dev@test.local", "--amount", "1,5"], /^error: credit amount must be a non-negative decimal/],
     [["credits", "grant", "--user", "dev@test.local", "--amount", "0"], /^error: amount must be greater than zero$/],
     [["admin", "create", "--email", "a@test.local", "--password", "short"], /^error: password must be at least 8 characters$/],
+    [["limits", "set", "--user", "dev@test.local", "--tpm", "99999999999"], /^error: tokens per minute must be a whole number from 1 to 2147483647 or "none"$/],
   ])("refuses bad arguments with exit 1 and one clear line: %j", async (args, message) => {
     const result = await cli(...args);
     expect(result.code).toBe(1);
