@@ -116,7 +116,7 @@ export async function startHub(kind: "sqlite" | "postgres", upstreams: Upstream[
   await cli("config", "import", "--file", file);
   await cli("user", "create", "--email", "bench@bench.local");
   await cli("credits", "grant", "--user", "bench@bench.local", "--amount", "1000000000000");
-  await cli("limits", "set", "--user", "bench@bench.local", "--rpm", "100000000", "--tpm", "100000000000");
+  await cli("limits", "set", "--user", "bench@bench.local", "--rpm", "100000000", "--tpm", "2000000000");
   const { secret } = (await cli("key", "create", "--user", "bench@bench.local", "--name", "bench")) as { secret: string };
 
   const worker = kind === "postgres" ? await startWorkerProcess(env) : null;
