@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
 import { env } from "./env";
 import { log } from "./log";
@@ -81,5 +82,25 @@ export async function withRedis<T>(run: (redis: Redis) => Promise<T>): Promise<T
   } catch (error) {
     if ((error as Error).name === "ReplyError") throw error;
     throw new RedisUnavailableError(`Redis is not reachable: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+const scriptShas = new Map<string, string>();
+
+/**
+ * Runs a Lua script by its SHA (EVALSHA), loading it with EVAL only when Redis does not know it yet
+ * (first use, or after a restart): the hot path sends a 40-byte hash, not the script's text.
+ */
+export async function runScript(redis: Redis, script: string, keys: string[], args: string[]): Promise<unknown> {
+  let sha = scriptShas.get(script);
+  if (!sha) {
+    sha = createHash("sha1").update(script).digest("hex");
+    scriptShas.set(script, sha);
+  }
+  try {
+    return await redis.evalsha(sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error as Error).message?.startsWith("NOSCRIPT")) throw error;
+    return redis.eval(script, keys.length, ...keys, ...args);
   }
 }

@@ -1,7 +1,7 @@
 import { db } from "../db/client";
 import { env } from "../env";
 import { log } from "../log";
-import { isRedisUnavailable, withRedis } from "../redis";
+import { isRedisUnavailable, runScript, withRedis } from "../redis";
 import { processSingleton } from "../singleton";
 import type { Budget } from "../gateway/authenticate";
 import { budgetPeriod, type HoldRefusal, type HoldRequest, type Settlement } from "./holds";
@@ -92,7 +92,7 @@ export async function reserveInRedis(request: HoldRequest): Promise<HoldRefusal 
   const args = [String(Date.now()), request.requestId, String(request.expiresAt.getTime()), ...pots.flatMap((p) => [p.kind, String(p.amount), String(p.limit)])];
   return withRedis(async (redis) => {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const result = Number(await redis.eval(RESERVE, keys.length, ...keys, ...args));
+      const result = Number(await runScript(redis, RESERVE, keys, args));
       if (result === 0) return null;
       if (result > 0) {
         const pot = pots[result - 1]!;
@@ -102,7 +102,7 @@ export async function reserveInRedis(request: HoldRequest): Promise<HoldRefusal 
       }
       // a pot Redis does not know yet (first use, or Redis restarted): load it from the database
       const pot = pots[-result - 1]!;
-      await redis.eval(INIT, 1, keysOf(pot.id)[0]!, String(await pot.load()));
+      await runScript(redis, INIT, [keysOf(pot.id)[0]!], [String(await pot.load())]);
     }
     throw new Error("could not initialise the holds in Redis");
   });
@@ -167,10 +167,10 @@ export async function settleInRedis(s: Settlement, creditHeld: boolean): Promise
   for (const b of s.budgets) pots.push({ id: budgetPot(b.scope, b.scopeId, period), delta: s.costNanoUsd });
   if (pots.length === 0) return;
   const keys = pots.flatMap((p) => keysOf(p.id));
-  await potReplay.run(async () => void (await withRedis((redis) => redis.eval(SETTLE, keys.length, ...keys, s.requestId, ...pots.map((p) => String(p.delta))))));
+  await potReplay.run(async () => void (await withRedis((redis) => runScript(redis, SETTLE, keys, [s.requestId, ...pots.map((p) => String(p.delta))]))));
 }
 
 /** Credits added in the database (grant, top-up) reach the Redis balance at once (or when Redis is back). */
 export async function creditedInRedis(accountId: string, microcredits: bigint): Promise<void> {
-  await potReplay.run(async () => void (await withRedis((redis) => redis.eval(ADD, 1, keysOf(creditPot(accountId))[0]!, String(microcredits)))));
+  await potReplay.run(async () => void (await withRedis((redis) => runScript(redis, ADD, [keysOf(creditPot(accountId))[0]!], [String(microcredits)]))));
 }

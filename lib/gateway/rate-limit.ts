@@ -1,6 +1,6 @@
 import { env } from "../env";
 import { log } from "../log";
-import { isRedisUnavailable, redisEnabled, withRedis } from "../redis";
+import { isRedisUnavailable, redisEnabled, runScript, withRedis } from "../redis";
 import { processSingleton } from "../singleton";
 import type { Principal } from "./authenticate";
 import { GatewayError } from "./errors";
@@ -88,7 +88,7 @@ const windowKey = (base: string, window: number) => `${env().HUB_REDIS_PREFIX}:r
 async function checkInRedis(checks: Check[], window: number, now: number): Promise<{ refused: number; counts: number[] } | null> {
   const keys = checks.flatMap((c) => [windowKey(c.key, window), windowKey(c.key, window - 1)]);
   try {
-    const result = (await withRedis((redis) => redis.eval(CHECK, keys.length, ...keys, String(now), String(window), ...checks.flatMap((c) => [String(c.limit), String(c.add)])))) as [number, ...string[]];
+    const result = (await withRedis((redis) => runScript(redis, CHECK, keys, [String(now), String(window), ...checks.flatMap((c) => [String(c.limit), String(c.add)])]))) as [number, ...string[]];
     const refused = Number(result[0]);
     return { refused, counts: refused ? [] : result.slice(1).map(Number) };
   } catch (error) {
