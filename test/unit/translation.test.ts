@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_MAX_TOKENS, toAnthropicRequest } from "@/lib/providers/anthropic";
+import { effortForBudget, thinkingBudget } from "@/lib/providers/shared/request";
 import type { ChatRequest } from "@/lib/schemas/openai";
 
 const toolCall = { id: "toolu_1", type: "function" as const, function: { name: "get_weather", arguments: '{"city":"Paris"}' } };
@@ -74,5 +75,16 @@ describe("canonical → Anthropic Messages", () => {
     expect(params.output_config).toEqual({ format: { type: "json_schema", schema: { type: "object", properties: { a: { type: "string" } } } } });
     // the API version the SDK speaks refuses sampling parameters
     expect(params).not.toHaveProperty("temperature");
+  });
+});
+
+describe("reasoning effort and thinking budgets", () => {
+  it("map both ways on one table: a budget becomes the effort whose budget covers it", () => {
+    for (const effort of ["low", "medium", "high", "xhigh"] as const) {
+      expect(effortForBudget(thinkingBudget({ model: "m", messages: [], reasoning_effort: effort })!)).toBe(effort);
+    }
+    expect(thinkingBudget({ model: "m", messages: [], reasoning_effort: "minimal" })).toBe(1024);
+    expect(thinkingBudget({ model: "m", messages: [], reasoning_effort: "none" })).toBeNull();
+    expect([effortForBudget(1), effortForBudget(5000), effortForBudget(100_000)]).toEqual(["low", "high", "xhigh"]);
   });
 });

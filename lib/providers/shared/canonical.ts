@@ -80,7 +80,14 @@ export function embeddingsResponse(vectors: number[][], model: string, promptTok
   };
 }
 
-type Delta = ChatCompletionChunk.Choice["delta"] & { reasoning_content?: string };
+/** A canonical delta: OpenAI's, with the reasoning text some providers stream beside the content. */
+export type CanonicalDelta = ChatCompletionChunk.Choice["delta"] & { reasoning_content?: string | null };
+
+/** Choice 0 of a chunk: the one candidate of Anthropic, Responses and AIGNE answers. */
+export function firstChoice(chunk: ChatCompletionChunk): { delta: CanonicalDelta | undefined; finish: string | null } {
+  const choice = chunk.choices.find((c) => c.index === 0);
+  return { delta: choice?.delta as CanonicalDelta | undefined, finish: choice?.finish_reason ?? null };
+}
 
 /** Emits the canonical chunks of one streamed answer (choice 0), with a stable id and model. */
 export class ChunkWriter {
@@ -89,7 +96,7 @@ export class ChunkWriter {
 
   constructor(private readonly model: string) {}
 
-  private chunk(delta: Delta, finishReason: FinishReason | null = null): ChatCompletionChunk {
+  private chunk(delta: CanonicalDelta, finishReason: FinishReason | null = null): ChatCompletionChunk {
     return { id: this.id, object: "chat.completion.chunk", created: this.created, model: this.model, choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }] };
   }
 

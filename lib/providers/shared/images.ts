@@ -27,6 +27,9 @@ export function sniffImageType(bytes: Uint8Array): string | null {
   return null;
 }
 
+/** The data: URL of inline bytes (base64), the inverse of parseDataUrl(). */
+export const dataUrl = (mediaType: string, base64: string) => `data:${mediaType};base64,${base64}`;
+
 export function parseDataUrl(url: string): InlineImage | null {
   const match = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(url);
   if (!match) return null;

@@ -82,19 +82,17 @@ export function responseSchema(request: ChatRequest): { schema: Record<string, u
   return { schema: (format.json_schema.schema as Record<string, unknown> | undefined) ?? { type: "object" }, name: format.json_schema.name };
 }
 
-/** OpenAI's reasoning_effort as a thinking-token budget, for providers that take budgets. */
+// OpenAI's reasoning efforts and the thinking-token budgets they stand for, in both directions
+const BUDGETS = { low: 1024, medium: 4096, high: 16_384, xhigh: 32_768 } as const;
+type BudgetedEffort = keyof typeof BUDGETS;
+
+/** reasoning_effort as a thinking-token budget, for providers that take budgets. */
 export function thinkingBudget(request: ChatRequest): number | null {
-  switch (request.reasoning_effort) {
-    case "minimal":
-    case "low":
-      return 1024;
-    case "medium":
-      return 4096;
-    case "high":
-      return 16_384;
-    case "xhigh":
-      return 32_768;
-    default:
-      return null;
-  }
+  const effort = request.reasoning_effort === "minimal" ? "low" : request.reasoning_effort;
+  return effort && effort in BUDGETS ? BUDGETS[effort as BudgetedEffort] : null;
+}
+
+/** A thinking-token budget (from clients that speak in budgets) as the effort whose budget covers it. */
+export function effortForBudget(budget: number): BudgetedEffort {
+  return (Object.keys(BUDGETS) as BudgetedEffort[]).find((effort) => budget <= BUDGETS[effort]) ?? "xhigh";
 }

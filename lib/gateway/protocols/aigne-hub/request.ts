@@ -1,5 +1,7 @@
 import type { ChatMessage, ChatRequest } from "../../../schemas/openai";
 import type { AigneChatRequest, AigneContent } from "../../../schemas/aigne-hub";
+import { dataUrl } from "../../../providers/shared/images";
+import { effortForBudget } from "../../../providers/shared/request";
 import { invalidRequest } from "../../errors";
 
 // An AIGNE Hub v2 chat request (the AIGNE framework's ChatModelInput) as the canonical request:
@@ -19,7 +21,7 @@ function partsOf(content: string | AigneContent[] | null | undefined, where: str
       case "url":
         return [{ type: "image_url", image_url: { url: part.url } }];
       case "file":
-        return [{ type: "image_url", image_url: { url: `data:${part.mimeType ?? "application/octet-stream"};base64,${part.data}` } }];
+        return [{ type: "image_url", image_url: { url: dataUrl(part.mimeType ?? "application/octet-stream", part.data) } }];
       default:
         throw invalidRequest(`${where}[${i}]: local files cannot be read by the hub; send them as file (base64) or url contents.`, "unsupported_content", `${where}[${i}]`);
     }
@@ -46,12 +48,6 @@ function messageOf(message: AigneChatRequest["input"]["messages"][number], i: nu
   }
 }
 
-const EFFORT_BUDGETS: Array<[number, ChatRequest["reasoning_effort"]]> = [
-  [1024, "low"],
-  [4096, "medium"],
-  [Infinity, "high"],
-];
-
 export function chatRequestFromAigne(body: AigneChatRequest): ChatRequest {
   const { input } = body;
   const options = input.modelOptions;
@@ -71,6 +67,6 @@ export function chatRequestFromAigne(body: AigneChatRequest): ChatRequest {
     ...(typeof options.topP === "number" ? { top_p: options.topP } : {}),
     ...(typeof options.frequencyPenalty === "number" ? { frequency_penalty: options.frequencyPenalty } : {}),
     ...(typeof options.presencePenalty === "number" ? { presence_penalty: options.presencePenalty } : {}),
-    ...(typeof effort === "string" ? { reasoning_effort: effort } : typeof effort === "number" ? { reasoning_effort: EFFORT_BUDGETS.find(([max]) => effort <= max)![1] } : {}),
+    ...(typeof effort === "string" ? { reasoning_effort: effort } : typeof effort === "number" ? { reasoning_effort: effortForBudget(effort) } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { ChatCompletion } from "openai/resources/chat/completions";
+import { firstChoice } from "../../../providers/shared/canonical";
 import type { CanonicalUsage, ChatCompletionChunk } from "../../../providers/types";
 import type { GatewayError } from "../../errors";
 import type { StreamEncoder } from "../../relay/sse";
@@ -49,8 +50,6 @@ export function toAigneOutput(completion: ChatCompletion, options: AigneOutputOp
   };
 }
 
-type Delta = ChatCompletionChunk.Choice["delta"] & { reasoning_content?: string | null };
-
 export class AigneStreamEncoder implements StreamEncoder {
   private text = "";
   private readonly toolCalls = new Map<number, ToolCall>();
@@ -64,7 +63,7 @@ export class AigneStreamEncoder implements StreamEncoder {
 
   chunk(chunk: ChatCompletionChunk): string[] {
     if (chunk.usage) this.usage = chunk.usage;
-    const delta = chunk.choices.find((c) => c.index === 0)?.delta as Delta | undefined;
+    const { delta } = firstChoice(chunk);
     const frames: string[] = [];
     if (delta?.reasoning_content) frames.push(this.frame({ delta: { text: { thoughts: delta.reasoning_content } } }));
     if (delta?.content) {

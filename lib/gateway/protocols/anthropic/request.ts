@@ -1,5 +1,7 @@
 import type { ChatMessage, ChatRequest } from "../../../schemas/openai";
 import type { AnthropicContentBlock, CountTokensRequest, MessagesRequest } from "../../../schemas/anthropic";
+import { dataUrl } from "../../../providers/shared/images";
+import { effortForBudget } from "../../../providers/shared/request";
 import { invalidRequest } from "../../errors";
 
 // An Anthropic Messages request as the canonical (OpenAI chat) request the pipeline routes to any
@@ -13,15 +15,7 @@ const blocksOf = (content: string | Block[]): Block[] => (typeof content === "st
 
 function imageUrl(block: Extract<Block, { type: "image" }>): string {
   const source = block.source;
-  return source.type === "base64" ? `data:${source.media_type};base64,${source.data}` : source.url;
-}
-
-/** The inverse of thinkingBudget() in providers/shared/request.ts: the effort whose budget covers this one. */
-function effortFor(budget: number): ChatRequest["reasoning_effort"] {
-  if (budget <= 1024) return "low";
-  if (budget <= 4096) return "medium";
-  if (budget <= 16_384) return "high";
-  return "xhigh";
+  return source.type === "base64" ? dataUrl(source.media_type, source.data) : source.url;
 }
 
 function userTurn(blocks: Block[], where: string): ChatMessage[] {
@@ -102,7 +96,7 @@ export function toChatRequest(body: MessagesRequest | CountTokensRequest): ChatR
     ...(full.temperature !== undefined ? { temperature: full.temperature } : {}),
     ...(full.top_p !== undefined ? { top_p: full.top_p } : {}),
     ...(full.stream ? { stream: true } : {}),
-    ...(thinking?.type === "enabled" ? { reasoning_effort: effortFor(thinking.budget_tokens) } : thinking?.type === "adaptive" ? { reasoning_effort: "medium" as const } : {}),
+    ...(thinking?.type === "enabled" ? { reasoning_effort: effortForBudget(thinking.budget_tokens) } : thinking?.type === "adaptive" ? { reasoning_effort: "medium" as const } : {}),
     ...(body.metadata?.user_id ? { user: body.metadata.user_id } : {}),
     ...tools(body),
   };

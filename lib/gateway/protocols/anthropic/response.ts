@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ChatCompletion } from "openai/resources/chat/completions";
+import { firstChoice } from "../../../providers/shared/canonical";
 import type { CanonicalUsage, ChatCompletionChunk } from "../../../providers/types";
 import type { GatewayError } from "../../errors";
 import type { StreamEncoder } from "../../relay/sse";
@@ -64,7 +65,6 @@ export function anthropicError(error: GatewayError, requestId: string) {
   return { type: "error", error: { type, message: error.message, ...(error.code ? { code: error.code } : {}), ...error.extra }, request_id: requestId };
 }
 
-type Delta = ChatCompletionChunk.Choice["delta"] & { reasoning_content?: string | null };
 type OpenBlock = { kind: "text" | "thinking" } | { kind: "tool"; toolIndex: number };
 
 /** Writes canonical chunks as Anthropic stream events. */
@@ -120,9 +120,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
     const frames: string[] = [];
     this.start(frames);
     if (chunk.usage) this.usage = chunk.usage;
-    // Anthropic answers have one candidate: choice 0
-    const choice = chunk.choices.find((c) => c.index === 0);
-    const delta = choice?.delta as Delta | undefined;
+    const { delta, finish } = firstChoice(chunk);
     if (delta?.reasoning_content) this.textDelta(frames, "thinking", delta.reasoning_content);
     if (delta?.content) this.textDelta(frames, "text", delta.content);
     for (const call of delta?.tool_calls ?? []) {
@@ -135,7 +133,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
         frames.push(this.frame("content_block_delta", { index: block, delta: { type: "input_json_delta", partial_json: call.function.arguments } }));
       }
     }
-    if (choice?.finish_reason) this.finish = choice.finish_reason;
+    if (finish) this.finish = finish;
     return frames;
   }
 

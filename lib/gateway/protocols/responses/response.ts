@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ChatCompletion } from "openai/resources/chat/completions";
+import { firstChoice } from "../../../providers/shared/canonical";
 import type { CanonicalUsage, ChatCompletionChunk } from "../../../providers/types";
 import type { ResponsesRequest } from "../../../schemas/responses";
 import type { GatewayError } from "../../errors";
@@ -83,7 +84,6 @@ export function toResponse(completion: ChatCompletion, body: ResponsesRequest) {
   return { ...envelope(body, id("resp"), Math.floor(Date.now() / 1000)), ...finished(choice?.finish_reason), output, usage: responsesUsage(completion.usage) };
 }
 
-type Delta = ChatCompletionChunk.Choice["delta"] & { reasoning_content?: string | null };
 type Open = { kind: "message" | "reasoning"; index: number; id: string; text: string } | { kind: "function"; index: number; id: string; call: { id: string; name: string; arguments: string } };
 
 /** Writes canonical chunks as Responses API stream events. */
@@ -164,8 +164,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const frames: string[] = [];
     this.start(frames);
     if (chunk.usage) this.usage = chunk.usage;
-    const choice = chunk.choices.find((c) => c.index === 0);
-    const delta = choice?.delta as Delta | undefined;
+    const { delta, finish } = firstChoice(chunk);
     if (delta?.reasoning_content) this.textDelta(frames, "reasoning", delta.reasoning_content);
     if (delta?.content) this.textDelta(frames, "message", delta.content);
     for (const call of delta?.tool_calls ?? []) {
@@ -182,7 +181,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         frames.push(this.frame("response.function_call_arguments.delta", { item_id: open.id, output_index: open.index, delta: call.function.arguments }));
       }
     }
-    if (choice?.finish_reason) this.finish = choice.finish_reason;
+    if (finish) this.finish = finish;
     return frames;
   }
 
