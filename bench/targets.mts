@@ -1,6 +1,6 @@
 // The processes a benchmark run measures: the bench upstream (direct), the hub (production build, SQLite
 // or Postgres + Redis with its worker) and Portkey's open-source gateway, each in a process of its own.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import path from "node:path";
 import { runCli } from "../test/helpers/cli";
 import { createTestDatabase } from "../test/helpers/database";
 import { freePort, startHubProcess, startWorkerProcess } from "../test/helpers/hub-process";
+import { watchChild } from "../test/helpers/watched-child";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const UPSTREAM_KEY = "sk-bench-upstream";
@@ -37,34 +38,12 @@ export interface Upstream {
   stop(): Promise<void>;
 }
 
-function processHandle(child: ChildProcess) {
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return {
-    output: () => output,
-    async waitFor(pattern: RegExp, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!pattern.test(output)) {
-        if (child.exitCode !== null) throw new Error(`exited (${child.exitCode}):\n${output}`);
-        if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    async stop() {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
 export async function startUpstream(latencyMs: number): Promise<Upstream> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/upstream.mts"), "--port", String(port), "--latency", String(latencyMs)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  const handle = processHandle(child);
-  await handle.waitFor(/"ready":true/);
-  return { latencyMs, url: `http://127.0.0.1:${port}/v1`, pid: child.pid!, stop: handle.stop };
+  const watched = watchChild(child);
+  await watched.waitFor(/"ready":true/, 60_000, "bench upstream");
+  return { latencyMs, url: `http://127.0.0.1:${port}/v1`, pid: child.pid!, stop: async () => void (await watched.stop()) };
 }
 
 export function direct(upstreams: Upstream[]): Target {
@@ -143,8 +122,8 @@ export async function startPortkey(upstreams: Upstream[]): Promise<Target> {
   const entry = path.join(ROOT, "node_modules/@portkey-ai/gateway/build/start-server.js");
   const shim = path.join(ROOT, "bench/portkey-fetch-shim.mjs");
   const child = spawn(process.execPath, ["--import", shim, entry, `--port=${port}`, "--headless"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"] });
-  const handle = processHandle(child);
-  await handle.waitFor(/Ready for connections/);
+  const watched = watchChild(child);
+  await watched.waitFor(/Ready for connections/, 60_000, "Portkey");
   const byLatency = new Map(upstreams.map((u) => [u.latencyMs, u]));
   const version = (JSON.parse(readFileSync(path.join(ROOT, "node_modules/@portkey-ai/gateway/package.json"), "utf8")) as { version: string }).version;
   return {
@@ -156,6 +135,6 @@ export async function startPortkey(upstreams: Upstream[]): Promise<Target> {
       model: "bench-model",
     }),
     pid: child.pid!,
-    stop: handle.stop,
+    stop: async () => void (await watched.stop()),
   };
 }

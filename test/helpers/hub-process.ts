@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
+import { watchChild } from "./watched-child";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -34,15 +35,12 @@ export async function startHubProcess(env: Record<string, string>, options: { cw
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", LOG_LEVEL: "warn", ...env, PORT: String(port), HUB_HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const watched = watchChild(child);
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`hub exited during start-up (code ${child.exitCode}):\n${output}`);
+    if (child.exitCode !== null) throw new Error(`hub exited during start-up (code ${child.exitCode}):\n${watched.output()}`);
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) break;
@@ -51,20 +49,11 @@ export async function startHubProcess(env: Record<string, string>, options: { cw
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`hub did not become healthy within 60 s:\n${output}`);
+      throw new Error(`hub did not become healthy within 60 s:\n${watched.output()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    url,
-    baseURL: `${url}/v1`,
-    child,
-    output: () => output,
-    stop(signal = "SIGTERM") {
-      if (child.exitCode === null) child.kill(signal);
-      return exited;
-    },
-  };
+  return { url, baseURL: `${url}/v1`, child, output: watched.output, stop: watched.stop };
 }
 
 export interface WorkerProcess {
@@ -83,25 +72,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", HUB_WORKER_HEALTH_PORT: "0", ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const deadline = Date.now() + 30_000;
-  while (!output.includes("aigne hub worker ready")) {
-    if (child.exitCode !== null) throw new Error(`worker exited during start-up (code ${child.exitCode}):\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`worker did not start within 30 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    child,
-    output: () => output,
-    stop(signal = "SIGTERM") {
-      if (child.exitCode === null) child.kill(signal);
-      return exited;
-    },
-  };
+  const watched = watchChild(child);
+  await watched.waitFor(/aigne hub worker ready/, 30_000, "worker");
+  return { child, output: watched.output, stop: watched.stop };
 }

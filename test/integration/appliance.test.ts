@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +13,7 @@ import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../help
 import { copies, envOf, execForm, instructions, parseDockerfile, stage, type Stage } from "../helpers/dockerfile";
 import { eventually } from "../helpers/eventually";
 import { freePort } from "../helpers/hub-process";
+import { watchChild, type WatchedChild } from "../helpers/watched-child";
 
 // The Docker appliance without a Docker engine: the runner stage is assembled by copying exactly what
 // the Dockerfile copies into an empty folder that stands for the container's file system, and the
@@ -71,28 +72,10 @@ function assembleRunner(root: string): void {
 /** The container's paths (/app, /data) live under root here. */
 const rooted = (value: string, root: string) => value.replace(/(^|[:=])(\/(?:app|data))(?=\/|:|$)/g, (_, lead: string, p: string) => `${lead}${root}${p}`);
 
-interface Running {
-  child: ChildProcess;
-  output(): string;
-  stop(): Promise<number | null>;
-}
-
-function run(command: string[], options: { cwd: string; env: Record<string, string> }): Running {
+function run(command: string[], options: { cwd: string; env: Record<string, string> }): WatchedChild {
   const [file, ...args] = command;
   // `node` in the image is the image's Node; here it is the one running the tests
-  const child = spawn(file === "node" ? process.execPath : file!, args, { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return {
-    child,
-    output: () => output,
-    stop() {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      return exited;
-    },
-  };
+  return watchChild(spawn(file === "node" ? process.execPath : file!, args, { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] }));
 }
 
 /** Runs a command to its end: exit code and stdout. */
@@ -100,7 +83,7 @@ async function runToEnd(command: string[], options: { cwd: string; env: Record<s
   const process_ = run(command, options);
   let stdout = "";
   process_.child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  const code = await new Promise<number | null>((resolve) => process_.child.once("exit", resolve));
+  const code = await process_.exited;
   return { code, stdout, output: process_.output() };
 }
 
@@ -110,7 +93,7 @@ function healthCommand(test: string[]): string[] {
   return test.slice(1);
 }
 
-async function healthy(command: string[], options: { cwd: string; env: Record<string, string> }, what: Running, timeoutMs = 60_000): Promise<void> {
+async function healthy(command: string[], options: { cwd: string; env: Record<string, string> }, what: WatchedChild, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if ((await runToEnd(command, options)).code === 0) return;
@@ -207,10 +190,10 @@ describe(`the runner stage, assembled and booted as ${COMPOSE_FILE} runs it`, ()
   let database: TestDatabase;
   let upstream: FakeOpenAI;
   let db: Db;
-  const started: Running[] = [];
+  const started: WatchedChild[] = [];
   let hubEnv: Record<string, string>;
   let cwd: string;
-  let app: Running;
+  let app: WatchedChild;
   let url: string;
   let appPort: number;
   let compose: ComposeFile;
