@@ -3,15 +3,17 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   output: "standalone",
   poweredByHeader: false,
-  // traced only because next.config.ts is TypeScript; the standalone server has the config inlined
+  // traced only because next.config.ts is TypeScript; the standalone server reads the config from required-server-files.json
   outputFileTracingExcludes: { "*": ["node_modules/typescript/**"] },
   // Native drivers and Prisma's runtime load files at run time; keep them out of the bundle.
-  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "@prisma/client", "pino", "pino-pretty", "bullmq", "ioredis", "stripe"],
+  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "@prisma/client", "pino", "pino-pretty", "bullmq", "ioredis", "stripe", "undici"],
   // `npm test` type-checks and lints once; builds (npm start, tests) should not pay for it again.
   eslint: { ignoreDuringBuilds: true },
   typescript: { ignoreBuildErrors: true },
-  // forbidden(): admin pages answer 403 to members from the server
-  experimental: { authInterrupts: true },
+  // forbidden(): admin pages answer 403 to members from the server. Pages and routes load when first
+  // used rather than all at start-up: a gateway process mostly serves /v1 and should not hold the
+  // admin UI's modules in memory (bench/README.md, RSS)
+  experimental: { authInterrupts: true, preloadEntriesOnStart: false },
   // AIGNE clients discover the hub at /__blocklet__.js; app/ cannot hold a folder named that (a leading
   // underscore makes it private)
   rewrites: async () => [{ source: "/__blocklet__.js", destination: "/api/blocklet" }],

@@ -1,10 +1,11 @@
 import OpenAI from "openai";
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
+import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { EmbeddingCreateParams } from "openai/resources/embeddings";
 import type { ImageGenerateParamsNonStreaming } from "openai/resources/images";
 import type { ChatRequest } from "../../schemas/openai";
 import type { CallOptions, CanonicalUsage, CredentialKind, ProviderAdapter, UpstreamTarget } from "../types";
 import { sdkClients } from "../shared/client-cache";
+import { postEventStream, postJson, type PostOptions } from "../shared/http-client";
 import { fromOpenAIError } from "./errors";
 
 /**
@@ -26,14 +27,25 @@ export interface OpenAIFamilyOptions {
   images?: boolean;
 }
 
+const OPENAI_BASE_URL = "https://api.openai.com/v1";
+
 function createClient(target: UpstreamTarget, options: OpenAIFamilyOptions): OpenAI {
   return new OpenAI({
     apiKey: target.credential?.secret.apiKey ?? "not-needed",
-    baseURL: target.provider.baseUrl ?? options.defaultBaseUrl ?? undefined,
+    baseURL: target.provider.baseUrl ?? options.defaultBaseUrl ?? OPENAI_BASE_URL,
     // the gateway decides about retries and fallbacks itself
     maxRetries: 0,
     defaultHeaders: { ...options.headers?.(), ...target.provider.config.headers },
   });
+}
+
+/** Where chat calls go and what they carry, as the SDK would send them (chat skips the SDK: see http-client.ts). */
+function createChatEndpoint(target: UpstreamTarget, options: OpenAIFamilyOptions) {
+  const base = target.provider.baseUrl ?? options.defaultBaseUrl ?? OPENAI_BASE_URL;
+  return {
+    url: `${base.replace(/\/+$/, "")}/chat/completions`,
+    headers: { authorization: `Bearer ${target.credential?.secret.apiKey ?? "not-needed"}`, accept: "application/json", ...options.headers?.(), ...target.provider.config.headers },
+  };
 }
 
 // Some providers name reasoning output `reasoning` (OpenRouter); the canonical name is `reasoning_content`.
@@ -44,7 +56,9 @@ function canonicalReasoning(target: WithReasoning | undefined) {
 
 export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): ProviderAdapter {
   const clientFor = sdkClients((target) => createClient(target, options));
+  const chatEndpoint = sdkClients((target) => createChatEndpoint(target, options));
   const requestOptions = (call: CallOptions) => ({ signal: call.signal, timeout: call.timeoutMs });
+  const postOptions = (call: CallOptions): PostOptions => ({ signal: call.signal, timeoutMs: call.timeoutMs });
   const prepare = (request: ChatRequest, target: UpstreamTarget, stream: boolean) => {
     // stream_options is only valid on streaming requests
     const { stream: _stream, stream_options: _streamOptions, ...rest } = request;
@@ -84,17 +98,16 @@ export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): Provide
     credential: options.credential,
 
     async chat(request, target, callOptions) {
-      const body = prepare(request, target, false) as unknown as ChatCompletionCreateParamsNonStreaming;
-      const completion = await call(() => clientFor(target).chat.completions.create(body, requestOptions(callOptions)));
+      const { url, headers } = chatEndpoint(target);
+      const completion = await postJson<ChatCompletion>(url, headers, prepare(request, target, false), postOptions(callOptions));
       if (completion.usage) completion.usage = normalize(completion.usage) ?? completion.usage;
       for (const choice of completion.choices) canonicalReasoning(choice.message as WithReasoning);
       return completion;
     },
 
     async streamChat(request, target, callOptions) {
-      const body = prepare(request, target, true) as unknown as ChatCompletionCreateParamsStreaming;
-      const stream = await call(() => clientFor(target).chat.completions.create(body, requestOptions(callOptions)));
-      return relay(stream);
+      const { url, headers } = chatEndpoint(target);
+      return relay(await postEventStream<ChatCompletionChunk>(url, headers, prepare(request, target, true), postOptions(callOptions)));
     },
 
     async testConnection(target, callOptions) {

@@ -19,7 +19,7 @@ export interface StainlessErrors {
 }
 
 /** Error details from a provider's error body: OpenAI {error:{message,type,code,param}}, Anthropic {type:"error",error:{type,message}}. */
-function details(body: unknown): { message?: string; type?: string; code?: string; param?: string } {
+export function details(body: unknown): { message?: string; type?: string; code?: string; param?: string } {
   const inner = (body as { error?: unknown } | undefined)?.error;
   const source = (inner && typeof inner === "object" ? inner : body) as Record<string, unknown> | undefined;
   const pick = (key: string) => (typeof source?.[key] === "string" && source[key] ? (source[key] as string) : undefined);
