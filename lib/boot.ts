@@ -5,6 +5,7 @@ import { migrate } from "./db/migrate";
 import { ConfigError, env } from "./env";
 import { credentialHealth } from "./gateway/credential-health";
 import { lifecycle } from "./gateway/lifecycle";
+import { installNodeFront } from "./gateway/node-front";
 import { jobs } from "./jobs";
 import { registerJobs } from "./jobs/definitions";
 import { closeQueues } from "./jobs/bullmq";
@@ -61,5 +62,6 @@ export async function bootServer(): Promise<void> {
   // without Redis this process runs the background jobs too (with Redis, the worker does)
   registerJobs();
   jobs.startSchedules();
+  installNodeFront();
   log.info({ port: env().PORT }, "aigne hub ready");
 }

@@ -22,7 +22,9 @@ function destination(): DestinationStream | undefined {
   if (process.env.HUB_LOG_STDERR) return pino.destination(2);
   // people read development logs, machines read production ones (one JSON object per line)
   if (process.env.NODE_ENV === "development") return pretty({ colorize: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname,service" });
-  return undefined;
+  // one line per call must not cost a blocking write per call: lines written while a write is in
+  // flight go out together (pino flushes what is left when the process exits)
+  return pino.destination({ dest: 1, sync: false });
 }
 
 export const log = processSingleton("log", () =>

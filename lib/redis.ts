@@ -50,7 +50,7 @@ const FIRST_CONNECT_MS = 2000;
  * is waited for (briefly); one that is down throws RedisUnavailableError at once.
  */
 export async function fastRedis(): Promise<Redis> {
-  const redis = processSingleton("redis-fast", () => connect("request path", { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: FIRST_CONNECT_MS }));
+  const redis = processSingleton("redis-fast", () => connect("request path", { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: FIRST_CONNECT_MS, enableAutoPipelining: true }));
   if (redis.status === "ready") return redis;
   if (redis.status === "connecting" || redis.status === "connect" || redis.status === "wait") {
     const ready = await new Promise<boolean>((resolve) => {

@@ -47,6 +47,8 @@ export function build() {
   copy(".next/static", ".next/static");
   copy("public", "public");
   copy("prisma/migrations", "prisma/migrations");
+  // our server (the gateway's hot path in front of Next) replaces the one Next generated
+  cpSync(path.join(root, "scripts/server.cjs"), path.join(standaloneDir, "server.js"));
   rmSync(path.join(standaloneDir, "dist"), { recursive: true, force: true });
   bundleEntryPoints();
   writeFileSync(hashFile, hash);

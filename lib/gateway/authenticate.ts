@@ -6,6 +6,7 @@ import { processSingleton } from "../singleton";
 import { GatewayError } from "./errors";
 import { compileModelPatterns, type ModelMatcher } from "./model-patterns";
 import type { Limit } from "./rate-limit";
+import type { InboundRequest } from "./with-api-key";
 
 /** Who is calling: the API key and the people it belongs to. */
 export interface Principal {
@@ -111,7 +112,7 @@ const keys = processSingleton("api-key-cache", () => new ConfigCache<string, Key
 
 const unauthorized = (code: string, message: string) => new GatewayError({ status: 401, type: "authentication_error", code, message });
 
-export function bearerToken(request: Request): string | null {
+export function bearerToken(request: Pick<InboundRequest, "headers">): string | null {
   const header = request.headers.get("authorization");
   if (header) {
     const match = /^Bearer\s+(.+)$/i.exec(header.trim());
@@ -120,7 +121,7 @@ export function bearerToken(request: Request): string | null {
   return request.headers.get("x-api-key")?.trim() || null;
 }
 
-export async function authenticate(request: Request): Promise<Principal> {
+export async function authenticate(request: Pick<InboundRequest, "headers">): Promise<Principal> {
   const token = bearerToken(request);
   if (!token) {
     throw unauthorized("missing_api_key", "You didn't provide an API key. Send it as 'Authorization: Bearer sk-hub-…'.");

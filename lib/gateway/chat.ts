@@ -10,6 +10,7 @@ import { failureOf, withFailover } from "./failover";
 import { admit, outputCap } from "./policy";
 import type { GatewayError } from "./errors";
 import { openAIEncoder, relayStream, SSE_HEADERS } from "./relay/sse";
+import { Reply } from "./reply";
 import { planRoute, type Target } from "./route";
 import { callOptions, costHeaders } from "./upstream-call";
 
@@ -66,13 +67,13 @@ export async function runChat(ctx: CallContext, request: ChatRequest): Promise<C
 }
 
 // POST /v1/chat/completions
-export async function chatCompletions(ctx: CallContext, request: ChatRequest): Promise<Response> {
+export async function chatCompletions(ctx: CallContext, request: ChatRequest): Promise<Reply> {
   const outcome = await runChat(ctx, request);
-  if (!outcome.stream) return Response.json({ ...outcome.completion, model: request.model }, { headers: await costHeaders(ctx) });
+  if (!outcome.stream) return Reply.json({ ...outcome.completion, model: request.model }, await costHeaders(ctx));
   const body = relayStream(ctx, outcome.chunks, {
     request,
     encoder: openAIEncoder(request.model, request.stream_options?.include_usage === true),
     onUpstreamError: outcome.onUpstreamError,
   });
-  return new Response(body, { headers: SSE_HEADERS });
+  return Reply.stream(body, SSE_HEADERS);
 }

@@ -7,16 +7,27 @@ import { CallRecord, type Endpoint } from "./call-record";
 import type { CallContext } from "./context";
 import { fromZodError, GatewayError, invalidRequest } from "./errors";
 import { lifecycle } from "./lifecycle";
+import { Reply } from "./reply";
 
 // The wrapper every /v1 route handler goes through: request id, admission (refused while shutting
 // down), API key, body parsing with zod, and errors in the protocol's shape (OpenAI's by default). Handlers only parse → call → respond.
+// The wrapper does not depend on how the request arrived: Next's route handlers pass their web Request,
+// the hot-path server (node-front.ts) an InboundRequest over Node's own request.
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-type Handler<B, Q> = (ctx: CallContext, body: B, request: Request, query: Q) => Promise<Response | object>;
+/** What the wrapper reads of a request; a web Request is one. */
+export interface InboundRequest {
+  url: string;
+  headers: { get(name: string): string | null };
+  signal?: AbortSignal | null;
+  text(): Promise<string>;
+}
+
+type Handler<B, Q, R> = (ctx: CallContext, body: B, request: R, query: Q) => Promise<Response | Reply | object>;
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
-async function readJson(request: Request): Promise<unknown> {
+async function readJson(request: InboundRequest): Promise<unknown> {
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > MAX_BODY_BYTES) {
     throw new GatewayError({ status: 413, type: "invalid_request_error", code: "body_too_large", message: `The request body exceeds ${MAX_BODY_BYTES} bytes.` });
@@ -34,8 +45,8 @@ async function readJson(request: Request): Promise<unknown> {
 export type ErrorFormat = (error: GatewayError, requestId: string) => unknown;
 const openAIError: ErrorFormat = (error) => error.toJSON();
 
-function errorResponse(error: GatewayError, requestId: string, format: ErrorFormat): Response {
-  return Response.json(format(error, requestId), { status: error.status, headers: { ...error.headers, "x-request-id": requestId } });
+function errorReply(error: GatewayError, requestId: string, format: ErrorFormat): Reply {
+  return Reply.json(format(error, requestId), { ...error.headers, "x-request-id": requestId }, error.status);
 }
 
 function asGatewayError(error: unknown, requestId: string): GatewayError {
@@ -59,20 +70,23 @@ function asGatewayError(error: unknown, requestId: string): GatewayError {
   });
 }
 
-export function withApiKey<S extends z.ZodType | undefined, Q extends z.ZodType | undefined = undefined>(
-  options: {
-    endpoint: Endpoint;
-    body?: S;
-    query?: Q;
-    role?: "admin";
-    /** who is calling; a hub API key unless given (the web UI's routes use the signed-in session) */
-    authenticate?: (request: Request) => Promise<Principal>;
-    /** the error shape of the route's protocol (Anthropic's on /v1/messages) */
-    errorFormat?: ErrorFormat;
-  },
-  handler: Handler<Parsed<S>, Parsed<Q>>,
+export interface GatewayCallOptions<S, Q, R> {
+  endpoint: Endpoint;
+  body?: S;
+  query?: Q;
+  role?: "admin";
+  /** who is calling; a hub API key unless given (the web UI's routes use the signed-in session) */
+  authenticate?: (request: R) => Promise<Principal>;
+  /** the error shape of the route's protocol (Anthropic's on /v1/messages) */
+  errorFormat?: ErrorFormat;
+}
+
+/** The wrapper for any transport: a request in, a Reply (or a handler's own Response) out. */
+export function gatewayCall<S extends z.ZodType | undefined, Q extends z.ZodType | undefined = undefined, R extends InboundRequest = InboundRequest>(
+  options: GatewayCallOptions<S, Q, R>,
+  handler: Handler<Parsed<S>, Parsed<Q>, R>,
 ) {
-  return async (request: Request): Promise<Response> => {
+  return async (request: R): Promise<Reply | Response> => {
     const admitted = lifecycle.admit();
     const call = new CallRecord(options.endpoint, admitted);
     const abort = new AbortController();
@@ -101,16 +115,33 @@ export function withApiKey<S extends z.ZodType | undefined, Q extends z.ZodType 
         query = parsed.data;
       }
       const result = await handler({ call, principal, abort, origin: publicBaseUrl(request.headers) }, body as never, request, query as never);
-      const response = result instanceof Response ? result : Response.json(result);
-      response.headers.set("x-request-id", call.requestId);
-      for (const [name, value] of Object.entries(call.rate?.headers ?? {})) response.headers.set(name, value);
+      const reply = result instanceof Response || result instanceof Reply ? result : Reply.json(result);
+      const headers = { "x-request-id": call.requestId, ...call.rate?.headers };
+      if (reply instanceof Reply) Object.assign(reply.headers, headers);
+      else for (const [name, value] of Object.entries(headers)) reply.headers.set(name, value);
       // a streamed body finishes its call record when the stream ends
-      if (!call.stream) call.finish(response.status);
-      return response;
+      if (!call.stream) call.finish(reply.status);
+      return reply;
     } catch (error) {
       const failure = asGatewayError(error, call.requestId);
       call.finish(failure.status, { code: failure.code, message: failure.message });
-      return errorResponse(failure, call.requestId, options.errorFormat ?? openAIError);
+      return errorReply(failure, call.requestId, options.errorFormat ?? openAIError);
     }
   };
+}
+
+/** A wrapped call as a Next route handler. */
+export function webRoute(run: (request: Request) => Promise<Reply | Response>) {
+  return async (request: Request): Promise<Response> => {
+    const reply = await run(request);
+    return reply instanceof Reply ? reply.toResponse() : reply;
+  };
+}
+
+/** The wrapper as a Next route handler. */
+export function withApiKey<S extends z.ZodType | undefined, Q extends z.ZodType | undefined = undefined>(
+  options: GatewayCallOptions<S, Q, Request>,
+  handler: Handler<Parsed<S>, Parsed<Q>, Request>,
+) {
+  return webRoute(gatewayCall(options, handler));
 }

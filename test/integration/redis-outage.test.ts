@@ -60,7 +60,9 @@ describe.runIf(testDatabaseKind() === "postgres")("Redis outage", () => {
     await eventually(() => chat(budgeted), 10_000);
     const pot = `${f.env.HUB_REDIS_PREFIX}:pot:budget:user:${user.id}:${new Date().toISOString().slice(0, 7)}`;
 
-    // a budgeted call holds its maximum cost in Redis and is still running when Redis goes away
+    // a budgeted call holds its maximum cost in Redis and is still running when Redis goes away (once
+    // the first call's hold is released: that happens just after its answer)
+    await eventually(async () => expect(Number(await redis.hget(pot, "held"))).toBe(0), 10_000);
     const inFlight = outcome(chat(budgeted, "gated"));
     await eventually(async () => expect(Number(await redis.hget(pot, "held"))).toBeGreaterThan(0), 10_000);
     await proxy.cut();

@@ -1,10 +1,9 @@
-import { chatCompletions } from "@/lib/gateway/chat";
 import { methodNotAllowed } from "@/lib/gateway/errors";
-import { withApiKey } from "@/lib/gateway/with-api-key";
-import { chatRequestSchema } from "@/lib/schemas/openai";
+import { chatCompletionsCall } from "@/lib/gateway/hot-routes";
+import { webRoute } from "@/lib/gateway/with-api-key";
 
 export const dynamic = "force-dynamic";
 
-// POST /v1/chat/completions – chat completion, streamed or not
-export const POST = withApiKey({ endpoint: "chat", body: chatRequestSchema }, (ctx, body) => chatCompletions(ctx, body));
+// POST /v1/chat/completions – chat completion, streamed or not (lib/gateway/hot-routes.ts)
+export const POST = webRoute(chatCompletionsCall);
 export const GET = methodNotAllowed;

@@ -1,0 +1,112 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { log } from "../log";
+import { processSingleton } from "../singleton";
+import { hotRoutes } from "./hot-routes";
+import { Reply } from "./reply";
+import type { InboundRequest } from "./with-api-key";
+
+// The hot path without Next: the hub's HTTP server (scripts/server.cjs) offers every request here
+// first; the gateway's busiest calls (hot-routes.ts) are answered from Node's own request and
+// response, everything else goes on to Next. Same wrapper, same handlers, same errors — only the
+// transport differs, and it costs a fraction of Next's routing and web streams (bench/README.md).
+
+class NodeRequest implements InboundRequest {
+  readonly url: string;
+  readonly headers = { get: (name: string) => header(this.req, name) };
+
+  constructor(
+    private readonly req: IncomingMessage,
+    readonly signal: AbortSignal,
+  ) {
+    this.url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+  }
+
+  text(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      this.req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      this.req.once("end", () => resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")));
+      this.req.once("error", reject);
+    });
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name.toLowerCase()];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** Resolves when the response can take more, or the client is gone. */
+const drained = (res: ServerResponse) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+
+async function pipe(stream: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
+  const reader = stream.getReader();
+  // a client that goes away cancels the body: the relay then settles the call (relay/sse.ts)
+  const cancel = () => void reader.cancel().catch(() => undefined);
+  res.once("close", cancel);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed) break;
+      if (!res.write(value)) await drained(res);
+    }
+  } finally {
+    res.off("close", cancel);
+    res.end();
+  }
+}
+
+async function write(reply: Reply | Response, res: ServerResponse): Promise<void> {
+  if (reply instanceof Response) {
+    res.writeHead(reply.status, Object.fromEntries(reply.headers));
+    if (reply.body) await pipe(reply.body, res);
+    else res.end();
+    return;
+  }
+  if ("json" in reply.body) {
+    const text = JSON.stringify(reply.body.json);
+    res.writeHead(reply.status, { ...reply.headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+    res.end(text);
+    return;
+  }
+  res.writeHead(reply.status, reply.headers);
+  res.flushHeaders();
+  await pipe(reply.body.stream, res);
+}
+
+async function serve(run: (request: InboundRequest) => Promise<Reply | Response>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const abort = new AbortController();
+  res.once("close", () => res.writableFinished || abort.abort());
+  try {
+    await write(await run(new NodeRequest(req, abort.signal)), res);
+  } catch (error) {
+    // the wrapper answers every failure of a call itself; this is a failure to write the answer
+    log.error({ err: error, url: req.url }, "could not write a response");
+    if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "The hub failed to write its response.", type: "server_error", code: "internal_error" } }));
+    else res.destroy();
+  }
+}
+
+/** Serves the request if it is a hot route; false hands it on to Next. */
+export function serveFromNode(req: IncomingMessage, res: ServerResponse): boolean {
+  const query = req.url?.indexOf("?") ?? -1;
+  const route = hotRoutes[`${req.method} ${query === -1 ? req.url : req.url!.slice(0, query)}`];
+  if (!route) return false;
+  void serve(route, req, res);
+  return true;
+}
+
+/** Offers the hot routes to the hub's HTTP server (which looks for them under this name). */
+export function installNodeFront(): void {
+  processSingleton("node-front", () => serveFromNode);
+}
