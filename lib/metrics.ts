@@ -1,3 +1,4 @@
+import { memoryHoldCount } from "./billing/holds-memory";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { db } from "./db/client";
 import { env } from "./env";
@@ -39,10 +40,10 @@ function create() {
   });
   new Gauge({
     name: "hub_reservation_holds",
-    help: "Credit and budget holds of calls in flight (database-mode holds, all processes)",
+    help: "Credit and budget holds of calls in flight (database holds of all processes, and this process's in-memory holds)",
     registers: [registry],
     async collect() {
-      this.set(await db().reservation.count());
+      this.set((await db().reservation.count()) + memoryHoldCount());
     },
   });
   return { registry, requests, duration, ttfb, upstreamErrors, tokens, cost };

@@ -1,10 +1,9 @@
-import { db } from "../db/client";
 import { env } from "../env";
 import { log } from "../log";
 import { isRedisUnavailable, runScript, withRedis } from "../redis";
 import { processSingleton } from "../singleton";
-import type { Budget } from "../gateway/authenticate";
-import { budgetPeriod, type HoldRefusal, type HoldRequest, type Settlement } from "./holds";
+import type { HoldRefusal, HoldRequest, Settlement } from "./holds";
+import { creditPot, holdPots, settlementDeltas } from "./pots";
 
 // Holds in Redis, for deployments with REDIS_URL: no database write on the request path. Every pot
 // (a credit account, or an Enterprise budget for one month) is a Redis hash {value, held}: `value`
@@ -55,39 +54,13 @@ return 0
 const INIT = `if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('HSET', KEYS[1], 'value', ARGV[1], 'held', 0) end return 0`;
 const ADD = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'value', ARGV[1]) end return 0`;
 
-type Pot = { id: string; kind: "credit" | "budget"; amount: bigint; limit: bigint; budget?: Budget; load: () => Promise<bigint> };
-
 const keysOf = (pot: string) => {
   const base = `${env().HUB_REDIS_PREFIX}:pot:${pot}`;
   return [base, `${base}:holds`, `${base}:amounts`];
 };
-const creditPot = (accountId: string) => `credit:${accountId}`;
-const budgetPot = (scope: string, scopeId: string, period: string) => `budget:${scope}:${scopeId}:${period}`;
 
 export async function reserveInRedis(request: HoldRequest): Promise<HoldRefusal | null> {
-  const period = budgetPeriod(new Date());
-  const pots: Pot[] = [];
-  if (request.credit) {
-    const { accountId, microcredits } = request.credit;
-    pots.push({
-      id: creditPot(accountId),
-      kind: "credit",
-      amount: microcredits,
-      limit: 0n,
-      load: async () => (await db().creditAccount.findUniqueOrThrow({ where: { id: accountId } })).balanceMicrocredits,
-    });
-  }
-  for (const { budget, nanoUsd } of request.budgets) {
-    pots.push({
-      id: budgetPot(budget.scope, budget.scopeId, period),
-      kind: "budget",
-      amount: nanoUsd,
-      limit: budget.limitNanoUsd,
-      budget,
-      load: async () =>
-        (await db().budgetCounter.findUnique({ where: { scope_scopeId_period: { scope: budget.scope, scopeId: budget.scopeId, period } } }))?.spentNanoUsd ?? 0n,
-    });
-  }
+  const pots = holdPots(request);
   const keys = pots.flatMap((p) => keysOf(p.id));
   const args = [String(Date.now()), request.requestId, String(request.expiresAt.getTime()), ...pots.flatMap((p) => [p.kind, String(p.amount), String(p.limit)])];
   return withRedis(async (redis) => {
@@ -161,10 +134,7 @@ export const potReplay = processSingleton("pot-replay", () => new PotReplay());
 
 /** Releases a call's holds in Redis and applies its real charge and cost there. */
 export async function settleInRedis(s: Settlement, creditHeld: boolean): Promise<void> {
-  const pots: Array<{ id: string; delta: bigint }> = [];
-  if (s.accountId && (creditHeld || s.chargeMicrocredits > 0n)) pots.push({ id: creditPot(s.accountId), delta: -s.chargeMicrocredits });
-  const period = budgetPeriod(s.startedAt);
-  for (const b of s.budgets) pots.push({ id: budgetPot(b.scope, b.scopeId, period), delta: s.costNanoUsd });
+  const pots = settlementDeltas(s, creditHeld);
   if (pots.length === 0) return;
   const keys = pots.flatMap((p) => keysOf(p.id));
   await potReplay.run(async () => void (await withRedis((redis) => runScript(redis, SETTLE, keys, [s.requestId, ...pots.map((p) => String(p.delta))]))));

@@ -41,7 +41,8 @@ class Refused extends Error {
 
 /**
  * Places every hold of a call, or none of them. Returns the refusal when a pot cannot cover its hold.
- * With REDIS_URL the holds live in Redis (holds-redis.ts); otherwise in the database, below.
+ * With REDIS_URL the holds live in Redis (holds-redis.ts); otherwise in the database, below. The
+ * gateway goes through hold-backend.ts, which keeps the holds of a SQLite hub in its memory instead.
  */
 export async function reserve(request: HoldRequest): Promise<HoldRefusal | null> {
   if (redisEnabled()) return (await import("./holds-redis")).reserveInRedis(request);

@@ -7,8 +7,7 @@ import { observeCall } from "../metrics";
 import type { Budget, Principal } from "./authenticate";
 import { chargeFor } from "../billing/charge";
 import type { Settlement } from "../billing/holds";
-import { settleInRedis } from "../billing/holds-redis";
-import { redisEnabled } from "../redis";
+import { releaseHolds } from "../billing/hold-backend";
 import { countRemainingTokens, type RateState } from "./rate-limit";
 import type { Mode } from "../settings";
 import { usageWriter } from "./usage-writer";
@@ -149,10 +148,8 @@ export class CallRecord {
       const extra = usage.promptTokens + usage.completionTokens - (this.promptEstimate ?? 0);
       countRemainingTokens(this.rate, extra).catch((e: Error) => log.warn({ requestId: this.requestId, err: e.message }, "could not count tokens for rate limits"));
     }
-    // with Redis the holds are released there at once; the database books the amounts with the event
-    if (settlement && redisEnabled()) {
-      settleInRedis(settlement, billing!.held).catch((e: Error) => log.error({ requestId: this.requestId, err: e.message }, "could not settle holds in Redis"));
-    }
+    // holds in Redis or in memory are released at once; the database books the amounts with the event
+    if (settlement) releaseHolds(settlement, billing!.held);
     usageWriter.push({
       requestId: this.requestId,
       endpoint: this.endpoint,

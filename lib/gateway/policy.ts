@@ -1,6 +1,7 @@
 import { formatCredits, formatUsd, tokenCost } from "../billing/money";
 import { chargeFor } from "../billing/charge";
-import { reserve, type HoldRefusal } from "../billing/holds";
+import { placeHolds } from "../billing/hold-backend";
+import type { HoldRefusal } from "../billing/holds";
 import { env } from "../env";
 import { log } from "../log";
 import { settings } from "../settings";
@@ -73,7 +74,7 @@ export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage): P
   const budgets = call.billing.budgets.map((budget) => ({ budget, nanoUsd: cost }));
   if (!paid && (budgets.length === 0 || cost === 0n)) return;
 
-  const refusal = await reserve({
+  const refusal = await placeHolds({
     requestId: call.requestId,
     credit: paid ? { accountId: principal.creditAccountId!, microcredits: credit } : null,
     budgets,

@@ -4,6 +4,7 @@ import type { Tx } from "../db/client";
 import { transaction } from "../db/transaction";
 import { jobs } from "../jobs";
 import { toWire } from "../jobs/wire";
+import { settlementsWritten } from "../billing/hold-backend";
 import { queueConnection, redisEnabled } from "../redis";
 import { databaseKind } from "../env";
 import { env } from "../env";
@@ -155,7 +156,10 @@ class UsageWriter {
       const batch = this.pending.slice(0, BATCH);
       try {
         // with Redis the worker writes (no database write in the request path); else this process does
-        if (!redisEnabled() || !(await this.enqueue(batch))) await writeUsageBatch(batch);
+        if (!redisEnabled() || !(await this.enqueue(batch))) {
+          await writeUsageBatch(batch);
+          settlementsWritten(batch.flatMap((queued) => (queued.settlement ? [queued.settlement] : [])));
+        }
       } catch (error) {
         log.error({ err: (error as Error).message, queued: this.pending.length }, "writing usage events failed; will retry");
         return;

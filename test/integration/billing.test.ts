@@ -20,9 +20,12 @@ async function customer(email: string, credits: string) {
   return new OpenAI({ baseURL: f.hub.baseURL, apiKey: secret, maxRetries: 0 });
 }
 
-/** The ledger invariant: a balance is the sum of its account's transactions, and nothing is left held. */
-async function expectLedgerConsistent(email: string) {
-  // holds are settled with the batched usage write: once none is left, every charge is booked
+/**
+ * The ledger invariant: a balance is the sum of its account's transactions, and nothing is left held.
+ * Charges are booked with the batched usage write: the calls' usage events are waited for first.
+ */
+async function expectLedgerConsistent(email: string, requestIds: string[] = []) {
+  for (const requestId of requestIds) await f.usageEvent(requestId, 10_000);
   const { id } = await accountOf(email);
   await eventually(async () => {
     expect((await f.db.creditAccount.findUniqueOrThrow({ where: { id } })).heldMicrocredits).toBe(0n);
@@ -85,13 +88,14 @@ describe("charging in Service Provider mode", () => {
     // each call costs 35 credits and holds at most its cap (max_tokens 9 → 10 × $1 + 9 × $2 per 1M, +25 %)
     const client = await customer("burst@test.local", "350");
     const results = await Promise.allSettled(
-      Array.from({ length: 200 }, () => client.chat.completions.create({ model: "metered", messages: [{ role: "user", content: "charge me" }], max_tokens: 9 })),
+      Array.from({ length: 200 }, () => client.chat.completions.create({ model: "metered", messages: [{ role: "user", content: "charge me" }], max_tokens: 9 }).withResponse()),
     );
     const admitted = results.filter((r) => r.status === "fulfilled").length;
     const refused = results.filter((r) => r.status === "rejected" && (r.reason as InstanceType<typeof OpenAI.APIError>).status === 402).length;
     expect(admitted + refused).toBe(200);
     const oneCallMax = 35_000_000n;
-    const account = await expectLedgerConsistent("burst@test.local");
+    const requestIds = results.flatMap((r) => (r.status === "fulfilled" ? [r.value.response.headers.get("x-request-id")!] : []));
+    const account = await expectLedgerConsistent("burst@test.local", requestIds);
     const charged = -account.transactions.filter((t) => t.kind === "usage").reduce((sum, t) => sum + t.amountMicrocredits, 0n);
     // admitted charges ≤ balance + one call's maximum, and the balance never below that bound
     expect(charged).toBeLessThanOrEqual(350_000_000n + oneCallMax);
@@ -99,6 +103,25 @@ describe("charging in Service Provider mode", () => {
     expect(BigInt(admitted) * 35_000_000n).toBe(charged);
     expect(admitted).toBeGreaterThanOrEqual(9);
     expect(admitted).toBeLessThanOrEqual(11);
+  });
+
+  it("admits calls on credits another process granted, and spends them exactly", async () => {
+    // the grants run in this test process, as the `hub` CLI would: the server learns of them through
+    // the config change feed (its holds may be in its own memory: SQLite without Redis)
+    const client = await customer("topped@test.local", "1");
+    const call = async () => {
+      const { response } = await client.chat.completions.create({ model: "metered", messages: [{ role: "user", content: "charge me" }], max_tokens: 9 }).withResponse();
+      return response.headers.get("x-request-id")!;
+    };
+    expect(((await call().catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    await f.lib.grantCredits({ userEmail: "topped@test.local", amount: "70" }, "test");
+    const { value: first } = await eventually(call, 5000);
+    // another operator change reloads balances while this call's charge may not be written yet
+    await f.lib.grantCredits({ userEmail: "payer@test.local", amount: "1" }, "test");
+    const second = await call();
+    expect(((await call().catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    const account = await expectLedgerConsistent("topped@test.local", [first, second]);
+    expect(account.balanceMicrocredits).toBe(1_000_000n);
   });
 
   it("charges a client that disconnects after 5 chunks exactly the upstream's usage", async () => {
