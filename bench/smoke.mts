@@ -1,14 +1,16 @@
 // `npm run bench:smoke` (run by `npm test`): 10 s of JSON calls at 32 clients against the bench
 // upstream directly and through the hub (SQLite, production build, service provider mode); fails when
 // the hub's throughput falls under a set fraction of direct, or any call fails. A guard against a
-// regression on the hot path, not the benchmark (that is `npm run bench`).
+// regression on the hot path, not the benchmark (that is `npm run bench`). The floor: the bench upstream
+// alone answers 10,000–60,000 rps on loopback depending on the machine's load, the hub on SQLite
+// 1.5–3 % of that (bench/results/latest.md); 0.5 % fails a regression of 3× or more without flaking.
 import { parseArgs } from "node:util";
 // @ts-expect-error plain ESM script without types
 import { ensureBuild } from "../scripts/build.mjs";
 import { body, load } from "./measure.mts";
 import { direct, startHub, startUpstream, type Target } from "./targets.mts";
 
-const { values } = parseArgs({ options: { duration: { type: "string", default: "10" }, "min-ratio": { type: "string", default: process.env.BENCH_SMOKE_MIN_RATIO ?? "0.2" } } });
+const { values } = parseArgs({ options: { duration: { type: "string", default: "10" }, "min-ratio": { type: "string", default: process.env.BENCH_SMOKE_MIN_RATIO ?? "0.005" } } });
 const seconds = Number(values.duration);
 const minRatio = Number(values["min-ratio"]);
 

@@ -58,6 +58,9 @@ export function direct(upstreams: Upstream[]): Target {
 
 const modelName = (latencyMs: number) => `bench-${latencyMs}ms`;
 
+/** The bearer token of the bench hub's /metrics (bench/soak.mts reads its event-loop lag there). */
+export const METRICS_TOKEN = "bench-metrics-token";
+
 /**
  * The hub as a reseller runs it: service provider mode (every call holds credits and is charged), a
  * rate limit on the user (high enough never to refuse), metering and usage writes on. One provider per
@@ -73,6 +76,7 @@ export async function startHub(kind: "sqlite" | "postgres", upstreams: Upstream[
     HUB_ADMIN_EMAIL: "admin@bench.local",
     HUB_ADMIN_PASSWORD: "bench-admin-password",
     LOG_LEVEL: "warn",
+    HUB_METRICS_TOKEN: METRICS_TOKEN,
     ...(kind === "postgres" ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379", HUB_REDIS_PREFIX: `bench${randomBytes(4).toString("hex")}` } : {}),
   };
   const config = {

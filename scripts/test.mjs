@@ -1,5 +1,6 @@
 // `npm test`: type check, lint, schema/migration drift, production build (when stale), every vitest
-// project (unit, integration on SQLite, integration on Postgres) and the browser tests.
+// project (unit, integration on SQLite, integration on Postgres), the browser tests and the hot path's
+// throughput floor (bench:smoke).
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -32,6 +33,9 @@ if (existsSync(chromium)) {
 } else {
   console.warn(`\n⚠ skipping e2e: no Chromium at ${chromium} (apt-get install -y chromium)`);
 }
+
+// last, on a quiet machine: it measures throughput
+step("bench:smoke (hub throughput floor)", () => exec(process.execPath, ["--import", "tsx", path.join(root, "bench/smoke.mts")]));
 
 console.log("\nnpm test: all green");
 for (const [name, seconds] of timings) console.log(`  ${seconds.padStart(6)} s  ${name}`);
