@@ -3,7 +3,8 @@ import type { Budget } from "../gateway/authenticate";
 import { db, type Tx } from "../db/client";
 import { transaction } from "../db/transaction";
 import { redisEnabled } from "../redis";
-import { book } from "./ledger";
+import { SqlParams } from "../db/sql";
+import { bookMany } from "./ledger";
 
 // Holds ("reservations") keep concurrent calls from spending money that is not there. Before the
 // upstream call the hub holds the call's maximum charge on the customer's credit account and its
@@ -14,7 +15,7 @@ import { book } from "./ledger";
 // found and released by the reconciliation job when they expire.
 
 /** "YYYY-MM" (UTC): Enterprise budgets are monthly. */
-export const budgetPeriod = (at: Date) => at.toISOString().slice(0, 7);
+export const budgetPeriod = (at: Date) => `${at.getUTCFullYear()}-${String(at.getUTCMonth() + 1).padStart(2, "0")}`;
 
 export interface BudgetHold {
   scope: Budget["scope"];
@@ -95,42 +96,91 @@ export interface Settlement {
   startedAt: Date;
 }
 
-type ReservationRow = { accountId: string | null; amountMicrocredits: bigint; budgetHolds: string };
+type ReservationRow = { requestId: string; accountId: string | null; amountMicrocredits: bigint | number; budgetHolds: string };
 
 const parseHolds = (json: string): BudgetHold[] =>
   (JSON.parse(json) as Array<Omit<BudgetHold, "nanoUsd"> & { nanoUsd: string }>).map((h) => ({ ...h, nanoUsd: BigInt(h.nanoUsd) }));
 
-/** Releases a call's holds (if still there) and books what it really used. Idempotent per request. */
-export async function settle(tx: Tx, s: Settlement): Promise<void> {
-  const released = await tx.$queryRaw<ReservationRow[]>`DELETE FROM "Reservation" WHERE "requestId" = ${s.requestId}
-    RETURNING "accountId", "amountMicrocredits", "budgetHolds"`;
-  const hold = released[0];
-  if (hold?.accountId) {
-    await tx.$executeRaw`UPDATE "CreditAccount" SET "heldMicrocredits" = "heldMicrocredits" - ${BigInt(hold.amountMicrocredits)} WHERE "id" = ${hold.accountId}`;
+/** Sums amounts per key; the entries come back in key order (a fixed lock order for concurrent batches). */
+class Totals<T> {
+  private readonly sums = new Map<string, { item: T; amount: bigint }>();
+  add(key: string, item: T, amount: bigint): void {
+    const sum = this.sums.get(key);
+    if (sum) sum.amount += amount;
+    else this.sums.set(key, { item, amount });
   }
-  for (const b of hold ? parseHolds(hold.budgetHolds) : []) {
-    await tx.$executeRaw`UPDATE "BudgetCounter" SET "heldNanoUsd" = "heldNanoUsd" - ${b.nanoUsd} WHERE "scope" = ${b.scope} AND "scopeId" = ${b.scopeId} AND "period" = ${b.period}`;
+  entries(): Array<{ item: T; amount: bigint }> {
+    return [...this.sums.keys()].sort().map((key) => this.sums.get(key)!);
   }
-  if (s.accountId && s.chargeMicrocredits > 0n) {
-    await book(tx, { accountId: s.accountId, kind: "usage", amountMicrocredits: -s.chargeMicrocredits, reference: `usage:${s.requestId}` });
+}
+
+type Counter = Pick<BudgetHold, "scope" | "scopeId" | "period">;
+const counterKey = (c: Counter) => `${c.scope}\u0000${c.scopeId}\u0000${c.period}`;
+
+/**
+ * Releases the calls' holds (those still there) and books what they really used. Idempotent per
+ * request. Set-wise: one DELETE for the holds, one INSERT for the ledger and one UPDATE per account
+ * or budget counter touched — a batch of calls costs a handful of statements, not several per call.
+ */
+export async function settleMany(tx: Tx, settlements: readonly Settlement[]): Promise<void> {
+  const byRequest = new Map<string, Settlement>();
+  for (const s of settlements) if (!byRequest.has(s.requestId)) byRequest.set(s.requestId, s);
+  if (!byRequest.size) return;
+
+  const params = new SqlParams();
+  const released = await tx.$queryRawUnsafe<ReservationRow[]>(
+    `DELETE FROM "Reservation" WHERE "requestId" IN ${params.list([...byRequest.keys()])} RETURNING "requestId", "accountId", "amountMicrocredits", "budgetHolds"`,
+    ...params.values,
+  );
+  const heldCredits = new Totals<string>();
+  const heldBudgets = new Totals<Counter>();
+  for (const hold of released) {
+    if (hold.accountId) heldCredits.add(hold.accountId, hold.accountId, BigInt(hold.amountMicrocredits));
+    for (const b of parseHolds(hold.budgetHolds)) heldBudgets.add(counterKey(b), b, b.nanoUsd);
   }
-  const period = budgetPeriod(s.startedAt);
-  for (const b of s.budgets) {
-    if (s.costNanoUsd === 0n) break;
-    await tx.$executeRaw`INSERT INTO "BudgetCounter" ("id", "scope", "scopeId", "period", "spentNanoUsd", "heldNanoUsd", "updatedAt")
-      VALUES (${randomUUID()}, ${b.scope}, ${b.scopeId}, ${period}, 0, 0, ${new Date()}) ON CONFLICT ("scope", "scopeId", "period") DO NOTHING`;
-    await tx.$executeRaw`UPDATE "BudgetCounter" SET "spentNanoUsd" = "spentNanoUsd" + ${s.costNanoUsd} WHERE "scope" = ${b.scope} AND "scopeId" = ${b.scopeId} AND "period" = ${period}`;
+  for (const { item: accountId, amount } of heldCredits.entries()) {
+    await tx.$executeRaw`UPDATE "CreditAccount" SET "heldMicrocredits" = "heldMicrocredits" - ${amount} WHERE "id" = ${accountId}`;
+  }
+  for (const { item: b, amount } of heldBudgets.entries()) {
+    await tx.$executeRaw`UPDATE "BudgetCounter" SET "heldNanoUsd" = "heldNanoUsd" - ${amount} WHERE "scope" = ${b.scope} AND "scopeId" = ${b.scopeId} AND "period" = ${b.period}`;
+  }
+
+  const charged = [...byRequest.values()].filter((s) => s.accountId && s.chargeMicrocredits > 0n);
+  await bookMany(
+    tx,
+    charged.map((s) => ({ accountId: s.accountId!, kind: "usage" as const, amountMicrocredits: -s.chargeMicrocredits, reference: `usage:${s.requestId}` })),
+  );
+
+  const spent = new Totals<Counter>();
+  for (const s of byRequest.values()) {
+    if (s.costNanoUsd === 0n) continue;
+    const period = budgetPeriod(s.startedAt);
+    for (const b of s.budgets) spent.add(counterKey({ ...b, period }), { scope: b.scope, scopeId: b.scopeId, period }, s.costNanoUsd);
+  }
+  const counters = spent.entries();
+  if (!counters.length) return;
+  const now = new Date();
+  const rows = new SqlParams();
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "BudgetCounter" ("id", "scope", "scopeId", "period", "spentNanoUsd", "heldNanoUsd", "updatedAt")
+     VALUES ${counters.map(({ item: b }) => rows.list([randomUUID(), b.scope, b.scopeId, b.period, 0n, 0n, now])).join(",")}
+     ON CONFLICT ("scope", "scopeId", "period") DO NOTHING`,
+    ...rows.values,
+  );
+  for (const { item: b, amount } of counters) {
+    await tx.$executeRaw`UPDATE "BudgetCounter" SET "spentNanoUsd" = "spentNanoUsd" + ${amount} WHERE "scope" = ${b.scope} AND "scopeId" = ${b.scopeId} AND "period" = ${b.period}`;
   }
 }
 
 /** Releases holds whose calls can no longer settle them (their process died). Returns how many. */
 export async function releaseExpiredHolds(now = new Date()): Promise<number> {
   const expired = await db().reservation.findMany({ where: { expiresAt: { lt: now } }, select: { requestId: true }, take: 1000 });
-  for (const { requestId } of expired) {
-    await transaction(async (tx) => {
-      // a settlement with no charge: only the holds go
-      await settle(tx, { requestId, accountId: null, chargeMicrocredits: 0n, budgets: [], costNanoUsd: 0n, startedAt: now });
-    });
-  }
+  // settlements with no charge: only the holds go
+  await transaction((tx) =>
+    settleMany(
+      tx,
+      expired.map(({ requestId }) => ({ requestId, accountId: null, chargeMicrocredits: 0n, budgets: [], costNanoUsd: 0n, startedAt: now })),
+    ),
+  );
   return expired.length;
 }

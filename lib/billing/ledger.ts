@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../db/client";
+import { SqlParams } from "../db/sql";
 
 // The credit ledger: every change of a balance is a CreditTransaction with a unique reference, and
 // the balance moves in the same database transaction. A reference seen before is not applied again,
@@ -17,15 +18,45 @@ export async function creditAccount(tx: Tx, owner: AccountOwner) {
     : tx.creditAccount.upsert({ where: { teamId: owner.teamId }, create: { teamId: owner.teamId }, update: {} });
 }
 
+export interface LedgerEntry {
+  accountId: string;
+  kind: CreditKind;
+  amountMicrocredits: bigint;
+  reference: string;
+  note?: string | null;
+  createdById?: string | null;
+}
+
 /** Books a credit movement once per reference; returns false when the reference was already booked. */
-export async function book(
-  tx: Tx,
-  entry: { accountId: string; kind: CreditKind; amountMicrocredits: bigint; reference: string; note?: string | null; createdById?: string | null },
-): Promise<boolean> {
-  const inserted = await tx.$executeRaw`INSERT INTO "CreditTransaction" ("id", "accountId", "kind", "amountMicrocredits", "reference", "note", "createdById", "createdAt")
-    VALUES (${randomUUID()}, ${entry.accountId}, ${entry.kind}, ${entry.amountMicrocredits}, ${entry.reference}, ${entry.note ?? null}, ${entry.createdById ?? null}, ${new Date()})
-    ON CONFLICT ("reference") DO NOTHING`;
-  if (inserted === 0) return false;
-  await tx.$executeRaw`UPDATE "CreditAccount" SET "balanceMicrocredits" = "balanceMicrocredits" + ${entry.amountMicrocredits}, "updatedAt" = ${new Date()} WHERE "id" = ${entry.accountId}`;
-  return true;
+export async function book(tx: Tx, entry: LedgerEntry): Promise<boolean> {
+  return (await bookMany(tx, [entry])).length === 1;
+}
+
+/**
+ * Books many movements in one INSERT and one balance update per account (the usage writer books a
+ * whole batch of calls at once). Returns the entries booked: those whose reference was new — a
+ * reference repeated within the list counts once, like one already in the ledger.
+ */
+export async function bookMany(tx: Tx, entries: readonly LedgerEntry[]): Promise<LedgerEntry[]> {
+  const byReference = new Map<string, LedgerEntry>();
+  for (const entry of entries) if (!byReference.has(entry.reference)) byReference.set(entry.reference, entry);
+  const unique = [...byReference.values()];
+  if (!unique.length) return [];
+  const now = new Date();
+  const params = new SqlParams();
+  const rows = unique.map((e) => params.list([randomUUID(), e.accountId, e.kind, e.amountMicrocredits, e.reference, e.note ?? null, e.createdById ?? null, now]));
+  const inserted = await tx.$queryRawUnsafe<Array<{ reference: string }>>(
+    `INSERT INTO "CreditTransaction" ("id", "accountId", "kind", "amountMicrocredits", "reference", "note", "createdById", "createdAt")
+     VALUES ${rows.join(",")} ON CONFLICT ("reference") DO NOTHING RETURNING "reference"`,
+    ...params.values,
+  );
+  const fresh = new Set(inserted.map((row) => row.reference));
+  const booked = unique.filter((entry) => fresh.has(entry.reference));
+  const deltas = new Map<string, bigint>();
+  for (const entry of booked) deltas.set(entry.accountId, (deltas.get(entry.accountId) ?? 0n) + entry.amountMicrocredits);
+  // accounts in a fixed order: concurrent batches on Postgres lock them in the same order
+  for (const accountId of [...deltas.keys()].sort()) {
+    await tx.$executeRaw`UPDATE "CreditAccount" SET "balanceMicrocredits" = "balanceMicrocredits" + ${deltas.get(accountId)!}, "updatedAt" = ${now} WHERE "id" = ${accountId}`;
+  }
+  return booked;
 }

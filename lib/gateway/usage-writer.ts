@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { settle, type Settlement } from "../billing/holds";
+import { settleMany, type Settlement } from "../billing/holds";
 import type { Tx } from "../db/client";
+import { SqlParams } from "../db/sql";
 import { transaction } from "../db/transaction";
 import { jobs } from "../jobs";
 import { toWire } from "../jobs/wire";
 import { settlementsWritten } from "../billing/hold-backend";
 import { queueConnection, redisEnabled } from "../redis";
-import { databaseKind } from "../env";
 import { env } from "../env";
 import { log } from "../log";
 import { processSingleton } from "../singleton";
@@ -81,25 +81,21 @@ async function writeBatch(tx: Tx, batch: Queued[]): Promise<void> {
 }
 
 async function writeRows(tx: Tx, batch: Queued[]): Promise<void> {
-  const postgres = databaseKind() === "postgres";
   const now = new Date();
-  const params: unknown[] = [];
+  const params = new SqlParams();
   const rows = batch.map(({ event }) => {
     const values: Record<(typeof COLUMNS)[number], unknown> = { ...event, id: randomUUID(), createdAt: now };
-    const placeholders = COLUMNS.map((column) => {
-      params.push(values[column]);
-      return postgres ? `$${params.length}` : "?";
-    });
-    return `(${placeholders.join(",")})`;
+    return params.list(COLUMNS.map((column) => values[column]));
   });
   const inserted = await tx.$queryRawUnsafe<Array<{ requestId: string }>>(
     `INSERT INTO "UsageEvent" (${COLUMNS.map((c) => `"${c}"`).join(",")}) VALUES ${rows.join(",")} ON CONFLICT ("requestId") DO NOTHING RETURNING "requestId"`,
-    ...params,
+    ...params.values,
   );
   const fresh = new Set(inserted.map((r) => r.requestId));
-  for (const { event, settlement } of batch) {
-    if (settlement && fresh.has(event.requestId)) await settle(tx, settlement);
-  }
+  await settleMany(
+    tx,
+    batch.flatMap(({ event, settlement }) => (settlement && fresh.has(event.requestId) ? [settlement] : [])),
+  );
   await touchKeys(tx, batch);
 }
 

@@ -118,6 +118,59 @@ describe("holds of calls that never finished", () => {
   });
 });
 
+describe("a usage batch", () => {
+  it("settles set-wise: every hold released, every charge booked once, budgets spent per counter; a replay changes nothing", async () => {
+    const a = await lib.grantCredits({ userEmail: (await lib.createUser({ email: "batch-a@test.local", role: "member" }, "test")).email, amount: "100" }, "test");
+    const b = await lib.grantCredits({ userEmail: (await lib.createUser({ email: "batch-b@test.local", role: "member" }, "test")).email, amount: "50" }, "test");
+    const team = { scope: "team" as const, scopeId: `team-${randomUUID()}`, label: "batch team", limitNanoUsd: 1_000_000n };
+    const user = { scope: "user" as const, scopeId: `user-${randomUUID()}`, label: "batch user", limitNanoUsd: 1_000_000n };
+    const expiresAt = new Date(Date.now() + 60_000);
+    const [r1, r2, r3, r4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    expect(await lib.reserve({ requestId: r1, credit: { accountId: a.accountId, microcredits: 10_000_000n }, budgets: [{ budget: team, nanoUsd: 50_000n }], expiresAt })).toBeNull();
+    expect(await lib.reserve({ requestId: r2, credit: { accountId: a.accountId, microcredits: 20_000_000n }, budgets: [], expiresAt })).toBeNull();
+    expect(await lib.reserve({ requestId: r3, credit: { accountId: b.accountId, microcredits: 5_000_000n }, budgets: [{ budget: user, nanoUsd: 70_000n }, { budget: team, nanoUsd: 70_000n }], expiresAt })).toBeNull();
+
+    const startedAt = new Date();
+    const settlement = (requestId: string, accountId: string, charge: bigint, costNanoUsd: bigint, budgets: Array<typeof team | typeof user>) => ({
+      requestId,
+      accountId,
+      chargeMicrocredits: charge,
+      costNanoUsd,
+      startedAt,
+      budgets: budgets.map(({ scope, scopeId }) => ({ scope, scopeId })),
+    });
+    const events = generated(5);
+    const batch = [
+      { event: { ...events[0]!.event, requestId: r1 }, settlement: settlement(r1, a.accountId, 3_000_000n, 30_000n, [team]) },
+      { event: { ...events[1]!.event, requestId: r2 }, settlement: settlement(r2, a.accountId, 4_000_000n, 40_000n, []) },
+      { event: { ...events[2]!.event, requestId: r3 }, settlement: settlement(r3, b.accountId, 1_000_000n, 10_000n, [user, team]) },
+      // a call whose hold had already gone (released by reconciliation): its charge is still booked
+      { event: { ...events[3]!.event, requestId: r4 }, settlement: settlement(r4, a.accountId, 2_000_000n, 20_000n, []) },
+      // the same call twice in one batch counts once
+      { event: { ...events[4]!.event, requestId: r2 }, settlement: settlement(r2, a.accountId, 4_000_000n, 40_000n, []) },
+    ];
+    const expectSettled = async () => {
+      const accounts = await lib.db.creditAccount.findMany({ where: { id: { in: [a.accountId, b.accountId] } }, include: { transactions: { where: { kind: "usage" } } } });
+      const byId = new Map(accounts.map((account) => [account.id, account]));
+      expect(byId.get(a.accountId)).toMatchObject({ heldMicrocredits: 0n, balanceMicrocredits: 91_000_000n });
+      expect(byId.get(b.accountId)).toMatchObject({ heldMicrocredits: 0n, balanceMicrocredits: 49_000_000n });
+      expect(byId.get(a.accountId)!.transactions.map((t) => t.amountMicrocredits).sort((x, y) => (x < y ? -1 : 1))).toEqual([-4_000_000n, -3_000_000n, -2_000_000n]);
+      expect(byId.get(b.accountId)!.transactions.map((t) => t.amountMicrocredits)).toEqual([-1_000_000n]);
+      const counters = await lib.db.budgetCounter.findMany({ where: { scopeId: { in: [team.scopeId, user.scopeId] } } });
+      expect(counters.map((c) => [c.scope, c.spentNanoUsd, c.heldNanoUsd]).sort()).toEqual([
+        ["team", 40_000n, 0n],
+        ["user", 10_000n, 0n],
+      ]);
+      expect(await lib.db.reservation.count({ where: { requestId: { in: [r1, r2, r3, r4] } } })).toBe(0);
+      expect(await lib.db.usageEvent.count({ where: { requestId: { in: [r1, r2, r3, r4] } } })).toBe(4);
+    };
+    await lib.writeUsageBatch(batch);
+    await expectSettled();
+    await lib.writeUsageBatch(batch);
+    await expectSettled();
+  });
+});
+
 describe("the in-process job runner (no Redis)", () => {
   it("runs an enqueued job and retries it when it fails", async () => {
     const seen: unknown[] = [];
