@@ -4,7 +4,7 @@ import type { UpstreamError } from "../providers/upstream-error";
 import { usageFromOpenAI } from "../providers/usage";
 import type { ChatRequest } from "../schemas/openai";
 import type { CallContext } from "./context";
-import { estimatePromptTokens } from "../billing/token-count";
+import { roughPromptTokens } from "../billing/token-count";
 import { maxOutputTokens } from "../providers/shared/request";
 import { failureOf, withFailover } from "./failover";
 import { admit, outputCap } from "./policy";
@@ -50,7 +50,7 @@ export async function runChat(ctx: CallContext, request: ChatRequest): Promise<C
   ctx.call.requestedModel = request.model;
   const plan = await planRoute(ctx.principal, request.model, "chat");
   await admit(ctx, plan, {
-    promptTokens: await estimatePromptTokens(request),
+    promptTokens: roughPromptTokens(request),
     outputTokens: outputCap(maxOutputTokens(request), plan.model?.maxOutputTokens) * (request.n ?? 1),
     images: 0,
   });

@@ -2,7 +2,7 @@ import { NO_USAGE } from "../billing/cost";
 import type { EmbeddingsRequest } from "../schemas/openai";
 import type { CallContext } from "./context";
 import { unsupported } from "./errors";
-import { estimateTextTokens } from "../billing/token-count";
+import { roughTextTokens } from "../billing/token-count";
 import { withFailover } from "./failover";
 import { admit } from "./policy";
 import { planRoute } from "./route";
@@ -13,7 +13,7 @@ export async function createEmbeddings(ctx: CallContext, request: EmbeddingsRequ
   ctx.call.requestedModel = request.model;
   const plan = await planRoute(ctx.principal, request.model, "embedding");
   const inputs = typeof request.input === "string" ? [request.input] : request.input.map((i) => (typeof i === "string" ? i : JSON.stringify(i)));
-  const promptTokens = (await Promise.all(inputs.map(estimateTextTokens))).reduce((a, b) => a + b, 0);
+  const promptTokens = inputs.reduce((sum, input) => sum + roughTextTokens(input), 0);
   await admit(ctx, plan, { promptTokens, outputTokens: 0, images: 0 });
   const { value: result } = await withFailover(ctx, plan, (target) => {
     if (!target.adapter.embeddings) throw unsupported(target.upstream.provider.name, "embeddings");

@@ -3,7 +3,7 @@ import { NO_USAGE } from "../billing/cost";
 import type { ImagesRequest } from "../schemas/openai";
 import type { CallContext } from "./context";
 import { unsupported } from "./errors";
-import { estimateTextTokens } from "../billing/token-count";
+import { roughTextTokens } from "../billing/token-count";
 import { withFailover } from "./failover";
 import { admit, outputCap } from "./policy";
 import { planRoute } from "./route";
@@ -14,7 +14,7 @@ export async function runImages(ctx: CallContext, request: ImagesRequest): Promi
   ctx.call.requestedModel = request.model;
   const plan = await planRoute(ctx.principal, request.model, "image");
   // token-priced image models (gpt-image) are held at the default output cap per image
-  await admit(ctx, plan, { promptTokens: await estimateTextTokens(request.prompt), outputTokens: outputCap(null, plan.model?.maxOutputTokens) * (request.n ?? 1), images: request.n ?? 1 });
+  await admit(ctx, plan, { promptTokens: roughTextTokens(request.prompt), outputTokens: outputCap(null, plan.model?.maxOutputTokens) * (request.n ?? 1), images: request.n ?? 1 });
   const { value: result } = await withFailover(ctx, plan, (target) => {
     if (!target.adapter.generateImages) throw unsupported(target.upstream.provider.name, "image generation");
     return target.adapter.generateImages(request, target.upstream, callOptions(ctx, target));

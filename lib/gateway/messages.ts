@@ -1,4 +1,4 @@
-import { estimatePromptTokens } from "../billing/token-count";
+import { countPromptTokens } from "../billing/token-count";
 import type { CountTokensRequest, MessagesRequest } from "../schemas/anthropic";
 import { runChat } from "./chat";
 import type { CallContext } from "./context";
@@ -23,5 +23,5 @@ export async function anthropicMessages(ctx: CallContext, body: MessagesRequest)
 
 // POST /v1/messages/count_tokens: the prompt counted with the hub's tokenizer (o200k), not metered
 export async function countMessageTokens(body: CountTokensRequest): Promise<{ input_tokens: number }> {
-  return { input_tokens: await estimatePromptTokens(toChatRequest(body)) };
+  return { input_tokens: await countPromptTokens(toChatRequest(body)) };
 }

@@ -1,6 +1,6 @@
 import { ApiError, FinishReason as GeminiFinish, FunctionCallingConfigMode, GoogleGenAI } from "@google/genai";
 import type { Content, GenerateContentConfig, GenerateContentResponse, Part, Tool } from "@google/genai";
-import { estimateTextTokens } from "../billing/token-count";
+import { countTextTokens } from "../billing/token-count";
 import type { ChatMessage, ChatRequest } from "../schemas/openai";
 import { ChunkWriter, completion, embeddingsResponse, toolCallId, usage, type AssistantTurn, type FinishReason, type ToolCall } from "./shared/canonical";
 import { alternating, sdkClients } from "./shared/client-cache";
@@ -270,7 +270,7 @@ export const geminiAdapter: ProviderAdapter = {
       }),
     );
     // the Gemini API reports no token counts for embeddings: count them
-    const tokens = (await Promise.all(inputs.map(estimateTextTokens))).reduce((a, b) => a + b, 0);
+    const tokens = (await Promise.all(inputs.map(countTextTokens))).reduce((a, b) => a + b, 0);
     return embeddingsResponse((response.embeddings ?? []).map((e) => e.values ?? []), request.model, tokens, request.encoding_format);
   },
 

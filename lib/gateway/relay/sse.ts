@@ -5,7 +5,7 @@ import type { ChatRequest } from "../../schemas/openai";
 import type { CallContext } from "../context";
 import { env } from "../../env";
 import { GatewayError } from "../errors";
-import { estimatePromptTokens, estimateTextTokens } from "../../billing/token-count";
+import { countPromptTokens, countTextTokens } from "../../billing/token-count";
 
 export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -91,7 +91,7 @@ export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompleti
 
   const meterProduced = async () => {
     if (call.usage) return;
-    const [promptTokens, completionTokens] = await Promise.all([estimatePromptTokens(options.request), estimateTextTokens(produced.join(""))]);
+    const [promptTokens, completionTokens] = await Promise.all([countPromptTokens(options.request), countTextTokens(produced.join(""))]);
     call.usage = { promptTokens, completionTokens, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
     call.usageSource = "estimated";
   };
