@@ -5,11 +5,11 @@ import { migrate } from "./db/migrate";
 import { ConfigError, env } from "./env";
 import { credentialHealth } from "./gateway/credential-health";
 import { lifecycle } from "./gateway/lifecycle";
-import { installNodeFront } from "./gateway/node-front";
 import { jobs } from "./jobs";
 import { registerJobs } from "./jobs/definitions";
 import { closeQueues } from "./jobs/bullmq";
 import { log } from "./log";
+import { processSingleton } from "./singleton";
 
 /** Validates the environment, loads the master key and migrates the database. */
 export async function prepare(): Promise<void> {
@@ -47,8 +47,13 @@ function installSignalHandlers(): void {
   process.once("SIGINT", stop);
 }
 
-/** Server start-up, from instrumentation.ts: refuse to start on bad configuration, with one line. */
-export async function bootServer(): Promise<void> {
+/**
+ * Server start-up: refuse to start on bad configuration, with one line. Once per process — the hub's
+ * HTTP server boots before it listens, and Next's instrumentation.ts asks again when Next loads.
+ */
+export const bootServer = (): Promise<void> => processSingleton("boot", boot);
+
+async function boot(): Promise<void> {
   try {
     await prepare();
     await createFirstAdmin();
@@ -62,6 +67,5 @@ export async function bootServer(): Promise<void> {
   // without Redis this process runs the background jobs too (with Redis, the worker does)
   registerJobs();
   jobs.startSchedules();
-  installNodeFront();
   log.info({ port: env().PORT }, "aigne hub ready");
 }

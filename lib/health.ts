@@ -53,8 +53,17 @@ async function checkRedis(): Promise<Check> {
   }
 }
 
-export async function readiness() {
+async function readiness() {
   const [database, migrations, redis] = await Promise.all([checkDatabase(), checkMigrations(), checkRedis()]);
   const checks = { database, migrations, redis };
   return { ready: Object.values(checks).every((c) => c.ok), checks };
+}
+
+/** GET /healthz – the process is alive and serving. */
+export const healthz = () => Response.json({ status: "ok" });
+
+/** GET /readyz – ready to serve: database reachable and migrated, Redis reachable when configured. */
+export async function readyz(): Promise<Response> {
+  const { ready, checks } = await readiness();
+  return Response.json({ status: ready ? "ready" : "not_ready", checks }, { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } });
 }

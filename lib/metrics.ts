@@ -75,8 +75,17 @@ export function observeCall(call: CallMetrics): void {
 export const observeUpstreamError = (provider: string, kind: string) => metrics().upstreamErrors.inc({ provider, kind });
 
 /** Whether a scrape may read the metrics: only with HUB_METRICS_TOKEN set, and that token. */
-export function metricsAccess(request: Request): "ok" | "disabled" | "unauthorized" {
+function metricsAccess(request: { headers: { get(name: string): string | null } }): "ok" | "disabled" | "unauthorized" {
   const token = env().HUB_METRICS_TOKEN;
   if (!token) return "disabled";
   return request.headers.get("authorization") === `Bearer ${token}` ? "ok" : "unauthorized";
+}
+
+/** GET /metrics – Prometheus exposition; needs HUB_METRICS_TOKEN as a Bearer token (404 when unset). */
+export async function metricsExposition(request: { headers: { get(name: string): string | null } }): Promise<Response> {
+  const access = metricsAccess(request);
+  if (access === "disabled") return new Response("metrics are off (set HUB_METRICS_TOKEN)\n", { status: 404 });
+  if (access === "unauthorized") return new Response("unauthorized\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } });
+  const { registry } = metrics();
+  return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
 }

@@ -1,6 +1,6 @@
 // Production build: `next build` (standalone output), then the files the standalone server needs
-// beside it: static assets, public/ and the SQL migrations applied at start-up, and the worker and
-// the `hub` CLI bundled into dist/. .next/standalone is then the whole runtime (the Docker image copies
+// beside it: static assets, public/ and the SQL migrations applied at start-up, and the worker, the
+// `hub` CLI and the gateway bundled into dist/. .next/standalone is then the whole runtime (the Docker image copies
 // only it).
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -9,14 +9,14 @@ import * as esbuild from "esbuild";
 import { buildIsCurrent, hashFile, inputsHash, root, standaloneDir } from "./build-info.mjs";
 
 /**
- * The worker and the CLI, bundled with our code and the pure-JS packages; the packages the server
+ * The worker, the CLI and the gateway half of the server (scripts/server.cjs), bundled with our code and the pure-JS packages; the packages the server
  * also keeps external (native drivers, Prisma's runtime) resolve from the standalone node_modules,
  * which Next traced for the server.
  */
 function bundleEntryPoints() {
   const { config } = JSON.parse(readFileSync(path.join(root, ".next/required-server-files.json"), "utf8"));
   esbuild.buildSync({
-    entryPoints: { worker: path.join(root, "workers/index.ts"), hub: path.join(root, "lib/cli/run.ts") },
+    entryPoints: { worker: path.join(root, "workers/index.ts"), hub: path.join(root, "lib/cli/run.ts"), gateway: path.join(root, "lib/gateway/server.ts") },
     outdir: path.join(standaloneDir, "dist"),
     outExtension: { ".js": ".mjs" },
     bundle: true,
@@ -29,6 +29,10 @@ function bundleEntryPoints() {
     tsconfig: path.join(root, "tsconfig.json"),
     logLevel: "warning",
     legalComments: "none",
+    // no comments or indentation: V8 keeps a script's whole source in memory (and a single character
+    // beyond Latin-1 in a comment doubles it); names stay, for stack traces and profiles
+    minifyWhitespace: true,
+    minifySyntax: true,
   });
 }
 

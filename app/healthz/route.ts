@@ -1,6 +1,6 @@
+import { healthz } from "@/lib/health";
+
 export const dynamic = "force-dynamic";
 
 // GET /healthz – the process is alive and serving
-export function GET() {
-  return Response.json({ status: "ok" });
-}
+export const GET = healthz;

@@ -99,9 +99,9 @@ function requestError(status: number, code: string, message: string): Response {
 }
 
 /** For the verbs a /v1 route does not serve: a 405 in the OpenAI error shape. */
-export const methodNotAllowed = (request: Request) =>
+export const methodNotAllowed = (request: Pick<Request, "method" | "url">) =>
   requestError(405, "method_not_allowed", `${request.method} is not supported on ${new URL(request.url).pathname}.`);
 
 /** For /v1 paths the hub does not serve: a 404 in the OpenAI error shape, not an HTML page. */
-export const unknownUrl = (request: Request) =>
+export const unknownUrl = (request: Pick<Request, "method" | "url">) =>
   requestError(404, "unknown_url", `Unknown request URL: ${request.method} ${new URL(request.url).pathname}.`);

@@ -1,16 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { log } from "../log";
-import { processSingleton } from "../singleton";
-import { hotRoutes } from "./hot-routes";
 import { Reply } from "./reply";
+import { gatewayRoute, type Serve } from "./routes";
 import type { InboundRequest } from "./with-api-key";
 
-// The hot path without Next: the hub's HTTP server (scripts/server.cjs) offers every request here
-// first; the gateway's busiest calls (hot-routes.ts) are answered from Node's own request and
-// response, everything else goes on to Next. Same wrapper, same handlers, same errors — only the
-// transport differs, and it costs a fraction of Next's routing and web streams (bench/README.md).
+// The gateway without Next: the hub's HTTP server (scripts/server.cjs) offers every request here
+// first; the gateway's routes (routes.ts) are answered from Node's own request and response,
+// everything else goes on to Next. Same wrapper, same handlers, same errors — only the transport
+// differs, and it costs a fraction of Next's routing and web streams (bench/README.md).
 
 class NodeRequest implements InboundRequest {
+  readonly method: string;
   readonly url: string;
   readonly headers = { get: (name: string) => header(this.req, name) };
 
@@ -18,6 +18,7 @@ class NodeRequest implements InboundRequest {
     private readonly req: IncomingMessage,
     readonly signal: AbortSignal,
   ) {
+    this.method = req.method ?? "GET";
     this.url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
   }
 
@@ -84,7 +85,7 @@ async function write(reply: Reply | Response, res: ServerResponse): Promise<void
   await pipe(reply.body.stream, res);
 }
 
-async function serve(run: (request: InboundRequest) => Promise<Reply | Response>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(run: Serve, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const abort = new AbortController();
   res.once("close", () => res.writableFinished || abort.abort());
   try {
@@ -97,16 +98,12 @@ async function serve(run: (request: InboundRequest) => Promise<Reply | Response>
   }
 }
 
-/** Serves the request if it is a hot route; false hands it on to Next. */
+/** Serves the request if it is one of the gateway's; false hands it on to Next. */
 export function serveFromNode(req: IncomingMessage, res: ServerResponse): boolean {
-  const query = req.url?.indexOf("?") ?? -1;
-  const route = hotRoutes[`${req.method} ${query === -1 ? req.url : req.url!.slice(0, query)}`];
+  const url = req.url ?? "/";
+  const query = url.indexOf("?");
+  const route = gatewayRoute(req.method ?? "GET", query === -1 ? url : url.slice(0, query));
   if (!route) return false;
   void serve(route, req, res);
   return true;
-}
-
-/** Offers the hot routes to the hub's HTTP server (which looks for them under this name). */
-export function installNodeFront(): void {
-  processSingleton("node-front", () => serveFromNode);
 }

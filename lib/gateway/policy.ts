@@ -55,14 +55,17 @@ function refused(refusal: HoldRefusal, topUpUrl: string, balanceHint: string): G
   });
 }
 
-/** Counts the call against its rate limits and places its holds, or throws the 402 / 429 the client gets. */
+/**
+ * Counts the call against its rate limits and places its holds, or throws the 402 / 429 the client
+ * gets. The two are independent, so they run together (with Redis: one round trip, not two); a hold
+ * placed for a call the rate limit refuses is released when the call record settles, like any other.
+ */
 export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage): Promise<void> {
-  ctx.call.promptEstimate = max.promptTokens;
-  ctx.call.rate = await checkRateLimits(ctx.principal, max.promptTokens);
   const config = await settings();
   const topUpUrl = config.topUpUrl ?? `${ctx.origin}/billing`;
   const { principal, call } = ctx;
   const paid = config.mode === "service_provider";
+  call.promptEstimate = max.promptTokens;
   call.billing = { mode: config.mode, creditPriceNanoUsd: config.creditPriceNanoUsd, accountId: paid ? principal.creditAccountId : null, budgets: paid ? [] : principal.budgets, held: false };
 
   if (paid && !plan.price) {
@@ -72,18 +75,22 @@ export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage): P
   const credit = paid ? chargeFor(cost, plan.price!.marginBps, config.creditPriceNanoUsd) : 0n;
   if (paid && !principal.creditAccountId) throw refused({ pot: "credit" }, topUpUrl, "no credits yet");
   const budgets = call.billing.budgets.map((budget) => ({ budget, nanoUsd: cost }));
-  if (!paid && (budgets.length === 0 || cost === 0n)) return;
-
-  const refusal = await placeHolds({
-    requestId: call.requestId,
-    credit: paid ? { accountId: principal.creditAccountId!, microcredits: credit } : null,
-    budgets,
-    expiresAt: new Date(Date.now() + env().HUB_HOLD_TTL_MS),
-  }).catch((error: Error) => {
+  const holding = !paid && (budgets.length === 0 || cost === 0n)
+    ? null
+    : placeHolds({
+        requestId: call.requestId,
+        credit: paid ? { accountId: principal.creditAccountId!, microcredits: credit } : null,
+        budgets,
+        expiresAt: new Date(Date.now() + env().HUB_HOLD_TTL_MS),
+      });
+  const [rate, hold] = await Promise.allSettled([checkRateLimits(principal, max.promptTokens), holding]);
+  if (hold.status === "fulfilled" && holding && !hold.value) call.billing.held = true;
+  if (rate.status === "rejected") throw rate.reason;
+  call.rate = rate.value;
+  if (hold.status === "rejected") {
     // no call goes upstream unpaid: without the holds store, refuse clearly and fast
-    log.error({ requestId: call.requestId, err: error.message }, "could not place holds");
+    log.error({ requestId: call.requestId, err: (hold.reason as Error).message }, "could not place holds");
     throw new GatewayError({ status: 503, type: "service_unavailable", code: "billing_unavailable", message: "The hub cannot check balances right now; retry shortly.", headers: { "retry-after": "1" } });
-  });
-  if (refusal) throw refused(refusal, topUpUrl, `this call may cost up to ${formatCredits(credit)} credits`);
-  call.billing.held = true;
+  }
+  if (hold.value) throw refused(hold.value, topUpUrl, `this call may cost up to ${formatCredits(credit)} credits`);
 }

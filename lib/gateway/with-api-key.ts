@@ -18,6 +18,7 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /** What the wrapper reads of a request; a web Request is one. */
 export interface InboundRequest {
+  method: string;
   url: string;
   headers: { get(name: string): string | null };
   signal?: AbortSignal | null;

@@ -32,7 +32,8 @@ export async function startHubProcess(env: Record<string, string>, options: { cw
   const port = await freePort();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, "scripts/start.mjs")], {
     cwd: options.cwd ?? ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", LOG_LEVEL: "warn", ...env, PORT: String(port), HUB_HOST: "127.0.0.1" },
+    // MALLOC_ARENA_MAX as `npm start` and the Docker image set it
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", LOG_LEVEL: "warn", MALLOC_ARENA_MAX: "2", ...env, PORT: String(port), HUB_HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const watched = watchChild(child);
@@ -69,7 +70,7 @@ export interface WorkerProcess {
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [path.join(ROOT, ".next/standalone/dist/worker.mjs")], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", HUB_WORKER_HEALTH_PORT: "0", ...env, LOG_LEVEL: "info" },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", MALLOC_ARENA_MAX: "2", HUB_WORKER_HEALTH_PORT: "0", ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const watched = watchChild(child);

@@ -34,11 +34,18 @@ describe("npm start", () => {
     const password = GENERATED.exec(first.output())?.[1];
     expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
 
+    // API traffic and probes are answered without loading Next; the first page loads it
+    expect((await fetch(`${first.url}/v1/models`)).status).toBe(401);
+    expect((await fetch(`${first.url}/v1/nowhere`)).status).toBe(404);
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+    expect(first.output()).not.toContain("loading the web UI");
+
     const page = await fetch(first.url);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("AIGNE Hub");
     expect(html).toContain(`${first.url}/v1`);
+    expect(first.output()).toContain("loading the web UI");
     expect(await first.stop()).toBe(0);
 
     const db = createDb(database.url);

@@ -1,10 +1,9 @@
-import { createEmbeddings } from "@/lib/gateway/embeddings";
 import { methodNotAllowed } from "@/lib/gateway/errors";
-import { withApiKey } from "@/lib/gateway/with-api-key";
-import { embeddingsRequestSchema } from "@/lib/schemas/openai";
+import { gatewayCalls } from "@/lib/gateway/routes";
+import { webRoute } from "@/lib/gateway/with-api-key";
 
 export const dynamic = "force-dynamic";
 
-// POST /v1/embeddings – embeddings for one or more inputs
-export const POST = withApiKey({ endpoint: "embeddings", body: embeddingsRequestSchema }, (ctx, body) => createEmbeddings(ctx, body));
+// POST /v1/embeddings – embeddings for one or more inputs (lib/gateway/routes.ts)
+export const POST = webRoute(gatewayCalls.embeddings);
 export const GET = methodNotAllowed;

@@ -1,11 +1,9 @@
 import { methodNotAllowed } from "@/lib/gateway/errors";
-import { anthropicMessages } from "@/lib/gateway/messages";
-import { anthropicError } from "@/lib/gateway/protocols/anthropic/response";
-import { withApiKey } from "@/lib/gateway/with-api-key";
-import { messagesRequestSchema } from "@/lib/schemas/anthropic";
+import { gatewayCalls } from "@/lib/gateway/routes";
+import { webRoute } from "@/lib/gateway/with-api-key";
 
 export const dynamic = "force-dynamic";
 
-// POST /v1/messages – Anthropic Messages API (key as x-api-key or Bearer), streamed or not
-export const POST = withApiKey({ endpoint: "messages", body: messagesRequestSchema, errorFormat: anthropicError }, (ctx, body) => anthropicMessages(ctx, body));
+// POST /v1/messages – Anthropic Messages API, streamed or not (lib/gateway/routes.ts)
+export const POST = webRoute(gatewayCalls.messages);
 export const GET = methodNotAllowed;

@@ -1,10 +1,9 @@
 import { methodNotAllowed } from "@/lib/gateway/errors";
-import { createResponse } from "@/lib/gateway/responses";
-import { withApiKey } from "@/lib/gateway/with-api-key";
-import { responsesRequestSchema } from "@/lib/schemas/responses";
+import { gatewayCalls } from "@/lib/gateway/routes";
+import { webRoute } from "@/lib/gateway/with-api-key";
 
 export const dynamic = "force-dynamic";
 
-// POST /v1/responses – OpenAI Responses API (stateless), streamed or not
-export const POST = withApiKey({ endpoint: "responses", body: responsesRequestSchema }, (ctx, body) => createResponse(ctx, body));
+// POST /v1/responses – OpenAI Responses API (stateless), streamed or not (lib/gateway/routes.ts)
+export const POST = webRoute(gatewayCalls.responses);
 export const GET = methodNotAllowed;

@@ -1,11 +1,9 @@
-import { aigneHubImage } from "@/lib/gateway/aigne-hub";
 import { methodNotAllowed } from "@/lib/gateway/errors";
-import { aigneHubError } from "@/lib/gateway/protocols/aigne-hub/response";
-import { withApiKey } from "@/lib/gateway/with-api-key";
-import { aigneImageRequestSchema } from "@/lib/schemas/aigne-hub";
+import { gatewayCalls } from "@/lib/gateway/routes";
+import { webRoute } from "@/lib/gateway/with-api-key";
 
 export const dynamic = "force-dynamic";
 
-// POST /api/v2/image – the AIGNE Hub protocol's image generation (AIGNEHubImageModel)
-export const POST = withApiKey({ endpoint: "images", body: aigneImageRequestSchema, errorFormat: aigneHubError }, (ctx, body) => aigneHubImage(ctx, body));
+// POST /api/v2/image – the AIGNE Hub protocol's image generation (lib/gateway/routes.ts)
+export const POST = webRoute(gatewayCalls.aigneImage);
 export const GET = methodNotAllowed;

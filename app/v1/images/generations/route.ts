@@ -1,10 +1,9 @@
 import { methodNotAllowed } from "@/lib/gateway/errors";
-import { generateImages } from "@/lib/gateway/images";
-import { withApiKey } from "@/lib/gateway/with-api-key";
-import { imagesRequestSchema } from "@/lib/schemas/openai";
+import { gatewayCalls } from "@/lib/gateway/routes";
+import { webRoute } from "@/lib/gateway/with-api-key";
 
 export const dynamic = "force-dynamic";
 
-// POST /v1/images/generations – images from a prompt
-export const POST = withApiKey({ endpoint: "images", body: imagesRequestSchema }, (ctx, body) => generateImages(ctx, body));
+// POST /v1/images/generations – images from a prompt (lib/gateway/routes.ts)
+export const POST = webRoute(gatewayCalls.images);
 export const GET = methodNotAllowed;
