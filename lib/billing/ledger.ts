@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { Tx } from "../db/client";
 import { SqlParams } from "../db/sql";
+import { uuidv7 } from "../ids";
 
 // The credit ledger: every change of a balance is a CreditTransaction with a unique reference, and
 // the balance moves in the same database transaction. A reference seen before is not applied again,
@@ -44,7 +44,7 @@ export async function bookMany(tx: Tx, entries: readonly LedgerEntry[]): Promise
   if (!unique.length) return [];
   const now = new Date();
   const params = new SqlParams();
-  const rows = unique.map((e) => params.list([randomUUID(), e.accountId, e.kind, e.amountMicrocredits, e.reference, e.note ?? null, e.createdById ?? null, now]));
+  const rows = unique.map((e) => params.list([uuidv7(), e.accountId, e.kind, e.amountMicrocredits, e.reference, e.note ?? null, e.createdById ?? null, now]));
   const inserted = await tx.$queryRawUnsafe<Array<{ reference: string }>>(
     `INSERT INTO "CreditTransaction" ("id", "accountId", "kind", "amountMicrocredits", "reference", "note", "createdById", "createdAt")
      VALUES ${rows.join(",")} ON CONFLICT ("reference") DO NOTHING RETURNING "reference"`,

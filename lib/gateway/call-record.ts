@@ -11,6 +11,7 @@ import { releaseHolds } from "../billing/hold-backend";
 import { countRemainingTokens, type RateState } from "./rate-limit";
 import type { Mode } from "../settings";
 import { usageWriter } from "./usage-writer";
+import { uuidv7 } from "../ids";
 
 export type Endpoint = "chat" | "messages" | "responses" | "aigne-hub" | "embeddings" | "images" | "models" | "billing";
 
@@ -44,7 +45,7 @@ export interface Billing {
  * releases the call's in-flight slot.
  */
 export class CallRecord {
-  readonly requestId = crypto.randomUUID();
+  readonly requestId = uuidv7();
   readonly startedAt = new Date();
   private readonly startMs = performance.now();
   principal: Principal | null = null;

@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { settleMany, type Settlement } from "../billing/holds";
 import type { Tx } from "../db/client";
 import { SqlParams } from "../db/sql";
+import { uuidv7 } from "../ids";
 import { transaction } from "../db/transaction";
 import { jobs } from "../jobs";
 import { toWire } from "../jobs/wire";
@@ -76,15 +76,23 @@ export interface Queued {
  * an event and its charge are written together or not at all.
  */
 async function writeBatch(tx: Tx, batch: Queued[]): Promise<void> {
-  // one statement per 500 rows: SQLite takes at most 32,766 parameters in one statement
-  for (let at = 0; at < batch.length; at += BATCH) await writeRows(tx, batch.slice(at, at + BATCH));
+  for (let at = 0; at < batch.length; at += ROWS_PER_STATEMENT) {
+    if (at > 0) await nextTurn();
+    await writeRows(tx, batch.slice(at, at + ROWS_PER_STATEMENT));
+  }
 }
+
+// 100 rows per statement, and the event loop gets a turn between statements: on SQLite each statement
+// runs synchronously on the server's main thread, and a transaction's statements, chained through
+// promises alone, would hold it for the whole batch — a stall every call in flight waits out.
+const ROWS_PER_STATEMENT = 100;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function writeRows(tx: Tx, batch: Queued[]): Promise<void> {
   const now = new Date();
   const params = new SqlParams();
   const rows = batch.map(({ event }) => {
-    const values: Record<(typeof COLUMNS)[number], unknown> = { ...event, id: randomUUID(), createdAt: now };
+    const values: Record<(typeof COLUMNS)[number], unknown> = { ...event, id: uuidv7(), createdAt: now };
     return params.list(COLUMNS.map((column) => values[column]));
   });
   const inserted = await tx.$queryRawUnsafe<Array<{ requestId: string }>>(
