@@ -1,5 +1,6 @@
 // `npm start`: build when needed, then run the standalone server in this process. Migrations and the
-// first admin happen inside the server at boot (instrumentation.ts), so the container runs the same path.
+// first admin happen inside the server at boot (lib/boot.ts, from scripts/server.cjs), so the container runs
+// the same path.
 import { createRequire } from "node:module";
 import path from "node:path";
 import { standaloneDir } from "./build-info.mjs";
