@@ -175,6 +175,7 @@ export async function settleMany(tx: Tx, settlements: readonly Settlement[]): Pr
 /** Releases holds whose calls can no longer settle them (their process died). Returns how many. */
 export async function releaseExpiredHolds(now = new Date()): Promise<number> {
   const expired = await db().reservation.findMany({ where: { expiresAt: { lt: now } }, select: { requestId: true }, take: 1000 });
+  if (!expired.length) return 0;
   // settlements with no charge: only the holds go
   await transaction((tx) =>
     settleMany(

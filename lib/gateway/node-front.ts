@@ -102,7 +102,9 @@ async function serve(run: Serve, req: IncomingMessage, res: ServerResponse): Pro
 export function serveFromNode(req: IncomingMessage, res: ServerResponse): boolean {
   const url = req.url ?? "/";
   const query = url.indexOf("?");
-  const route = gatewayRoute(req.method ?? "GET", query === -1 ? url : url.slice(0, query));
+  const path = query === -1 ? url : url.slice(0, query);
+  // a trailing slash names the same route (Next redirected it)
+  const route = gatewayRoute(req.method ?? "GET", path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
   if (!route) return false;
   void serve(route, req, res);
   return true;

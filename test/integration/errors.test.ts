@@ -81,6 +81,16 @@ describe("request validation (400 in OpenAI's error shape, naming the field)", (
     const res = await fetch(`${f.hub.url}/v1/chat/completions`);
     expect(res.status).toBe(405);
     expect(((await res.json()) as ErrorJson).error.code).toBe("method_not_allowed");
+    await expectError(await fetch(`${f.hub.url}/v1`), 404, "unknown_url");
+  });
+
+  it("serves a route with a trailing slash, and HEAD where GET is served", async () => {
+    const listed = await fetch(`${f.hub.url}/v1/models/`, { headers: { authorization: `Bearer ${f.apiKey}` } });
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { object: string }).object).toBe("list");
+    const head = await fetch(`${f.hub.url}/v1/models`, { method: "HEAD", headers: { authorization: `Bearer ${f.apiKey}` } });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe("");
   });
 });
 
