@@ -5,6 +5,7 @@ import { transaction } from "../db/transaction";
 import { redisEnabled } from "../redis";
 import { SqlParams } from "../db/sql";
 import { bookMany } from "./ledger";
+import { Totals } from "./totals";
 
 // Holds ("reservations") keep concurrent calls from spending money that is not there. Before the
 // upstream call the hub holds the call's maximum charge on the customer's credit account and its
@@ -100,19 +101,6 @@ type ReservationRow = { requestId: string; accountId: string | null; amountMicro
 
 const parseHolds = (json: string): BudgetHold[] =>
   (JSON.parse(json) as Array<Omit<BudgetHold, "nanoUsd"> & { nanoUsd: string }>).map((h) => ({ ...h, nanoUsd: BigInt(h.nanoUsd) }));
-
-/** Sums amounts per key; the entries come back in key order (a fixed lock order for concurrent batches). */
-class Totals<T> {
-  private readonly sums = new Map<string, { item: T; amount: bigint }>();
-  add(key: string, item: T, amount: bigint): void {
-    const sum = this.sums.get(key);
-    if (sum) sum.amount += amount;
-    else this.sums.set(key, { item, amount });
-  }
-  entries(): Array<{ item: T; amount: bigint }> {
-    return [...this.sums.keys()].sort().map((key) => this.sums.get(key)!);
-  }
-}
 
 type Counter = Pick<BudgetHold, "scope" | "scopeId" | "period">;
 const counterKey = (c: Counter) => `${c.scope}\u0000${c.scopeId}\u0000${c.period}`;

@@ -1,6 +1,7 @@
 import type { Tx } from "../db/client";
 import { SqlParams } from "../db/sql";
 import { uuidv7 } from "../ids";
+import { Totals } from "./totals";
 
 // The credit ledger: every change of a balance is a CreditTransaction with a unique reference, and
 // the balance moves in the same database transaction. A reference seen before is not applied again,
@@ -52,11 +53,10 @@ export async function bookMany(tx: Tx, entries: readonly LedgerEntry[]): Promise
   );
   const fresh = new Set(inserted.map((row) => row.reference));
   const booked = unique.filter((entry) => fresh.has(entry.reference));
-  const deltas = new Map<string, bigint>();
-  for (const entry of booked) deltas.set(entry.accountId, (deltas.get(entry.accountId) ?? 0n) + entry.amountMicrocredits);
-  // accounts in a fixed order: concurrent batches on Postgres lock them in the same order
-  for (const accountId of [...deltas.keys()].sort()) {
-    await tx.$executeRaw`UPDATE "CreditAccount" SET "balanceMicrocredits" = "balanceMicrocredits" + ${deltas.get(accountId)!}, "updatedAt" = ${now} WHERE "id" = ${accountId}`;
+  const deltas = new Totals<string>();
+  for (const entry of booked) deltas.add(entry.accountId, entry.accountId, entry.amountMicrocredits);
+  for (const { item: accountId, amount } of deltas.entries()) {
+    await tx.$executeRaw`UPDATE "CreditAccount" SET "balanceMicrocredits" = "balanceMicrocredits" + ${amount}, "updatedAt" = ${now} WHERE "id" = ${accountId}`;
   }
   return booked;
 }

@@ -31,6 +31,12 @@ export class UpstreamError extends Error {
   }
 }
 
+/** The upstream did not answer (or go on answering) in time. */
+export const upstreamTimeout = () => new UpstreamError({ kind: "timeout", message: "upstream request timed out" });
+
+/** The call was cancelled on our side (the client went away, or a fallback took over). */
+export const upstreamAborted = () => new UpstreamError({ kind: "aborted", message: "request aborted" });
+
 export function parseRetryAfter(value: string | null | undefined): number | null {
   if (!value) return null;
   const seconds = Number(value);

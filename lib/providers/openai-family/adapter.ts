@@ -29,22 +29,27 @@ export interface OpenAIFamilyOptions {
 
 const OPENAI_BASE_URL = "https://api.openai.com/v1";
 
-function createClient(target: UpstreamTarget, options: OpenAIFamilyOptions): OpenAI {
-  return new OpenAI({
-    apiKey: target.credential?.secret.apiKey ?? "not-needed",
+/** Where a provider's calls go and what credentials and headers they carry, for the SDK and for chat alike. */
+function connection(target: UpstreamTarget, options: OpenAIFamilyOptions) {
+  return {
     baseURL: target.provider.baseUrl ?? options.defaultBaseUrl ?? OPENAI_BASE_URL,
-    // the gateway decides about retries and fallbacks itself
-    maxRetries: 0,
-    defaultHeaders: { ...options.headers?.(), ...target.provider.config.headers },
-  });
+    apiKey: target.credential?.secret.apiKey ?? "not-needed",
+    headers: { ...options.headers?.(), ...target.provider.config.headers },
+  };
+}
+
+function createClient(target: UpstreamTarget, options: OpenAIFamilyOptions): OpenAI {
+  const { baseURL, apiKey, headers } = connection(target, options);
+  // the gateway decides about retries and fallbacks itself
+  return new OpenAI({ apiKey, baseURL, maxRetries: 0, defaultHeaders: headers });
 }
 
 /** Where chat calls go and what they carry, as the SDK would send them (chat skips the SDK: see http-client.ts). */
 function createChatEndpoint(target: UpstreamTarget, options: OpenAIFamilyOptions) {
-  const base = target.provider.baseUrl ?? options.defaultBaseUrl ?? OPENAI_BASE_URL;
+  const { baseURL, apiKey, headers } = connection(target, options);
   return {
-    url: `${base.replace(/\/+$/, "")}/chat/completions`,
-    headers: { authorization: `Bearer ${target.credential?.secret.apiKey ?? "not-needed"}`, accept: "application/json", ...options.headers?.(), ...target.provider.config.headers },
+    url: `${baseURL.replace(/\/+$/, "")}/chat/completions`,
+    headers: { authorization: `Bearer ${apiKey}`, accept: "application/json", ...headers },
   };
 }
 

@@ -1,6 +1,6 @@
 import { Pool, errors } from "undici";
 import { processSingleton } from "../../singleton";
-import { parseRetryAfter, UpstreamError } from "../upstream-error";
+import { parseRetryAfter, upstreamAborted, upstreamTimeout, UpstreamError } from "../upstream-error";
 import { details } from "./sdk-errors";
 
 // The chat hot path's HTTP client. The SDKs go through fetch, whose web streams and Request/Response
@@ -43,10 +43,10 @@ type Body = AsyncIterable<Buffer> & { text(): Promise<string>; json(): Promise<u
 function transportError(error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
   if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
-    return new UpstreamError({ kind: "timeout", message: "upstream request timed out" });
+    return upstreamTimeout();
   }
   if (error instanceof errors.RequestAbortedError || (error instanceof Error && error.name === "AbortError")) {
-    return new UpstreamError({ kind: "aborted", message: "request aborted" });
+    return upstreamAborted();
   }
   const message = error instanceof Error ? error.message : String(error);
   return new UpstreamError({ kind: "connection", message: `could not reach the upstream: ${message}` });
@@ -93,7 +93,7 @@ async function post(url: string, headers: Record<string, string>, payload: unkno
     return body;
   } catch (error) {
     deadline.answered();
-    throw deadline.timedOut() ? new UpstreamError({ kind: "timeout", message: "upstream request timed out" }) : transportError(error);
+    throw deadline.timedOut() ? upstreamTimeout() : transportError(error);
   }
 }
 
