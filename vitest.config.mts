@@ -5,7 +5,7 @@ const integration = (db: "sqlite" | "postgres") => ({
   extends: true as const,
   test: {
     name: `integration-${db}`,
-    include: ["test/integration/**/*.test.ts"],
+    include: ["test/integration/**/*.test.ts", "test/security/**/*.test.ts"],
     env: { TEST_DB: db },
     globalSetup: ["test/helpers/global-setup.ts"],
     testTimeout: 60_000,
