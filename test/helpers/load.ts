@@ -12,6 +12,12 @@ export interface SigtermOutcome {
   spanningTheSignal: number;
 }
 
+/** How a draining hub turns a client away: 503 shutting_down, or no connection at all. */
+export function isDrainRefusal(error: unknown): boolean {
+  if (error instanceof OpenAI.APIConnectionError) return true;
+  return error instanceof OpenAI.APIError && error.status === 503 && error.code === "shutting_down";
+}
+
 /**
  * Keeps `workers` clients calling `model` (half streamed, half not) in a loop, sends the hub SIGTERM
  * after `afterMs`, and waits for every client to be refused and the process to exit.
@@ -40,8 +46,10 @@ export async function loadThroughSigterm(hub: HubProcess, apiKey: string, model:
           succeeded.push(response.headers.get("x-request-id")!);
         }
         if (startedAt < signalledAt && Date.now() > signalledAt) spanningTheSignal++;
-      } catch {
-        // once the hub drains, new calls are refused (503) or cannot connect: stop this worker
+      } catch (error) {
+        // once the hub drains, new calls are refused (503 shutting_down) or cannot connect: stop this
+        // worker. Anything else (a failed assertion, another status) fails the test.
+        if (!isDrainRefusal(error)) throw error;
         refused++;
         return;
       }
