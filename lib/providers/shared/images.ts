@@ -86,10 +86,13 @@ function refusal(error: FetchRefused, settings: ImageFetchSettings): UpstreamErr
   }
 }
 
-/** The http(s) image URLs of a conversation, each once. */
+/** The http(s) image URLs of a conversation, each once (adapters inline images of the caller's turns only). */
 function fetchedUrls(messages: ChatMessage[]): Set<string> {
   const urls = new Set<string>();
-  for (const message of messages) for (const part of partsOf(message.content)) if (part.type === "image" && !part.url.startsWith("data:")) urls.add(part.url);
+  for (const message of messages) {
+    if (message.role === "assistant" || message.role === "tool") continue;
+    for (const part of partsOf(message.content)) if (part.type === "image" && !part.url.startsWith("data:")) urls.add(part.url);
+  }
   return urls;
 }
 
