@@ -1,5 +1,6 @@
 import http from "node:http";
 import { describe, expect, it } from "vitest";
+import { ConfigError, env } from "@/lib/env";
 import { parseDataUrl, requestImages, sniffImageType, type ImageFetchSettings } from "@/lib/providers/shared/images";
 import type { ChatMessage } from "@/lib/schemas/openai";
 import { UpstreamError } from "@/lib/providers/upstream-error";
@@ -86,5 +87,12 @@ describe("inline images", () => {
     } finally {
       png.close();
     }
+  });
+
+  it("reads its limits from the environment; the allow-list takes exact host:port entries only", () => {
+    expect(env({})).toMatchObject({ HUB_IMAGE_FETCH_MAX_IMAGES: 16, HUB_IMAGE_FETCH_MAX_BYTES: 20 * 1024 * 1024, HUB_IMAGE_FETCH_TIMEOUT_MS: 30_000, HUB_IMAGE_FETCH_ALLOW_HOSTS: [], HUB_IMAGE_FETCH_ALLOW_PRIVATE: false });
+    expect(env({ HUB_IMAGE_FETCH_ALLOW_HOSTS: "127.0.0.1:8080, [::1]:80,Images.Local:443" }).HUB_IMAGE_FETCH_ALLOW_HOSTS).toEqual(["127.0.0.1:8080", "[::1]:80", "images.local:443"]);
+    for (const bad of ["127.0.0.1", "http://127.0.0.1:80/", "10.0.0.0/8:80", "user@host:80"]) expect(() => env({ HUB_IMAGE_FETCH_ALLOW_HOSTS: bad }), bad).toThrow(ConfigError);
+    expect(() => env({ HUB_IMAGE_FETCH_ALLOW_PRIVATE: "yes" })).toThrow(ConfigError);
   });
 });
