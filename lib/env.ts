@@ -11,6 +11,23 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUnset, 
 const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
   z.preprocess(emptyAsUnset, schema.default(fallback as never));
 const milliseconds = z.coerce.number().int().positive();
+/** "true" or "false"; unset or empty is false */
+const flag = z.preprocess((value) => emptyAsUnset(value) ?? "false", z.enum(["true", "false"]).transform((value) => value === "true"));
+/** comma-separated exact host:port authorities, normalised as the URL parser spells them ("127.0.0.1:8080", "[::1]:80") */
+const authorities = z.preprocess(
+  (value) => emptyAsUnset(value) ?? "",
+  z.string().transform((value, ctx) => {
+    const entries = value.split(",").map((entry) => entry.trim()).filter(Boolean);
+    return entries.map((entry) => {
+      const url = URL.canParse(`http://${entry}`) ? new URL(`http://${entry}`) : null;
+      if (!url || !/:\d+$/.test(entry) || url.pathname !== "/" || url.username) {
+        ctx.addIssue({ code: "custom", message: `must be host:port entries separated by commas (not "${entry}")` });
+        return "";
+      }
+      return `${url.hostname}:${url.port || "80"}`;
+    });
+  }),
+);
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -61,6 +78,14 @@ const envSchema = z.object({
   HUB_DISCONNECT_DRAIN_MS: withDefault(z.coerce.number().int().min(0), 3000),
   HUB_USAGE_RETENTION_DAYS: withDefault(z.coerce.number().int().positive(), 400),
   HUB_ROLLUP_EVERY_MS: withDefault(milliseconds, 60_000),
+  /** image URLs fetched for Gemini, Bedrock and Ollama: how many per request, their bytes together, one deadline for all */
+  HUB_IMAGE_FETCH_MAX_IMAGES: withDefault(z.coerce.number().int().min(0), 16),
+  HUB_IMAGE_FETCH_MAX_BYTES: withDefault(z.coerce.number().int().positive(), 20 * 1024 * 1024),
+  HUB_IMAGE_FETCH_TIMEOUT_MS: withDefault(milliseconds, 30_000),
+  /** exact host:port fetched without the address policy: for development and tests, never for tenants' hosts */
+  HUB_IMAGE_FETCH_ALLOW_HOSTS: authorities,
+  /** turns the address policy off for image URLs: any tenant can then reach the hub's networks */
+  HUB_IMAGE_FETCH_ALLOW_PRIVATE: flag,
 });
 
 export type Env = z.infer<typeof envSchema>;

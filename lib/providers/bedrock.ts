@@ -17,7 +17,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { ChatMessage, ChatRequest } from "../schemas/openai";
 import { ChunkWriter, completion, embeddingsResponse, usage, type AssistantTurn, type FinishReason } from "./shared/canonical";
 import { alternating, sdkClients } from "./shared/client-cache";
-import { inlineImage } from "./shared/images";
+import { requestImages, type RequestImages } from "./shared/images";
 import { maxOutputTokens, parseArguments, partsOf, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice } from "./shared/request";
 import type { CallOptions, CanonicalUsage, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
 import { midStream, upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
@@ -57,7 +57,7 @@ function fail(error: unknown, signal: AbortSignal): UpstreamError {
 
 const IMAGE_FORMATS = { "image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif", "image/webp": "webp" } as const;
 
-async function userBlocks(content: ChatMessage["content"], signal: AbortSignal): Promise<ContentBlock[]> {
+async function userBlocks(content: ChatMessage["content"], images: RequestImages): Promise<ContentBlock[]> {
   const blocks: ContentBlock[] = [];
   for (const part of partsOf(content)) {
     if (part.type === "text") {
@@ -65,7 +65,7 @@ async function userBlocks(content: ChatMessage["content"], signal: AbortSignal):
       continue;
     }
     // Converse takes image bytes only (or S3 locations), never URLs
-    const image = await inlineImage(part.url, signal);
+    const image = await images.inline(part.url);
     const format = IMAGE_FORMATS[image.mediaType as keyof typeof IMAGE_FORMATS];
     if (!format) throw new UpstreamError({ kind: "http", status: 400, type: "invalid_request_error", code: "unsupported_image", message: `Bedrock takes png, jpeg, gif or webp images, not ${image.mediaType}` });
     blocks.push({ image: { format, source: { bytes: Buffer.from(image.base64, "base64") } } });
@@ -83,12 +83,12 @@ function assistantBlocks(message: Extract<ChatMessage, { role: "assistant" }>): 
   return blocks;
 }
 
-async function toMessages(conversation: ChatMessage[], signal: AbortSignal): Promise<Message[]> {
+async function toMessages(conversation: ChatMessage[], images: RequestImages): Promise<Message[]> {
   const turns: Array<{ role: "user" | "assistant"; items: ContentBlock[] }> = [];
   for (const message of conversation) {
     if (message.role === "assistant") turns.push({ role: "assistant", items: assistantBlocks(message) });
     else if (message.role === "tool") turns.push({ role: "user", items: [{ toolResult: { toolUseId: message.tool_call_id, content: [{ text: textOf(message.content) }] } }] });
-    else turns.push({ role: "user", items: await userBlocks(message.content, signal) });
+    else turns.push({ role: "user", items: await userBlocks(message.content, images) });
   }
   return alternating(turns).map(({ role, items }) => ({ role, content: items }));
 }
@@ -112,7 +112,7 @@ function toToolConfig(request: ChatRequest, messages: Message[]): ToolConfigurat
 
 async function toConverse(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<ConverseCommandInput> {
   const { system, conversation } = splitSystem(request.messages);
-  const messages = await toMessages(conversation, signal);
+  const messages = await toMessages(conversation, requestImages(request.messages, signal));
   const budget = thinkingBudget(request);
   const toolConfig = toToolConfig(request, messages);
   return {

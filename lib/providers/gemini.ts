@@ -4,7 +4,7 @@ import { countTextTokens } from "../billing/token-count";
 import type { ChatMessage, ChatRequest } from "../schemas/openai";
 import { ChunkWriter, completion, embeddingsResponse, toolCallId, usage, type AssistantTurn, type FinishReason, type ToolCall } from "./shared/canonical";
 import { alternating, sdkClients } from "./shared/client-cache";
-import { inlineImage } from "./shared/images";
+import { requestImages, type RequestImages } from "./shared/images";
 import { maxOutputTokens, parseArguments, partsOf, responseSchema, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice, toolNames } from "./shared/request";
 import type { CallOptions, CanonicalUsage, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
 import { midStream, upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
@@ -73,12 +73,12 @@ function fail(error: unknown, signal: AbortSignal): UpstreamError {
 // ---------------------------------------------------------------------------------------------
 // request
 
-async function userParts(content: ChatMessage["content"], signal: AbortSignal): Promise<Part[]> {
+async function userParts(content: ChatMessage["content"], images: RequestImages): Promise<Part[]> {
   const parts: Part[] = [];
   for (const part of partsOf(content)) {
     if (part.type === "text") parts.push({ text: part.text });
     else {
-      const image = await inlineImage(part.url, signal);
+      const image = await images.inline(part.url);
       parts.push({ inlineData: { mimeType: image.mediaType, data: image.base64 } });
     }
   }
@@ -107,7 +107,7 @@ function modelParts(message: Extract<ChatMessage, { role: "assistant" }>): Part[
   return parts;
 }
 
-async function toContents(conversation: ChatMessage[], signal: AbortSignal): Promise<Content[]> {
+async function toContents(conversation: ChatMessage[], images: RequestImages): Promise<Content[]> {
   const names = toolNames(conversation);
   const turns: Array<{ role: "user" | "model"; items: Part[] }> = [];
   for (const message of conversation) {
@@ -115,7 +115,7 @@ async function toContents(conversation: ChatMessage[], signal: AbortSignal): Pro
     else if (message.role === "tool") {
       const { id } = splitToolCallId(message.tool_call_id);
       turns.push({ role: "user", items: [{ functionResponse: { id, name: names.get(message.tool_call_id) ?? "tool", response: toolResponse(message.content) } }] });
-    } else turns.push({ role: "user", items: await userParts(message.content, signal) });
+    } else turns.push({ role: "user", items: await userParts(message.content, images) });
   }
   return alternating(turns).map(({ role, items }) => ({ role, parts: items }));
 }
@@ -245,7 +245,7 @@ export const geminiAdapter: ProviderAdapter = {
   credential: "api_key",
 
   async chat(request, target, options: CallOptions) {
-    const contents = await toContents(splitSystem(request.messages).conversation, options.signal);
+    const contents = await toContents(splitSystem(request.messages).conversation, requestImages(request.messages, options.signal));
     const response = await run(options.signal, () =>
       clientFor(target).models.generateContent({ model: target.upstreamModel, contents, config: toConfig(request, options.signal, options.timeoutMs) }),
     );
@@ -253,7 +253,7 @@ export const geminiAdapter: ProviderAdapter = {
   },
 
   async streamChat(request, target, options) {
-    const contents = await toContents(splitSystem(request.messages).conversation, options.signal);
+    const contents = await toContents(splitSystem(request.messages).conversation, requestImages(request.messages, options.signal));
     const stream = await run(options.signal, () =>
       clientFor(target).models.generateContentStream({ model: target.upstreamModel, contents, config: toConfig(request, options.signal, options.timeoutMs) }),
     );

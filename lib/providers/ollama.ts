@@ -1,7 +1,7 @@
 import { Ollama, type ChatRequest as OllamaChatRequest, type ChatResponse, type Message as OllamaMessage, type Tool } from "ollama";
 import type { ChatMessage, ChatRequest } from "../schemas/openai";
 import { ChunkWriter, completion, embeddingsResponse, toolCallId, usage, type AssistantTurn, type FinishReason, type ToolCall } from "./shared/canonical";
-import { inlineImage } from "./shared/images";
+import { requestImages, type RequestImages } from "./shared/images";
 import { maxOutputTokens, parseArguments, partsOf, responseSchema, stopSequences, textOf, toolNames } from "./shared/request";
 import type { CallOptions, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
 import { upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
@@ -42,7 +42,7 @@ function fail(error: unknown, signal: AbortSignal): UpstreamError {
   return new UpstreamError({ kind: "http", status: 502, message: err?.message ?? String(error) });
 }
 
-async function toMessages(messages: ChatMessage[], signal: AbortSignal): Promise<OllamaMessage[]> {
+async function toMessages(messages: ChatMessage[], images: RequestImages): Promise<OllamaMessage[]> {
   const names = toolNames(messages);
   const out: OllamaMessage[] = [];
   for (const message of messages) {
@@ -59,9 +59,9 @@ async function toMessages(messages: ChatMessage[], signal: AbortSignal): Promise
           : {}),
       });
     } else {
-      const images: string[] = [];
-      for (const part of partsOf(message.content)) if (part.type === "image") images.push((await inlineImage(part.url, signal)).base64);
-      out.push({ role: message.role === "developer" ? "system" : message.role, content: textOf(message.content), ...(images.length ? { images } : {}) });
+      const inlined: string[] = [];
+      for (const part of partsOf(message.content)) if (part.type === "image") inlined.push((await images.inline(part.url)).base64);
+      out.push({ role: message.role === "developer" ? "system" : message.role, content: textOf(message.content), ...(inlined.length ? { images: inlined } : {}) });
     }
   }
   return out;
@@ -73,7 +73,7 @@ async function toRequest(request: ChatRequest, target: UpstreamTarget, signal: A
   const native = request as ChatRequest & { think?: OllamaChatRequest["think"]; keep_alive?: string | number };
   return {
     model: target.upstreamModel,
-    messages: await toMessages(request.messages, signal),
+    messages: await toMessages(request.messages, requestImages(request.messages, signal)),
     ...(request.tools?.length && request.tool_choice !== "none" ? { tools: request.tools.map((t) => ({ type: "function", function: t.function }) as Tool) } : {}),
     ...(format ? { format: format === "json" ? "json" : format.schema } : {}),
     ...(native.think !== undefined ? { think: native.think } : effort ? { think: effort === "none" ? false : effort === "minimal" ? "low" : effort === "xhigh" ? "high" : effort } : {}),

@@ -99,9 +99,13 @@ const weatherTool = {
 
 let f: HubFixture;
 const fakes = new Map<string, FakeUpstream & Record<string, unknown>>();
+// the image server for URL images: the hub fetches from it through the exact host:port allow-list,
+// with the address policy on for everything else
+const pictures = http.createServer((_req, res) => res.writeHead(200, { "content-type": "image/png" }).end(Buffer.from(FAKE_PNG_BASE64, "base64")));
 
 beforeAll(async () => {
-  f = await startHubFixture({ env: { HUB_IMAGE_FETCH_ALLOW_PRIVATE: "true" } });
+  await new Promise<void>((r) => pictures.listen(0, "127.0.0.1", r));
+  f = await startHubFixture({ env: { HUB_IMAGE_FETCH_ALLOW_HOSTS: `127.0.0.1:${(pictures.address() as { port: number }).port}` } });
   for (const c of CASES) {
     const fake = (await c.start()) as FakeUpstream & Record<string, unknown>;
     fakes.set(c.name, fake);
@@ -118,6 +122,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await f?.close();
+  pictures.close();
   for (const fake of fakes.values()) await fake.close();
 });
 
@@ -321,19 +326,13 @@ describe("provider quirks", () => {
   });
 
   it("image URLs are fetched and inlined for providers that only take bytes", async () => {
-    const server = http.createServer((_req, res) => res.writeHead(200, { "content-type": "image/png" }).end(Buffer.from(FAKE_PNG_BASE64, "base64")));
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    try {
-      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/picture`;
-      for (const provider of ["gemini", "bedrock", "ollama"]) {
-        const completion = await f.client.chat.completions.create({
-          model: `${provider}/chat-model`,
-          messages: [{ role: "user", content: [{ type: "text", text: "see" }, { type: "image_url", image_url: { url } }] }],
-        });
-        expect(completion.choices[0]!.message.content).toBe(replyText("see", [{ mediaType: "image/png", bytes: 0 }]));
-      }
-    } finally {
-      server.close();
+    const url = `http://127.0.0.1:${(pictures.address() as { port: number }).port}/picture`;
+    for (const provider of ["gemini", "bedrock", "ollama"]) {
+      const completion = await f.client.chat.completions.create({
+        model: `${provider}/chat-model`,
+        messages: [{ role: "user", content: [{ type: "text", text: "see" }, { type: "image_url", image_url: { url } }] }],
+      });
+      expect(completion.choices[0]!.message.content).toBe(replyText("see", [{ mediaType: "image/png", bytes: 0 }]));
     }
   });
 });

@@ -1,21 +1,49 @@
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
-import { UpstreamError } from "../upstream-error";
+import { env } from "../../env";
+import { ByteBudget, FetchRefused, guardedFetch } from "../../net/guarded-fetch";
+import type { ChatMessage } from "../../schemas/openai";
+import { UpstreamError, upstreamAborted } from "../upstream-error";
+import { partsOf } from "./request";
 
-// Providers that cannot fetch image URLs themselves (Bedrock, Gemini, Ollama) get the bytes inline.
-// The hub fetches http(s) URLs with a size and time limit, and refuses private and loopback
-// addresses unless HUB_IMAGE_FETCH_ALLOW_PRIVATE=true, so a caller cannot use it to reach the hub's
-// own network.
+// Providers that cannot fetch image URLs themselves (Bedrock, Gemini, Ollama) get the bytes inline, so
+// the hub fetches the tenant's http(s) image URLs — a request it makes from inside its own network.
+// Every fetch goes through lib/net/guarded-fetch (public addresses only, connection pinned to the
+// checked address, redirects re-checked, streaming byte cap), and a request gets a bounded number of
+// fetches, one byte budget and one deadline for all of them together.
 
 export interface InlineImage {
   mediaType: string;
   base64: string;
 }
 
-const MAX_BYTES = 20 * 1024 * 1024;
-const TIMEOUT_MS = 15_000;
+export interface ImageFetchSettings {
+  /** http(s) image URLs one request may have (data: URLs are not fetched and not counted) */
+  maxImages: number;
+  /** bytes of all the fetched images of one request together */
+  maxBytes: number;
+  /** one deadline for all the fetches of one request */
+  timeoutMs: number;
+  maxRedirects: number;
+  /** exact host:port authorities fetched without the address policy (development and tests) */
+  allowHosts: ReadonlySet<string>;
+  /** no address policy at all: dangerous, any tenant can then reach the hub's network */
+  allowPrivate: boolean;
+}
 
-const refuse = (message: string) => new UpstreamError({ kind: "http", status: 400, type: "invalid_request_error", code: "invalid_image_url", message });
+const MAX_REDIRECTS = 3;
+
+export function imageFetchSettings(): ImageFetchSettings {
+  const e = env();
+  return {
+    maxImages: e.HUB_IMAGE_FETCH_MAX_IMAGES,
+    maxBytes: e.HUB_IMAGE_FETCH_MAX_BYTES,
+    timeoutMs: e.HUB_IMAGE_FETCH_TIMEOUT_MS,
+    maxRedirects: MAX_REDIRECTS,
+    allowHosts: new Set(e.HUB_IMAGE_FETCH_ALLOW_HOSTS),
+    allowPrivate: e.HUB_IMAGE_FETCH_ALLOW_PRIVATE,
+  };
+}
+
+const refuse = (code: string, message: string) => new UpstreamError({ kind: "http", status: 400, type: "invalid_request_error", code, message });
 
 /** Media type from the first bytes, for sources that do not say (Ollama, some servers). */
 export function sniffImageType(bytes: Uint8Array): string | null {
@@ -38,45 +66,102 @@ export function parseDataUrl(url: string): InlineImage | null {
   return { mediaType: type || sniffImageType(Buffer.from(base64.slice(0, 32), "base64")) || "application/octet-stream", base64 };
 }
 
-function isPrivateAddress(address: string): boolean {
-  if (isIP(address) === 4) {
-    const [a, b] = address.split(".").map(Number) as [number, number];
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+/** What the tenant is told: no message names an address or a socket error. */
+function refusal(error: FetchRefused, settings: ImageFetchSettings): UpstreamError {
+  switch (error.reason) {
+    case "not_allowed":
+      return refuse("image_url_not_allowed", "the image URL's host is not allowed: the hub fetches images only from public addresses");
+    case "bad_url":
+      return refuse("invalid_image_url", "image_url.url must be a data: URL or an http(s) URL");
+    case "too_large":
+      return refuse("image_too_large", `the images of one request may have at most ${settings.maxBytes} bytes together`);
+    case "unresolvable":
+      return refuse("invalid_image_url", "the image URL's host could not be resolved");
+    case "too_many_redirects":
+      return refuse("invalid_image_url", `the image URL redirected more than ${settings.maxRedirects} times`);
+    case "http_status":
+      return refuse("invalid_image_url", `could not fetch the image: ${error.message}`);
+    case "unreachable":
+      return refuse("invalid_image_url", "could not fetch the image");
   }
-  const lower = address.toLowerCase();
-  if (lower.startsWith("::ffff:")) return isPrivateAddress(lower.slice(7));
-  return lower === "::1" || lower === "::" || lower.startsWith("fc") || lower.startsWith("fd") || lower.startsWith("fe80");
 }
 
-async function checkHost(hostname: string): Promise<void> {
-  if (process.env.HUB_IMAGE_FETCH_ALLOW_PRIVATE === "true") return;
-  const host = hostname.replace(/^\[|\]$/g, "");
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
-  if (addresses.length === 0) throw refuse(`cannot resolve the image host ${hostname}`);
-  if (addresses.some(isPrivateAddress)) throw refuse(`image URLs on private or loopback addresses are not fetched (${hostname})`);
+/** The http(s) image URLs of a conversation, each once (adapters inline images of the caller's turns only). */
+function fetchedUrls(messages: ChatMessage[]): Set<string> {
+  const urls = new Set<string>();
+  for (const message of messages) {
+    if (message.role === "assistant" || message.role === "tool") continue;
+    for (const part of partsOf(message.content)) if (part.type === "image" && !part.url.startsWith("data:")) urls.add(part.url);
+  }
+  return urls;
 }
 
-/** A data: URL as is, or an http(s) image fetched and inlined. */
-export async function inlineImage(url: string, signal: AbortSignal): Promise<InlineImage> {
-  const data = parseDataUrl(url);
-  if (data) return data;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw refuse("image_url.url must be a data: URL or an http(s) URL");
+export interface RequestImages {
+  /** A data: URL as is, or the fetched bytes of an http(s) URL of the request. */
+  inline(url: string): Promise<InlineImage>;
+}
+
+// A fallback to another deployment converts the same request again: it reuses the fetches (and their
+// deadline) of the first attempt instead of fetching everything anew.
+const perRequest = new WeakMap<ChatMessage[], RequestImages>();
+
+/**
+ * Starts fetching the image URLs of a request, all at once, under one deadline and one byte budget,
+ * after refusing (400, naming the limit) a request with more of them than the cap.
+ */
+export function requestImages(messages: ChatMessage[], signal: AbortSignal, settings: ImageFetchSettings = imageFetchSettings()): RequestImages {
+  const known = perRequest.get(messages);
+  if (known) return known;
+  const urls = fetchedUrls(messages);
+  if (urls.size > settings.maxImages) throw refuse("too_many_images", `a request may have at most ${settings.maxImages} image URLs (data: URLs do not count); this one has ${urls.size}`);
+
+  const stop = new AbortController();
+  const deadline = AbortSignal.timeout(settings.timeoutMs);
+  const fetchSignal = AbortSignal.any([signal, deadline, stop.signal]);
+  const budget = new ByteBudget(settings.maxBytes);
+
+  // the first failure is the request's: fetches it stopped report it too, not their own abort
+  let firstFailure: UpstreamError | null = null;
+  const failureOf = (error: unknown): UpstreamError => {
+    if (error instanceof UpstreamError) return error;
+    if (error instanceof FetchRefused) return refusal(error, settings);
+    if (signal.aborted) return upstreamAborted();
+    if (deadline.aborted) return refuse("image_fetch_timeout", `the image URLs of one request must be fetched within ${settings.timeoutMs} ms`);
+    return refuse("invalid_image_url", "could not fetch the image");
+  };
+
+  const fetchOne = async (url: string): Promise<InlineImage> => {
+    try {
+      const { contentType, body } = await guardedFetch(url, { signal: fetchSignal, budget, accept: "image/*", maxRedirects: settings.maxRedirects, allowHosts: settings.allowHosts, allowPrivate: settings.allowPrivate });
+      const declared = contentType?.split(";")[0]?.trim();
+      const mediaType = declared?.startsWith("image/") ? declared : sniffImageType(body);
+      if (!mediaType) throw refuse("invalid_image_url", "the file at the image URL is not an image");
+      return { mediaType, base64: body.toString("base64") };
+    } catch (error) {
+      firstFailure ??= failureOf(error);
+      // the request fails with it, so the other fetches need not go on
+      stop.abort();
+      throw firstFailure;
+    }
+  };
+
+  const fetches = new Map<string, Promise<InlineImage>>();
+  for (const url of urls) {
+    const fetching = fetchOne(url);
+    // awaited by inline(); an adapter that fails first never awaits the rest
+    fetching.catch(() => {});
+    fetches.set(url, fetching);
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw refuse("image_url.url must be a data: URL or an http(s) URL");
-  await checkHost(parsed.hostname);
-  const response = await fetch(parsed, { signal: AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]), redirect: "error" }).catch((error: Error) => {
-    throw refuse(`could not fetch the image at ${parsed.host}: ${error.message}`);
-  });
-  if (!response.ok) throw refuse(`fetching the image at ${parsed.host} failed with HTTP ${response.status}`);
-  if (Number(response.headers.get("content-length") ?? 0) > MAX_BYTES) throw refuse(`the image at ${parsed.host} is larger than ${MAX_BYTES} bytes`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.length > MAX_BYTES) throw refuse(`the image at ${parsed.host} is larger than ${MAX_BYTES} bytes`);
-  const declared = response.headers.get("content-type")?.split(";")[0]?.trim();
-  const mediaType = declared?.startsWith("image/") ? declared : sniffImageType(bytes);
-  if (!mediaType) throw refuse(`the file at ${parsed.host} is not an image`);
-  return { mediaType, base64: Buffer.from(bytes).toString("base64") };
+
+  const images: RequestImages = {
+    async inline(url) {
+      const data = parseDataUrl(url);
+      if (data) return data;
+      const fetching = fetches.get(url);
+      if (fetching) return fetching;
+      throw refuse("invalid_image_url", "image_url.url must be a data: URL or an http(s) URL");
+    },
+  };
+  perRequest.set(messages, images);
+  return images;
 }
