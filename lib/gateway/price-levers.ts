@@ -12,7 +12,7 @@ import type { ModelPrice } from "./registry";
 
 /** OpenAI (and OpenAI-compatible) chat parameters the schema leaves loose that change no price. */
 const NEUTRAL_CHAT = [
-  "metadata", "store", "logit_bias", "prompt_cache_key", "safety_identifier", "verbosity", "functions", "function_call",
+  "metadata", "store", "logit_bias", "prompt_cache_key", "prompt_cache_retention", "safety_identifier", "verbosity", "functions", "function_call",
   // sampling knobs of vLLM, OpenRouter and other OpenAI-compatible servers
   "top_k", "min_p", "top_a", "repetition_penalty",
   // provider-native reasoning switches: their budgets are fitted inside the output cap (providers/*)
