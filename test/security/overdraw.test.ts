@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../helpers/eventually";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+import { HELD_OUTPUT, overdrawChecks, PER_TOKEN } from "./overdraw-checks";
 
 // Attack: overdraw a credit account. Calls that set no output limit (or one far above the model's
 // maximum) against an upstream that would write far more than any hold, many at once, on every
@@ -9,19 +10,16 @@ import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 // call's hold (the balance never goes below zero), book exactly what it charged, and refuse with a
 // 400 naming the parameter whatever it cannot price.
 
-const HELD_OUTPUT = 1000;
-const CONCURRENT = 4;
-
 let f: HubFixture;
+let check: ReturnType<typeof overdrawChecks>;
 
 beforeAll(async () => {
   f = await startHubFixture({ env: { HUB_DEFAULT_MAX_OUTPUT_TOKENS: String(HELD_OUTPUT) } });
+  check = overdrawChecks(f);
   await f.lib.setMode("service_provider", "test");
-  // $1 / 1M in, $2 / 1M out, no margin; 1 credit = $0.000001: a call holding 1,000 output tokens holds ~2,000 credits
-  const perToken = { inputUsdPer1M: "1", outputUsdPer1M: "2", marginPercent: "0" };
-  await f.lib.addModel({ name: "long", provider: "fake", upstreamModel: "fake-long", type: "chat", ...perToken }, "test");
-  await f.lib.addModel({ name: "long-uncapped", provider: "fake", upstreamModel: "fake-long-uncapped", type: "chat", ...perToken }, "test");
-  await f.lib.addModel({ name: "long-max", provider: "fake", upstreamModel: "fake-long", type: "chat", maxOutputTokens: HELD_OUTPUT, ...perToken }, "test");
+  await f.lib.addModel({ name: "long", provider: "fake", upstreamModel: "fake-long", type: "chat", ...PER_TOKEN }, "test");
+  await f.lib.addModel({ name: "long-uncapped", provider: "fake", upstreamModel: "fake-long-uncapped", type: "chat", ...PER_TOKEN }, "test");
+  await f.lib.addModel({ name: "long-max", provider: "fake", upstreamModel: "fake-long", type: "chat", maxOutputTokens: HELD_OUTPUT, ...PER_TOKEN }, "test");
   await f.lib.addModel({ name: "long-image", provider: "fake", upstreamModel: "gpt-image-1-fake-long", type: "image", inputUsdPer1M: "5", outputUsdPer1M: "40", marginPercent: "0" }, "test");
   await f.lib.addModel({ name: "flat-image", provider: "fake", upstreamModel: "dall-e-3", type: "image", imageUsd: "0.04", marginPercent: "0" }, "test");
   await f.lib.addModel({ name: "long-embedding", provider: "fake", upstreamModel: "text-embedding-fake-long-uncapped", type: "embedding", inputUsdPer1M: "1", marginPercent: "0" }, "test");
@@ -31,64 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await f?.close();
 });
-
-let customers = 0;
-
-/** A fresh customer with `credits`, and a way to call the hub with their key. */
-async function customer(credits: string) {
-  const email = `overdraw-${++customers}@test.local`;
-  await f.lib.createUser({ email, role: "member" }, "test");
-  await f.lib.grantCredits({ userEmail: email, amount: credits }, "test");
-  const { secret } = await f.lib.createApiKey({ userEmail: email }, "test");
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${f.hub.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-    // streams are read to their end: the call is settled when the client has its answer
-    const text = await response.text();
-    return { status: response.status, requestId: response.headers.get("x-request-id"), text };
-  };
-  return { email, post };
-}
-
-/**
- * Once every admitted call is written: nothing is left held, the balance is the sum of the ledger and
- * not below zero, and the ledger's usage entries are exactly the charges of the calls.
- */
-async function expectNoOverdraw(email: string, requestIds: string[]) {
-  for (const requestId of requestIds) await f.usageEvent(requestId, 15_000);
-  const user = await f.db.user.findUniqueOrThrow({ where: { email }, include: { creditAccount: true } });
-  const accountId = user.creditAccount!.id;
-  await eventually(async () => {
-    expect((await f.db.creditAccount.findUniqueOrThrow({ where: { id: accountId } })).heldMicrocredits).toBe(0n);
-    expect(await f.db.reservation.count({ where: { accountId } })).toBe(0);
-  }, 15_000);
-  const account = await f.db.creditAccount.findUniqueOrThrow({ where: { id: accountId }, include: { transactions: true } });
-  expect(account.balanceMicrocredits).toBe(account.transactions.reduce((sum, t) => sum + t.amountMicrocredits, 0n));
-  expect(account.balanceMicrocredits).toBeGreaterThanOrEqual(0n);
-  const booked = -account.transactions.filter((t) => t.kind === "usage").reduce((sum, t) => sum + t.amountMicrocredits, 0n);
-  const events = await f.db.usageEvent.findMany({ where: { userId: user.id } });
-  expect(booked).toBe(events.reduce((sum, e) => sum + e.chargeMicrocredits, 0n));
-  return { booked, events };
-}
-
-/** Fires CONCURRENT calls at once; each is admitted (200) or refused for want of credit (402), nothing else. */
-async function burst(call: () => Promise<{ status: number; requestId: string | null; text: string }>) {
-  const results = await Promise.all(Array.from({ length: CONCURRENT }, call));
-  for (const r of results) expect([200, 402], r.text.slice(0, 300)).toContain(r.status);
-  const admitted = results.filter((r) => r.status === 200);
-  expect(admitted.length).toBeGreaterThan(0);
-  return admitted.map((r) => r.requestId!);
-}
-
-/** The upstream chat requests made since `from`, each of which must carry a cap no higher than what was held. */
-function expectCappedUpstream(from: number, heldPerChoice = HELD_OUTPUT) {
-  const sent = f.upstream.requests.slice(from).filter((r) => r.path.endsWith("/chat/completions"));
-  expect(sent.length).toBeGreaterThan(0);
-  for (const request of sent) {
-    const cap = request.body!.max_completion_tokens ?? request.body!.max_tokens;
-    expect(cap).toEqual(expect.any(Number));
-    expect(cap as number).toBeLessThanOrEqual(heldPerChoice);
-  }
-}
 
 const ask = "write me an endless story";
 
@@ -105,11 +45,11 @@ describe("concurrent calls without an output limit never overdraw", () => {
     for (const stream of [false, true]) {
       it(`${protocol.name}${stream ? ", streamed" : ""}: the held output is the upstream's cap and the balance stays ≥ 0`, async () => {
         // room for two calls' holds, not four
-        const { email, post } = await customer("5000");
+        const { email, post } = await check.customer("5000");
         const from = f.upstream.requests.length;
-        const admitted = await burst(() => post(protocol.path, protocol.body(stream)));
-        expectCappedUpstream(from);
-        const { events } = await expectNoOverdraw(email, admitted);
+        const admitted = await check.burst(() => post(protocol.path, protocol.body(stream)));
+        check.expectCappedUpstream(from);
+        const { events } = await check.expectNoOverdraw(email, admitted);
         // the upstream stopped at the cap and the caller paid for what it wrote
         for (const event of events.filter((e) => e.status === 200)) expect(event.completionTokens).toBe(HELD_OUTPUT);
       });
@@ -117,21 +57,21 @@ describe("concurrent calls without an output limit never overdraw", () => {
   }
 
   it("n > 1 holds and caps every choice: the upstream is told the held cap and the account is never overdrawn", async () => {
-    const { email, post } = await customer("7000");
+    const { email, post } = await check.customer("7000");
     const from = f.upstream.requests.length;
-    const admitted = await burst(() => post("/v1/chat/completions", { model: "long", n: 3, messages: [{ role: "user", content: ask }] }));
+    const admitted = await check.burst(() => post("/v1/chat/completions", { model: "long", n: 3, messages: [{ role: "user", content: ask }] }));
     // three choices of 1,000 tokens hold ~6,000 credits: only one call fits
     expect(admitted).toHaveLength(1);
-    expectCappedUpstream(from);
-    await expectNoOverdraw(email, admitted);
+    check.expectCappedUpstream(from);
+    await check.expectNoOverdraw(email, admitted);
   });
 
   it("images: token-priced image models hold their dearest output per image, and n multiplies it", async () => {
     // two images hold 2 × 6,240 output tokens at $40 / 1M (499,200 credits) plus the prompt: two calls fit, not four
-    const { email, post } = await customer("1000000");
-    const admitted = await burst(() => post("/v1/images/generations", { model: "long-image", prompt: "a very detailed picture", n: 2 }));
+    const { email, post } = await check.customer("1000000");
+    const admitted = await check.burst(() => post("/v1/images/generations", { model: "long-image", prompt: "a very detailed picture", n: 2 }));
     expect(admitted).toHaveLength(2);
-    const { events } = await expectNoOverdraw(email, admitted);
+    const { events } = await check.expectNoOverdraw(email, admitted);
     // the upstream reported 4,000,000 output tokens ($160); the charge stopped at the hold
     for (const event of events.filter((e) => e.status === 200)) {
       expect(event.costNanoUsd).toBeGreaterThanOrEqual(160_000_000_000n);
@@ -141,20 +81,20 @@ describe("concurrent calls without an output limit never overdraw", () => {
 
   it("embeddings: an upstream that reports far more prompt tokens than were sent is charged no more than the hold", async () => {
     // "a short text to embed" is held as 6 tokens at $1 / 1M: 6 credits a call
-    const { email, post } = await customer("15");
-    const admitted = await burst(() => post("/v1/embeddings", { model: "long-embedding", input: "a short text to embed" }));
-    const { events } = await expectNoOverdraw(email, admitted);
+    const { email, post } = await check.customer("15");
+    const admitted = await check.burst(() => post("/v1/embeddings", { model: "long-embedding", input: "a short text to embed" }));
+    const { events } = await check.expectNoOverdraw(email, admitted);
     for (const event of events.filter((e) => e.status === 200)) expect(event.promptTokens).toBe(2_000_000);
   });
 });
 
 describe("an upstream that ignores the cap", () => {
   it("is sent the cap, and the charge stops at the hold while the real cost is kept for the operator", async () => {
-    const { email, post } = await customer("5000");
+    const { email, post } = await check.customer("5000");
     const from = f.upstream.requests.length;
-    const admitted = await burst(() => post("/v1/chat/completions", { model: "long-uncapped", messages: [{ role: "user", content: ask }], stream: true, stream_options: { include_usage: true } }));
-    expectCappedUpstream(from);
-    const { events } = await expectNoOverdraw(email, admitted);
+    const admitted = await check.burst(() => post("/v1/chat/completions", { model: "long-uncapped", messages: [{ role: "user", content: ask }], stream: true, stream_options: { include_usage: true } }));
+    check.expectCappedUpstream(from);
+    const { events } = await check.expectNoOverdraw(email, admitted);
     for (const event of events.filter((e) => e.status === 200)) {
       expect(event.completionTokens).toBe(2_000_000);
       // the operator sees what the upstream billed ($4) …
@@ -180,7 +120,7 @@ describe("parameters that change the upstream's price are refused with a 400 nam
   ];
   for (const [what, param, body] of refusals) {
     it(`chat: ${what}`, async () => {
-      const { post } = await customer("100000");
+      const { post } = await check.customer("100000");
       const from = f.upstream.requests.length;
       const { status, text } = await post("/v1/chat/completions", body);
       expect(status).toBe(400);
@@ -190,7 +130,7 @@ describe("parameters that change the upstream's price are refused with a 400 nam
   }
 
   it("chat: the default service tiers and price-neutral options still pass", async () => {
-    const { post } = await customer("100000");
+    const { post } = await check.customer("100000");
     for (const extra of [{ service_tier: "auto" }, { service_tier: "default" }, { modalities: ["text"] }, { metadata: { run: "1" }, store: false, logit_bias: { "50256": -100 } }]) {
       const { status, text } = await post("/v1/chat/completions", chat(extra));
       expect(status, text).toBe(200);
@@ -204,7 +144,7 @@ describe("parameters that change the upstream's price are refused with a 400 nam
   ];
   for (const [what, param, body] of imageRefusals) {
     it(`images: ${what}`, async () => {
-      const { post } = await customer("100000");
+      const { post } = await check.customer("100000");
       const { status, text } = await post("/v1/images/generations", body);
       expect(status).toBe(400);
       expect(JSON.parse(text)).toMatchObject({ error: { type: "invalid_request_error", param } });
@@ -212,7 +152,7 @@ describe("parameters that change the upstream's price are refused with a 400 nam
   }
 
   it("images: a standard image at a per-image price, n of them, is held and charged n × the price", async () => {
-    const { post } = await customer("100000");
+    const { post } = await check.customer("100000");
     const { status, requestId, text } = await post("/v1/images/generations", { model: "flat-image", prompt: "p", n: 2, size: "1024x1024", quality: "standard" });
     expect(status, text).toBe(200);
     expect((await f.usageEvent(requestId!)).chargeMicrocredits).toBe(80_000_000_000n);
