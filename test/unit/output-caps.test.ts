@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { chatRequestFromAigne } from "@/lib/gateway/protocols/aigne-hub/request";
 import { toAnthropicRequest } from "@/lib/providers/anthropic";
 import { toConverse } from "@/lib/providers/bedrock";
 import { toConfig } from "@/lib/providers/gemini";
@@ -22,6 +23,12 @@ describe("the canonical cap", () => {
     expect(request.max_tokens).toBeUndefined();
     expect(request.max_completion_tokens).toBe(1000);
     expect(maxOutputTokens(request)).toBe(1000);
+  });
+
+  it("takes the AIGNE protocol's modelOptions.maxTokens as the request's limit", () => {
+    const request = chatRequestFromAigne({ input: { messages: [{ role: "user", content: "hi" }], modelOptions: { model: "m", maxTokens: 300 } } });
+    expect(maxOutputTokens(request)).toBe(300);
+    expect(maxOutputTokens(chatRequestFromAigne({ input: { messages: [{ role: "user", content: "hi" }], modelOptions: { model: "m" } } }))).toBeUndefined();
   });
 
   it("fits a thinking budget inside a cap, leaving room for the answer, or drops it", () => {
