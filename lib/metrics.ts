@@ -22,6 +22,12 @@ function create() {
   const upstreamErrors = new Counter({ name: "hub_upstream_errors_total", help: "Failed upstream attempts, by provider and kind", labelNames: ["provider", "kind"], registers: [registry] });
   const tokens = new Counter({ name: "hub_tokens_total", help: "Tokens metered, by model and direction", labelNames: ["model", "direction"], registers: [registry] });
   const cost = new Counter({ name: "hub_cost_usd_total", help: "Provider cost metered, in USD (the ledger keeps the exact amounts)", labelNames: ["model"], registers: [registry] });
+  const overrun = new Counter({
+    name: "hub_overrun_usd_total",
+    help: "Provider cost above what calls were held for, in USD: the operator's, never charged (an upstream ignored the cap, or a prompt outgrew its estimate)",
+    labelNames: ["model"],
+    registers: [registry],
+  });
   new Gauge({
     name: "hub_calls_in_flight",
     help: "Calls admitted and not finished",
@@ -46,7 +52,7 @@ function create() {
       this.set((await db().reservation.count()) + memoryHoldCount());
     },
   });
-  return { registry, requests, duration, ttfb, upstreamErrors, tokens, cost };
+  return { registry, requests, duration, ttfb, upstreamErrors, tokens, cost, overrun };
 }
 
 export const metrics = () => processSingleton("metrics", create);
@@ -71,6 +77,8 @@ export function observeCall(call: CallMetrics): void {
   if (call.completionTokens) m.tokens.inc({ model: call.model, direction: "completion" }, call.completionTokens);
   if (call.costNanoUsd > 0n) m.cost.inc({ model: call.model }, Number(call.costNanoUsd) / 1e9);
 }
+
+export const observeOverrun = (model: string, nanoUsd: bigint) => metrics().overrun.inc({ model }, Number(nanoUsd) / 1e9);
 
 export const observeUpstreamError = (provider: string, kind: string) => metrics().upstreamErrors.inc({ provider, kind });
 

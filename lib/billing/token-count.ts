@@ -22,6 +22,15 @@ function contentText(content: unknown): string {
 
 const imageParts = (content: unknown) => (Array.isArray(content) ? content.filter((p: { type?: string }) => p.type === "image_url").length : 0);
 
+/**
+ * Files (PDFs) sent inline, as one token per base64 character: their compressed text can run a token
+ * per byte, and providers bill every page as an image besides. Files by id are refused at the gateway.
+ */
+const fileTokens = (content: unknown) =>
+  Array.isArray(content)
+    ? content.reduce((sum: number, p: { type?: string; file?: { file_data?: unknown } }) => sum + (p.type === "file" && typeof p.file?.file_data === "string" ? p.file.file_data.length : 0), 0)
+    : 0;
+
 // per-message framing tokens in chat formats (role markers and separators)
 const MESSAGE_OVERHEAD = 4;
 // an image costs up to ~1,600 prompt tokens at the usual providers (a 1568 px side on Anthropic, high detail on OpenAI)
@@ -30,7 +39,7 @@ const IMAGE_TOKENS = 1600;
 function promptTokens(request: ChatRequest, count: CountTokens): number {
   let total = 3;
   for (const message of request.messages) {
-    total += MESSAGE_OVERHEAD + count(contentText(message.content)) + IMAGE_TOKENS * imageParts(message.content);
+    total += MESSAGE_OVERHEAD + count(contentText(message.content)) + IMAGE_TOKENS * imageParts(message.content) + fileTokens(message.content);
     if (message.role === "assistant" && message.tool_calls) {
       for (const call of message.tool_calls) total += count(call.function.name) + count(call.function.arguments);
     }
@@ -42,21 +51,25 @@ function promptTokens(request: ChatRequest, count: CountTokens): number {
 /**
  * Tokens a text may take, without a tokenizer: one per 3 ASCII letters or digits (English words run
  * ~5 with their space, but identifiers and numbers split), four per 5 other printable ASCII
- * characters (punctuation, which code and JSON are full of, seldom merges) and one per other
- * character (CJK runs ~1). Fitted to lean high against o200k — 1.0–2.0× on prose, code, JSON and
- * CJK (test/unit/token-count.test.ts) — so holds do too.
+ * characters (punctuation, which code and JSON are full of, seldom merges), one per other character
+ * (CJK runs ~1), one per tab, line break or control character and one per 4 spaces after a space (a
+ * space before a word merges with it; mixed whitespace can take a token a character, so a prompt of
+ * it is not free). Fitted to lean high against o200k — 1.0–2.0× on prose, code, JSON and CJK
+ * (test/unit/token-count.test.ts) — so holds do too.
  */
 export function roughTextTokens(text: string): number {
   let alphanumeric = 0;
   let punctuation = 0;
   let other = 0;
+  let repeatedSpaces = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) alphanumeric++;
-    else if (c > 32 && c < 128) punctuation++;
-    else if (c >= 128) other++;
+    else if (c === 32) repeatedSpaces += i > 0 && text.charCodeAt(i - 1) === 32 ? 1 : 0;
+    else if (c > 32 && c < 127) punctuation++;
+    else other++;
   }
-  return Math.ceil(alphanumeric / 3) + Math.ceil((punctuation * 4) / 5) + other;
+  return Math.ceil(alphanumeric / 3) + Math.ceil((punctuation * 4) / 5) + Math.ceil(repeatedSpaces / 4) + other;
 }
 
 /** The prompt's tokens for admission (see above). */

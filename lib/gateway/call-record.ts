@@ -3,7 +3,7 @@ import { providerCost } from "../billing/cost";
 import { log } from "../log";
 import type { ModelPrice } from "./registry";
 import { lifecycle } from "./lifecycle";
-import { observeCall } from "../metrics";
+import { observeCall, observeOverrun } from "../metrics";
 import type { Budget, Principal } from "./authenticate";
 import { chargeFor } from "../billing/charge";
 import type { Settlement } from "../billing/holds";
@@ -37,6 +37,9 @@ export interface Billing {
   budgets: Budget[];
   /** holds were placed and must be released */
   held: boolean;
+  /** what was held: the most the call may cost (budgets) and be charged (credits), whatever the upstream reports */
+  maxCostNanoUsd: bigint;
+  maxChargeMicrocredits: bigint;
 }
 
 /**
@@ -86,11 +89,22 @@ export class CallRecord {
     return tokens + BigInt(this.images) * (price.imageNanoUsd ?? 0n);
   }
 
-  /** What the customer pays for the call, in micro-credits (Service Provider mode only). */
+  /**
+   * What the customer pays for the call, in micro-credits (Service Provider mode only): never more than
+   * its hold. An upstream that ignored the cap, or a prompt that outgrew its estimate, costs the
+   * operator the difference (logged and metered when the call is recorded), not the customer.
+   */
   charge(): bigint {
     const price = this.route?.price;
     if (this.billing?.mode !== "service_provider" || !this.billing.accountId || !price) return 0n;
-    return chargeFor(this.cost(), price.marginBps, this.billing.creditPriceNanoUsd);
+    const charge = chargeFor(this.cost(), price.marginBps, this.billing.creditPriceNanoUsd);
+    return charge < this.billing.maxChargeMicrocredits ? charge : this.billing.maxChargeMicrocredits;
+  }
+
+  /** What counts against Enterprise budgets: the cost, never more than the hold. */
+  private budgetCost(cost: bigint): bigint {
+    const held = this.billing?.maxCostNanoUsd ?? cost;
+    return cost < held ? cost : held;
   }
 
   finish(status: number, error?: { code: string | null; message: string }): void {
@@ -139,10 +153,16 @@ export class CallRecord {
       costNanoUsd: cost,
     });
     const billing = this.billing;
+    if (billing && this.route?.price && cost > billing.maxCostNanoUsd) {
+      // the upstream billed more than the call was held for: the customer pays the hold, the operator the rest
+      const overrun = cost - billing.maxCostNanoUsd;
+      log.warn({ requestId: this.requestId, model: this.requestedModel, provider: this.route.providerName, costNanoUsd: String(cost), heldNanoUsd: String(billing.maxCostNanoUsd) }, "call cost more than its hold; charged the hold");
+      observeOverrun(this.requestedModel, overrun);
+    }
     // holds are released and the real amounts booked with the batched write of this event
     const settlement: Settlement | null =
       billing && (billing.held || charge > 0n || (billing.budgets.length > 0 && cost > 0n))
-        ? { requestId: this.requestId, accountId: billing.accountId, chargeMicrocredits: charge, budgets: billing.budgets, costNanoUsd: cost, startedAt: this.startedAt }
+        ? { requestId: this.requestId, accountId: billing.accountId, chargeMicrocredits: charge, budgets: billing.budgets, costNanoUsd: this.budgetCost(cost), startedAt: this.startedAt }
         : null;
     if (this.rate && usage) {
       // the prompt estimate was counted at admission; the rest of the tokens now

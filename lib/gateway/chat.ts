@@ -5,9 +5,10 @@ import { usageFromOpenAI } from "../providers/usage";
 import type { ChatRequest } from "../schemas/openai";
 import type { CallContext } from "./context";
 import { roughPromptTokens } from "../billing/token-count";
-import { maxOutputTokens } from "../providers/shared/request";
+import { maxOutputTokens, withOutputCap } from "../providers/shared/request";
 import { failureOf, withFailover } from "./failover";
-import { admit, outputCap } from "./policy";
+import { admit, heldOutputTokens } from "./policy";
+import { refuseUnpricedChat } from "./price-levers";
 import type { GatewayError } from "./errors";
 import { openAIEncoder, relayStream, SSE_HEADERS } from "./relay/sse";
 import { Reply } from "./reply";
@@ -46,14 +47,15 @@ export type ChatOutcome =
  * A canonical chat request through the pipeline (route → admission → upstream with failover), for
  * every protocol that speaks chat: the completion, or the upstream's stream once its first chunk is in.
  */
-export async function runChat(ctx: CallContext, request: ChatRequest): Promise<ChatOutcome> {
-  ctx.call.requestedModel = request.model;
-  const plan = await planRoute(ctx.principal, request.model, "chat");
-  await admit(ctx, plan, {
-    promptTokens: roughPromptTokens(request),
-    outputTokens: outputCap(maxOutputTokens(request), plan.model?.maxOutputTokens) * (request.n ?? 1),
-    images: 0,
-  });
+export async function runChat(ctx: CallContext, asked: ChatRequest): Promise<ChatOutcome> {
+  ctx.call.requestedModel = asked.model;
+  refuseUnpricedChat(asked);
+  const plan = await planRoute(ctx.principal, asked.model, "chat");
+  // n choices are n answers of up to the cap each; the prompt is billed once
+  const cap = heldOutputTokens(maxOutputTokens(asked), plan.model?.maxOutputTokens);
+  await admit(ctx, plan, { promptTokens: roughPromptTokens(asked), outputTokens: cap * (asked.n ?? 1), images: 0 });
+  // what was held is what the upstream is asked for: every adapter sends it as its provider's cap
+  const request = withOutputCap(asked, cap);
 
   if (!request.stream) {
     const { value: completion } = await withFailover(ctx, plan, (target) => target.adapter.chat(request, target.upstream, callOptions(ctx, target)));

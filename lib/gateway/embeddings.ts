@@ -5,12 +5,14 @@ import { unsupported } from "./errors";
 import { roughTextTokens } from "../billing/token-count";
 import { withFailover } from "./failover";
 import { admit } from "./policy";
+import { refuseUnpricedEmbeddings } from "./price-levers";
 import { planRoute } from "./route";
 import { callOptions, costHeaders } from "./upstream-call";
 
 // POST /v1/embeddings
 export async function createEmbeddings(ctx: CallContext, request: EmbeddingsRequest): Promise<Response> {
   ctx.call.requestedModel = request.model;
+  refuseUnpricedEmbeddings(request);
   const plan = await planRoute(ctx.principal, request.model, "embedding");
   const inputs = typeof request.input === "string" ? [request.input] : request.input.map((i) => (typeof i === "string" ? i : JSON.stringify(i)));
   const promptTokens = inputs.reduce((sum, input) => sum + roughTextTokens(input), 0);

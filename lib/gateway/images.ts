@@ -5,7 +5,8 @@ import type { CallContext } from "./context";
 import { unsupported } from "./errors";
 import { roughTextTokens } from "../billing/token-count";
 import { withFailover } from "./failover";
-import { admit, outputCap } from "./policy";
+import { admit, DEAREST_IMAGE_TOKENS } from "./policy";
+import { refuseUnpricedImages } from "./price-levers";
 import { planRoute } from "./route";
 import { callOptions, costHeaders } from "./upstream-call";
 
@@ -13,8 +14,11 @@ import { callOptions, costHeaders } from "./upstream-call";
 export async function runImages(ctx: CallContext, request: ImagesRequest): Promise<ImagesResponse> {
   ctx.call.requestedModel = request.model;
   const plan = await planRoute(ctx.principal, request.model, "image");
-  // token-priced image models (gpt-image) are held at the default output cap per image
-  await admit(ctx, plan, { promptTokens: roughTextTokens(request.prompt), outputTokens: outputCap(null, plan.model?.maxOutputTokens) * (request.n ?? 1), images: request.n ?? 1 });
+  refuseUnpricedImages(request, plan.price);
+  // image APIs take no output cap: token-priced image models (gpt-image, Gemini) are held for their
+  // dearest image (or the model's maximum output per image), per-image prices per image
+  const n = request.n ?? 1;
+  await admit(ctx, plan, { promptTokens: roughTextTokens(request.prompt), outputTokens: (plan.model?.maxOutputTokens ?? DEAREST_IMAGE_TOKENS) * n, images: n });
   const { value: result } = await withFailover(ctx, plan, (target) => {
     if (!target.adapter.generateImages) throw unsupported(target.upstream.provider.name, "image generation");
     return target.adapter.generateImages(request, target.upstream, callOptions(ctx, target));

@@ -22,9 +22,21 @@ export interface MaxUsage {
   images: number;
 }
 
-/** Output tokens held for a call that states no cap and whose model has none configured. */
-export const outputCap = (requested: number | null | undefined, modelCap: number | null | undefined) =>
-  requested ?? modelCap ?? env().HUB_DEFAULT_MAX_OUTPUT_TOKENS;
+/**
+ * The output tokens a call is held for — and, being what it is held for, the cap it is sent upstream
+ * with: what it asks for, never above its model's maximum (a larger ask is clamped, not refused);
+ * without an ask, the model's default: HUB_DEFAULT_MAX_OUTPUT_TOKENS, or the model's maximum if lower.
+ */
+export function heldOutputTokens(requested: number | null | undefined, modelMax: number | null | undefined): number {
+  const max = modelMax ?? Number.POSITIVE_INFINITY;
+  return Math.min(requested ?? env().HUB_DEFAULT_MAX_OUTPUT_TOKENS, max);
+}
+
+/**
+ * Output tokens held per image of a token-priced image model that sets no maximum: image APIs take no
+ * output cap, so the hold covers the dearest image — gpt-image-1 at high quality, 1536×1024 (6,240).
+ */
+export const DEAREST_IMAGE_TOKENS = 6240;
 
 function maxCost(plan: RoutePlan, max: MaxUsage): bigint {
   const price = plan.price!;
@@ -66,13 +78,20 @@ export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage): P
   const { principal, call } = ctx;
   const paid = config.mode === "service_provider";
   call.promptEstimate = max.promptTokens;
-  call.billing = { mode: config.mode, creditPriceNanoUsd: config.creditPriceNanoUsd, accountId: paid ? principal.creditAccountId : null, budgets: paid ? [] : principal.budgets, held: false };
-
   if (paid && !plan.price) {
     throw new GatewayError({ status: 503, type: "service_unavailable", code: "model_not_priced", message: `The model '${plan.requested}' has no price yet; an administrator must set one.` });
   }
   const cost = plan.price ? maxCost(plan, max) : 0n;
   const credit = paid ? chargeFor(cost, plan.price!.marginBps, config.creditPriceNanoUsd) : 0n;
+  call.billing = {
+    mode: config.mode,
+    creditPriceNanoUsd: config.creditPriceNanoUsd,
+    accountId: paid ? principal.creditAccountId : null,
+    budgets: paid ? [] : principal.budgets,
+    held: false,
+    maxCostNanoUsd: cost,
+    maxChargeMicrocredits: credit,
+  };
   if (paid && !principal.creditAccountId) throw refused({ pot: "credit" }, topUpUrl, "no credits yet");
   const budgets = call.billing.budgets.map((budget) => ({ budget, nanoUsd: cost }));
   const holding = !paid && (budgets.length === 0 || cost === 0n)

@@ -11,7 +11,19 @@ import type {
 import type { ChatMessage, ChatRequest } from "../schemas/openai";
 import { ChunkWriter, completion, usage, type AssistantTurn, type FinishReason } from "./shared/canonical";
 import { parseDataUrl } from "./shared/images";
-import { maxOutputTokens, parseArguments, partsOf, responseSchema, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice } from "./shared/request";
+import {
+  budgetWithin,
+  FALLBACK_OUTPUT_CAP,
+  maxOutputTokens,
+  parseArguments,
+  partsOf,
+  responseSchema,
+  splitSystem,
+  stopSequences,
+  textOf,
+  thinkingBudget,
+  toolChoice,
+} from "./shared/request";
 import { alternating, sdkClients } from "./shared/client-cache";
 import { fromStainlessError } from "./shared/sdk-errors";
 import type { CallOptions, CanonicalUsage, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
@@ -20,8 +32,8 @@ import type { CallOptions, CanonicalUsage, ChatCompletionChunk, ProviderAdapter,
 // alternating user/assistant turns of content blocks; answers and stream events come back as
 // canonical completions and chunks.
 
-/** Anthropic requires max_tokens; this is used when the client gives none. */
-export const DEFAULT_MAX_TOKENS = 4096;
+/** Anthropic requires max_tokens; this is used when the request carries no cap (the gateway always sets one). */
+export const DEFAULT_MAX_TOKENS = FALLBACK_OUTPUT_CAP;
 
 const FINISH: Record<string, FinishReason> = {
   end_turn: "stop",
@@ -128,8 +140,8 @@ export function toAnthropicRequest(request: ChatRequest, upstreamModel: string):
   const params: MessageCreateParamsBase = {
     model: upstreamModel,
     messages,
-    // with thinking on, max_tokens covers the thinking budget too
-    max_tokens: budget ? Math.max(maxTokens, budget + 1024) : maxTokens,
+    // the output the call was held for; thinking counts inside it, so the budget is fitted below
+    max_tokens: maxTokens,
     ...(system.length ? { system: system.join("\n\n") } : {}),
     // temperature, top_p and top_k are not sent: the API version this SDK speaks (2026-10-21)
     // refuses them with a 400, and an OpenAI client sends them by habit
@@ -137,8 +149,13 @@ export function toAnthropicRequest(request: ChatRequest, upstreamModel: string):
     ...(request.user ? { metadata: { user_id: request.user } } : {}),
     ...toTools(request, messages),
   };
-  if (native.thinking) params.thinking = native.thinking;
-  else if (budget && !toolTurnWithoutThinking(messages)) params.thinking = { type: "enabled", budget_tokens: budget };
+  const thinking: MessageCreateParamsBase["thinking"] | undefined =
+    native.thinking ?? (budget && !toolTurnWithoutThinking(messages) ? { type: "enabled", budget_tokens: budget } : undefined);
+  if (thinking?.type === "enabled") {
+    // a budget the cap cannot hold shrinks; below Anthropic's minimum the call is answered without thinking
+    const fitted = budgetWithin(thinking.budget_tokens, maxTokens);
+    if (fitted) params.thinking = { ...thinking, budget_tokens: fitted };
+  } else if (thinking) params.thinking = thinking;
   if (format && format !== "json") params.output_config = { format: { type: "json_schema", schema: format.schema } };
   return params;
 }

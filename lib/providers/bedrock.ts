@@ -18,7 +18,7 @@ import type { ChatMessage, ChatRequest } from "../schemas/openai";
 import { ChunkWriter, completion, embeddingsResponse, usage, type AssistantTurn, type FinishReason } from "./shared/canonical";
 import { alternating, sdkClients } from "./shared/client-cache";
 import { requestImages, type RequestImages } from "./shared/images";
-import { maxOutputTokens, parseArguments, partsOf, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice } from "./shared/request";
+import { budgetWithin, FALLBACK_OUTPUT_CAP, maxOutputTokens, parseArguments, partsOf, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice } from "./shared/request";
 import type { CallOptions, CanonicalUsage, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
 import { midStream, upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
 
@@ -110,24 +110,27 @@ function toToolConfig(request: ChatRequest, messages: Message[]): ToolConfigurat
   return { tools: [...used].map((name) => ({ toolSpec: { name, inputSchema: { json: { type: "object" } as never } } })) };
 }
 
-async function toConverse(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<ConverseCommandInput> {
+export async function toConverse(request: ChatRequest, target: UpstreamTarget, signal: AbortSignal): Promise<ConverseCommandInput> {
   const { system, conversation } = splitSystem(request.messages);
   const messages = await toMessages(conversation, requestImages(request.messages, signal));
-  const budget = thinkingBudget(request);
+  // the output the call was held for; Claude's thinking counts inside it, so its budget is fitted
+  const maxTokens = maxOutputTokens(request) ?? FALLBACK_OUTPUT_CAP;
+  const effort = thinkingBudget(request);
+  const budget = effort && target.upstreamModel.includes("anthropic") ? budgetWithin(effort, maxTokens) : null;
   const toolConfig = toToolConfig(request, messages);
   return {
     modelId: target.upstreamModel,
     messages,
     ...(system.length ? { system: system.map((text) => ({ text })) } : {}),
     inferenceConfig: {
-      ...(maxOutputTokens(request) ? { maxTokens: budget ? Math.max(maxOutputTokens(request)!, budget + 1024) : maxOutputTokens(request) } : budget ? { maxTokens: budget + 4096 } : {}),
+      maxTokens,
       ...(request.temperature != null ? { temperature: Math.min(request.temperature, 1) } : {}),
       ...(request.top_p != null ? { topP: request.top_p } : {}),
       ...(stopSequences(request) ? { stopSequences: stopSequences(request) } : {}),
     },
     ...(toolConfig ? { toolConfig } : {}),
     // extended thinking is a model-specific field (Claude on Bedrock)
-    ...(budget && target.upstreamModel.includes("anthropic") ? { additionalModelRequestFields: { thinking: { type: "enabled", budget_tokens: budget } } as never } : {}),
+    ...(budget ? { additionalModelRequestFields: { thinking: { type: "enabled", budget_tokens: budget } } as never } : {}),
   };
 }
 

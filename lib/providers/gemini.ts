@@ -120,17 +120,24 @@ async function toContents(conversation: ChatMessage[], images: RequestImages): P
   return alternating(turns).map(({ role, items }) => ({ role, parts: items }));
 }
 
-function toConfig(request: ChatRequest, signal: AbortSignal, timeoutMs: number): GenerateContentConfig {
+/** Gemini's smallest thinking budget on models that cannot turn thinking off (2.5 Pro). */
+const MIN_GEMINI_THINKING = 128;
+
+export function toConfig(request: ChatRequest, signal: AbortSignal, timeoutMs: number): GenerateContentConfig {
   const { system } = splitSystem(request.messages);
   const format = responseSchema(request);
-  const budget = thinkingBudget(request);
+  // maxOutputTokens is the output the call was held for, per candidate; Gemini counts thoughts inside
+  // it, so a thinking budget is kept to half of it at most, leaving room for the answer
+  const cap = maxOutputTokens(request);
+  const effort = thinkingBudget(request);
+  const budget = effort && cap ? Math.min(effort, Math.max(MIN_GEMINI_THINKING, Math.floor(cap / 2))) : effort;
   const config: GenerateContentConfig = {
     abortSignal: signal,
     httpOptions: { timeout: timeoutMs },
     ...(system.length ? { systemInstruction: { parts: [{ text: system.join("\n\n") }] } } : {}),
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
     ...(request.top_p != null ? { topP: request.top_p } : {}),
-    ...(maxOutputTokens(request) ? { maxOutputTokens: maxOutputTokens(request) } : {}),
+    ...(cap ? { maxOutputTokens: cap } : {}),
     ...(stopSequences(request) ? { stopSequences: stopSequences(request) } : {}),
     ...(request.n && request.n > 1 ? { candidateCount: request.n } : {}),
     ...(request.seed != null ? { seed: request.seed } : {}),

@@ -3,6 +3,7 @@ import { createOpenAIFamilyAdapter } from "./openai-family/adapter";
 export const openaiAdapter = createOpenAIFamilyAdapter({
   defaultBaseUrl: "https://api.openai.com/v1",
   credential: "api_key",
+  outputCapField: "max_completion_tokens",
   embeddings: true,
   images: true,
 });

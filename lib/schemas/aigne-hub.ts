@@ -56,6 +56,8 @@ export const aigneChatInputSchema = z.looseObject({
       presencePenalty: z.number().nullable().optional(),
       parallelToolCalls: z.boolean().nullable().optional(),
       reasoningEffort: z.union([z.enum(["minimal", "low", "medium", "high"]), z.number()]).nullable().optional(),
+      // not in the framework's ChatModelInputOptions (its modelOptions pass through): the output cap, when a caller sets one
+      maxTokens: z.number().int().positive().nullable().optional(),
     }),
 });
 

@@ -10,6 +10,11 @@
 //   fake-stream-error    streams two text pieces, then the provider's in-stream error event
 //   fake-cache           usage reports CACHE_READ_TOKENS cached prompt tokens (and CACHE_WRITE_TOKENS written,
 //                        where the provider reports cache writes)
+//   fake-long            (OpenAI fake) would write LONG_ANSWER_TOKENS output tokens: reports the request's
+//                        own cap (max_completion_tokens, else max_tokens) per choice when it has one, as
+//                        OpenAI stops there; images report LONG_ANSWER_TOKENS output tokens each
+//   fake-long-uncapped   (OpenAI fake) reports LONG_ANSWER_TOKENS output tokens per choice whatever the cap
+//                        (an upstream that ignores it), and as many prompt tokens per embeddings input
 //   fake-reasoning       emits REASONING_TEXT as the provider's thinking/reasoning output before the answer,
 //                        and reports REASONING_TOKENS reasoning tokens where the provider reports them
 //   any model, with tools in the request (and tool choice not "none")
@@ -26,6 +31,18 @@ export const REASONING_TOKENS = 12;
 export const CACHE_READ_TOKENS = 8;
 export const CACHE_WRITE_TOKENS = 4;
 export const RETRY_AFTER_SECONDS = 7;
+/** what a fake-long model would write without a cap: far more than any hold */
+export const LONG_ANSWER_TOKENS = 2_000_000;
+
+/**
+ * Output tokens the fake-long scenarios report for one choice: the cap the request carried (the
+ * upstream stops there) unless the model ignores caps; null for other models.
+ */
+export function longAnswerTokens(model: string, cap: unknown): number | null {
+  if (model.endsWith("fake-long-uncapped")) return LONG_ANSWER_TOKENS;
+  if (!model.endsWith("fake-long")) return null;
+  return typeof cap === "number" && cap > 0 ? Math.min(cap, LONG_ANSWER_TOKENS) : LONG_ANSWER_TOKENS;
+}
 
 /** What the fake was sent, after it parsed the provider's format into plain text and images. */
 export interface SeenImage {

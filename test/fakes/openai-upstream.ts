@@ -23,6 +23,8 @@ import {
   REASONING_TOKENS,
   RETRY_AFTER_SECONDS,
   TOOL_ARGUMENT_PIECES,
+  LONG_ANSWER_TOKENS,
+  longAnswerTokens,
   promptTokens,
   replyPieces,
   scenarioFor,
@@ -106,7 +108,10 @@ function refusal(flavor: OpenAIFlavor, body: Record<string, unknown>): string | 
   return null;
 }
 
-function usageFor(flavor: OpenAIFlavor, body: Record<string, unknown>, completion: number, scenario: string) {
+function usageFor(flavor: OpenAIFlavor, body: Record<string, unknown>, counted: number, scenario: string) {
+  // a long answer is reported, not written: the usage is what a client is billed for
+  const long = longAnswerTokens(String(body.model), body.max_completion_tokens ?? body.max_tokens);
+  const completion = long === null ? counted : long * Number(body.n ?? 1);
   const prompt = promptTokens((body.messages as Message[]).flatMap((m) => texts(m.content)));
   const cached = scenario === "cache" ? CACHE_READ_TOKENS : 0;
   const reasoning = scenario === "reasoning" ? REASONING_TOKENS : 0;
@@ -217,14 +222,16 @@ export async function startFakeOpenAI(options: { apiKey?: string; flavor?: OpenA
         const vector = embedding(input, dimensions);
         return { object: "embedding", index, embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector };
       });
-      const tokens = inputs.reduce((n, i) => n + i.split(/\s+/).filter(Boolean).length, 0);
+      const tokens = model.endsWith("fake-long-uncapped") ? LONG_ANSWER_TOKENS * inputs.length : inputs.reduce((n, i) => n + i.split(/\s+/).filter(Boolean).length, 0);
       return x.json(200, { object: "list", data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
     }
     if (path === "/v1/images/generations") {
       const count = Number(body.n ?? 1);
       const asUrl = body.response_format === "url";
       const data = Array.from({ length: count }, () => (asUrl ? { url: `${fake.origin}/files/image.png`, revised_prompt: body.prompt } : { b64_json: FAKE_PNG_BASE64 }));
-      return x.json(200, { created: Math.floor(Date.now() / 1000), data, ...(model.startsWith("gpt-image") ? { usage: { input_tokens: 9, output_tokens: 272, total_tokens: 281, input_tokens_details: { text_tokens: 9, image_tokens: 0 } } } : {}) });
+      const output = longAnswerTokens(model, null) === null ? 272 : LONG_ANSWER_TOKENS * count;
+      const usage = { input_tokens: 9, output_tokens: output, total_tokens: 9 + output, input_tokens_details: { text_tokens: 9, image_tokens: 0 } };
+      return x.json(200, { created: Math.floor(Date.now() / 1000), data, ...(model.startsWith("gpt-image") ? { usage } : {}) });
     }
     if (path !== "/v1/chat/completions") return x.json(404, errorBody(404, model));
     const refused = refusal(flavor, body);

@@ -36,7 +36,7 @@ describe("POST /v1/messages", () => {
       { role: "system", content: "Be brief." },
       { role: "user", content: "hello there" },
     ]);
-    expect(lastUpstreamBody().max_tokens).toBe(200);
+    expect(lastUpstreamBody().max_completion_tokens).toBe(200);
 
     const event = await f.usageEvent(response.headers.get("x-request-id")!);
     expect(event).toMatchObject({ endpoint: "messages", status: 200, requestedModel: "gpt-4o-mini", usageSource: "upstream" });

@@ -25,7 +25,7 @@ describe("POST /v1/responses", () => {
     expect(response).toMatchObject({ object: "response", status: "completed", model: "gpt-4o-mini", store: false, instructions: "Be brief." });
     expect(response.id).toMatch(/^resp_/);
     expect(response.output_text).toBe("Hello from the fake upstream! You said: hello responses");
-    expect(lastUpstreamBody()).toMatchObject({ max_tokens: 64, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hello responses" }] });
+    expect(lastUpstreamBody()).toMatchObject({ max_completion_tokens: 64, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hello responses" }] });
     const event = await f.usageEvent(http.headers.get("x-request-id")!);
     expect(event).toMatchObject({ endpoint: "responses", status: 200, usageSource: "upstream" });
     expect([response.usage!.input_tokens, response.usage!.output_tokens]).toEqual([event.promptTokens, event.completionTokens]);

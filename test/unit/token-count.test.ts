@@ -26,6 +26,12 @@ describe("the rough token estimate", () => {
     });
   }
 
+  it("does not count a prompt of mixed whitespace as free (it can take a token a character)", async () => {
+    for (const text of ["\u000b\n".repeat(3000), " \t".repeat(3000), "\f \n".repeat(3000), "\t\r\n".repeat(2000)]) {
+      expect(roughTextTokens(text)).toBeGreaterThanOrEqual(await countTextTokens(text));
+    }
+  });
+
   it("counts a chat request's messages, images and tools like the exact count does", async () => {
     const request = {
       model: "m",

@@ -49,10 +49,10 @@ describe("canonical → Anthropic Messages", () => {
     expect(params.tool_choice).toEqual(expected);
   });
 
-  it("turns reasoning_effort into a thinking budget that max_tokens covers, unless a tool turn lost its thinking blocks", () => {
-    const params = toAnthropicRequest({ model: "m", messages: [{ role: "user", content: "x" }], reasoning_effort: "high", max_tokens: 1000 }, "claude-x");
+  it("turns reasoning_effort into a thinking budget inside max_tokens, unless a tool turn lost its thinking blocks", () => {
+    const params = toAnthropicRequest({ model: "m", messages: [{ role: "user", content: "x" }], reasoning_effort: "high", max_tokens: 20_000 }, "claude-x");
     expect(params.thinking).toEqual({ type: "enabled", budget_tokens: 16_384 });
-    expect(params.max_tokens).toBe(16_384 + 1024);
+    expect(params.max_tokens).toBe(20_000);
     const continued = toAnthropicRequest(
       { model: "m", messages: [{ role: "user", content: "x" }, { role: "assistant", content: null, tool_calls: [toolCall] }, { role: "tool", tool_call_id: "toolu_1", content: "ok" }], tools, reasoning_effort: "high" },
       "claude-x",

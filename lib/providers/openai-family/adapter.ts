@@ -3,6 +3,7 @@ import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/
 import type { EmbeddingCreateParams } from "openai/resources/embeddings";
 import type { ImageGenerateParamsNonStreaming } from "openai/resources/images";
 import type { ChatRequest } from "../../schemas/openai";
+import { maxOutputTokens } from "../shared/request";
 import type { CallOptions, CanonicalUsage, CredentialKind, ProviderAdapter, UpstreamTarget } from "../types";
 import { sdkClients } from "../shared/client-cache";
 import { postEventStream, postJson, type PostOptions } from "../shared/http-client";
@@ -20,6 +21,11 @@ export interface OpenAIFamilyOptions {
   /** adjusts the upstream request body for the provider's quirks */
   prepareChat?: (body: Record<string, unknown>) => Record<string, unknown>;
   prepareImages?: (body: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * The field the provider reads as the output cap: OpenAI's reasoning models refuse max_tokens and
+   * count reasoning inside max_completion_tokens; most compatible servers know max_tokens only.
+   */
+  outputCapField?: "max_tokens" | "max_completion_tokens";
   /** maps provider-specific usage fields onto the canonical ones */
   normalizeUsage?: (usage: CanonicalUsage & Record<string, unknown>) => CanonicalUsage;
   /** the provider has these APIs (default: embeddings and images off) */
@@ -65,9 +71,11 @@ export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): Provide
   const requestOptions = (call: CallOptions) => ({ signal: call.signal, timeout: call.timeoutMs });
   const postOptions = (call: CallOptions): PostOptions => ({ signal: call.signal, timeoutMs: call.timeoutMs });
   const prepare = (request: ChatRequest, target: UpstreamTarget, stream: boolean) => {
-    // stream_options is only valid on streaming requests
-    const { stream: _stream, stream_options: _streamOptions, ...rest } = request;
+    // stream_options is only valid on streaming requests; the cap goes in the one field the provider reads
+    const { stream: _stream, stream_options: _streamOptions, max_tokens: _maxTokens, max_completion_tokens: _maxCompletionTokens, ...rest } = request;
     const body: Record<string, unknown> = { ...rest, model: target.upstreamModel };
+    const cap = maxOutputTokens(request);
+    if (cap !== undefined) body[options.outputCapField ?? "max_tokens"] = cap;
     if (stream) {
       body.stream = true;
       // always ask for usage: metering needs the upstream's own numbers

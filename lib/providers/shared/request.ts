@@ -56,8 +56,36 @@ export function parseArguments(json: string, where: string): Record<string, unkn
   throw new UpstreamError({ kind: "http", status: 400, type: "invalid_request_error", code: "invalid_tool_arguments", message: `${where}: tool call arguments must be a JSON object` });
 }
 
+/** The output cap a request carries (the smaller, when a client set both fields). */
 export function maxOutputTokens(request: ChatRequest): number | undefined {
-  return request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const caps = [request.max_completion_tokens, request.max_tokens].filter((cap): cap is number => typeof cap === "number");
+  return caps.length ? Math.min(...caps) : undefined;
+}
+
+/**
+ * The request with `cap` as its only output limit. The gateway sets it to the output it held, so every
+ * adapter sends exactly that as its provider's cap (max_completion_tokens, max_tokens, maxTokens,
+ * maxOutputTokens, num_predict), thinking included.
+ */
+export function withOutputCap(request: ChatRequest, cap: number): ChatRequest {
+  const { max_tokens: _asked, ...rest } = request;
+  return { ...rest, max_completion_tokens: cap };
+}
+
+/** Used by adapters called with no cap at all (the gateway always sets one). */
+export const FALLBACK_OUTPUT_CAP = 4096;
+
+/** Anthropic's smallest thinking budget (budget_tokens ≥ 1024, and below max_tokens). */
+export const MIN_THINKING_BUDGET = 1024;
+
+/**
+ * A thinking budget that fits inside an output cap with room left for the answer (the cap is never
+ * raised to make room for thinking: it is what the call was held for), or null when the cap is too
+ * small to think within Anthropic's minimum.
+ */
+export function budgetWithin(budget: number, cap: number): number | null {
+  if (cap <= MIN_THINKING_BUDGET) return null;
+  return Math.max(MIN_THINKING_BUDGET, Math.min(budget, cap - MIN_THINKING_BUDGET));
 }
 
 export function stopSequences(request: ChatRequest): string[] | undefined {

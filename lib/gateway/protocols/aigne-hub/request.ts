@@ -63,6 +63,8 @@ export function chatRequestFromAigne(body: AigneChatRequest): ChatRequest {
     ...(choice ? { tool_choice: choice === "router" ? "required" : choice } : {}),
     ...(choice === "router" || options.parallelToolCalls === false ? { parallel_tool_calls: false } : {}),
     ...(format?.type === "json_schema" ? { response_format: { type: "json_schema", json_schema: (format as { jsonSchema: { name: string; schema: Record<string, unknown> } }).jsonSchema } } : {}),
+    // without it the model's default output is held and sent as the cap (gateway/chat.ts)
+    ...(options.maxTokens ? { max_tokens: options.maxTokens } : {}),
     ...(typeof options.temperature === "number" ? { temperature: options.temperature } : {}),
     ...(typeof options.topP === "number" ? { top_p: options.topP } : {}),
     ...(typeof options.frequencyPenalty === "number" ? { frequency_penalty: options.frequencyPenalty } : {}),
