@@ -146,6 +146,9 @@ describe("direct <provider>/<model> routing", () => {
     expect(off.body.error.code).toBe("model_not_found");
 
     await f.lib.setSetting("direct-model-routing", "on", "test");
+    // an operator's choice travels with the configuration
+    const { exportConfig } = await import("@/lib/admin/config-io");
+    expect((await exportConfig()).settings).toMatchObject({ mode: "service_provider", directModelRouting: "on" });
     const priced = await eventually(async () => {
       const res = await post(key, ask("fake/marked-up-upstream"));
       expect(res.status).toBe(200);
