@@ -10,6 +10,9 @@ import { processSingleton } from "./singleton";
 export const MODES = ["enterprise", "service_provider"] as const;
 export type Mode = (typeof MODES)[number];
 
+/** Whether "<provider>/<upstream-model>" names reach a provider directly; "auto": on in Enterprise mode, off in Service Provider mode. */
+export const DIRECT_ROUTING = ["auto", "on", "off"] as const;
+
 const decimal = (parse: (s: string) => bigint) =>
   z.string().refine((s) => {
     try {
@@ -36,17 +39,27 @@ export const storedSettingsSchema = z.object({
   /** branding of the web UI */
   brandName: z.string().trim().min(1).max(60),
   brandLogoUrl: z.url().nullable(),
+  /**
+   * direct "<provider>/<upstream-model>" calls; "auto" follows the mode, so a hub switched to selling
+   * credits stops letting customers pick any model a shared provider key can reach
+   */
+  directModelRouting: z.enum(DIRECT_ROUTING),
 });
 
 export type StoredSettings = z.infer<typeof storedSettingsSchema>;
 export type SettingKey = keyof StoredSettings;
 
-export const DEFAULT_SETTINGS: StoredSettings = { mode: "enterprise", creditPriceUsd: "0.000001", starterCredits: "0", topUpUrl: null, currency: "usd", signUpEnabled: false, brandName: "AIGNE Hub", brandLogoUrl: null };
+export const DEFAULT_SETTINGS: StoredSettings = { mode: "enterprise", creditPriceUsd: "0.000001", starterCredits: "0", topUpUrl: null, currency: "usd", signUpEnabled: false, brandName: "AIGNE Hub", brandLogoUrl: null, directModelRouting: "auto" };
 
 export interface Settings extends StoredSettings {
   creditPriceNanoUsd: bigint;
   starterMicrocredits: bigint;
+  /** directModelRouting resolved against the mode */
+  directRouting: boolean;
 }
+
+export const directRoutingOn = (stored: Pick<StoredSettings, "mode" | "directModelRouting">) =>
+  stored.directModelRouting === "auto" ? stored.mode === "enterprise" : stored.directModelRouting === "on";
 
 async function load(): Promise<Settings> {
   const rows = await db().setting.findMany();
@@ -57,7 +70,7 @@ async function load(): Promise<Settings> {
     const parsed = field?.safeParse(JSON.parse(row.value));
     if (parsed?.success) Object.assign(stored, { [row.key]: parsed.data });
   }
-  return { ...stored, creditPriceNanoUsd: parseUsd(stored.creditPriceUsd), starterMicrocredits: parseCredits(stored.starterCredits) };
+  return { ...stored, creditPriceNanoUsd: parseUsd(stored.creditPriceUsd), starterMicrocredits: parseCredits(stored.starterCredits), directRouting: directRoutingOn(stored) };
 }
 
 const cache = processSingleton("settings-cache", () => new ConfigCache<"settings", Settings>(load, { ttlMs: 60_000, maxEntries: 1 }));

@@ -13,7 +13,10 @@ const SETTINGS: Record<string, { key: SettingKey; parse: (raw: string) => unknow
   "sign-up": { key: "signUpEnabled", parse: (raw) => ({ on: true, true: true, off: false, false: false })[raw.toLowerCase()] ?? raw },
   "brand-name": { key: "brandName", parse: (raw) => raw },
   "brand-logo-url": { key: "brandLogoUrl", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
+  "direct-model-routing": { key: "directModelRouting", parse: (raw) => raw.toLowerCase() },
 };
+
+const CHOICES: Partial<Record<SettingKey, string>> = { mode: "enterprise or service_provider", directModelRouting: "auto, on or off" };
 
 export const SETTING_NAMES = Object.keys(SETTINGS);
 
@@ -21,7 +24,7 @@ export async function setSetting(name: string, raw: string, actor: Actor): Promi
   const setting = SETTINGS[name];
   if (!setting) throw new AdminError(`unknown setting "${name}" (settings: ${SETTING_NAMES.join(", ")})`);
   const parsed = storedSettingsSchema.shape[setting.key].safeParse(setting.parse(raw));
-  if (!parsed.success) throw new AdminError(`${name} ${parsed.error.issues[0]?.message ?? "is not valid"}${setting.key === "mode" ? " (enterprise or service_provider)" : ""}`);
+  if (!parsed.success) throw new AdminError(`${name} ${parsed.error.issues[0]?.message ?? "is not valid"}${CHOICES[setting.key] ? ` (${CHOICES[setting.key]})` : ""}`);
   await transaction(async (tx) => {
     await writeSetting(tx, setting.key, parsed.data as never);
     await audit(tx, actor, `settings.${setting.key}`, null, { value: parsed.data });
@@ -30,7 +33,7 @@ export async function setSetting(name: string, raw: string, actor: Actor): Promi
 }
 
 export async function currentSettings(): Promise<StoredSettings> {
-  const { creditPriceNanoUsd: _price, starterMicrocredits: _starter, ...stored } = await settings();
+  const { creditPriceNanoUsd: _price, starterMicrocredits: _starter, directRouting: _direct, ...stored } = await settings();
   return stored;
 }
 

@@ -5,13 +5,15 @@ import { credentialHealth } from "./credential-health";
 import { GatewayError } from "./errors";
 import { isAuthFailure, isRetryable, routeHealth } from "./route-health";
 import type { RoutePlan, Target } from "./route";
-import { fromUpstreamError } from "./upstream-failure";
+import { fromUpstreamError, modelAccessDenied } from "./upstream-failure";
 import { observeUpstreamError } from "../metrics";
 
 // Tries a call on the plan's targets in order until one answers. Fallback happens only on failures
-// another target may not have (429, 5xx, timeouts, refused connections) and on a refused credential
-// (which is suspended); a bad request fails at once. Streams call this only up to their first chunk,
-// so nothing is retried once a byte has reached the client.
+// another target may not have (429, 5xx, timeouts, refused connections), which also count towards the
+// target's cooldown, and on a credential the provider refuses (suspended once its probe confirms it).
+// A failure the request caused (4xx, a body the hub cannot encode, one model the credential may not
+// use) fails at once and moves no shared state. Streams call this only up to their first chunk, so
+// nothing is retried once a byte has reached the client.
 
 export function failureOf(target: Target, error: UpstreamError): GatewayError {
   return fromUpstreamError(error, target.upstream.provider.name, target.upstream.credential, target.timeoutMs);
@@ -56,6 +58,9 @@ export async function withFailover<T>(ctx: CallContext, plan: RoutePlan, run: (t
       const failure = failureOf(target, error);
       if (error.kind === "aborted" || ctx.abort.signal.aborted) throw failure;
       if (isAuthFailure(error) && credential) {
+        const verdict = await credentialHealth.probe(target.upstream.provider, credential);
+        if (verdict === "works") throw modelAccessDenied(error, target.upstream.provider.name, target.upstream.upstreamModel, credential);
+        if (verdict === "inconclusive") throw failure;
         await credentialHealth.suspend(credential, target.upstream.provider.name, error);
       } else if (isRetryable(error)) {
         routeHealth.recordFailure(target.key, error);

@@ -56,6 +56,8 @@ export interface Registry {
   publicModels: ModelEntry[];
   /** "provider/upstream-model" → the registered model it is deployed as, to price direct calls */
   byDeployment: Map<string, ModelEntry>;
+  /** "provider/upstream-model" deployed only on disabled models or as disabled deployments: a direct call must not reach them */
+  withdrawn: Set<string>;
   /** list prices of direct calls to models nobody registered, looked up once */
   listPrices: Map<string, ModelPrice | null>;
 }
@@ -74,7 +76,7 @@ export function upstreamProvider(row: ProviderRow): UpstreamProvider {
 }
 
 async function loadRegistry(): Promise<Registry> {
-  const [providerRows, modelRows] = await Promise.all([
+  const [providerRows, modelRows, disabledRows] = await Promise.all([
     db().provider.findMany({ include: { credentials: { where: { status: "active" }, orderBy: { createdAt: "asc" } } } }),
     db().model.findMany({
       where: { enabled: true },
@@ -84,6 +86,10 @@ async function loadRegistry(): Promise<Registry> {
         prices: { where: { effectiveFrom: { lte: new Date() } }, orderBy: { effectiveFrom: "desc" }, take: 1 },
       },
       orderBy: { name: "asc" },
+    }),
+    db().deployment.findMany({
+      where: { OR: [{ enabled: false }, { model: { enabled: false } }] },
+      select: { upstreamModel: true, provider: { select: { name: true } } },
     }),
   ]);
 
@@ -146,7 +152,8 @@ async function loadRegistry(): Promise<Registry> {
       if (!byDeployment.has(direct)) byDeployment.set(direct, entry);
     }
   }
-  return { providers, models, publicModels, byDeployment, listPrices: new Map() };
+  const withdrawn = new Set(disabledRows.map((d) => `${d.provider.name}/${d.upstreamModel}`).filter((name) => !byDeployment.has(name)));
+  return { providers, models, publicModels, byDeployment, withdrawn, listPrices: new Map() };
 }
 
 /** The price of a direct "<provider>/<model>" call: the registered model's, else the provider's list price. */

@@ -10,14 +10,20 @@ import { processSingleton } from "../singleton";
 
 const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 
-/** Failures that another deployment may not have: worth trying the next one. */
+/**
+ * Failures that say something about the provider (and that another deployment may not have): worth
+ * trying the next one, and counted towards a cooldown. Only the provider's own evidence qualifies —
+ * 408, 429, 5xx, timeouts and refused or reset connections; never what the request caused itself
+ * (400, 404, 409, 413, 422, a body the hub could not encode), or one tenant could take a shared
+ * deployment offline for everyone.
+ */
 export function isRetryable(error: UpstreamError): boolean {
   if (error.kind === "timeout" || error.kind === "connection") return true;
   if (error.kind !== "http" || error.status === null) return false;
-  return error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
+  return error.status === 408 || error.status === 429 || error.status >= 500;
 }
 
-/** The provider refused the credential itself. */
+/** The provider refused the call for its credential: the credential is a suspect, until its probe says (credential-health.ts). */
 export function isAuthFailure(error: UpstreamError): boolean {
   return error.kind === "http" && (error.status === 401 || error.status === 403);
 }

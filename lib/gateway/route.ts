@@ -4,7 +4,8 @@ import type { ProviderAdapter, UpstreamTarget } from "../providers/types";
 import type { Principal } from "./authenticate";
 import { GatewayError } from "./errors";
 import { balancer } from "./route-balancer";
-import { directPrice, registry, type DeploymentEntry, type ModelEntry, type ModelPrice, type ModelType } from "./registry";
+import { settings } from "../settings";
+import { directPrice, registry, type DeploymentEntry, type ModelEntry, type ModelPrice, type ModelType, type Registry } from "./registry";
 
 /** One way to serve the call: a deployment with one credential. */
 export interface Target {
@@ -60,9 +61,25 @@ function* targetsOf(deployment: DeploymentEntry): Generator<Target> {
 }
 
 /**
+ * A direct "<provider>/<upstream-model>" call, when the operator allows them (directModelRouting): an
+ * enabled provider, never a model the operator disabled, and — where customers pay — only a model the
+ * hub prices, charged at that price and its margin. Anything else is unknown to the caller (404).
+ */
+async function directRoute(reg: Registry, requested: string): Promise<{ deployment: DeploymentEntry; model: ModelEntry | null; price: ModelPrice | null }> {
+  const config = await settings();
+  const slash = requested.indexOf("/");
+  const provider = slash > 0 ? reg.providers.get(requested.slice(0, slash)) : undefined;
+  if (!config.directRouting || !provider?.enabled || slash === requested.length - 1 || reg.withdrawn.has(requested)) throw notFound(requested);
+  const model = reg.byDeployment.get(requested) ?? null;
+  if (config.mode === "service_provider" && !model?.price) throw notFound(requested);
+  const deployment: DeploymentEntry = { id: "", provider, credential: null, upstreamModel: requested.slice(slash + 1), priority: 0, weight: 1 };
+  return { deployment, model, price: model?.price ?? directPrice(reg, provider, deployment.upstreamModel) };
+}
+
+/**
  * "model" → where to send it: a registered public name or alias (its deployments), else
- * "<provider>/<upstream-model>" straight to that provider. Checks that the key may use the model and
- * that the model fits the endpoint.
+ * "<provider>/<upstream-model>" straight to that provider (see directRoute). Checks that the key may
+ * use the model and that the model fits the endpoint.
  */
 export async function planRoute(principal: Principal, requested: string, type: ModelType): Promise<RoutePlan> {
   const reg = await registry();
@@ -74,14 +91,10 @@ export async function planRoute(principal: Principal, requested: string, type: M
     const registered = model;
     deployments = () => orderedDeployments(registered);
   } else {
-    const slash = requested.indexOf("/");
-    const provider = slash > 0 ? reg.providers.get(requested.slice(0, slash)) : undefined;
-    if (!provider?.enabled || slash === requested.length - 1) throw notFound(requested);
-    const direct: DeploymentEntry = { id: "", provider, credential: null, upstreamModel: requested.slice(slash + 1), priority: 0, weight: 1 };
-    model = reg.byDeployment.get(requested) ?? null;
-    price = model?.price ?? directPrice(reg, provider, direct.upstreamModel);
+    const direct = await directRoute(reg, requested);
+    ({ model, price } = direct);
     deployments = function* () {
-      yield direct;
+      yield direct.deployment;
     };
   }
   if (!principal.allowedModels(requested) && !(model && principal.allowedModels(model.name))) {

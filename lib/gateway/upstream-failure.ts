@@ -35,6 +35,8 @@ export function fromUpstreamError(error: UpstreamError, provider: string, creden
       });
     case "connection":
       return new GatewayError({ status: 502, type: "upstream_error", code: "upstream_unreachable", message: `Could not reach the upstream provider '${provider}': ${message}` });
+    case "request":
+      return new GatewayError({ status: 400, type: "invalid_request_error", code: "invalid_request", message: `This request cannot be sent to the upstream provider '${provider}': ${message}` });
   }
   const status = error.status ?? 502;
   if (status === 401 || status === 403) {
@@ -63,5 +65,16 @@ export function fromUpstreamError(error: UpstreamError, provider: string, creden
     type: "upstream_error",
     code: "upstream_error",
     message: `The upstream provider '${provider}' failed (HTTP ${status}): ${message}`,
+  });
+}
+
+/** The provider refused one call (HTTP 401/403) while the credential itself works (its probe passed): the caller's model or request is the problem. */
+export function modelAccessDenied(error: UpstreamError, provider: string, upstreamModel: string, credential: UpstreamCredential | null): GatewayError {
+  return new GatewayError({
+    status: 403,
+    type: "permission_error",
+    code: "model_access_denied",
+    param: "model",
+    message: `The upstream provider '${provider}' refused this call to the model '${upstreamModel}' (HTTP ${error.status}): ${redactSecrets(error.message, credential)}`,
   });
 }

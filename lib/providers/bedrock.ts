@@ -20,7 +20,7 @@ import { alternating, sdkClients } from "./shared/client-cache";
 import { requestImages, type RequestImages } from "./shared/images";
 import { budgetWithin, FALLBACK_OUTPUT_CAP, maxOutputTokens, parseArguments, partsOf, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice } from "./shared/request";
 import type { CallOptions, CanonicalUsage, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
-import { midStream, upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
+import { midStream, unanswered, upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
 
 // Amazon Bedrock through @aws-sdk/client-bedrock-runtime: Converse / ConverseStream for chat (any
 // Bedrock model, one request shape), InvokeModel for Titan embeddings and Nova Canvas / Titan images. Credentials are an access key pair (sealed like any credential) and the provider's region.
@@ -52,7 +52,7 @@ function fail(error: unknown, signal: AbortSignal): UpstreamError {
   const err = error as Error & { code?: string };
   if (err?.name === "AbortError" || signal.aborted) return upstreamAborted();
   if (err?.name === "TimeoutError" || err?.code === "ETIMEDOUT") return upstreamTimeout();
-  return new UpstreamError({ kind: "connection", message: `could not reach the upstream: ${err?.message ?? String(error)}` });
+  return unanswered(error);
 }
 
 const IMAGE_FORMATS = { "image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif", "image/webp": "webp" } as const;

@@ -7,7 +7,7 @@ import { alternating, sdkClients } from "./shared/client-cache";
 import { requestImages, type RequestImages } from "./shared/images";
 import { maxOutputTokens, parseArguments, partsOf, responseSchema, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice, toolNames } from "./shared/request";
 import type { CallOptions, CanonicalUsage, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
-import { midStream, upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
+import { midStream, unanswered, upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
 
 // Google Gemini (Generative Language API) through @google/genai: messages become contents/parts with
 // a systemInstruction, tools become function declarations, and answers, streamed `alt=sse` chunks
@@ -66,8 +66,7 @@ function fail(error: unknown, signal: AbortSignal): UpstreamError {
   if (err?.name === "AbortError" || err?.name === "TimeoutError") {
     return signal.aborted ? upstreamAborted() : upstreamTimeout();
   }
-  const cause = (err?.cause as Error | undefined)?.message;
-  return new UpstreamError({ kind: "connection", message: `could not reach the upstream: ${cause ?? err?.message ?? String(error)}` });
+  return unanswered(error);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import { ChunkWriter, completion, embeddingsResponse, toolCallId, usage, type As
 import { requestImages, type RequestImages } from "./shared/images";
 import { maxOutputTokens, parseArguments, partsOf, responseSchema, stopSequences, textOf, toolNames } from "./shared/request";
 import type { CallOptions, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
-import { upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
+import { unanswered, upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
 
 // Ollama's native API through the `ollama` client: chat with tools, images and thinking, NDJSON
 // streaming, usage from prompt_eval_count / eval_count, embeddings. No key needed (an Ollama behind
@@ -37,7 +37,8 @@ function fail(error: unknown, signal: AbortSignal): UpstreamError {
   const err = error as Error & { status_code?: number; error?: string };
   if (err?.name === "ResponseError") return new UpstreamError({ kind: "http", status: err.status_code ?? 502, message: err.error ?? err.message });
   if (err?.name === "AbortError" || signal.aborted) return upstreamAborted();
-  if (err instanceof TypeError) return new UpstreamError({ kind: "connection", message: `could not reach the upstream: ${(err.cause as Error | undefined)?.message ?? err.message}` });
+  // fetch's "fetch failed" (its cause carries the socket error), or JSON.stringify refusing the request
+  if (err instanceof TypeError || err instanceof RangeError) return unanswered(err);
   // an {"error": …} line in the middle of a stream
   return new UpstreamError({ kind: "http", status: 502, message: err?.message ?? String(error) });
 }

@@ -1,5 +1,9 @@
-/** How an upstream call failed, independent of the SDK that made it. */
-export type UpstreamFailure = "http" | "timeout" | "connection" | "aborted";
+/**
+ * How an upstream call failed, independent of the SDK that made it. "request": the hub could not
+ * build or send the request from what the caller gave (a value JSON cannot encode, a nesting too deep
+ * for the serializer) — nothing reached the provider, so it says nothing about the provider.
+ */
+export type UpstreamFailure = "http" | "timeout" | "connection" | "aborted" | "request";
 
 export class UpstreamError extends Error {
   override name = "UpstreamError";
@@ -36,6 +40,38 @@ export const upstreamTimeout = () => new UpstreamError({ kind: "timeout", messag
 
 /** The call was cancelled on our side (the client went away, or a fallback took over). */
 export const upstreamAborted = () => new UpstreamError({ kind: "aborted", message: "request aborted" });
+
+/** The request could not be turned into an upstream call. */
+export const unsendable = (reason: string) => new UpstreamError({ kind: "request", message: reason });
+
+// Codes only a failed network exchange produces: a socket, DNS or TLS failure (Node's system errors,
+// undici's socket errors, OpenSSL's certificate errors).
+const NETWORK_CODE =
+  /^(E(CONN[A-Z]+|HOSTUNREACH|HOSTDOWN|NETUNREACH|NETDOWN|NETRESET|NOTFOUND|AI_AGAIN|AI_FAIL|TIMEDOUT|PIPE|PROTO)|UND_ERR_(SOCKET|CONNECT_TIMEOUT|CLOSED|DESTROYED|HEADERS_OVERFLOW|RES_[A-Z_]+)|ERR_(TLS|SSL)_[A-Z_0-9]+|ERR_STREAM_PREMATURE_CLOSE|CERT_[A-Z_]+|[A-Z_]*SELF_SIGNED[A-Z_]*|UNABLE_TO_[A-Z_]+)$/;
+
+/** The first error in the chain of causes that carries a network error code. */
+function networkFailureIn(error: unknown): Error | null {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && NETWORK_CODE.test(code)) return current;
+    current = current.cause;
+  }
+  return null;
+}
+
+/**
+ * An error thrown without an answer from the upstream. It is a connection failure only when the
+ * network says so (a socket, DNS or TLS error code among its causes); anything else went wrong here
+ * while building the request (JSON.stringify on a value too deep or not encodable, a conversion that
+ * threw) and must not count against the provider, or a crafted request could cool a deployment down.
+ */
+export function unanswered(error: unknown): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  const network = networkFailureIn(error);
+  if (network) return new UpstreamError({ kind: "connection", message: `could not reach the upstream: ${network.message}` });
+  return unsendable(`the request could not be sent upstream: ${error instanceof Error ? error.message : String(error)}`);
+}
 
 export function parseRetryAfter(value: string | null | undefined): number | null {
   if (!value) return null;

@@ -64,6 +64,17 @@ describe("postJson", () => {
     expect(await failure(postJson("http://127.0.0.1:1/x", {}, {}, options()))).toMatchObject({ kind: "connection" });
   });
 
+  it("reports a body JSON cannot encode as the request's fault, not a connection failure", async () => {
+    const deep: unknown[] = [];
+    let inner = deep;
+    for (let i = 0; i < 20_000; i++) inner = (inner[0] = []) as unknown[];
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const payload of [{ extra: 1n }, { extra: deep }, cyclic]) {
+      expect(await failure(postJson(`${origin}/json`, {}, payload, options()))).toMatchObject({ kind: "request", message: expect.stringMatching(/cannot be encoded as JSON/) });
+    }
+  });
+
   it("reports a call its caller cancelled as aborted", async () => {
     const abort = new AbortController();
     const pending = failure(postJson(`${origin}/slow`, {}, {}, { signal: abort.signal, timeoutMs: 5000 }));

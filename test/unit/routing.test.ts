@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SmoothWeightedRoundRobin } from "@/lib/gateway/route-balancer";
 import { isAuthFailure, isRetryable, routeHealth } from "@/lib/gateway/route-health";
-import { UpstreamError } from "@/lib/providers/upstream-error";
+import { unanswered, UpstreamError } from "@/lib/providers/upstream-error";
 
 const http = (status: number, retryAfter: number | null = null) => new UpstreamError({ kind: "http", status, message: "x", retryAfter });
 
@@ -44,11 +44,21 @@ describe("smooth weighted round-robin", () => {
 describe("route health", () => {
   it("tells retryable failures and refused credentials apart", () => {
     expect([429, 500, 502, 503, 529, 408].map((s) => isRetryable(http(s)))).toEqual([true, true, true, true, true, true]);
-    expect([400, 404, 413, 422, 401, 403].map((s) => isRetryable(http(s)))).toEqual([false, false, false, false, false, false]);
+    expect([400, 404, 409, 413, 422, 401, 403].map((s) => isRetryable(http(s)))).toEqual([false, false, false, false, false, false, false]);
+    expect(isRetryable(new UpstreamError({ kind: "request", message: "the request cannot be encoded as JSON" }))).toBe(false);
     expect(isRetryable(new UpstreamError({ kind: "timeout", message: "t" }))).toBe(true);
     expect(isRetryable(new UpstreamError({ kind: "connection", message: "c" }))).toBe(true);
     expect(isRetryable(new UpstreamError({ kind: "aborted", message: "a" }))).toBe(false);
     expect([401, 403, 400].map((s) => isAuthFailure(http(s)))).toEqual([true, true, false]);
+  });
+
+  it("counts an error without an upstream answer as a connection failure only on the network's evidence", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), { code: "ECONNREFUSED" });
+    expect(unanswered(new TypeError("fetch failed", { cause: refused }))).toMatchObject({ kind: "connection", message: "could not reach the upstream: connect ECONNREFUSED 10.0.0.1:443" });
+    expect(unanswered(Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" })).kind).toBe("connection");
+    for (const local of [new RangeError("Maximum call stack size exceeded"), new TypeError("Do not know how to serialize a BigInt"), new Error("no region"), "thrown string"]) {
+      expect(unanswered(local).kind).toBe("request");
+    }
   });
 
   it("cools a target down at once on 429, for the provider's Retry-After", () => {

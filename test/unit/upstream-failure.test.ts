@@ -19,6 +19,7 @@ describe("upstream failures as the client sees them", () => {
     [new UpstreamError({ kind: "connection", message: "ECONNREFUSED" }), 502, "upstream_error"],
     [new UpstreamError({ kind: "timeout", message: "t" }), 504, "timeout_error"],
     [new UpstreamError({ kind: "aborted", message: "a" }), 499, "invalid_request_error"],
+    [new UpstreamError({ kind: "request", message: "the request cannot be encoded as JSON" }), 400, "invalid_request_error"],
   ])("%s → %i", (error, status, type) => {
     const mapped = map(error);
     expect(mapped.status).toBe(status);

@@ -14,6 +14,7 @@ const FIELDS = {
   brandLogoUrl: "brand-logo-url",
   topUpUrl: "top-up-url",
   currency: "currency",
+  directModelRouting: "direct-model-routing",
 } as const;
 
 export const saveSettingsAction = adminAction(
@@ -26,6 +27,7 @@ export const saveSettingsAction = adminAction(
     brandLogoUrl: z.url("Not a URL").optional(),
     topUpUrl: z.url("Not a URL").optional(),
     currency: z.string().regex(/^[A-Za-z]{3}$/, "A three-letter code like usd"),
+    directModelRouting: z.enum(["auto", "on", "off"]),
   }),
   async (input, admin) => {
     const current = await currentSettings();
@@ -38,6 +40,7 @@ export const saveSettingsAction = adminAction(
       brandLogoUrl: input.brandLogoUrl ?? "none",
       topUpUrl: input.topUpUrl ?? "none",
       currency: input.currency,
+      directModelRouting: input.directModelRouting,
     };
     const stored = (key: keyof typeof FIELDS) => {
       const value = current[key];

@@ -29,6 +29,16 @@ export function SettingsForm({ settings }: { settings: StoredSettings }) {
         <input type="checkbox" name="signUpEnabled" defaultChecked={settings.signUpEnabled} className="size-4" disabled={mode !== "service_provider"} />
         Anyone may sign up at /sign-up (Service Provider mode only)
       </label>
+      <SelectField
+        name="directModelRouting"
+        label="Direct provider/model names"
+        defaultValue={settings.directModelRouting}
+        options={[
+          { value: "auto", label: "Automatic: allowed in Enterprise mode, refused in Service Provider mode" },
+          { value: "on", label: "Allowed: any enabled model of a provider (in Service Provider mode only models priced here)" },
+          { value: "off", label: "Refused: only registered model names and aliases" },
+        ]}
+      />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field name="brandName" label="Hub name" defaultValue={settings.brandName} />
         <Field name="brandLogoUrl" label="Logo URL (optional)" defaultValue={settings.brandLogoUrl ?? ""} />

@@ -1,6 +1,6 @@
 import { Pool, errors } from "undici";
 import { processSingleton } from "../../singleton";
-import { parseRetryAfter, upstreamAborted, upstreamTimeout, UpstreamError } from "../upstream-error";
+import { parseRetryAfter, unanswered, unsendable, upstreamAborted, upstreamTimeout, UpstreamError } from "../upstream-error";
 import { details } from "./sdk-errors";
 
 // The chat hot path's HTTP client. The SDKs go through fetch, whose web streams and Request/Response
@@ -48,8 +48,16 @@ function transportError(error: unknown): UpstreamError {
   if (error instanceof errors.RequestAbortedError || (error instanceof Error && error.name === "AbortError")) {
     return upstreamAborted();
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new UpstreamError({ kind: "connection", message: `could not reach the upstream: ${message}` });
+  return unanswered(error);
+}
+
+/** The request body; a value JSON cannot encode (too deep, a BigInt, a cycle) is the request's fault, not the upstream's. */
+function encode(payload: unknown): string {
+  try {
+    return JSON.stringify(payload);
+  } catch (error) {
+    throw unsendable(`the request cannot be encoded as JSON: ${(error as Error).message}`);
+  }
 }
 
 async function httpError(status: number, headers: Record<string, string | string[] | undefined>, body: Body): Promise<UpstreamError> {
@@ -76,13 +84,14 @@ async function httpError(status: number, headers: Record<string, string | string
 /** POSTs JSON; the body of a 2xx answer, or the upstream's error as an UpstreamError. */
 async function post(url: string, headers: Record<string, string>, payload: unknown, options: PostOptions): Promise<Body> {
   const target = new URL(url);
+  const encoded = encode(payload);
   const deadline = answerDeadline(options);
   try {
     const response = await poolFor(target.origin).request({
       path: target.pathname + target.search,
       method: "POST",
       headers: { ...headers, "content-type": "application/json" },
-      body: JSON.stringify(payload),
+      body: encoded,
       signal: deadline.signal,
       headersTimeout: 0,
       bodyTimeout: options.timeoutMs,
