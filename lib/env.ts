@@ -61,6 +61,10 @@ const envSchema = z.object({
   HUB_DISCONNECT_DRAIN_MS: withDefault(z.coerce.number().int().min(0), 3000),
   HUB_USAGE_RETENTION_DAYS: withDefault(z.coerce.number().int().positive(), 400),
   HUB_ROLLUP_EVERY_MS: withDefault(milliseconds, 60_000),
+  /** the largest request body the gateway's routes (and Next's pages) read, counted as it streams in */
+  HUB_MAX_BODY_BYTES: withDefault(z.coerce.number().int().min(1024), 32 * 1024 * 1024),
+  /** how deeply a JSON body may nest arrays and objects */
+  HUB_MAX_JSON_DEPTH: withDefault(z.coerce.number().int().min(8).max(10_000), 64),
 });
 
 export type Env = z.infer<typeof envSchema>;
