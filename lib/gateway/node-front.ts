@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { env } from "../env";
 import { declaresTooMuch } from "../http/body";
+import { closeWhenAnsweredEarly } from "../http/early-answer";
 import { log } from "../log";
 import { bodyTooLarge } from "./errors";
 import { Reply } from "./reply";
@@ -97,19 +98,9 @@ async function serve(run: Serve, req: IncomingMessage, res: ServerResponse): Pro
   }
 }
 
-/**
- * A request answered before its body was read to the end (refused, 413, or answered without it) has
- * its connection closed once the answer is out. Left open, Node would read and discard the rest of
- * the body to reach the next request on the connection — for an endless body, forever.
- */
-function closeWhenAnsweredEarly(req: IncomingMessage, res: ServerResponse): void {
-  res.once("finish", () => {
-    if (!req.complete) req.socket.destroySoon();
-  });
-}
-
 /** Serves the request if it is one of the gateway's; false hands it on to Next. */
 export function serveFromNode(req: IncomingMessage, res: ServerResponse): boolean {
+  // every request, the gateway's and Next's: the server sees them all here first
   closeWhenAnsweredEarly(req, res);
   const url = req.url ?? "/";
   const query = url.indexOf("?");
@@ -129,6 +120,7 @@ export function serveFromNode(req: IncomingMessage, res: ServerResponse): boolea
 function refuseOversizedForNext(req: IncomingMessage, res: ServerResponse): boolean {
   const limit = env().HUB_MAX_BODY_BYTES;
   if (!declaresTooMuch(req, limit)) return false;
-  res.writeHead(413, { "content-type": "application/json", connection: "close" }).end(JSON.stringify(bodyTooLarge(limit).toJSON()));
+  // no "connection: close": Node would then close at once and the client might never read this answer
+  res.writeHead(413, { "content-type": "application/json" }).end(JSON.stringify(bodyTooLarge(limit).toJSON()));
   return true;
 }

@@ -75,7 +75,7 @@ describe("the Auth.js routes", () => {
 describe("the gateway's routes", () => {
   const routes = [
     { path: "/v1/chat/completions", shape: { error: { type: "invalid_request_error", code: "body_too_large" } } },
-    { path: "/v1/messages/count_tokens", shape: { type: "error", error: { type: "invalid_request_error" } } },
+    { path: "/v1/messages/count_tokens", shape: { type: "error", error: { type: "request_too_large" } } },
     { path: "/api/v2/chat", shape: { error: { type: "invalid_request_error", code: "body_too_large" } } },
   ];
 
