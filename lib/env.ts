@@ -86,6 +86,10 @@ const envSchema = z.object({
   HUB_IMAGE_FETCH_ALLOW_HOSTS: authorities,
   /** turns the address policy off for image URLs: any tenant can then reach the hub's networks */
   HUB_IMAGE_FETCH_ALLOW_PRIVATE: flag,
+  /** the largest request body the gateway's routes (and Next's pages) read, counted as it streams in */
+  HUB_MAX_BODY_BYTES: withDefault(z.coerce.number().int().min(1024), 32 * 1024 * 1024),
+  /** how deeply a JSON body may nest arrays and objects */
+  HUB_MAX_JSON_DEPTH: withDefault(z.coerce.number().int().min(8).max(10_000), 64),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -2,10 +2,15 @@ import { Redis } from "ioredis";
 import { db } from "./db/client";
 import { loadMigrations, MIGRATIONS_TABLE } from "./db/migrate";
 import { databaseKind, env } from "./env";
+import { log } from "./log";
+import { hasMetricsToken } from "./metrics";
+import { processSingleton } from "./singleton";
 
 // Readiness for load balancers and orchestrators: the database answers, every migration this build
 // ships is applied, and Redis (when configured) answers. Each check is bounded, so an outage gives a
-// quick 503 rather than a probe that hangs.
+// quick 503 rather than a probe that hangs. Anyone may probe: the answer names only which check
+// failed; the error texts (hosts, ports, errno names) go to the log, and to a caller holding the
+// metrics token (HUB_METRICS_TOKEN), the operator's own credential for this kind of endpoint.
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -37,19 +42,34 @@ async function checkMigrations(): Promise<Check> {
   }
 }
 
+/**
+ * One connection of its own, shared by every probe (a connection per probe lets anyone open Redis
+ * connections at will): the request path's client must not be disturbed by a probe. It reconnects
+ * by itself after an outage; while it is down a probe fails at once (no offline queue).
+ */
+const probeConnection = (url: string) =>
+  processSingleton("readiness-redis", () => {
+    const redis = new Redis(url, {
+      lazyConnect: true,
+      connectTimeout: CHECK_TIMEOUT_MS,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: (times) => Math.min(times * 250, CHECK_TIMEOUT_MS),
+    });
+    redis.on("error", () => {});
+    return redis;
+  });
+
 async function checkRedis(): Promise<Check> {
   const url = env().REDIS_URL;
   if (!url) return { ok: true, detail: "not configured" };
-  // a connection of its own: the request path's client must not be disturbed by a probe
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: CHECK_TIMEOUT_MS, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-  redis.on("error", () => {});
+  const redis = probeConnection(url);
   try {
-    await bounded(redis.connect().then(() => redis.ping()), "Redis");
+    if (redis.status === "wait" || redis.status === "end") await bounded(redis.connect(), "Redis");
+    await bounded(redis.ping(), "Redis");
     return { ok: true };
   } catch (error) {
     return failed(error);
-  } finally {
-    redis.disconnect();
   }
 }
 
@@ -62,8 +82,21 @@ async function readiness() {
 /** GET /healthz – the process is alive and serving. */
 export const healthz = () => Response.json({ status: "ok" });
 
+let lastLogged = "";
+/** Logs what failed, once per change of state (a load balancer probes every few seconds). */
+function logFailures(checks: Record<string, Check>): void {
+  const failures = Object.entries(checks).flatMap(([name, check]) => (check.ok ? [] : [`${name}: ${check.error}`]));
+  const state = failures.join("; ");
+  if (state === lastLogged) return;
+  lastLogged = state;
+  if (state) log.warn({ failures }, "not ready");
+  else log.info("ready again");
+}
+
 /** GET /readyz – ready to serve: database reachable and migrated, Redis reachable when configured. */
-export async function readyz(): Promise<Response> {
+export async function readyz(request: { headers: { get(name: string): string | null } }): Promise<Response> {
   const { ready, checks } = await readiness();
-  return Response.json({ status: ready ? "ready" : "not_ready", checks }, { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } });
+  logFailures(checks);
+  const shown = hasMetricsToken(request) ? checks : Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, check.ok ? "ok" : "failed"]));
+  return Response.json({ status: ready ? "ready" : "not_ready", checks: shown }, { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } });
 }

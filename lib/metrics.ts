@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { memoryHoldCount } from "./billing/holds-memory";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { db } from "./db/client";
@@ -82,11 +83,23 @@ export const observeOverrun = (model: string, nanoUsd: bigint) => metrics().over
 
 export const observeUpstreamError = (provider: string, kind: string) => metrics().upstreamErrors.inc({ provider, kind });
 
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/**
+ * Whether the request carries HUB_METRICS_TOKEN as its Bearer token. Compared in constant time over
+ * equal-length digests, so neither the time taken nor an early length mismatch tells a prober how
+ * much of a guess was right.
+ */
+export function hasMetricsToken(request: { headers: { get(name: string): string | null } }): boolean {
+  const token = env().HUB_METRICS_TOKEN;
+  if (!token) return false;
+  return timingSafeEqual(digest(request.headers.get("authorization") ?? ""), digest(`Bearer ${token}`));
+}
+
 /** Whether a scrape may read the metrics: only with HUB_METRICS_TOKEN set, and that token. */
 function metricsAccess(request: { headers: { get(name: string): string | null } }): "ok" | "disabled" | "unauthorized" {
-  const token = env().HUB_METRICS_TOKEN;
-  if (!token) return "disabled";
-  return request.headers.get("authorization") === `Bearer ${token}` ? "ok" : "unauthorized";
+  if (!env().HUB_METRICS_TOKEN) return "disabled";
+  return hasMetricsToken(request) ? "ok" : "unauthorized";
 }
 
 /** GET /metrics – Prometheus exposition; needs HUB_METRICS_TOKEN as a Bearer token (404 when unset). */

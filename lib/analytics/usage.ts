@@ -1,3 +1,5 @@
+import { Readable, pipeline } from "node:stream";
+import { stringify } from "csv-stringify";
 import { z } from "zod";
 import { formatCredits, formatUsd } from "../billing/money";
 import { db } from "../db/client";
@@ -132,31 +134,35 @@ export async function getCall(requestId: string) {
 
 const CSV_COLUMNS = ["startedAt", "requestId", "endpoint", "requestedModel", "providerName", "upstreamModel", "userId", "teamId", "apiKeyId", "status", "errorCode", "promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "costUsd", "chargeCredits", "latencyMs", "ttfbMs"] as const;
 
-const csvCell = (value: unknown) => {
-  const text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? "" : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
-/** Every call matching the filters as CSV, streamed page by page (no size limit, constant memory). */
-export function callsCsv(q: CallsQuery): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
+/** The pages of calls matching the filters, 1000 rows at a time (keyset pagination: constant memory). */
+async function* callRows(q: CallsQuery) {
   const where = callsFilter(q);
   let cursor: string | undefined;
-  let started = false;
-  return new ReadableStream({
-    async pull(controller) {
-      if (!started) {
-        started = true;
-        controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(",")}\n`));
-        return;
-      }
-      const rows = await db().usageEvent.findMany({ where, orderBy: { id: "asc" }, take: 1000, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}) });
-      if (rows.length === 0) return controller.close();
-      cursor = rows.at(-1)!.id;
-      const lines = rows.map((row) => CSV_COLUMNS.map((c) => csvCell((presentCall(row) as Record<string, unknown>)[c])).join(","));
-      controller.enqueue(encoder.encode(`${lines.join("\n")}\n`));
-    },
+  for (;;) {
+    const rows = await db().usageEvent.findMany({ where, orderBy: { id: "asc" }, take: 1000, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}) });
+    if (rows.length === 0) return;
+    cursor = rows.at(-1)!.id;
+    for (const row of rows) yield presentCall(row);
+  }
+}
+
+/**
+ * Every call matching the filters as CSV, streamed (no size limit, constant memory). Cells hold text
+ * tenants chose (model names, …): a cell starting with = + - @ tab or CR is prefixed with ' so a
+ * spreadsheet shows it rather than running it as a formula (OWASP "CSV injection").
+ */
+export function callsCsv(q: CallsQuery): ReadableStream<Uint8Array> {
+  const csv = stringify({
+    header: true,
+    columns: [...CSV_COLUMNS],
+    escape_formulas: true,
+    // a lone CR ends a row for some spreadsheets: quote it like a newline
+    quoted_match: /\r/,
+    cast: { date: (value) => value.toISOString() },
   });
+  // a failed page destroys the CSV stream, which errors the response body rather than truncating silently
+  pipeline(Readable.from(callRows(q)), csv, () => undefined);
+  return Readable.toWeb(csv) as ReadableStream<Uint8Array>;
 }
 
 /** What each team spent in a month (Enterprise showback), with its models. */

@@ -89,6 +89,15 @@ export async function fulfil(sessionId: string): Promise<Fulfilment> {
  * POST /api/stripe/webhook: verifies the signature on the raw body, then fulfils paid checkouts.
  * A fulfilment that fails is handed to the job queue (retried there) rather than lost.
  */
+/**
+ * Refuses a delivery that cannot be accepted whatever its body says — before the body is read, so an
+ * unconfigured hub or an unsigned request costs no bytes.
+ */
+export function checkWebhookDelivery(signature: string | null): void {
+  if (!env().STRIPE_WEBHOOK_SECRET || !env().STRIPE_SECRET_KEY) throw notConfigured();
+  if (!signature) throw new GatewayError({ status: 400, type: "invalid_request_error", code: "invalid_signature", message: "The webhook has no Stripe-Signature header." });
+}
+
 export async function handleWebhook(rawBody: string, signature: string | null): Promise<{ received: true; outcome?: Fulfilment | "queued" | "ignored" }> {
   const secret = env().STRIPE_WEBHOOK_SECRET;
   if (!secret) throw notConfigured();

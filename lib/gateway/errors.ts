@@ -29,6 +29,9 @@ export class GatewayError extends Error {
   readonly headers: Record<string, string>;
   /** more fields of the error object (e.g. top_up_url) */
   readonly extra: Record<string, unknown>;
+  /** what an administrator sees in the call's record instead of the message (raw upstream errors with
+   *  addresses); never sent to the client */
+  readonly detail: string | null;
 
   constructor(options: {
     status: number;
@@ -38,6 +41,7 @@ export class GatewayError extends Error {
     param?: string | null;
     headers?: Record<string, string>;
     extra?: Record<string, unknown>;
+    detail?: string | null;
   }) {
     super(options.message);
     this.status = options.status;
@@ -46,12 +50,21 @@ export class GatewayError extends Error {
     this.param = options.param ?? null;
     this.headers = options.headers ?? {};
     this.extra = options.extra ?? {};
+    this.detail = options.detail ?? null;
+  }
+
+  /** The error as the call's usage event records it for administrators. */
+  forRecord(): { code: string | null; message: string } {
+    return { code: this.code, message: this.detail ?? this.message };
   }
 
   toJSON(): ErrorBody {
     return { error: { message: this.message, type: this.type, code: this.code, param: this.param, ...this.extra } };
   }
 }
+
+export const bodyTooLarge = (limit: number) =>
+  new GatewayError({ status: 413, type: "invalid_request_error", code: "body_too_large", message: `The request body exceeds ${limit} bytes.` });
 
 export const invalidRequest = (message: string, code = "invalid_request", param: string | null = null) =>
   new GatewayError({ status: 400, type: "invalid_request_error", code, message, param });

@@ -5,6 +5,8 @@ import type { CallContext } from "./context";
 import { toChatRequest } from "./protocols/anthropic/request";
 import { AnthropicStreamEncoder, toAnthropicMessage } from "./protocols/anthropic/response";
 import { relayStream, SSE_HEADERS } from "./relay/sse";
+import { checkRateLimits } from "./rate-limit";
+import { planRoute } from "./route";
 import { costHeaders } from "./upstream-call";
 
 // POST /v1/messages: Anthropic's Messages API, routed like any chat call to any provider and metered
@@ -21,7 +23,11 @@ export async function anthropicMessages(ctx: CallContext, body: MessagesRequest)
   return new Response(stream, { headers: SSE_HEADERS });
 }
 
-// POST /v1/messages/count_tokens: the prompt counted with the hub's tokenizer (o200k), not metered
-export async function countMessageTokens(body: CountTokensRequest): Promise<{ input_tokens: number }> {
+// POST /v1/messages/count_tokens: the prompt counted with the hub's tokenizer (o200k), not metered.
+// Held to the key's model scope (403, as /v1/messages) and counted against its request limits: the
+// tokenizer costs the hub CPU, and an answer about a model tells a key that the model exists.
+export async function countMessageTokens(ctx: CallContext, body: CountTokensRequest): Promise<{ input_tokens: number }> {
+  await planRoute(ctx.principal, body.model, "chat");
+  ctx.call.rate = await checkRateLimits(ctx.principal, 0);
   return { input_tokens: await countPromptTokens(toChatRequest(body)) };
 }

@@ -1,5 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { env } from "../env";
+import { declaresTooMuch } from "../http/body";
+import { closeWhenAnsweredEarly } from "../http/early-answer";
 import { log } from "../log";
+import { bodyTooLarge } from "./errors";
 import { Reply } from "./reply";
 import { gatewayRoute, type Serve } from "./routes";
 import type { InboundRequest } from "./with-api-key";
@@ -22,13 +26,9 @@ class NodeRequest implements InboundRequest {
     this.url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
   }
 
-  text(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      this.req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      this.req.once("end", () => resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")));
-      this.req.once("error", reject);
-    });
+  /** Node's request itself: lib/http/body.ts reads it with a cap */
+  get body(): IncomingMessage {
+    return this.req;
   }
 }
 
@@ -100,12 +100,27 @@ async function serve(run: Serve, req: IncomingMessage, res: ServerResponse): Pro
 
 /** Serves the request if it is one of the gateway's; false hands it on to Next. */
 export function serveFromNode(req: IncomingMessage, res: ServerResponse): boolean {
+  // every request, the gateway's and Next's: the server sees them all here first
+  closeWhenAnsweredEarly(req, res);
   const url = req.url ?? "/";
   const query = url.indexOf("?");
   const path = query === -1 ? url : url.slice(0, query);
   // a trailing slash names the same route (Next redirected it)
   const route = gatewayRoute(req.method ?? "GET", path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
-  if (!route) return false;
+  if (!route) return refuseOversizedForNext(req, res);
   void serve(route, req, res);
+  return true;
+}
+
+/**
+ * Next reads the bodies of its pages and routes itself: a declared length over HUB_MAX_BODY_BYTES is
+ * refused here before Next reads a byte. Chunked bodies are capped where they are read (route
+ * handlers through lib/http/body.ts, server actions by Next's serverActions.bodySizeLimit).
+ */
+function refuseOversizedForNext(req: IncomingMessage, res: ServerResponse): boolean {
+  const limit = env().HUB_MAX_BODY_BYTES;
+  if (!declaresTooMuch(req, limit)) return false;
+  // no "connection: close": Node would then close at once and the client might never read this answer
+  res.writeHead(413, { "content-type": "application/json" }).end(JSON.stringify(bodyTooLarge(limit).toJSON()));
   return true;
 }

@@ -33,7 +33,7 @@ export const gatewayCalls = {
   // POST /v1/messages – Anthropic Messages API (key as x-api-key or Bearer), streamed or not
   messages: gatewayCall({ endpoint: "messages", body: messagesRequestSchema, errorFormat: anthropicError }, (ctx, body) => anthropicMessages(ctx, body)),
   // POST /v1/messages/count_tokens – Anthropic's token counting
-  countTokens: gatewayCall({ endpoint: "messages", body: countTokensRequestSchema, errorFormat: anthropicError }, (_ctx, body) => countMessageTokens(body)),
+  countTokens: gatewayCall({ endpoint: "messages", body: countTokensRequestSchema, errorFormat: anthropicError }, (ctx, body) => countMessageTokens(ctx, body)),
   // POST /v1/responses – OpenAI Responses API (stateless), streamed or not
   responses: gatewayCall({ endpoint: "responses", body: responsesRequestSchema }, (ctx, body) => createResponse(ctx, body)),
   // GET /v1/models – the models this key may use

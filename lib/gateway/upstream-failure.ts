@@ -20,9 +20,15 @@ export function describeFailure(error: unknown, credential: UpstreamCredential |
   return redactSecrets(error instanceof Error ? error.message : String(error), credential).slice(0, 500);
 }
 
-/** Maps a failed upstream call to what the client sees. */
+/**
+ * Maps a failed upstream call to what the client sees. Connection errors and the upstream's own 5xx
+ * texts carry internal addresses, errno names and proxy pages ("connect ECONNREFUSED 10.0.0.5:443"):
+ * the tenant gets a plain sentence, the redacted original stays in `detail` for the admin's call record.
+ * 4xx and 429 texts are about the caller's own request and are passed on (redacted).
+ */
 export function fromUpstreamError(error: UpstreamError, provider: string, credential: UpstreamCredential | null, timeoutMs: number): GatewayError {
   const message = redactSecrets(error.message, credential);
+  const detail = describeFailure(error, credential);
   switch (error.kind) {
     case "aborted":
       return new GatewayError({ status: 499, type: "invalid_request_error", code: "client_closed_request", message: "The client closed the request." });
@@ -32,11 +38,12 @@ export function fromUpstreamError(error: UpstreamError, provider: string, creden
         type: "timeout_error",
         code: "upstream_timeout",
         message: `The upstream provider '${provider}' did not answer within ${timeoutMs} ms.`,
+        detail,
       });
     case "connection":
-      return new GatewayError({ status: 502, type: "upstream_error", code: "upstream_unreachable", message: `Could not reach the upstream provider '${provider}': ${message}` });
+      return new GatewayError({ status: 502, type: "upstream_error", code: "upstream_unreachable", message: `Could not reach the upstream provider '${provider}'.`, detail });
     case "request":
-      return new GatewayError({ status: 400, type: "invalid_request_error", code: "invalid_request", message: `This request cannot be sent to the upstream provider '${provider}': ${message}` });
+      return new GatewayError({ status: 400, type: "invalid_request_error", code: "invalid_request", message: `This request cannot be sent to the upstream provider '${provider}': ${message}`, detail });
   }
   const status = error.status ?? 502;
   if (status === 401 || status === 403) {
@@ -46,6 +53,7 @@ export function fromUpstreamError(error: UpstreamError, provider: string, creden
       type: "upstream_error",
       code: "upstream_auth_failed",
       message: `The upstream provider '${provider}' rejected the hub's credential (HTTP ${status}). An administrator needs to update it.`,
+      detail,
     });
   }
   if (status === 429) {
@@ -64,7 +72,8 @@ export function fromUpstreamError(error: UpstreamError, provider: string, creden
     status: 502,
     type: "upstream_error",
     code: "upstream_error",
-    message: `The upstream provider '${provider}' failed (HTTP ${status}): ${message}`,
+    message: `The upstream provider '${provider}' failed (HTTP ${status}).`,
+    detail,
   });
 }
 

@@ -1,5 +1,8 @@
 import type { z } from "zod";
 import { isDatabaseUnavailable } from "../db/errors";
+import { env } from "../env";
+import { readBodyTextOr413 } from "../http/body";
+import { exceedsJsonDepth } from "../http/json-depth";
 import { log } from "../log";
 import { publicBaseUrl } from "../public-url";
 import { authenticate, type Principal } from "./authenticate";
@@ -14,27 +17,27 @@ import { Reply } from "./reply";
 // The wrapper does not depend on how the request arrived: Next's route handlers pass their web Request,
 // the hot-path server (node-front.ts) an InboundRequest over Node's own request.
 
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
-
 /** What the wrapper reads of a request; a web Request is one. */
 export interface InboundRequest {
   method: string;
   url: string;
   headers: { get(name: string): string | null };
   signal?: AbortSignal | null;
-  text(): Promise<string>;
+  /** read only through lib/http/body.ts, which caps it */
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null;
 }
 
 type Handler<B, Q, R> = (ctx: CallContext, body: B, request: R, query: Q) => Promise<Response | Reply | object>;
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
+/** The body as JSON: at most HUB_MAX_BODY_BYTES, nested at most HUB_MAX_JSON_DEPTH deep (checked before parsing). */
 async function readJson(request: InboundRequest): Promise<unknown> {
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_BODY_BYTES) {
-    throw new GatewayError({ status: 413, type: "invalid_request_error", code: "body_too_large", message: `The request body exceeds ${MAX_BODY_BYTES} bytes.` });
-  }
-  const text = await request.text();
+  const { HUB_MAX_BODY_BYTES, HUB_MAX_JSON_DEPTH } = env();
+  const text = await readBodyTextOr413(request, HUB_MAX_BODY_BYTES);
   if (!text.trim()) throw invalidRequest("The request body is empty; send a JSON object.", "invalid_json");
+  if (exceedsJsonDepth(text, HUB_MAX_JSON_DEPTH)) {
+    throw invalidRequest(`The JSON body nests arrays and objects deeper than ${HUB_MAX_JSON_DEPTH} levels.`, "json_too_deep");
+  }
   try {
     return JSON.parse(text);
   } catch {
@@ -125,7 +128,7 @@ export function gatewayCall<S extends z.ZodType | undefined, Q extends z.ZodType
       return reply;
     } catch (error) {
       const failure = asGatewayError(error, call.requestId);
-      call.finish(failure.status, { code: failure.code, message: failure.message });
+      call.finish(failure.status, failure.forRecord());
       return errorReply(failure, call.requestId, options.errorFormat ?? openAIError);
     }
   };

@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 /** A loopback TCP proxy a test can cut and restore, to take a service away from a process and give it back. */
 export interface TcpProxy {
   port: number;
+  /** connections accepted so far */
+  readonly accepted: number;
   /** drops every connection and refuses new ones */
   cut(): Promise<void>;
   /** accepts connections again, on the same port */
@@ -14,9 +16,11 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let server: net.Server;
+  let accepted = 0;
   const listen = (port: number) =>
     new Promise<number>((resolve) => {
       server = net.createServer((client) => {
+        accepted++;
         const upstream = net.connect(target.port, target.host);
         for (const s of [client, upstream]) {
           sockets.add(s);
@@ -36,5 +40,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       for (const s of sockets) s.destroy();
       server.close(() => resolve());
     });
-  return { port, cut: stop, restore: async () => void (await listen(port)), close: stop };
+  return {
+    port,
+    get accepted() {
+      return accepted;
+    },
+    cut: stop,
+    restore: async () => void (await listen(port)),
+    close: stop,
+  };
 }

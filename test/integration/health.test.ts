@@ -16,8 +16,9 @@ afterAll(async () => {
   await f?.close();
 });
 
-const get = async (url: string) => {
-  const res = await fetch(url);
+// the detailed checks are for the operator (the metrics token); anyone else sees only ok/failed
+const get = async (url: string, token: string | null = METRICS_TOKEN) => {
+  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { status: res.status, body: (await res.json()) as { status: string; checks: Record<string, { ok: boolean; error?: string; detail?: string }> } };
 };
 
@@ -52,8 +53,8 @@ describe("/healthz and /readyz", () => {
       const ready = await get(`${hub.url}/readyz`);
       expect(Date.now() - started).toBeLessThan(5000);
       expect(ready.status).toBe(503);
-      expect(ready.body.checks.redis).toMatchObject({ ok: false, error: expect.stringMatching(/ECONNREFUSED|connect|Connection is closed/) });
-      expect(ready.body.checks.database?.ok).toBe(true);
+      // this hub has no metrics token: the anonymous view names the failed check, not its error
+      expect(ready.body.checks).toEqual({ database: "ok", migrations: "ok", redis: "failed" });
       expect((await get(`${hub.url}/healthz`)).status).toBe(200);
       // without HUB_METRICS_TOKEN there are no metrics to scrape
       expect((await fetch(`${hub.url}/metrics`)).status).toBe(404);

@@ -36,6 +36,15 @@ describe("upstream failures as the client sees them", () => {
     expect(map(http(429, "slow down", { retryAfter: 3 })).headers).toEqual({ "retry-after": "3" });
   });
 
+  it("names no internal address to the client; the admin's record keeps the detail", () => {
+    const refused = map(new UpstreamError({ kind: "connection", message: "connect ECONNREFUSED 10.0.0.5:8443" }));
+    expect(refused.message).toBe("Could not reach the upstream provider 'acme'.");
+    expect(refused.forRecord().message).toContain("ECONNREFUSED 10.0.0.5:8443");
+    const proxyPage = map(http(502, "upstream connect error: dial tcp 10.0.0.5:8443: connection refused"));
+    expect(JSON.stringify(proxyPage.toJSON())).not.toMatch(/10\.0\.0\.5|dial tcp/);
+    expect(proxyPage.forRecord().message).toContain("10.0.0.5");
+  });
+
   it("never echoes the hub's credential", () => {
     const mapped = map(http(400, "key my-very-own-upstream-secret is not valid for sk-proj-abcdef123456"));
     expect(mapped.message).toBe("key [redacted] is not valid for [redacted]");

@@ -98,7 +98,7 @@ export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompleti
 
   const end = async (status: number, error?: GatewayError) => {
     await meterProduced();
-    call.finish(status, error && { code: error.code, message: error.message });
+    call.finish(status, error?.forRecord());
   };
   const clientClosed = new GatewayError({ status: 499, type: "invalid_request_error", code: "client_closed_request", message: "The client closed the connection mid-stream." });
 

@@ -1,5 +1,7 @@
 import type { NextRequest } from "next/server";
 import { handlers } from "@/lib/auth/auth";
+import { GatewayError } from "@/lib/gateway/errors";
+import { readBodyTextOr413, SMALL_BODY_BYTES } from "@/lib/http/body";
 import { publicBaseUrl } from "@/lib/public-url";
 
 export const dynamic = "force-dynamic";
@@ -8,13 +10,20 @@ export const dynamic = "force-dynamic";
 // callback that differs from the one the sign-in sent (built from the Host header). Next's request
 // URL is not the browser's: it names loopback addresses "localhost". So, unless AUTH_URL pins the
 // address, Auth.js gets a plain Request at the hub's public origin.
-const atPublicOrigin = (handler: (request: NextRequest) => Promise<Response>) => async (request: NextRequest) => {
-  if (process.env.AUTH_URL) return handler(request);
-  const url = new URL(`${request.nextUrl.pathname}${request.nextUrl.search}`, publicBaseUrl(request.headers));
-  const body = request.method === "POST" ? await request.text() : undefined;
+// Auth.js reads bodies without a limit, and these routes take anyone's requests: the body is read
+// here, capped at 1 MiB (sign-in forms are a few hundred bytes), and handed on already read.
+const forAuthJs = (handler: (request: NextRequest) => Promise<Response>) => async (request: NextRequest) => {
+  let body: string | undefined;
+  try {
+    body = request.method === "POST" ? await readBodyTextOr413(request, SMALL_BODY_BYTES) : undefined;
+  } catch (error) {
+    if (error instanceof GatewayError) return Response.json(error.toJSON(), { status: error.status });
+    throw error;
+  }
+  const url = process.env.AUTH_URL ? request.url : new URL(`${request.nextUrl.pathname}${request.nextUrl.search}`, publicBaseUrl(request.headers));
   return handler(new Request(url, { method: request.method, headers: request.headers, body }) as NextRequest);
 };
 
 // Auth.js: sign-in, sign-out, session, CSRF token and the SSO callback
-export const GET = atPublicOrigin(handlers.GET);
-export const POST = atPublicOrigin(handlers.POST);
+export const GET = forAuthJs(handlers.GET);
+export const POST = forAuthJs(handlers.POST);

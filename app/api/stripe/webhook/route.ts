@@ -1,13 +1,18 @@
-import { handleWebhook } from "@/lib/billing/stripe";
+import { checkWebhookDelivery, handleWebhook } from "@/lib/billing/stripe";
 import { GatewayError } from "@/lib/gateway/errors";
+import { readBodyTextOr413, SMALL_BODY_BYTES } from "@/lib/http/body";
 import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
 
-// POST /api/stripe/webhook – Stripe's signed events (the signature covers the raw body)
+// POST /api/stripe/webhook – Stripe's signed events (the signature covers the raw body). Refused
+// deliveries are answered before the body is read; an accepted one is read up to 1 MiB (Stripe's
+// events are a few KiB).
 export async function POST(request: Request) {
   try {
-    return Response.json(await handleWebhook(await request.text(), request.headers.get("stripe-signature")));
+    const signature = request.headers.get("stripe-signature");
+    checkWebhookDelivery(signature);
+    return Response.json(await handleWebhook(await readBodyTextOr413(request, SMALL_BODY_BYTES), signature));
   } catch (error) {
     if (error instanceof GatewayError) return Response.json(error.toJSON(), { status: error.status });
     // an answer other than 2xx makes Stripe deliver the event again later
