@@ -10,9 +10,10 @@ const SESSION_COOKIE = /^(__Secure-)?authjs\.session-token(\.\d+)?$/;
 
 export function middleware(request: NextRequest) {
   if (request.cookies.getAll().some((cookie) => SESSION_COOKIE.test(cookie.name) && cookie.value !== "")) return NextResponse.next();
-  const next = request.nextUrl.pathname;
-  // a relative Location: behind a proxy the request's own URL may not be the one the browser used
-  return new NextResponse(null, { status: 307, headers: { location: `/sign-in?next=${encodeURIComponent(next)}`, "cache-control": "no-store" } });
+  // where requireUser() sends them too; a redirect has no body
+  const response = NextResponse.redirect(new URL("/sign-in", request.nextUrl), 307);
+  response.headers.set("cache-control", "no-store");
+  return response;
 }
 
 export const config = {
