@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leaked, seedAuthzWorld, SECRET_PROVIDER, type AuthzWorld } from "../helpers/authz-seed";
-import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+import { MEMBER, startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 
 // Point 1 (and 8) of the security issue: every server action is an endpoint anyone can POST to with its
 // id, whatever page it was bound on. Each action in the build's manifest is called as anonymous and as
@@ -46,7 +46,8 @@ const ADMIN_ACTIONS: Record<string, Fields> = {
   addProviderAction: () => ({ type: "openai", name: "attacker-prov", baseUrl: "http://attacker.example.test/v1", apiKey: "sk-attacker-1" }),
   addCredentialAction: () => ({ provider: "fake", name: "attacker-cred", apiKey: "sk-attacker-2" }),
   createUserAction: () => ({ email: "attacker-made@authz.test", role: "admin", password: "attacker-password-1" }),
-  roleAction: (w) => ({ id: w.attacker.id, role: "admin" }),
+  // the admin control really promotes: a bystander, so the attacker stays a member for the next actions
+  roleAction: async (_w, f) => ({ id: (await f.db.user.findUniqueOrThrow({ where: { email: MEMBER } })).id, role: "admin" }),
   createTeamAction: () => ({ name: "attacker-team" }),
   joinTeamAction: (w) => ({ email: w.attacker.email, team: "pool" }),
   limitsAction: (w) => ({ userEmail: w.victim.email, monthlyUsd: "0.01", rpm: "1" }),
@@ -102,7 +103,9 @@ async function snapshot() {
     db.team.count(),
     db.creditPackage.count(),
   ]);
-  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages });
+  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages }, (_key, value) =>
+    typeof value === "bigint" ? value.toString() : value,
+  );
 }
 
 async function callAction(action: (typeof actions)[number], fields: Record<string, string>, cookie?: string) {
