@@ -129,6 +129,13 @@ describe.each(pages)("page $url", (page) => {
   }
 });
 
+it("still renders every admin page for an admin and every account page for a member", async () => {
+  for (const page of pages.filter((p) => p.area !== "public")) {
+    const cookie = page.area === "admin" ? world.admin.cookie : world.attacker.cookie;
+    expect((await get(page.url, {}, cookie)).status, page.url).toBe(200);
+  }
+});
+
 it("shows a member their own keys and not another member's", async () => {
   const { status, body } = await get("/keys", {}, world.attacker.cookie);
   expect(status).toBe(200);
