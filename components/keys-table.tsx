@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { listKeys } from "@/lib/admin/directory";
+import type { listKeys } from "@/lib/dal/admin";
 import type { FormState } from "@/lib/ui/form-state";
 import { dateTime, number, usd } from "@/lib/ui/format";
 import { ActionButton } from "./action-button";

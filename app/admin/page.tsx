@@ -3,14 +3,16 @@ import { Stat } from "@/components/stat";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { UsageChart } from "@/components/usage-chart";
-import { overview } from "@/lib/analytics/overview";
+import { requireAdmin } from "@/lib/auth/session";
+import { overview } from "@/lib/dal/admin";
 import { settings } from "@/lib/settings";
 import { credits, ms, number, percent, usd } from "@/lib/ui/format";
 
 export const metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
-  const [data, { mode }] = await Promise.all([overview(), settings()]);
+  const user = await requireAdmin();
+  const [data, { mode }] = await Promise.all([overview(user), settings()]);
   const { today } = data;
   const money = mode === "service_provider";
   return (

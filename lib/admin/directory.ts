@@ -1,18 +1,21 @@
 import { monthToDate } from "../analytics/periods";
 import { usageBreakdown } from "../analytics/usage";
 import { formatCredits, formatUsd } from "../billing/money";
+import { assertAdmin, ownerScope, type Caller } from "../auth/caller";
 import { db } from "../db/client";
 
 // Read models of the users, teams and keys pages: who exists, with their money and this month's spend.
+// Each takes its caller and checks it before the first query (lib/auth/caller.ts).
 
-async function spendBy(groupBy: "user" | "team" | "key") {
-  const rows = await usageBreakdown({ ...monthToDate(), groupBy });
+async function spendBy(groupBy: "user" | "team" | "key", userId?: string) {
+  const rows = await usageBreakdown({ ...monthToDate(), groupBy, userId });
   return new Map(rows.map((r) => [r.group, r]));
 }
 
 const usd = (value: bigint | null) => (value === null ? null : formatUsd(value));
 
-export async function listUsers() {
+export async function listUsers(caller: Caller) {
+  assertAdmin(caller, "the users");
   const [users, spend] = await Promise.all([
     db().user.findMany({
       orderBy: { createdAt: "asc" },
@@ -37,7 +40,8 @@ export async function listUsers() {
   }));
 }
 
-export async function listTeams() {
+export async function listTeams(caller: Caller) {
+  assertAdmin(caller, "the teams");
   const [teams, spend] = await Promise.all([
     db().team.findMany({ orderBy: { name: "asc" }, include: { creditAccount: { select: { balanceMicrocredits: true } }, _count: { select: { users: true } } } }),
     spendBy("team"),
@@ -53,11 +57,15 @@ export async function listTeams() {
   }));
 }
 
-/** Keys of everyone (or of one user), newest first, with owner, scope, last use and this month's spend. */
-export async function listKeys(userId?: string) {
+/**
+ * Keys, newest first, with owner, scope, last use and this month's spend: for an admin everyone's (or
+ * `ownerId`'s), for a member only their own, whatever `ownerId` says.
+ */
+export async function listKeys(caller: Caller, ownerId?: string) {
+  const userId = ownerScope(caller, ownerId);
   const [keys, spend] = await Promise.all([
     db().apiKey.findMany({ where: userId ? { userId } : {}, orderBy: { createdAt: "desc" }, include: { user: { select: { email: true } }, team: { select: { name: true } } } }),
-    spendBy("key"),
+    spendBy("key", userId),
   ]);
   return keys.map((k) => ({
     id: k.id,

@@ -7,6 +7,7 @@ import { upstreamProvider } from "../gateway/registry";
 import { adapterFor, supportedProviderTypes } from "../providers";
 import type { CredentialSecret, ProviderAdapter, ProviderConfig, ProviderType } from "../providers/types";
 import { describeFailure } from "../gateway/upstream-failure";
+import { assertAdmin, type Caller } from "../auth/caller";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { transaction } from "../db/transaction";
@@ -209,7 +210,8 @@ export async function updateProvider(name: string, input: UpdateProviderInput, a
 }
 
 /** Providers with their keys (masked hints only), health and how many deployments use them. */
-export async function listProviders() {
+export async function listProviders(caller: Caller) {
+  assertAdmin(caller, "the providers");
   const rows = await db().provider.findMany({
     orderBy: { name: "asc" },
     include: {
@@ -229,4 +231,11 @@ export async function listProviders() {
           : "healthy";
     return { id: p.id, name: p.name, type: p.type, baseUrl: p.baseUrl, region: p.region, enabled: p.enabled, timeoutMs: config.timeoutMs ?? null, credentials: p.credentials, deployments: p._count.deployments, health };
   });
+}
+
+/** The providers' names, for the pickers of the model forms. */
+export async function providerNames(caller: Caller): Promise<string[]> {
+  assertAdmin(caller, "the providers");
+  const rows = await db().provider.findMany({ select: { name: true }, orderBy: { name: "asc" } });
+  return rows.map((p) => p.name);
 }

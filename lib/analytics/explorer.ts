@@ -1,3 +1,4 @@
+import { assertAdmin, type Caller } from "../auth/caller";
 import { db } from "../db/client";
 import { DAY_MS } from "./periods";
 import { callsQuerySchema, listCalls, type CallsQuery } from "./usage";
@@ -13,7 +14,8 @@ export function explorerQuery(params: Record<string, string | string[] | undefin
   return parsed.success ? { query: parsed.data, invalid: false } : { query: callsQuerySchema.parse({}), invalid: true };
 }
 
-export async function explorerPage(query: CallsQuery) {
+export async function explorerPage(caller: Caller, query: CallsQuery) {
+  assertAdmin(caller, "everyone's calls");
   const [calls, users, teams, keys, models, providers] = await Promise.all([
     listCalls(query),
     db().user.findMany({ select: { id: true, email: true }, orderBy: { email: "asc" } }),

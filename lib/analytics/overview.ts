@@ -1,4 +1,5 @@
 import { formatCredits, formatUsd } from "../billing/money";
+import { assertAdmin, type Caller } from "../auth/caller";
 import { db } from "../db/client";
 import { lastDays, startOfToday } from "./periods";
 import { usageBreakdown, usageSeries } from "./usage";
@@ -20,7 +21,8 @@ async function latencyPercentile(from: Date, count: number, share: number): Prom
  * The admin overview: today's numbers from the raw events (exact, and the rollups lag up to a
  * minute), the last 30 days from the daily rollups, by model and provider.
  */
-export async function overview(now = new Date()) {
+export async function overview(caller: Caller, now = new Date()) {
+  assertAdmin(caller, "the overview");
   const today = startOfToday(now);
   const where = { startedAt: { gte: today } };
   const [sums, errors] = await Promise.all([

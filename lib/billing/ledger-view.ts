@@ -1,8 +1,10 @@
+import { assertAdmin, type Caller } from "../auth/caller";
 import { db } from "../db/client";
 import { formatCredits } from "./money";
 
 /** The newest ledger transactions of every account (or one), with whose account each is. */
-export async function ledgerPage(options: { page: number; pageSize: number; accountId?: string; kind?: string }) {
+export async function ledgerPage(caller: Caller, options: { page: number; pageSize: number; accountId?: string; kind?: string }) {
+  assertAdmin(caller, "the ledger");
   const where = { ...(options.accountId ? { accountId: options.accountId } : {}), ...(options.kind ? { kind: options.kind } : {}) };
   const [rows, total] = await Promise.all([
     db().creditTransaction.findMany({

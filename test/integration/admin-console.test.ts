@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OPERATOR } from "@/lib/auth/caller";
 import { formatUsd } from "@/lib/billing/money";
 import { eventually } from "../helpers/eventually";
 import { MEMBER, startHubFixture, type HubFixture } from "../helpers/hub-fixture";
@@ -102,18 +103,18 @@ describe("what the pages show", () => {
   });
 
   it("provider health follows its keys, and keys are only ever shown masked", async () => {
-    const [provider] = await ui.providers.listProviders();
+    const [provider] = await ui.providers.listProviders(OPERATOR);
     expect(provider).toMatchObject({ name: "fake", health: "healthy", deployments: 2 });
     expect(JSON.stringify(provider)).not.toContain(f.upstream.apiKey);
     const credential = provider!.credentials[0]!;
     await ui.toggles.setEnabled("credential", credential.id, false, "admin@test.local");
-    expect((await ui.providers.listProviders())[0]).toMatchObject({ health: "down", credentials: [expect.objectContaining({ status: "disabled" })] });
+    expect((await ui.providers.listProviders(OPERATOR))[0]).toMatchObject({ health: "down", credentials: [expect.objectContaining({ status: "disabled" })] });
     await ui.toggles.setEnabled("credential", credential.id, true, "admin@test.local");
     await ui.toggles.setEnabled("provider", provider!.id, false, "admin@test.local");
-    expect((await ui.providers.listProviders())[0]?.health).toBe("disabled");
+    expect((await ui.providers.listProviders(OPERATOR))[0]?.health).toBe("disabled");
     await ui.toggles.setEnabled("provider", provider!.id, true, "admin@test.local");
     await ui.providers.updateProvider("fake", { timeoutMs: 1234 }, "admin@test.local");
-    expect((await ui.providers.listProviders())[0]?.timeoutMs).toBe(1234);
+    expect((await ui.providers.listProviders(OPERATOR))[0]?.timeoutMs).toBe(1234);
     await expect(ui.providers.updateProvider("fake", { baseUrl: "ftp://nope" }, "admin@test.local")).rejects.toThrow("base URL must start with http:// or https://");
   });
 
@@ -126,7 +127,7 @@ describe("what the pages show", () => {
     }
     const events = await Promise.all(ids.map((id) => f.usageEvent(id)));
     const today = await f.db.usageEvent.findMany({ where: { startedAt: { gte: new Date(new Date().toISOString().slice(0, 10)) } }, orderBy: { latencyMs: "asc" } });
-    const { today: numbers } = await ui.overview.overview();
+    const { today: numbers } = await ui.overview.overview(OPERATOR);
     expect(numbers.calls).toBe(today.length);
     expect(numbers.calls).toBeGreaterThanOrEqual(events.length);
     expect(numbers.errors).toBe(today.filter((e) => e.status >= 400).length);
@@ -139,7 +140,7 @@ describe("what the pages show", () => {
     const { query } = ui.explorer.explorerQuery({ from: "2026-01-01", to: "2026-01-31", status: "error", sort: "latencyMs", order: "asc" });
     expect(query).toMatchObject({ from: new Date("2026-01-01T00:00:00Z"), to: new Date("2026-02-01T00:00:00Z"), status: "error", sort: "latencyMs", order: "asc", page: 1 });
     expect(ui.explorer.explorerQuery({ sort: "password", page: "-3" })).toMatchObject({ invalid: true, query: { sort: "startedAt", page: 1 } });
-    const page = await ui.explorer.explorerPage(ui.explorer.explorerQuery({ userId: await userId(MEMBER) }).query);
+    const page = await ui.explorer.explorerPage(OPERATOR, ui.explorer.explorerQuery({ userId: await userId(MEMBER) }).query);
     expect(page.total).toBeGreaterThan(0);
     expect(page.rows.every((r) => r.user === MEMBER && r.key?.startsWith("all models ("))).toBe(true);
     expect(page.options.models).toEqual(["gpt-4o-mini", "text-embedding-3-small"]);
@@ -148,12 +149,12 @@ describe("what the pages show", () => {
   it("lists users and keys with this month's spend from the rollups", async () => {
     const { rollUp } = await import("@/lib/billing/rollups");
     await rollUp();
-    const users = await ui.directory.listUsers();
+    const users = await ui.directory.listUsers(OPERATOR);
     const member = users.find((u) => u.email === MEMBER)!;
     const spent = await f.db.usageEvent.aggregate({ where: { userId: member.id, startedAt: { gte: (await import("@/lib/analytics/periods")).monthToDate().from } }, _sum: { costNanoUsd: true }, _count: { _all: true } });
     expect(member).toMatchObject({ role: "member", disabled: false, keys: 1, monthCalls: spent._count._all });
     expect(Number(member.monthSpendUsd)).toBeCloseTo(Number(spent._sum.costNanoUsd ?? 0n) / 1e9, 9);
-    const [key] = await ui.directory.listKeys(member.id);
+    const [key] = await ui.directory.listKeys(OPERATOR, member.id);
     expect(key).toMatchObject({ name: "all models", owner: MEMBER, revoked: false, models: [], monthCalls: spent._count._all });
   });
 

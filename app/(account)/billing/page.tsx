@@ -4,12 +4,11 @@ import { Stat } from "@/components/stat";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { accountSummary, accountTransactions } from "@/lib/analytics/customer";
 import { requireUser } from "@/lib/auth/session";
+import { notFound } from "next/navigation";
 import { formatCredits } from "@/lib/billing/money";
-import { listPackages } from "@/lib/admin/packages";
+import { myBilling } from "@/lib/dal/account";
 import { env } from "@/lib/env";
-import { userPrincipal } from "@/lib/gateway/authenticate";
 import { settings } from "@/lib/settings";
 import { credits, dateTime, number } from "@/lib/ui/format";
 import { TopUpButton } from "./top-up";
@@ -20,15 +19,11 @@ const PAGE_SIZE = 25;
 
 export default async function BillingPage({ searchParams }: { searchParams: Promise<{ page?: string; checkout?: string }> }) {
   const user = await requireUser();
-  const principal = (await userPrincipal(user.id))!;
   const params = await searchParams;
   const page = Math.max(1, Number(params.page) || 1);
-  const [{ mode }, account, ledger, packages] = await Promise.all([
-    settings(),
-    accountSummary(principal),
-    accountTransactions(principal, { page, pageSize: PAGE_SIZE }),
-    listPackages({ onSale: true }),
-  ]);
+  const [{ mode }, billing] = await Promise.all([settings(), myBilling(user, page, PAGE_SIZE)]);
+  if (!billing) notFound();
+  const { account, ledger, packages } = billing;
   const payments = !!env().STRIPE_SECRET_KEY;
   return (
     <>

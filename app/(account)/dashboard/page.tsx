@@ -5,14 +5,14 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { UsageChart } from "@/components/usage-chart";
 import { requireUser } from "@/lib/auth/session";
-import { dashboard } from "@/lib/analytics/dashboard";
+import { myDashboard } from "@/lib/dal/account";
 import { credits, number, percent, usd } from "@/lib/ui/format";
 
 export const metadata = { title: "Dashboard" };
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<{ welcome?: string }> }) {
   const user = await requireUser();
-  const data = (await dashboard(user.id))!;
+  const data = (await myDashboard(user))!;
   const { welcome } = await searchParams;
   const { account, usage } = data;
   const reseller = data.mode === "service_provider";

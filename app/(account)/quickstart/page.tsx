@@ -2,6 +2,7 @@ import Link from "next/link";
 import { headers } from "next/headers";
 import { PageHeader } from "@/components/app-shell";
 import { CodeBlock } from "@/components/code-block";
+import { requireUser } from "@/lib/auth/session";
 import { registry } from "@/lib/gateway/registry";
 import { publicBaseUrl } from "@/lib/public-url";
 import { snippets } from "@/lib/ui/snippets";
@@ -9,6 +10,7 @@ import { snippets } from "@/lib/ui/snippets";
 export const metadata = { title: "Quickstart" };
 
 export default async function QuickstartPage() {
+  await requireUser();
   const baseUrl = `${publicBaseUrl(await headers())}/v1`;
   const models = (await registry()).publicModels;
   const model = models.find((m) => m.type === "chat")?.name ?? "gpt-4o-mini";

@@ -4,7 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
-import { callsQuerySchema, listCalls } from "@/lib/analytics/usage";
+import { myCalls } from "@/lib/dal/account";
 import { settings } from "@/lib/settings";
 import { dateTime, number } from "@/lib/ui/format";
 
@@ -15,7 +15,7 @@ const PAGE_SIZE = 50;
 export default async function MyUsagePage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const user = await requireUser();
   const page = Math.max(1, Number((await searchParams).page) || 1);
-  const [calls, { mode }] = await Promise.all([listCalls(callsQuerySchema.parse({ userId: user.id, page, pageSize: PAGE_SIZE })), settings()]);
+  const [calls, { mode }] = await Promise.all([myCalls(user, page, PAGE_SIZE), settings()]);
   const reseller = mode === "service_provider";
   return (
     <>

@@ -4,10 +4,9 @@ import { Toggle } from "@/components/toggle";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { listPackages } from "@/lib/admin/packages";
 import { formatCredits } from "@/lib/billing/money";
-import { ledgerPage } from "@/lib/billing/ledger-view";
-import { db } from "@/lib/db/client";
+import { requireAdmin } from "@/lib/auth/session";
+import { allPackages, creditAccountChoices, ledgerPage } from "@/lib/dal/admin";
 import { settings } from "@/lib/settings";
 import { credits, dateTime } from "@/lib/ui/format";
 import { toggleAction } from "../actions";
@@ -18,15 +17,14 @@ export const metadata = { title: "Credits" };
 const PAGE_SIZE = 50;
 
 export default async function CreditsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
+  const user = await requireAdmin();
   const page = Math.max(1, Number((await searchParams).page) || 1);
-  const [ledger, packages, users, teams, { currency, mode }] = await Promise.all([
-    ledgerPage({ page, pageSize: PAGE_SIZE }),
-    listPackages(),
-    db().user.findMany({ select: { email: true }, orderBy: { email: "asc" } }),
-    db().team.findMany({ where: { poolCredits: true }, select: { name: true }, orderBy: { name: "asc" } }),
+  const [ledger, packages, accounts, { currency, mode }] = await Promise.all([
+    ledgerPage(user, { page, pageSize: PAGE_SIZE }),
+    allPackages(user),
+    creditAccountChoices(user),
     settings(),
   ]);
-  const accounts = [...users.map((u) => ({ value: `user:${u.email}`, label: u.email })), ...teams.map((t) => ({ value: `team:${t.name}`, label: `team ${t.name} (pooled)` }))];
   return (
     <>
       <PageHeader title="Credits" description={mode === "service_provider" ? "The ledger of every account, manual grants, and the packages customers buy." : "Credits only matter in Service Provider mode; the ledger is kept in both."}>

@@ -2,19 +2,20 @@ import { PageHeader } from "@/components/app-shell";
 import { CreateKeyDialog } from "@/components/create-key-dialog";
 import { KeysTable } from "@/components/keys-table";
 import { Card, CardContent } from "@/components/ui/card";
-import { listKeys } from "@/lib/admin/directory";
-import { db } from "@/lib/db/client";
+import { requireAdmin } from "@/lib/auth/session";
+import { activeUserEmails, listKeys } from "@/lib/dal/admin";
 import { createKeyAction, revokeKeyAction } from "./actions";
 import { LimitsDialog } from "../users/user-forms";
 
 export const metadata = { title: "API keys" };
 
 export default async function KeysPage() {
-  const [keys, users] = await Promise.all([listKeys(), db().user.findMany({ where: { disabledAt: null }, select: { email: true }, orderBy: { email: "asc" } })]);
+  const user = await requireAdmin();
+  const [keys, users] = await Promise.all([listKeys(user), activeUserEmails(user)]);
   return (
     <>
       <PageHeader title="API keys" description="Every hub key, its owner, scope, last use and spend. Only hashes are stored.">
-        <CreateKeyDialog action={createKeyAction} users={users.map((u) => u.email)} />
+        <CreateKeyDialog action={createKeyAction} users={users} />
       </PageHeader>
       <Card>
         <CardContent className="pt-4">

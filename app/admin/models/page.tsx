@@ -3,8 +3,8 @@ import { Toggle } from "@/components/toggle";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { priceList } from "@/lib/billing/price-list";
-import { db } from "@/lib/db/client";
+import { requireAdmin } from "@/lib/auth/session";
+import { adminPriceList, providerNames as listProviderNames } from "@/lib/dal/admin";
 import { credits } from "@/lib/ui/format";
 import { toggleAction } from "../actions";
 import { WeightInput } from "../weight-input";
@@ -13,8 +13,8 @@ import { AddModelDialog, AliasDialog, DeployDialog, PriceDialog } from "./model-
 export const metadata = { title: "Models & prices" };
 
 export default async function ModelsPage() {
-  const [{ models, creditPriceUsd }, providers] = await Promise.all([priceList(), db().provider.findMany({ select: { name: true }, orderBy: { name: "asc" } })]);
-  const providerNames = providers.map((p) => p.name);
+  const user = await requireAdmin();
+  const [{ models, creditPriceUsd }, providerNames] = await Promise.all([adminPriceList(user), listProviderNames(user)]);
   return (
     <>
       <PageHeader title="Models & prices" description={`Public models, where they are served and what they cost. 1 credit = $${creditPriceUsd}.`}>

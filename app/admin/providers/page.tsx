@@ -3,7 +3,8 @@ import { ActionButton } from "@/components/action-button";
 import { Toggle } from "@/components/toggle";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { listProviders } from "@/lib/admin/providers";
+import { requireAdmin } from "@/lib/auth/session";
+import { listProviders } from "@/lib/dal/admin";
 import { adapterFor, supportedProviderTypes } from "@/lib/providers";
 import { dateTime } from "@/lib/ui/format";
 import { toggleAction } from "../actions";
@@ -17,7 +18,8 @@ const HEALTH = { healthy: "success", degraded: "warning", down: "destructive", d
 const KEY_STATUS = { active: "success", suspended: "destructive", disabled: "outline" } as const;
 
 export default async function ProvidersPage() {
-  const providers = await listProviders();
+  const user = await requireAdmin();
+  const providers = await listProviders(user);
   const types: ProviderTypeInfo[] = supportedProviderTypes().map((type) => {
     const adapter = adapterFor(type);
     return { type, credential: adapter.credential, defaultBaseUrl: adapter.defaultBaseUrl, requiresRegion: !!adapter.requiresRegion };

@@ -1,7 +1,8 @@
 import { PageHeader } from "@/components/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { currentSettings } from "@/lib/admin/settings";
+import { requireAdmin } from "@/lib/auth/session";
+import { adminSettings } from "@/lib/dal/admin";
 import { env } from "@/lib/env";
 import { redisEnabled } from "@/lib/redis";
 import { SettingsForm } from "./settings-form";
@@ -9,7 +10,8 @@ import { SettingsForm } from "./settings-form";
 export const metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
-  const settings = await currentSettings();
+  const user = await requireAdmin();
+  const settings = await adminSettings(user);
   const e = env();
   const status: Array<[string, boolean, string]> = [
     ["Stripe payments", !!e.STRIPE_SECRET_KEY, e.STRIPE_SECRET_KEY ? "STRIPE_SECRET_KEY is set" : "set STRIPE_SECRET_KEY to sell credits"],

@@ -1,15 +1,17 @@
 import { PageHeader } from "@/components/app-shell";
 import { Card, CardContent } from "@/components/ui/card";
 import { UsageExplorer } from "@/components/usage-explorer";
-import { explorerPage, explorerQuery } from "@/lib/analytics/explorer";
+import { requireAdmin } from "@/lib/auth/session";
+import { explorerPage, explorerQuery } from "@/lib/dal/admin";
 import { settings } from "@/lib/settings";
 
 export const metadata = { title: "Usage" };
 
 export default async function UsagePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireAdmin();
   const params = await searchParams;
   const { query, invalid } = explorerQuery(params);
-  const [data, { mode }] = await Promise.all([explorerPage(query), settings()]);
+  const [data, { mode }] = await Promise.all([explorerPage(user, query), settings()]);
   const pick = (name: string) => (typeof params[name] === "string" ? (params[name] as string) : undefined);
   // the export gets the query as the page ran it (a date-only "to" already includes its day)
   const { page: _page, pageSize: _size, from, to, ...filters } = query;

@@ -4,7 +4,8 @@ import { Toggle } from "@/components/toggle";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { listTeams, listUsers } from "@/lib/admin/directory";
+import { requireAdmin } from "@/lib/auth/session";
+import { listTeams, listUsers } from "@/lib/dal/admin";
 import { settings } from "@/lib/settings";
 import { credits, date, usd } from "@/lib/ui/format";
 import { toggleAction } from "../actions";
@@ -14,7 +15,8 @@ import { CreateTeamDialog, CreateUserDialog, JoinTeamDialog, LimitsDialog } from
 export const metadata = { title: "Users & teams" };
 
 export default async function UsersPage() {
-  const [users, teams, { mode }] = await Promise.all([listUsers(), listTeams(), settings()]);
+  const admin = await requireAdmin();
+  const [users, teams, { mode }] = await Promise.all([listUsers(admin), listTeams(admin), settings()]);
   const teamNames = teams.map((t) => t.name);
   const money = mode === "service_provider";
   return (

@@ -1,0 +1,25 @@
+import "server-only";
+import type { Caller } from "../auth/caller";
+import { listPackages } from "../admin/packages";
+import { listKeys } from "../admin/directory";
+import { accountSummary, accountTransactions } from "../analytics/customer";
+import { dashboard } from "../analytics/dashboard";
+import { callsQuerySchema, listCalls } from "../analytics/usage";
+import { userPrincipal } from "../gateway/authenticate";
+
+// The account pages' data-access layer: a member sees only their own rows. Every loader derives whose
+// data from the caller, never from an argument a page (or a request) could choose.
+
+export const myKeys = (caller: Caller) => listKeys(caller, caller.id);
+
+export const myDashboard = (caller: Caller) => dashboard(caller.id);
+
+export const myCalls = (caller: Caller, page: number, pageSize: number) => listCalls(callsQuerySchema.parse({ userId: caller.id, page, pageSize }));
+
+/** Balance, one page of the ledger and the packages on sale; null when the account is gone (disabled since). */
+export async function myBilling(caller: Caller, page: number, pageSize: number) {
+  const principal = await userPrincipal(caller.id);
+  if (!principal) return null;
+  const [account, ledger, packages] = await Promise.all([accountSummary(principal), accountTransactions(principal, { page, pageSize }), listPackages({ onSale: true })]);
+  return { account, ledger, packages };
+}

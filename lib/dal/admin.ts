@@ -1,0 +1,59 @@
+import "server-only";
+import { assertAdmin, type Caller } from "../auth/caller";
+import { currentSettings } from "../admin/settings";
+import { listPackages } from "../admin/packages";
+import { priceList } from "../billing/price-list";
+import { db } from "../db/client";
+
+// The admin pages' data-access layer: the only place their data comes from (eslint.config.mjs keeps
+// pages and layouts away from the database). Every loader takes the caller and refuses a non-admin
+// before its first query: Next renders a page beside its layout, or alone when the client says the
+// layout is already on screen, so the layout's check protects nothing by itself.
+
+export { listKeys, listTeams, listUsers } from "../admin/directory";
+export { listProviders, providerNames } from "../admin/providers";
+export { overview } from "../analytics/overview";
+export { explorerPage, explorerQuery } from "../analytics/explorer";
+export { ledgerPage } from "../billing/ledger-view";
+
+/** The emails of enabled users, for the owner picker of a new key. */
+export async function activeUserEmails(caller: Caller): Promise<string[]> {
+  assertAdmin(caller, "the users");
+  const users = await db().user.findMany({ where: { disabledAt: null }, select: { email: true }, orderBy: { email: "asc" } });
+  return users.map((u) => u.email);
+}
+
+/** Accounts credits can be granted to: every user, and the teams that pool their members' credits. */
+export async function creditAccountChoices(caller: Caller): Promise<Array<{ value: string; label: string }>> {
+  assertAdmin(caller, "the credit accounts");
+  const [users, teams] = await Promise.all([
+    db().user.findMany({ select: { email: true }, orderBy: { email: "asc" } }),
+    db().team.findMany({ where: { poolCredits: true }, select: { name: true }, orderBy: { name: "asc" } }),
+  ]);
+  return [...users.map((u) => ({ value: `user:${u.email}`, label: u.email })), ...teams.map((t) => ({ value: `team:${t.name}`, label: `team ${t.name} (pooled)` }))];
+}
+
+/** Every credit package, those not on sale included. */
+export async function allPackages(caller: Caller) {
+  assertAdmin(caller, "the credit packages");
+  return listPackages();
+}
+
+/** Models with their deployments, provider costs and margins (the public price list shows only sell prices). */
+export async function adminPriceList(caller: Caller) {
+  assertAdmin(caller, "the models and their costs");
+  return priceList();
+}
+
+/** The chat models the playground offers. */
+export async function playgroundModels(caller: Caller): Promise<string[]> {
+  assertAdmin(caller, "the playground");
+  const models = await db().model.findMany({ where: { enabled: true, type: "chat" }, select: { name: true }, orderBy: { name: "asc" } });
+  return models.map((m) => m.name);
+}
+
+/** The stored settings, as the settings form edits them. */
+export async function adminSettings(caller: Caller) {
+  assertAdmin(caller, "the settings");
+  return currentSettings();
+}

@@ -1,0 +1,165 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { leaked, seedAuthzWorld, SECRET_PROVIDER, type AuthzWorld } from "../helpers/authz-seed";
+import { MEMBER, startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+
+// Point 1 (and 8) of the security issue: every server action is an endpoint anyone can POST to with its
+// id, whatever page it was bound on. Each action in the build's manifest is called as anonymous and as
+// a member with valid, attacker-chosen fields; the database must not change. The same call as an admin
+// must change it, which shows the fields were good enough to do harm.
+
+// React's own encoding of a server action's arguments, as the browser sends them
+const { encodeReply } = createRequire(import.meta.url)("next/dist/compiled/react-server-dom-webpack/client.edge") as {
+  encodeReply(value: unknown[]): Promise<FormData | string>;
+};
+
+const MANIFEST = path.resolve(import.meta.dirname, "../../.next/server/server-reference-manifest.json");
+
+interface ManifestEntry {
+  workers: Record<string, unknown>;
+  filename: string;
+  exportedName: string;
+}
+
+/** Actions anyone may call: signing in and up, and signing out (which only clears the caller's own cookie). */
+const ANONYMOUS_ACTIONS = ["signInWithPassword", "signInWithSso", "signUp", "signOutAction"];
+
+type Fields = (w: AuthzWorld, f: HubFixture) => Promise<Record<string, string>> | Record<string, string>;
+
+/** Actions on a member's own things: anonymous is refused; a member may not reach someone else's. */
+const MEMBER_ACTIONS: Record<string, { fields: Fields; memberRefused: boolean }> = {
+  createOwnKeyAction: { fields: () => ({ name: "anonymous key" }), memberRefused: false },
+  revokeOwnKeyAction: { fields: async (w, f) => ({ id: (await f.db.apiKey.findFirstOrThrow({ where: { userId: w.victim.id } })).id }), memberRefused: true },
+  topUpAction: { fields: async (_w, f) => ({ packageId: (await f.db.creditPackage.findFirstOrThrow()).id }), memberRefused: false },
+};
+
+/** Admin actions, each with fields an attacker would send to take something over. */
+const ADMIN_ACTIONS: Record<string, Fields> = {
+  toggleAction: (w) => ({ kind: "user", id: w.victim.id, enabled: "false" }),
+  weightAction: async (_w, f) => ({ kind: "deployment", id: (await f.db.deployment.findFirstOrThrow()).id, weight: "0", priority: "9" }),
+  createKeyAction: (w) => ({ userEmail: w.attacker.email, name: "stolen key" }),
+  revokeKeyAction: async (w, f) => ({ id: (await f.db.apiKey.findFirstOrThrow({ where: { userId: w.victim.id, revokedAt: null } })).id }),
+  testProviderAction: () => ({ name: SECRET_PROVIDER }),
+  updateProviderAction: () => ({ name: "fake", baseUrl: "http://attacker.example.test/v1" }),
+  addProviderAction: () => ({ type: "openai", name: "attacker-prov", baseUrl: "http://attacker.example.test/v1", apiKey: "sk-attacker-1" }),
+  addCredentialAction: () => ({ provider: "fake", name: "attacker-cred", apiKey: "sk-attacker-2" }),
+  createUserAction: () => ({ email: "attacker-made@authz.test", role: "admin", password: "attacker-password-1" }),
+  // the admin control really promotes: a bystander, so the attacker stays a member for the next actions
+  roleAction: async (_w, f) => ({ id: (await f.db.user.findUniqueOrThrow({ where: { email: MEMBER } })).id, role: "admin" }),
+  createTeamAction: () => ({ name: "attacker-team" }),
+  joinTeamAction: (w) => ({ email: w.attacker.email, team: "pool" }),
+  limitsAction: (w) => ({ userEmail: w.victim.email, monthlyUsd: "0.01", rpm: "1" }),
+  grantAction: (w) => ({ account: `user:${w.attacker.email}`, amount: "1000000", note: "free money" }),
+  addPackageAction: () => ({ name: "attacker pack", price: "0.01", credits: "1000000" }),
+  addModelAction: () => ({ name: "attacker-model", provider: "fake", upstreamModel: "gpt-4o-mini", type: "chat", inputUsdPer1M: "0", outputUsdPer1M: "0" }),
+  setPriceAction: () => ({ model: "gpt-4o-mini", inputUsdPer1M: "0", outputUsdPer1M: "0" }),
+  addDeploymentAction: () => ({ model: "gpt-4o-mini", provider: "fake", upstreamModel: "attacker-upstream" }),
+  addAliasAction: () => ({ model: "gpt-4o-mini", alias: "attacker-alias" }),
+  saveSettingsAction: () => ({ mode: "service_provider", creditPriceUsd: "1", starterCredits: "1000000", signUpEnabled: "on", brandName: "Owned", currency: "usd" }),
+};
+
+/** Actions whose effect is not a row (a connection test): the admin control checks the answer instead. */
+const READ_ONLY_ACTIONS = ["testProviderAction"];
+
+const manifest = JSON.parse(readFileSync(MANIFEST, "utf8")) as { node: Record<string, ManifestEntry> };
+const actions = Object.entries(manifest.node).map(([id, entry]) => ({ id, name: entry.exportedName, file: entry.filename, page: pageUrl(Object.keys(entry.workers)[0]!) }));
+
+/** "app/(account)/keys/page" → "/keys" */
+function pageUrl(worker: string): string {
+  return `/${worker.split("/").slice(1, -1).filter((s) => !/^\(.*\)$/.test(s)).join("/")}`;
+}
+
+let f: HubFixture;
+let world: AuthzWorld;
+
+beforeAll(async () => {
+  f = await startHubFixture();
+  world = await seedAuthzWorld(f);
+  await f.lib.createTeam({ name: "pool", poolCredits: true }, "test");
+  await f.lib.addPackage({ name: "starter pack", price: "10", credits: "1000" }, "test");
+}, 120_000);
+
+afterAll(async () => {
+  await f?.close();
+});
+
+/** Everything an action could change, small enough to compare whole. */
+async function snapshot() {
+  const db = f.db;
+  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages] = await Promise.all([
+    db.user.findMany({ select: { id: true, email: true, role: true, disabledAt: true, teamId: true, monthlyBudgetNanoUsd: true }, orderBy: { id: "asc" } }),
+    db.apiKey.findMany({ select: { id: true, revokedAt: true, rpm: true }, orderBy: { id: "asc" } }),
+    db.creditTransaction.count(),
+    db.provider.findMany({ select: { id: true, baseUrl: true, enabled: true }, orderBy: { id: "asc" } }),
+    db.credential.count(),
+    db.model.count(),
+    db.deployment.findMany({ select: { id: true, weight: true, priority: true, enabled: true }, orderBy: { id: "asc" } }),
+    db.modelAlias.count(),
+    db.price.count(),
+    db.setting.findMany({ orderBy: { key: "asc" } }),
+    db.auditLog.count(),
+    db.team.count(),
+    db.creditPackage.count(),
+  ]);
+  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages }, (_key, value) =>
+    typeof value === "bigint" ? value.toString() : value,
+  );
+}
+
+async function callAction(action: (typeof actions)[number], fields: Record<string, string>, cookie?: string) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  const body = await encodeReply([{}, form]);
+  const res = await fetch(`${f.hub.url}${action.page}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Next-Action": action.id, Origin: f.hub.url, Accept: "text/x-component", ...(cookie ? { cookie } : {}) },
+    body,
+  });
+  return { status: res.status, redirect: res.headers.get("x-action-redirect") ?? res.headers.get("location"), body: await res.text() };
+}
+
+/** Refused: sent to sign in, or answered 401/403/404 — never run (a 200 is the action's own answer). */
+function expectRefused(res: Awaited<ReturnType<typeof callAction>>, what: string, hidden: string[]) {
+  expect(res.status, `${what}: ${res.status} ${res.redirect ?? ""} ${res.body.slice(0, 200)}`).not.toBe(200);
+  expect(leaked(res.body, hidden), `${what} answered with data`).toEqual([]);
+}
+
+it("every action in the build is classified (a new one must be added here)", () => {
+  const known = [...ANONYMOUS_ACTIONS, ...Object.keys(MEMBER_ACTIONS), ...Object.keys(ADMIN_ACTIONS)];
+  expect(actions.map((a) => `${a.file}#${a.name}`).filter((a) => !known.includes(a.split("#")[1]!))).toEqual([]);
+  expect(actions.length).toBeGreaterThan(20);
+});
+
+describe.each(actions.filter((a) => a.name in ADMIN_ACTIONS))("admin action $name ($file)", (action) => {
+  it("is refused to anonymous and to a member, and works for an admin", async () => {
+    const fields = await ADMIN_ACTIONS[action.name]!(world, f);
+    const before = await snapshot();
+    expectRefused(await callAction(action, fields), `anonymous ${action.name}`, world.adminOnly);
+    expect(await snapshot(), `anonymous ${action.name} changed the database`).toBe(before);
+    expectRefused(await callAction(action, fields, world.attacker.cookie), `member ${action.name}`, world.hiddenFromAttacker);
+    expect(await snapshot(), `member ${action.name} changed the database`).toBe(before);
+
+    const control = await callAction(action, fields, world.admin.cookie);
+    expect(control.status, `admin ${action.name}: ${control.body.slice(0, 300)}`).toBe(200);
+    if (READ_ONLY_ACTIONS.includes(action.name)) expect(control.body).toContain(SECRET_PROVIDER);
+    else expect(await snapshot(), `admin ${action.name} should have changed something: ${control.body.slice(0, 300)}`).not.toBe(before);
+  });
+});
+
+describe.each(actions.filter((a) => a.name in MEMBER_ACTIONS))("member action $name ($file)", (action) => {
+  it(`is refused to anonymous${MEMBER_ACTIONS[action.name]!.memberRefused ? ", and to a member for someone else's things" : ""}`, async () => {
+    const { fields: make, memberRefused } = MEMBER_ACTIONS[action.name]!;
+    const fields = await make(world, f);
+    const before = await snapshot();
+    expectRefused(await callAction(action, fields), `anonymous ${action.name}`, world.adminOnly);
+    expect(await snapshot(), `anonymous ${action.name} changed the database`).toBe(before);
+    if (memberRefused) {
+      const res = await callAction(action, fields, world.attacker.cookie);
+      expect(leaked(res.body, world.hiddenFromAttacker)).toEqual([]);
+      expect(await snapshot(), `member ${action.name} changed someone else's things`).toBe(before);
+    }
+  });
+});
