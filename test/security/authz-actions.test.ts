@@ -57,7 +57,7 @@ const ADMIN_ACTIONS: Record<string, Fields> = {
   setPriceAction: () => ({ model: "gpt-4o-mini", inputUsdPer1M: "0", outputUsdPer1M: "0" }),
   addDeploymentAction: () => ({ model: "gpt-4o-mini", provider: "fake", upstreamModel: "attacker-upstream" }),
   addAliasAction: () => ({ model: "gpt-4o-mini", alias: "attacker-alias" }),
-  saveSettingsAction: () => ({ mode: "service_provider", creditPriceUsd: "1", starterCredits: "1000000", signUpEnabled: "on", brandName: "Owned", currency: "usd" }),
+  saveSettingsAction: () => ({ mode: "service_provider", creditPriceUsd: "1", starterCredits: "1000000", signUpEnabled: "on", brandName: "Owned", currency: "usd", directModelRouting: "on" }),
 };
 
 /** Actions whose effect is not a row (a connection test): the admin control checks the answer instead. */
