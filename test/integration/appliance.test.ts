@@ -192,6 +192,7 @@ describe(`the runner stage, assembled and booted as ${COMPOSE_FILE} runs it`, ()
   let db: Db;
   const started: WatchedChild[] = [];
   let hubEnv: Record<string, string>;
+  const METRICS_TOKEN = "appliance-metrics-token-0123456789";
   let cwd: string;
   let app: WatchedChild;
   let url: string;
@@ -234,6 +235,8 @@ describe(`the runner stage, assembled and booted as ${COMPOSE_FILE} runs it`, ()
       PORT: String(appPort),
       HUB_REDIS_PREFIX: `image${randomBytes(4).toString("hex")}`,
       HUB_ROLLUP_EVERY_MS: "1000",
+      // the operator's token: /readyz shows its checks' details only with it
+      HUB_METRICS_TOKEN: METRICS_TOKEN,
     };
     db = createDb(hubEnv.DATABASE_URL!);
   });
@@ -264,7 +267,9 @@ describe(`the runner stage, assembled and booted as ${COMPOSE_FILE} runs it`, ()
     const composeCheck = healthCommand(compose.services.app!.healthcheck!.test).map((a) => a.replace(":3000/", `:${appPort}/`));
     expect(composeCheck.join(" ")).toContain("/readyz");
     await healthy(composeCheck, { cwd, env: hubEnv }, app, 10_000);
-    const ready = (await (await fetch(`${url}/readyz`)).json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
+    // anyone sees ok/failed per check; the operator's token shows the details
+    expect(((await (await fetch(`${url}/readyz`)).json()) as { checks: unknown }).checks).toEqual({ database: "ok", migrations: "ok", redis: "ok" });
+    const ready = (await (await fetch(`${url}/readyz`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
     expect(ready.checks).toMatchObject({ database: { ok: true }, migrations: { ok: true }, redis: { ok: true } });
     // the embedded variant has no Redis: jobs, holds and limits stay in the process
     expect(ready.checks.redis!.detail).toBe(kind === "postgres" ? undefined : "not configured");
