@@ -10,6 +10,7 @@ import { log } from "../log";
 import { clientAddress } from "./client-address";
 import { verifyPassword } from "./password";
 import { ssoUser } from "./sso";
+import { checkSecondFactor } from "./totp";
 import { accountKey, consume, giveBack, reset, Throttled } from "./throttle";
 
 // Web sign-in (Auth.js): email + password, and single sign-on with any OpenID Connect provider when
@@ -17,7 +18,12 @@ import { accountKey, consume, giveBack, reset, Throttled } from "./throttle";
 // role and the disabled flag are read from the database on every request (lib/auth/session.ts), so
 // demoting or disabling someone takes effect at once.
 
-const credentialsSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
+const credentialsSchema = z.object({
+  email: z.string().trim().min(1).max(320),
+  password: z.string().min(1).max(1024),
+  /** the authenticator app's code, for accounts with two-factor sign-in */
+  code: z.string().trim().max(10).optional(),
+});
 
 class InvalidCredentials extends CredentialsSignin {
   override code = "invalid_credentials";
@@ -61,7 +67,7 @@ function authSecret(): string {
 function providers(): Provider[] {
   const list: Provider[] = [
     Credentials({
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" }, code: { label: "Two-factor code", type: "text" } },
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new InvalidCredentials();
@@ -72,6 +78,8 @@ function providers(): Provider[] {
         // verify even without a user, so timing does not tell which emails exist
         const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
         if (!user || !ok || !user.passwordHash || user.disabledAt) throw new InvalidCredentials();
+        // a missing or wrong code is the same failure as a wrong password, and counts the same
+        if ((await checkSecondFactor(user.id, parsed.data.code || undefined)) === "failed") throw new InvalidCredentials();
         await signedInWell(address, account);
         return { id: user.id, email: user.email, name: user.name };
       },

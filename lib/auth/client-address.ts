@@ -12,8 +12,7 @@ type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 let parsedRanges: { source: string; ranges: Range[] } | undefined;
 
-function trustedRanges(): Range[] {
-  const source = env().HUB_TRUSTED_PROXIES;
+function trustedRanges(source: string): Range[] {
   if (parsedRanges?.source !== source) {
     const ranges = source
       .split(",")
@@ -35,15 +34,16 @@ function parse(value: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   return ipaddr.isValid(trimmed) ? ipaddr.process(trimmed) : null;
 }
 
-const trusted = (address: ipaddr.IPv4 | ipaddr.IPv6) =>
-  trustedRanges().some(([range, bits]) => range.kind() === address.kind() && address.match([range, bits] as never));
+const trustedBy = (source: string) => (address: ipaddr.IPv4 | ipaddr.IPv6) =>
+  trustedRanges(source).some(([range, bits]) => range.kind() === address.kind() && address.match([range, bits] as never));
 
 /**
  * The client's address: the socket's, or — when the socket is a trusted proxy — the nearest address in
  * X-Forwarded-For that is not itself a trusted proxy. "unknown" when the hub runs without its own
  * server (next dev), so all such clients share one bucket.
  */
-export function clientAddress(headers: { get(name: string): string | null }): string {
+export function clientAddress(headers: { get(name: string): string | null }, trustedProxies = env().HUB_TRUSTED_PROXIES): string {
+  const trusted = trustedBy(trustedProxies);
   const peer = parse(headers.get(PEER_HEADER) ?? "");
   if (!peer) return "unknown";
   let client = peer;

@@ -14,6 +14,7 @@ import { rotateCredentials } from "../admin/crypto";
 import { exportConfig, importConfig } from "../admin/config-io";
 import { createUser, ROLES, type Role } from "../admin/users";
 import { prepare } from "../boot";
+import { resetTotp } from "../auth/totp";
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -131,6 +132,16 @@ export const commands: Record<string, Command> = {
       const team = optional(v, "team");
       if (team) await joinTeam(user.email, team, ACTOR);
       return { message: `created ${role} ${user.email}${team ? ` in team ${team}` : ""}`, user: { id: user.id, email: user.email, role: user.role, team: team ?? null } };
+    },
+  }),
+
+  "user totp-reset": command({
+    usage: "--email E",
+    options: { email: string },
+    async run(v) {
+      // recovery for someone who lost their authenticator app: they sign in with the password alone
+      const { email, removed } = await resetTotp(required(v, "email"), ACTOR);
+      return { message: removed ? `two-factor sign-in turned off for ${email}` : `${email} had no two-factor sign-in`, email, removed };
     },
   }),
 
