@@ -90,12 +90,12 @@ export class WebClient {
 
   /**
    * Calls a (state, FormData) server action as a form of `page` would and returns the state it
-   * answered. React encodes the call as a multipart form: the FormData's fields as "1_<name>", the
-   * argument list as "0".
+   * answered. React encodes the call as a multipart form: the FormData's fields as "_1_<name>" (it is
+   * reference 1 of the reply), the argument list as "0".
    */
   async action<T = Record<string, unknown>>(page: string, file: string, exportedName: string, fields: Record<string, string>): Promise<T> {
     const form = new FormData();
-    for (const [name, value] of Object.entries(fields)) form.append(`1_${name}`, value);
+    for (const [name, value] of Object.entries(fields)) form.append(`_1_${name}`, value);
     form.append("0", JSON.stringify([{}, "$K1"]));
     const res = await this.fetch(page, { method: "POST", body: form, headers: { "next-action": actionId(file, exportedName), origin: this.baseUrl, accept: "text/x-component" } });
     const text = await res.text();
