@@ -109,17 +109,25 @@ describe("password guessing", () => {
 describe("sign-up", () => {
   it("answers the same for an address with an account and a new one, in about the same time", async () => {
     await member("taken@test.local", "taken-password");
-    const started = [performance.now()];
-    const forTaken = await client("198.51.100.30").action(...SIGN_UP, { email: "taken@test.local", password: "attacker-password" });
-    started.push(performance.now());
-    const forNew = await client("198.51.100.31").action(...SIGN_UP, { email: "brand-new@test.local", password: "new-password-1" });
-    started.push(performance.now());
-    expect(forTaken).toEqual(forNew);
-    expect(forNew).toEqual({ ok: expect.stringMatching(/Check your inbox/) });
-    expect(Math.abs(started[1]! - started[0]! - (started[2]! - started[1]!))).toBeLessThan(250);
+    const timed = async (address: string, email: string) => {
+      const started = performance.now();
+      const answer = await client(address).action(...SIGN_UP, { email, password: "attacker-password" });
+      return { answer, ms: performance.now() - started };
+    };
+    // warm the sign-up path once, so the comparison is not of a first call against a second
+    await timed("198.51.100.29", "warm-up@test.local");
+    const taken = [];
+    const fresh = [];
+    for (let i = 0; i < 3; i++) {
+      taken.push(await timed(`198.51.100.3${i}`, "taken@test.local"));
+      fresh.push(await timed(`198.51.100.3${5 + i}`, `brand-new-${i}@test.local`));
+    }
+    for (const { answer } of [...taken, ...fresh]) expect(answer).toEqual({ ok: expect.stringMatching(/Check your inbox/) });
+    expect(Math.abs(median(taken.map((t) => t.ms)) - median(fresh.map((t) => t.ms)))).toBeLessThan(150);
     // the owner of the taken address hears about it; the attacker's password did nothing
     expect((await smtp.waitFor("taken@test.local")).raw).toMatch(/Someone tried to create an account/);
     expect((await client("203.0.113.30").signIn("taken@test.local", "attacker-password")).ok).toBe(false);
+    expect((await client("203.0.113.30").signIn("taken@test.local", "taken-password")).ok).toBe(true);
   });
 
   it("grants starter credits only when the mailed link is followed, once, and refuses forged or expired links", async () => {
@@ -133,20 +141,20 @@ describe("sign-up", () => {
     expect(link.startsWith(`${hubUrl}/verify-email?token=`)).toBe(true);
     for (const attempt of ["confirmed", "refused"]) {
       const page = await (await fetch(link)).text();
-      expect(page).toContain(`data-testid="verify-email-result">${attempt}`);
+      expect(page).toMatch(new RegExp(`data-testid="verify-email-result"[^>]*>${attempt}<`));
     }
     expect(await balance(email)).toBe(STARTER);
     expect(await f.db.creditTransaction.count({ where: { kind: "starter", account: { user: { email } } } })).toBe(1);
     expect((await client("198.51.100.41").signIn(email, "farmer-password")).ok).toBe(true);
 
     const forged = await (await fetch(`${hubUrl}/verify-email?token=${"A".repeat(43)}`)).text();
-    expect(forged).toContain('data-testid="verify-email-result">refused');
+    expect(forged).toMatch(/data-testid="verify-email-result"[^>]*>refused</);
 
     const late = "late@test.local";
     await client("198.51.100.42").action(...SIGN_UP, { email: late, password: "late-password-1" });
     const lateLink = await confirmationLink(late);
     await f.db.emailVerification.updateMany({ where: { user: { email: late } }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await (await fetch(lateLink)).text()).toContain('data-testid="verify-email-result">refused');
+    expect(await (await fetch(lateLink)).text()).toMatch(/data-testid="verify-email-result"[^>]*>refused</);
     expect(await f.db.user.findUniqueOrThrow({ where: { email: late } })).toMatchObject({ emailVerified: null, passwordHash: null });
     expect(await balance(late)).toBe(0n);
   });
