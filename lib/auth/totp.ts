@@ -97,3 +97,19 @@ export async function resetTotp(email: string, actor: Actor): Promise<{ email: s
   await removeFactor(user.id, actor);
   return { email: user.email, removed };
 }
+
+/**
+ * Re-seals two-factor secrets under the current master key (part of `hub crypto rotate`), opening each
+ * with the key that sealed it; one sealed with a key no longer configured is left as it is.
+ */
+export async function resealTotpSecrets(): Promise<number> {
+  const current = masterKey();
+  let resealed = 0;
+  for (const row of await db().totpFactor.findMany({ where: { keyVersion: { not: current.version } } })) {
+    const key = keyForVersion(row.keyVersion);
+    if (!key) continue;
+    const sealed = seal(open(row, context(row.userId), key), context(row.userId), current);
+    resealed += (await db().totpFactor.updateMany({ where: { userId: row.userId, keyVersion: row.keyVersion }, data: sealed })).count;
+  }
+  return resealed;
+}

@@ -14,7 +14,7 @@ import { rotateCredentials } from "../admin/crypto";
 import { exportConfig, importConfig } from "../admin/config-io";
 import { createUser, ROLES, type Role } from "../admin/users";
 import { prepare } from "../boot";
-import { resetTotp } from "../auth/totp";
+import { resealTotpSecrets, resetTotp } from "../auth/totp";
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -413,8 +413,10 @@ export const commands: Record<string, Command> = {
     usage: "(with HUB_ENCRYPTION_KEY=<new key> and HUB_ENCRYPTION_KEY_PREVIOUS=<old key>)",
     options: {},
     async run() {
+      // two-factor secrets first: a credential sealed with an unknown key stops the credentials' rotation
+      const totpSecrets = await resealTotpSecrets();
       const result = await rotateCredentials(ACTOR);
-      return { message: `re-sealed ${result.rotated} of ${result.total} credentials under the current master key`, ...result };
+      return { message: `re-sealed ${result.rotated} of ${result.total} credentials${totpSecrets ? ` and ${totpSecrets} two-factor secrets` : ""} under the current master key`, ...result, totpSecrets };
     },
   }),
 

@@ -22,7 +22,7 @@ export interface FakeSmtp {
 // quoted-printable ends long lines with "=\r\n" and writes "=" as "=3D": undo both so links read whole
 const unquote = (raw: string) => raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
 
-export async function startFakeSmtp(): Promise<FakeSmtp> {
+export async function startFakeSmtp(options: { port?: number } = {}): Promise<FakeSmtp> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -41,7 +41,7 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${port}`,
