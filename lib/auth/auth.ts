@@ -122,7 +122,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     // claim nothing is linked or created: anyone may type any address into some identity providers.
     async signIn({ user, account, profile }) {
       if (account?.provider !== "oidc") return true;
-      if (!user.email || profile?.email_verified !== true) {
+      // some providers (Amazon Cognito) send the claim as the string "true"
+      const vouched = profile?.email_verified === true || (profile?.email_verified as unknown) === "true";
+      if (!user.email || !vouched) {
         log.warn({ reason: user.email ? "email not verified by the identity provider" : "no email" }, "single sign-on refused");
         return false;
       }
