@@ -99,9 +99,12 @@ function describeCause(cause: unknown): string | undefined {
 // a valid scrypt hash of a random password: compared against when the email is unknown
 const DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-// Sign-ins started by server actions build their URLs from AUTH_URL, else from the request's Host:
-// with HUB_PUBLIC_URL set, both halves of a sign-in must use it.
-if (env().HUB_PUBLIC_URL && !process.env.AUTH_URL) process.env.AUTH_URL = env().HUB_PUBLIC_URL;
+// HUB_PUBLIC_URL is deliberately not copied into AUTH_URL: with AUTH_URL set, app/api/auth hands
+// Auth.js Next's own request URL (http://localhost:<port>, which next-auth's AUTH_URL rewrite does not
+// replace in this Next version), so an SSO callback's redirect_uri differed from the one the sign-in
+// sent and every SSO sign-in failed. Without it, the route rebuilds the request at publicBaseUrl()
+// (HUB_PUBLIC_URL), and sign-ins started by server actions use the Host the browser sent, which a
+// proxy in front of the hub must forward (X-Forwarded-Host) — the same address.
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: authSecret(),

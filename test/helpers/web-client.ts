@@ -55,17 +55,6 @@ export class WebClient {
     return res;
   }
 
-  /**
-   * With AUTH_URL set (HUB_PUBLIC_URL), Auth.js's OIDC redirect_uri names the hub as "localhost:<port>"
-   * (Next's own name for a loopback request) rather than 127.0.0.1: the same server, so treat it as ours.
-   */
-  private ours(location: string): string {
-    const url = new URL(location);
-    const base = new URL(this.baseUrl);
-    if (url.hostname === "localhost" && url.port === base.port) return `${base.origin}${url.pathname}${url.search}`;
-    return location;
-  }
-
   get signedIn(): boolean {
     return [...this.cookies.keys()].some((name) => name.endsWith("authjs.session-token"));
   }
@@ -91,7 +80,7 @@ export class WebClient {
     let res = await this.fetch("/api/auth/signin/oidc", { method: "POST", body: new URLSearchParams({ csrfToken, callbackUrl: `${this.baseUrl}/dashboard` }), headers: { "content-type": "application/x-www-form-urlencoded" } });
     // hub → identity provider → hub's callback → where the hub sends us
     for (let hops = 0; hops < 3 && res.status >= 300 && res.status < 400; hops++) {
-      const location = this.ours(res.headers.get("location")!);
+      const location = res.headers.get("location")!;
       res = location.startsWith(this.baseUrl) ? await this.fetch(location) : await fetch(location, { redirect: "manual" });
       if (res.headers.get("location")?.includes("/sign-in")) break;
     }
