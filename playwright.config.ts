@@ -38,6 +38,9 @@ export default defineConfig({
       HUB_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
       HUB_ADMIN_EMAIL: E2E.admin.email,
       HUB_ADMIN_PASSWORD: E2E.admin.password,
+      // self sign-up mails a confirmation link (to the spec's SMTP server) pointing at this address
+      HUB_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      HUB_SMTP_URL: `smtp://127.0.0.1:${E2E.smtpPort}`,
       STRIPE_SECRET_KEY: E2E.stripeSecretKey,
       STRIPE_WEBHOOK_SECRET: E2E.stripeWebhookSecret,
       STRIPE_API_URL: `http://127.0.0.1:${E2E.stripePort}`,

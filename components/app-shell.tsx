@@ -34,6 +34,7 @@ export async function AppShell({ user, children }: { user: SessionUser; children
       ...(mode === "service_provider" ? [{ href: "/billing", label: "Billing" }] : []),
       { href: "/quickstart", label: "Quickstart" },
       { href: "/pricing", label: "Pricing" },
+      { href: "/security", label: "Security" },
     ],
   };
   const sections = user.role === "admin" ? [ADMIN, account] : [account];

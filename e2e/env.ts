@@ -7,6 +7,7 @@ export const E2E = {
   stripePort: base + 1,
   upstreamPort: base + 2,
   oidcPort: base + 3,
+  smtpPort: base + 4,
   oidcClient: { id: "aigne-hub-e2e", secret: "oidc-client-secret-e2e" },
   stripeSecretKey: "sk_test_e2e_0123456789abcdef",
   stripeWebhookSecret: "whsec_e2e_0123456789abcdef",

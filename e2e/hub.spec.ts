@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import Stripe from "stripe";
 import { startFakeOidc, type FakeOidc } from "../test/fakes/oidc-provider";
 import { startFakeOpenAI, type FakeOpenAI } from "../test/fakes/openai-upstream";
+import { startFakeSmtp, type FakeSmtp } from "../test/fakes/smtp-server";
 import { startFakeStripe, type FakeStripe } from "../test/fakes/stripe-api";
 import { E2E } from "./env";
 
@@ -15,12 +16,14 @@ test.describe.configure({ mode: "serial" });
 let upstream: FakeOpenAI;
 let stripe: FakeStripe;
 let oidc: FakeOidc;
+let smtp: FakeSmtp;
 let admin: Page;
 
 test.beforeAll(async ({ browser }) => {
   upstream = await startFakeOpenAI({ apiKey: E2E.upstreamKey, port: E2E.upstreamPort });
   stripe = await startFakeStripe({ port: E2E.stripePort, secretKey: E2E.stripeSecretKey });
   oidc = await startFakeOidc({ port: E2E.oidcPort, clientId: E2E.oidcClient.id, clientSecret: E2E.oidcClient.secret });
+  smtp = await startFakeSmtp({ port: E2E.smtpPort });
   admin = await signedIn(browser, E2E.admin.email, E2E.admin.password);
 });
 
@@ -28,6 +31,7 @@ test.afterAll(async () => {
   await upstream?.close();
   await stripe?.close();
   await oidc?.close();
+  await smtp?.close();
 });
 
 async function signIn(page: Page, email: string, password: string) {
@@ -180,7 +184,7 @@ test("a member cannot open the admin pages: the server answers 403", async ({ br
   await member.context().close();
 });
 
-test("a customer signs up, sees starter credits, tops up with Stripe and sees the new balance", async ({ browser }) => {
+test("a customer signs up, confirms the address, sees starter credits, tops up with Stripe and sees the new balance", async ({ browser }) => {
   const page = admin;
   await page.goto("/admin/settings");
   await page.getByLabel("Mode", { exact: true }).selectOption("service_provider");
@@ -200,13 +204,19 @@ test("a customer signs up, sees starter credits, tops up with Stripe and sees th
 
   const customer = await (await browser.newContext()).newPage();
   await customer.goto("/sign-up");
-  await expect(customer.getByText("You start with 500 free credits.")).toBeVisible();
+  await expect(customer.getByText("You start with 500 free credits once you confirm your address.")).toBeVisible();
   await customer.getByLabel("Email").fill("customer@e2e.local");
   await customer.getByLabel("Password").fill("short");
   await customer.getByRole("button", { name: "Create account" }).click();
   await expect(customer.locator("#field-password-error")).toHaveText("At least 8 characters");
   await customer.getByLabel("Password").fill("customer-password-1");
   await customer.getByRole("button", { name: "Create account" }).click();
+  await expect(customer.getByTestId("sign-up-sent")).toHaveText(/Check your inbox/);
+  // the link in the mail confirms the address; then the password chosen at sign-up works
+  const mail = await smtp.waitFor("customer@e2e.local", { match: /verify-email\?token=/ });
+  await customer.goto(/(http:\/\/\S+\/verify-email\?token=[A-Za-z0-9_-]+)/.exec(mail.raw)![1]!);
+  await expect(customer.getByRole("heading", { name: "Address confirmed" })).toBeVisible();
+  await signIn(customer, "customer@e2e.local", "customer-password-1");
   await expect(customer.getByTestId("balance")).toHaveText("500");
 
   // Stripe's hosted page is not reachable here: stand in for it

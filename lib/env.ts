@@ -28,6 +28,18 @@ const authorities = z.preprocess(
     });
   }),
 );
+/** "attempts/window", e.g. "5/15m": at most that many in the window (s, m or h) */
+const attemptsPerWindow = z
+  .string()
+  .regex(/^\d+\/\d+[smh]$/, 'must be "<attempts>/<window>", e.g. "5/15m"')
+  .transform((value) => {
+    const [attempts, window] = value.split("/") as [string, string];
+    const seconds = Number(window.slice(0, -1)) * { s: 1, m: 60, h: 3600 }[window.slice(-1) as "s" | "m" | "h"];
+    return { points: Number(attempts), seconds };
+  })
+  .refine((limit) => limit.points > 0 && limit.seconds > 0, "attempts and window must be above zero");
+// prefault, not default: the default is the text, which the transform then reads like a set value
+const limitWithDefault = (fallback: string) => z.preprocess(emptyAsUnset, attemptsPerWindow.prefault(fallback));
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -90,6 +102,19 @@ const envSchema = z.object({
   HUB_MAX_BODY_BYTES: withDefault(z.coerce.number().int().min(1024), 32 * 1024 * 1024),
   /** how deeply a JSON body may nest arrays and objects */
   HUB_MAX_JSON_DEPTH: withDefault(z.coerce.number().int().min(8).max(10_000), 64),
+  /** proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); unset: the socket's address is the client */
+  HUB_TRUSTED_PROXIES: withDefault(z.string(), ""),
+  /** password sign-in attempts per account (a success resets it), then blocked for the window */
+  HUB_SIGNIN_LIMIT_ACCOUNT: limitWithDefault("5/15m"),
+  /** password sign-in attempts per client address (a success gives its attempt back) */
+  HUB_SIGNIN_LIMIT_IP: limitWithDefault("20/15m"),
+  /** self sign-ups per client address */
+  HUB_SIGNUP_LIMIT_IP: limitWithDefault("5/1h"),
+  /** API keys a signed-in user may create for themselves */
+  HUB_KEY_CREATE_LIMIT_USER: limitWithDefault("20/1h"),
+  /** outgoing mail (address confirmation): smtp://user:pass@host:port or smtps://…; unset: self sign-up is closed */
+  HUB_SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, "must be smtp://… or smtps://…")),
+  HUB_MAIL_FROM: withDefault(z.string().min(3), "AIGNE Hub <hub@localhost>"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -44,6 +44,9 @@ import("./dist/gateway.mjs")
     await gateway.bootServer();
     const server = http.createServer((req, res) => {
       if (gateway.serveFromNode(req, res)) return;
+      // the socket's address for sign-in and sign-up throttling (lib/auth/client-address.ts); always
+      // overwritten, so a client cannot name its own
+      req.headers["x-hub-peer"] = req.socket.remoteAddress ?? "";
       next()
         .then((handle) => handle(req, res))
         .catch((error) => {

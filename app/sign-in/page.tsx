@@ -11,16 +11,23 @@ import { SignInForm } from "./sign-in-form";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string; error?: string }> }) {
+/** What a failed sign-in that came back through Auth.js's redirect (SSO, or a form posted without JavaScript) shows. */
+function signInError(error: string, code: string | undefined): string {
+  if (code === "throttled") return "Too many attempts; try again later.";
+  if (error === "CredentialsSignin") return "Wrong email or password (or two-factor code), or the account is not active.";
+  return `Single sign-on did not complete (${error}).`;
+}
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string; error?: string; code?: string }> }) {
   const user = await currentUser();
   if (user) redirect(user.role === "admin" ? "/admin" : "/dashboard");
-  const { next, error } = await searchParams;
+  const { next, error, code } = await searchParams;
   const { AUTH_OIDC_ISSUER, AUTH_OIDC_NAME } = env();
   const { mode, signUpEnabled } = await settings();
   return (
     <AuthCard title="Sign in" description="Use your email and password.">
       <div className="flex flex-col gap-4">
-        {error && <p className="text-sm text-destructive">Single sign-on did not complete ({error}).</p>}
+        {error && <p className="text-sm text-destructive">{signInError(error, code)}</p>}
         <SignInForm next={next} />
         {AUTH_OIDC_ISSUER && (
           <form action={signInWithSso}>

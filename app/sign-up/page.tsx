@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { AuthCard } from "@/components/auth-card";
 import { formatCredits } from "@/lib/billing/money";
+import { signUpClosedReason } from "@/lib/auth/sign-up";
 import { settings } from "@/lib/settings";
 import { SignUpForm } from "./sign-up-form";
 
@@ -8,10 +9,11 @@ export const dynamic = "force-dynamic";
 export const metadata = { title: "Create an account" };
 
 export default async function SignUpPage() {
-  const { mode, signUpEnabled, starterMicrocredits } = await settings();
-  if (mode !== "service_provider" || !signUpEnabled) {
+  const { starterMicrocredits } = await settings();
+  const closed = await signUpClosedReason();
+  if (closed) {
     return (
-      <AuthCard title="Sign-up is closed" description="Ask an administrator of this hub for an account.">
+      <AuthCard title="Sign-up is closed" description={closed}>
         <Link href="/sign-in" className="text-sm text-primary hover:underline">
           Back to sign in
         </Link>
@@ -21,7 +23,7 @@ export default async function SignUpPage() {
   return (
     <AuthCard
       title="Create an account"
-      description={starterMicrocredits > 0n ? `You start with ${formatCredits(starterMicrocredits)} free credits.` : "Buy credits after signing up."}
+      description={starterMicrocredits > 0n ? `You start with ${formatCredits(starterMicrocredits)} free credits once you confirm your address.` : "Buy credits after signing up."}
     >
       <SignUpForm />
       <p className="mt-4 text-center text-sm text-muted-foreground">

@@ -38,28 +38,51 @@ export interface CreateUserInput {
   role: Role;
   password?: string;
   name?: string;
+  /**
+   * Whether the address is known to belong to this person. Admins, the CLI and an identity provider
+   * that vouches for the address create verified users (the default); self sign-up creates an
+   * unverified one, which gets its starter credits only when the address is confirmed.
+   */
+  verified?: boolean;
+}
+
+type StarterSettings = Pick<Awaited<ReturnType<typeof settings>>, "mode" | "starterMicrocredits">;
+export interface StarterGrant {
+  accountId: string;
+  microcredits: bigint;
+}
+
+/**
+ * A reseller's new customer starts with the starter credits, exactly once: the ledger reference is
+ * per user, so a second call (a confirmation link followed twice, an SSO sign-in racing it) books nothing.
+ */
+export async function bookStarterCredits(tx: Tx, userId: string, actor: Actor, { mode, starterMicrocredits }: StarterSettings): Promise<StarterGrant | null> {
+  if (mode !== "service_provider" || starterMicrocredits <= 0n) return null;
+  const account = await creditAccount(tx, { userId });
+  const booked = await book(tx, { accountId: account.id, kind: "starter", amountMicrocredits: starterMicrocredits, reference: `starter:${userId}`, createdById: actor });
+  return booked ? { accountId: account.id, microcredits: starterMicrocredits } : null;
+}
+
+/** After the transaction that booked starter credits commits: Redis holds see the new balance. */
+export async function publishStarterCredits(grant: StarterGrant | null): Promise<void> {
+  if (grant && redisEnabled()) await creditedInRedis(grant.accountId, grant.microcredits);
 }
 
 export async function createUser(input: CreateUserInput, actor: Actor) {
   const email = normalizeEmail(input.email);
   if (input.password !== undefined && input.password.length < 8) throw new AdminError("password must be at least 8 characters");
   const passwordHash = input.password ? await hashPassword(input.password) : null;
-  const { mode, starterMicrocredits } = await settings();
+  const verified = input.verified ?? true;
+  const starter = await settings();
   const created = await transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email } })) throw new AdminError(`a user with email ${email} already exists`, "conflict");
-    const user = await tx.user.create({ data: { email, role: input.role, name: input.name ?? null, passwordHash } });
-    await audit(tx, actor, "user.create", user.id, { email, role: input.role });
-    // a reseller's new customer starts with the starter credits, exactly once (the reference is per user)
-    let starterAccount: string | null = null;
-    if (mode === "service_provider" && starterMicrocredits > 0n) {
-      const account = await creditAccount(tx, { userId: user.id });
-      await book(tx, { accountId: account.id, kind: "starter", amountMicrocredits: starterMicrocredits, reference: `starter:${user.id}`, createdById: actor });
-      starterAccount = account.id;
-    }
+    const user = await tx.user.create({ data: { email, role: input.role, name: input.name ?? null, passwordHash, emailVerified: verified ? new Date() : null } });
+    await audit(tx, actor, "user.create", user.id, { email, role: input.role, verified });
+    const grant = verified ? await bookStarterCredits(tx, user.id, actor, starter) : null;
     await bumpConfigVersion(tx);
-    return { user, starterAccount };
+    return { user, grant };
   });
-  if (created.starterAccount && redisEnabled()) await creditedInRedis(created.starterAccount, starterMicrocredits);
+  await publishStarterCredits(created.grant);
   return created.user;
 }
 

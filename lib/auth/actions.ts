@@ -3,16 +3,27 @@
 import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { AdminError } from "../admin/errors";
-import { createUser, userByEmail } from "../admin/users";
-import { settings } from "../settings";
-import { signIn, signOut } from "./auth";
+import { headers } from "next/headers";
+import { userByEmail } from "../admin/users";
+import { signIn, signOut, type SignInThrottled } from "./auth";
+import { clientAddress } from "./client-address";
+import { registerSignUp, SIGN_UP_ANSWER, signUpClosedReason } from "./sign-up";
+import { consume, Throttled } from "./throttle";
 import type { FormState } from "../ui/form-state";
 
 // Server actions of the sign-in and sign-up pages. Auth.js checks its own CSRF token on sign-in
 // and sign-out; Next.js refuses server actions posted from another origin.
 
-const signInSchema = z.object({ email: z.string().trim().min(1, "Enter your email"), password: z.string().min(1, "Enter your password"), next: z.string().optional() });
+/** One answer for every refused sign-in: unknown address, wrong password or code, unconfirmed or disabled account. */
+const SIGN_IN_FAILED = "Wrong email or password (or two-factor code), or the account is not active.";
+
+const signInSchema = z.object({
+  email: z.string().trim().min(1, "Enter your email"),
+  password: z.string().min(1, "Enter your password"),
+  /** the six digits of an authenticator app, for accounts with two-factor sign-in */
+  code: z.string().trim().max(10).optional(),
+  next: z.string().optional(),
+});
 
 /** Only a path on this hub, so a crafted link cannot send people elsewhere after signing in. */
 const localPath = (next: string | undefined) => (next && next.startsWith("/") && !next.startsWith("//") ? next : undefined);
@@ -20,13 +31,17 @@ const localPath = (next: string | undefined) => (next && next.startsWith("/") &&
 export async function signInWithPassword(_state: FormState, form: FormData): Promise<FormState> {
   const parsed = signInSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
-  const { email, password, next } = parsed.data;
+  const { email, password, code, next } = parsed.data;
   const user = await userByEmail(email);
   try {
-    await signIn("credentials", { email, password, redirectTo: localPath(next) ?? (user?.role === "admin" ? "/admin" : "/dashboard") });
+    await signIn("credentials", { email, password, code: code ?? "", redirectTo: localPath(next) ?? (user?.role === "admin" ? "/admin" : "/dashboard") });
   } catch (error) {
     // success is a redirect, thrown; only an authentication failure is answered here
-    if (error instanceof AuthError) return { error: "Wrong email or password, or the account is disabled." };
+    // by code, not instanceof: Next may bundle lib/auth/auth.ts twice (see lib/singleton.ts)
+    if (error instanceof AuthError && (error as Partial<SignInThrottled>).code === "throttled") {
+      return { error: new Throttled((error as SignInThrottled).retryAfterSeconds).message };
+    }
+    if (error instanceof AuthError) return { error: SIGN_IN_FAILED };
     throw error;
   }
   return {};
@@ -37,24 +52,32 @@ export async function signInWithSso(): Promise<void> {
 }
 
 const signUpSchema = z.object({
-  email: z.email("Enter a valid email address"),
-  password: z.string().min(8, "At least 8 characters"),
+  email: z.email("Enter a valid email address").max(320),
+  password: z.string().min(8, "At least 8 characters").max(1024),
   name: z.string().trim().max(100).optional(),
 });
 
-export async function signUp(_state: FormState, form: FormData): Promise<FormState> {
-  const { mode, signUpEnabled } = await settings();
-  if (mode !== "service_provider" || !signUpEnabled) return { error: "Sign-up is closed on this hub." };
-  const parsed = signUpSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+/** Counts a sign-up against the client's address; the message when over the limit. */
+async function signUpThrottled(): Promise<string | null> {
   try {
-    await createUser({ email: parsed.data.email, password: parsed.data.password, name: parsed.data.name || undefined, role: "member" }, "sign-up");
+    await consume("signUpAddress", clientAddress(await headers()));
+    return null;
   } catch (error) {
-    if (error instanceof AdminError && error.code === "conflict") return { fieldErrors: { email: ["An account with this email exists; sign in instead."] } };
+    if (error instanceof Throttled) return error.message;
     throw error;
   }
-  await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirectTo: "/dashboard?welcome=1" });
-  return {};
+}
+
+export async function signUp(_state: FormState, form: FormData): Promise<FormState> {
+  const closed = await signUpClosedReason();
+  if (closed) return { error: closed };
+  const parsed = signUpSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  const throttled = await signUpThrottled();
+  if (throttled) return { error: throttled };
+  await registerSignUp({ email: parsed.data.email, password: parsed.data.password, name: parsed.data.name || undefined });
+  // the same answer for a new address and one with an account (lib/auth/sign-up.ts)
+  return { ok: SIGN_UP_ANSWER };
 }
 
 export async function signOutAction(): Promise<void> {

@@ -14,6 +14,7 @@ import { rotateCredentials } from "../admin/crypto";
 import { exportConfig, importConfig } from "../admin/config-io";
 import { createUser, ROLES, type Role } from "../admin/users";
 import { prepare } from "../boot";
+import { resealTotpSecrets, resetTotp } from "../auth/totp";
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -131,6 +132,16 @@ export const commands: Record<string, Command> = {
       const team = optional(v, "team");
       if (team) await joinTeam(user.email, team, ACTOR);
       return { message: `created ${role} ${user.email}${team ? ` in team ${team}` : ""}`, user: { id: user.id, email: user.email, role: user.role, team: team ?? null } };
+    },
+  }),
+
+  "user totp-reset": command({
+    usage: "--email E",
+    options: { email: string },
+    async run(v) {
+      // recovery for someone who lost their authenticator app: they sign in with the password alone
+      const { email, removed } = await resetTotp(required(v, "email"), ACTOR);
+      return { message: removed ? `two-factor sign-in turned off for ${email}` : `${email} had no two-factor sign-in`, email, removed };
     },
   }),
 
@@ -402,8 +413,10 @@ export const commands: Record<string, Command> = {
     usage: "(with HUB_ENCRYPTION_KEY=<new key> and HUB_ENCRYPTION_KEY_PREVIOUS=<old key>)",
     options: {},
     async run() {
+      // two-factor secrets first: a credential sealed with an unknown key stops the credentials' rotation
+      const totpSecrets = await resealTotpSecrets();
       const result = await rotateCredentials(ACTOR);
-      return { message: `re-sealed ${result.rotated} of ${result.total} credentials under the current master key`, ...result };
+      return { message: `re-sealed ${result.rotated} of ${result.total} credentials${totpSecrets ? ` and ${totpSecrets} two-factor secrets` : ""} under the current master key`, ...result, totpSecrets };
     },
   }),
 

@@ -14,10 +14,18 @@ import { userAction } from "./admin-action";
 import type { FormState } from "./form-state";
 import { keyFormSchema } from "./key-input";
 import { requireUser } from "../auth/session";
+import { consume, Throttled } from "../auth/throttle";
 
 // What signed-in people do to their own account: keys and top-ups.
 
 export const createOwnKeyAction = userAction(keyFormSchema, async (input, user) => {
+  // a member minting keys by the thousand (to spread rate limits, or to fill the table) is stopped here
+  try {
+    await consume("keyCreation", user.id);
+  } catch (error) {
+    if (error instanceof Throttled) return { error: error.message };
+    throw error;
+  }
   const { secret, key } = await createApiKey({ userEmail: user.email, ...input }, user.email);
   return { ok: `Created ${key.name}`, secret };
 });

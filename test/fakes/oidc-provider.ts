@@ -10,8 +10,8 @@ export interface FakeOidc {
   issuer: string;
   clientId: string;
   clientSecret: string;
-  /** who signs in next */
-  user: { email: string; name: string; sub: string };
+  /** who signs in next; emailVerified (default true) is the email_verified claim the provider makes */
+  user: { email: string; name: string; sub: string; emailVerified?: boolean };
   close(): Promise<void>;
 }
 
@@ -52,7 +52,7 @@ export async function startFakeOidc(options: { port?: number; clientId: string; 
       if (path === "/userinfo") {
         const user = accessTokens.get(String(x.req.headers.authorization ?? "").replace(/^Bearer /, ""));
         if (!user) return x.json(401, { error: "invalid_token" }, { "www-authenticate": 'Bearer error="invalid_token"' });
-        return x.json(200, { sub: user.sub, email: user.email, email_verified: true, name: user.name });
+        return x.json(200, { sub: user.sub, email: user.email, email_verified: user.emailVerified ?? true, name: user.name });
       }
       if (path === "/authorize") {
         const q = x.url.searchParams;
@@ -78,7 +78,7 @@ export async function startFakeOidc(options: { port?: number; clientId: string; 
         if (!grant || grant.redirectUri !== form.get("redirect_uri")) return x.json(400, { error: "invalid_grant" });
         const verifier = form.get("code_verifier") ?? "";
         if (grant.challenge && base64url(createHash("sha256").update(verifier).digest()) !== grant.challenge) return x.json(400, { error: "invalid_grant", error_description: "PKCE verification failed" });
-        const idToken = await new SignJWT({ email: grant.user.email, email_verified: true, name: grant.user.name, ...(grant.nonce ? { nonce: grant.nonce } : {}) })
+        const idToken = await new SignJWT({ email: grant.user.email, email_verified: grant.user.emailVerified ?? true, name: grant.user.name, ...(grant.nonce ? { nonce: grant.nonce } : {}) })
           .setProtectedHeader({ alg: "RS256", kid: jwk.kid })
           .setIssuer(state.issuer)
           .setSubject(grant.user.sub)

@@ -29,7 +29,8 @@ export function freePort(): Promise<number> {
 
 /** Runs `npm start`'s entry point (scripts/start.mjs) and waits until /healthz answers. */
 export async function startHubProcess(env: Record<string, string>, options: { cwd?: string; nodeArgs?: string[] } = {}): Promise<HubProcess> {
-  const port = await freePort();
+  // a port chosen by the caller (env.PORT) lets it tell the hub its own address (HUB_PUBLIC_URL)
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, "scripts/start.mjs")], {
     cwd: options.cwd ?? ROOT,
     // MALLOC_ARENA_MAX as `npm start` and the Docker image set it

@@ -1,0 +1,60 @@
+import ipaddr from "ipaddr.js";
+import { env } from "../env";
+
+// Whom to count a sign-in or sign-up against. The socket's address is the only one a client cannot
+// choose: scripts/server.cjs writes it into PEER_HEADER on every request (overwriting whatever the
+// client sent). X-Forwarded-For is believed only from proxies the operator lists in
+// HUB_TRUSTED_PROXIES; otherwise an attacker would send a new address with every guess.
+
+export const PEER_HEADER = "x-hub-peer";
+
+type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+let parsedRanges: { source: string; ranges: Range[] } | undefined;
+
+function trustedRanges(source: string): Range[] {
+  if (parsedRanges?.source !== source) {
+    const ranges = source
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .map((entry): Range => {
+        if (entry.includes("/")) return ipaddr.parseCIDR(entry);
+        const address = ipaddr.process(entry);
+        return [address, address.kind() === "ipv4" ? 32 : 128];
+      });
+    parsedRanges = { source, ranges };
+  }
+  return parsedRanges.ranges;
+}
+
+function parse(value: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  const trimmed = value.trim();
+  // process() turns ::ffff:1.2.3.4 into 1.2.3.4, so one client has one key
+  return ipaddr.isValid(trimmed) ? ipaddr.process(trimmed) : null;
+}
+
+const trustedBy = (source: string) => (address: ipaddr.IPv4 | ipaddr.IPv6) =>
+  trustedRanges(source).some(([range, bits]) => range.kind() === address.kind() && address.match([range, bits] as never));
+
+/**
+ * The client's address: the socket's, or — when the socket is a trusted proxy — the nearest address in
+ * X-Forwarded-For that is not itself a trusted proxy. "unknown" when the hub runs without its own
+ * server (next dev), so all such clients share one bucket.
+ */
+export function clientAddress(headers: { get(name: string): string | null }, trustedProxies = env().HUB_TRUSTED_PROXIES): string {
+  const trusted = trustedBy(trustedProxies);
+  const peer = parse(headers.get(PEER_HEADER) ?? "");
+  if (!peer) return "unknown";
+  let client = peer;
+  if (trusted(client)) {
+    const hops = (headers.get("x-forwarded-for") ?? "").split(",").reverse();
+    for (const hop of hops) {
+      const address = parse(hop);
+      if (!address) break;
+      client = address;
+      if (!trusted(address)) break;
+    }
+  }
+  return client.toString();
+}
