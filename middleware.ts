@@ -22,5 +22,5 @@ export const config = {
   runtime: "nodejs",
   // every admin and account page (test/security/authz-pages.test.ts fails for one left out); static
   // assets, /api and the gateway's routes never reach this
-  matcher: ["/admin/:path*", "/dashboard/:path*", "/keys/:path*", "/usage/:path*", "/billing/:path*", "/quickstart/:path*"],
+  matcher: ["/admin/:path*", "/dashboard/:path*", "/keys/:path*", "/usage/:path*", "/billing/:path*", "/quickstart/:path*", "/security/:path*"],
 };
