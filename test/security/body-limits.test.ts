@@ -143,3 +143,31 @@ describe("JSON nesting depth", () => {
     expect(await messages.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
   });
 });
+
+describe("a small request answered before its body was read", () => {
+  it("keeps its keep-alive connection for the next request (a 401 to a POST does not reset the client's pooled socket)", async () => {
+    const { Agent, request } = await import("node:http");
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const post = (authorization: string) =>
+      new Promise<number>((resolve, reject) => {
+        const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
+        const req = request(`${f.hub.url}/v1/chat/completions`, { method: "POST", agent, headers: { ...json, authorization, "content-length": Buffer.byteLength(body) } }, (res) => {
+          res.resume();
+          res.once("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.once("socket", (socket) => sockets.add(socket));
+        req.once("error", reject);
+        req.end(body);
+      });
+    try {
+      expect(await post("Bearer sk-hub-not-a-key")).toBe(401);
+      // the same socket serves the next calls: refused ones and a real one
+      expect(await post("Bearer sk-hub-not-a-key")).toBe(401);
+      expect(await post(`Bearer ${f.apiKey}`)).toBe(200);
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  });
+});
