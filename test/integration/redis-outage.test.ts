@@ -88,7 +88,8 @@ describe.runIf(testDatabaseKind() === "postgres")("Redis outage", () => {
     expect((await fetch(`${hub.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${hub.url}/readyz`);
     expect(ready.status).toBe(503);
-    expect(((await ready.json()) as { checks: { redis: { ok: boolean } } }).checks.redis.ok).toBe(false);
+    // anyone sees which check failed, not why (the why is in the log)
+    expect(((await ready.json()) as { checks: { redis: string } }).checks.redis).toBe("failed");
 
     await proxy.restore();
     const { value: after } = await eventually(() => chat(budgeted), 20_000, 250);

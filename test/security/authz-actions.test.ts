@@ -33,6 +33,10 @@ const MEMBER_ACTIONS: Record<string, { fields: Fields; memberRefused: boolean }>
   createOwnKeyAction: { fields: () => ({ name: "anonymous key" }), memberRefused: false },
   revokeOwnKeyAction: { fields: async (w, f) => ({ id: (await f.db.apiKey.findFirstOrThrow({ where: { userId: w.victim.id } })).id }), memberRefused: true },
   topUpAction: { fields: async (_w, f) => ({ packageId: (await f.db.creditPackage.findFirstOrThrow()).id }), memberRefused: false },
+  // two-factor sign-in of the caller's own account: anonymous must not start, confirm or turn it off for anyone
+  startTotpAction: { fields: () => ({}), memberRefused: false },
+  confirmTotpAction: { fields: () => ({ code: "123456" }), memberRefused: false },
+  disableTotpAction: { fields: () => ({ code: "123456" }), memberRefused: false },
 };
 
 /** Admin actions, each with fields an attacker would send to take something over. */
@@ -88,7 +92,7 @@ afterAll(async () => {
 /** Everything an action could change, small enough to compare whole. */
 async function snapshot() {
   const db = f.db;
-  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages] = await Promise.all([
+  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp] = await Promise.all([
     db.user.findMany({ select: { id: true, email: true, role: true, disabledAt: true, teamId: true, monthlyBudgetNanoUsd: true }, orderBy: { id: "asc" } }),
     db.apiKey.findMany({ select: { id: true, revokedAt: true, rpm: true }, orderBy: { id: "asc" } }),
     db.creditTransaction.count(),
@@ -102,8 +106,9 @@ async function snapshot() {
     db.auditLog.count(),
     db.team.count(),
     db.creditPackage.count(),
+    db.totpFactor.findMany({ orderBy: { userId: "asc" } }),
   ]);
-  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages }, (_key, value) =>
+  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp }, (_key, value) =>
     typeof value === "bigint" ? value.toString() : value,
   );
 }
