@@ -1,5 +1,5 @@
 import type { HubFixture } from "./hub-fixture";
-import { signInOverHttp } from "./web-session";
+import { sessionCookie } from "./web-client";
 
 // Distinctive data for authorization tests: anything here that shows up in a response someone may not
 // see is a leak, so every value is unique enough to be searched for in a page's bytes.
@@ -34,9 +34,9 @@ export async function seedAuthzWorld(f: HubFixture): Promise<AuthzWorld> {
   const emails = (await f.db.user.findMany({ select: { email: true } })).map((u) => u.email);
   const hidden = [...emails.filter((e) => e !== attacker.email), SECRET_HOST, SECRET_PROVIDER, lib.hintOf({ apiKey: upstreamSecret }), "victim-grant-note-5d1c", ...otherPrefixes];
   return {
-    attacker: { email: attacker.email, id: attacker.id, keyPrefix: attackerKey.key.prefix, cookie: await signInOverHttp(f.hub.url, ATTACKER.email, ATTACKER.password) },
+    attacker: { email: attacker.email, id: attacker.id, keyPrefix: attackerKey.key.prefix, cookie: await sessionCookie(f.hub.url, ATTACKER.email, ATTACKER.password) },
     victim: { email: victim.email, id: victim.id, keyPrefix: victimKey.key.prefix },
-    admin: { email: ADMIN.email, cookie: await signInOverHttp(f.hub.url, ADMIN.email, ADMIN.password) },
+    admin: { email: ADMIN.email, cookie: await sessionCookie(f.hub.url, ADMIN.email, ADMIN.password) },
     adminOnly: [...hidden, attacker.email, attackerKey.key.prefix],
     hiddenFromAttacker: hidden,
   };

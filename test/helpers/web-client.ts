@@ -55,6 +55,11 @@ export class WebClient {
     return res;
   }
 
+  /** the Cookie header this client sends, for requests made without it */
+  get cookieHeader(): string {
+    return this.headers().cookie ?? "";
+  }
+
   get signedIn(): boolean {
     return [...this.cookies.keys()].some((name) => name.endsWith("authjs.session-token"));
   }
@@ -105,6 +110,14 @@ export class WebClient {
     const head = JSON.parse(rows.get("0")!) as { a: string };
     return JSON.parse(rows.get(head.a.replace("$@", ""))!) as T;
   }
+}
+
+/** A Cookie header carrying a web session of `email`; throws if the hub did not issue one. */
+export async function sessionCookie(baseUrl: string, email: string, password: string): Promise<string> {
+  const client = new WebClient(baseUrl);
+  const result = await client.signIn(email, password);
+  if (!result.ok) throw new Error(`no session for ${email}: ${result.status} ${result.code ?? ""}`);
+  return client.cookieHeader;
 }
 
 function errorCode(res: Response): string | null {
