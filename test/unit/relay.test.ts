@@ -5,8 +5,9 @@ import { GatewayError } from "@/lib/gateway/errors";
 import { openAIEncoder, relayStream } from "@/lib/gateway/relay/sse";
 import { UpstreamError } from "@/lib/providers/upstream-error";
 
-// a short drain window: the tests below must not wait the default 3 s
-process.env.HUB_DISCONNECT_DRAIN_MS = "200";
+// a short drain window (the tests below must not wait the default 3 s), yet far longer than the
+// 20 ms an upstream below pauses, so a loaded machine does not close it early
+process.env.HUB_DISCONNECT_DRAIN_MS = "1000";
 
 const request = { model: "public-name", messages: [{ role: "user" as const, content: "tell me a story" }] };
 
