@@ -8,7 +8,7 @@ import type { CredentialSecret, ProviderConfig } from "../providers/types";
 import { storedSettingsSchema, writeSetting, type SettingKey } from "../settings";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
-import { appendPrice, checkModelName, MODEL_TYPES, parsePrice } from "./models";
+import { appendPrice, checkModelName, checkOutputLimits, MODEL_TYPES, parsePrice } from "./models";
 import { checkPackage } from "./packages";
 import { checkCredential, checkProvider, createCredential, hintOf } from "./providers";
 import { currentSettings } from "./settings";
@@ -72,6 +72,7 @@ const modelSchema = z.object({
   type: z.enum(MODEL_TYPES).default("chat"),
   enabled: z.boolean().default(true),
   maxOutputTokens: z.number().int().positive().nullable().default(null),
+  defaultOutputTokens: z.number().int().positive().nullable().default(null),
   aliases: z.array(z.string()).default([]),
   deployments: z.array(deploymentSchema).min(1, "a model needs at least one deployment"),
   price: priceSchema.nullable().default(null),
@@ -150,6 +151,7 @@ export async function exportConfig(options: { includeSecrets?: boolean } = {}): 
         type: m.type as (typeof MODEL_TYPES)[number],
         enabled: m.enabled,
         maxOutputTokens: m.maxOutputTokens,
+        defaultOutputTokens: m.defaultOutputTokens,
         aliases: m.aliases.map((a) => a.alias),
         deployments: m.deployments.map((d) => ({
           provider: d.provider.name,
@@ -287,11 +289,12 @@ async function importModel(tx: Tx, input: z.output<typeof modelSchema>, report: 
   checkModelName(input.name);
   let model = await tx.model.findUnique({ where: { name: input.name }, include: { prices: { orderBy: { effectiveFrom: "desc" }, take: 1 } } });
   if (!model && (await tx.modelAlias.findUnique({ where: { alias: input.name } }))) throw new AdminError(`${input.name} is an alias of another model here`, "conflict");
-  const fields = { type: input.type, enabled: input.enabled, maxOutputTokens: input.maxOutputTokens };
+  checkOutputLimits(input);
+  const fields = { type: input.type, enabled: input.enabled, maxOutputTokens: input.maxOutputTokens, defaultOutputTokens: input.defaultOutputTokens };
   if (!model) {
     model = { ...(await tx.model.create({ data: { name: input.name, ...fields } })), prices: [] };
     report.created.push(`model ${input.name}`);
-  } else if (!same([model.type, model.enabled, model.maxOutputTokens], [fields.type, fields.enabled, fields.maxOutputTokens])) {
+  } else if (!same([model.type, model.enabled, model.maxOutputTokens, model.defaultOutputTokens], [fields.type, fields.enabled, fields.maxOutputTokens, fields.defaultOutputTokens])) {
     await tx.model.update({ where: { id: model.id }, data: fields });
     report.updated.push(`model ${input.name}`);
   }

@@ -34,6 +34,8 @@ export interface AddModelInput extends PriceInput {
   type: ModelType;
   /** the most tokens one answer may have; caps the credit hold of a call */
   maxOutputTokens?: number;
+  /** the output held for, and sent upstream as the cap of, a call that asks for no limit */
+  defaultOutputTokens?: number;
 }
 
 function usd(value: string | undefined, what: string): bigint | null {
@@ -70,13 +72,21 @@ export function checkModelName(name: string, what = "model name"): void {
   if (!NAME.test(name)) throw new AdminError(`${what} must be 1-128 letters, digits or . _ : / @ - and start with a letter or digit`);
 }
 
+
+/** A model's output limits: positive whole numbers, the default within the maximum. */
+export function checkOutputLimits(limits: { maxOutputTokens?: number | null; defaultOutputTokens?: number | null }): void {
+  for (const [value, what] of [[limits.maxOutputTokens, "max output tokens"], [limits.defaultOutputTokens, "default output tokens"]] as const) {
+    if (value !== undefined && value !== null && (!Number.isInteger(value) || value <= 0)) throw new AdminError(`${what} must be a positive whole number`);
+  }
+  if (limits.defaultOutputTokens && limits.maxOutputTokens && limits.defaultOutputTokens > limits.maxOutputTokens) {
+    throw new AdminError("default output tokens must not exceed max output tokens");
+  }
+}
 export async function addModel(input: AddModelInput, actor: Actor) {
   checkModelName(input.name);
   if (!input.upstreamModel.trim()) throw new AdminError("upstream model must not be empty");
   const given = parsePrice(input);
-  if (input.maxOutputTokens !== undefined && (!Number.isInteger(input.maxOutputTokens) || input.maxOutputTokens <= 0)) {
-    throw new AdminError("max output tokens must be a positive whole number");
-  }
+  checkOutputLimits(input);
   const priced = Object.entries(given).some(([key, value]) => key !== "marginBps" && value !== null);
 
   return transaction(async (tx) => {
@@ -107,6 +117,7 @@ export async function addModel(input: AddModelInput, actor: Actor) {
         name: input.name,
         type: input.type,
         maxOutputTokens: input.maxOutputTokens ?? null,
+        defaultOutputTokens: input.defaultOutputTokens ?? null,
         deployments: { create: { providerId: provider.id, upstreamModel: input.upstreamModel.trim() } },
         prices: price || given.marginBps !== null ? { create: { ...(price ?? {}), marginBps: given.marginBps ?? 0, createdById: actor } } : undefined,
       },

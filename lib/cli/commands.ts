@@ -233,8 +233,8 @@ export const commands: Record<string, Command> = {
 
   "model add": command({
     usage:
-      "--name PUBLIC --provider N --upstream-model M [--type chat|embedding|image] [--input-usd-per-1m X --output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--margin-percent P] [--max-output-tokens T]",
-    options: { name: string, provider: string, "upstream-model": string, type: string, "max-output-tokens": string, ...priceOptions },
+      "--name PUBLIC --provider N --upstream-model M [--type chat|embedding|image] [--input-usd-per-1m X --output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--margin-percent P] [--max-output-tokens T] [--default-output-tokens D]",
+    options: { name: string, provider: string, "upstream-model": string, type: string, "max-output-tokens": string, "default-output-tokens": string, ...priceOptions },
     async run(v) {
       const type: ModelType = oneOf(optional(v, "type") ?? "chat", MODEL_TYPES, "--type");
       const model = await addModel(
@@ -244,6 +244,7 @@ export const commands: Record<string, Command> = {
           upstreamModel: required(v, "upstream-model"),
           type,
           maxOutputTokens: integer(v, "max-output-tokens"),
+          defaultOutputTokens: integer(v, "default-output-tokens"),
           ...priceOf(v),
         },
         ACTOR,

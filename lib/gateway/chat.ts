@@ -52,7 +52,7 @@ export async function runChat(ctx: CallContext, asked: ChatRequest): Promise<Cha
   refuseUnpricedChat(asked);
   const plan = await planRoute(ctx.principal, asked.model, "chat");
   // n choices are n answers of up to the cap each; the prompt is billed once
-  const cap = heldOutputTokens(maxOutputTokens(asked), plan.model?.maxOutputTokens);
+  const cap = heldOutputTokens(maxOutputTokens(asked), plan.model);
   await admit(ctx, plan, { promptTokens: roughPromptTokens(asked), outputTokens: cap * (asked.n ?? 1), images: 0 });
   // what was held is what the upstream is asked for: every adapter sends it as its provider's cap
   const request = withOutputCap(asked, cap);

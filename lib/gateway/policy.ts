@@ -22,14 +22,21 @@ export interface MaxUsage {
   images: number;
 }
 
+/** A model's output settings (both optional). */
+export interface OutputLimits {
+  maxOutputTokens: number | null;
+  defaultOutputTokens: number | null;
+}
+
 /**
  * The output tokens a call is held for — and, being what it is held for, the cap it is sent upstream
  * with: what it asks for, never above its model's maximum (a larger ask is clamped, not refused);
- * without an ask, the model's default: HUB_DEFAULT_MAX_OUTPUT_TOKENS, or the model's maximum if lower.
+ * without an ask, the model's default output (HUB_DEFAULT_MAX_OUTPUT_TOKENS when the model sets
+ * none), never above its maximum either.
  */
-export function heldOutputTokens(requested: number | null | undefined, modelMax: number | null | undefined): number {
-  const max = modelMax ?? Number.POSITIVE_INFINITY;
-  return Math.min(requested ?? env().HUB_DEFAULT_MAX_OUTPUT_TOKENS, max);
+export function heldOutputTokens(requested: number | null | undefined, model: OutputLimits | null | undefined): number {
+  const max = model?.maxOutputTokens ?? Number.POSITIVE_INFINITY;
+  return Math.min(requested ?? model?.defaultOutputTokens ?? env().HUB_DEFAULT_MAX_OUTPUT_TOKENS, max);
 }
 
 /**

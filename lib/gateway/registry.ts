@@ -44,6 +44,7 @@ export interface ModelEntry {
   ownedBy: string;
   createdAt: Date;
   maxOutputTokens: number | null;
+  defaultOutputTokens: number | null;
   deployments: DeploymentEntry[];
   price: ModelPrice | null;
 }
@@ -132,6 +133,7 @@ async function loadRegistry(): Promise<Registry> {
       ownedBy: deployments[0]?.provider.name ?? "aigne-hub",
       createdAt: row.createdAt,
       maxOutputTokens: row.maxOutputTokens,
+      defaultOutputTokens: row.defaultOutputTokens,
       deployments,
       price: price
         ? {

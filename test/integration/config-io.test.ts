@@ -78,6 +78,7 @@ describe("hub config export / import", () => {
       type: "chat",
       enabled: true,
       maxOutputTokens: null,
+      defaultOutputTokens: null,
       aliases: ["mini"],
       deployments: [
         { provider: "fake", upstreamModel: "gpt-4o-mini-2024-07-18", priority: 0, weight: 1, enabled: true, credential: null },

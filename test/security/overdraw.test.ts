@@ -20,6 +20,7 @@ beforeAll(async () => {
   await f.lib.addModel({ name: "long", provider: "fake", upstreamModel: "fake-long", type: "chat", ...PER_TOKEN }, "test");
   await f.lib.addModel({ name: "long-uncapped", provider: "fake", upstreamModel: "fake-long-uncapped", type: "chat", ...PER_TOKEN }, "test");
   await f.lib.addModel({ name: "long-max", provider: "fake", upstreamModel: "fake-long", type: "chat", maxOutputTokens: HELD_OUTPUT, ...PER_TOKEN }, "test");
+  await f.lib.addModel({ name: "long-default", provider: "fake", upstreamModel: "fake-long", type: "chat", defaultOutputTokens: 200, maxOutputTokens: 600, ...PER_TOKEN }, "test");
   await f.lib.addModel({ name: "long-image", provider: "fake", upstreamModel: "gpt-image-1-fake-long", type: "image", inputUsdPer1M: "5", outputUsdPer1M: "40", marginPercent: "0" }, "test");
   await f.lib.addModel({ name: "flat-image", provider: "fake", upstreamModel: "dall-e-3", type: "image", imageUsd: "0.04", marginPercent: "0" }, "test");
   await f.lib.addModel({ name: "long-embedding", provider: "fake", upstreamModel: "text-embedding-fake-long-uncapped", type: "embedding", inputUsdPer1M: "1", marginPercent: "0" }, "test");
@@ -55,6 +56,19 @@ describe("concurrent calls without an output limit never overdraw", () => {
       });
     }
   }
+
+  it("a model's default output is what a call without a limit is held for and capped at; its maximum clamps a larger ask", async () => {
+    const { email, post } = await check.customer("50000");
+    const from = f.upstream.requests.length;
+    const unlimited = await post("/v1/chat/completions", { model: "long-default", messages: [{ role: "user", content: ask }] });
+    const tooMuch = await post("/v1/chat/completions", { model: "long-default", max_tokens: 50_000, messages: [{ role: "user", content: ask }] });
+    const modest = await post("/v1/chat/completions", { model: "long-default", max_tokens: 400, messages: [{ role: "user", content: ask }] });
+    expect([unlimited.status, tooMuch.status, modest.status]).toEqual([200, 200, 200]);
+    const caps = f.upstream.requests.slice(from).filter((r) => r.path.endsWith("/chat/completions")).map((r) => r.body!.max_completion_tokens ?? r.body!.max_tokens);
+    expect(caps).toEqual([200, 600, 400]);
+    const { events } = await check.expectNoOverdraw(email, [unlimited, tooMuch, modest].map((r) => r.requestId!));
+    expect(events.map((e) => e.completionTokens).sort((a, b) => a - b)).toEqual([200, 400, 600]);
+  });
 
   it("n > 1 holds and caps every choice: the upstream is told the held cap and the account is never overdrawn", async () => {
     const { email, post } = await check.customer("7000");

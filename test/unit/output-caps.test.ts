@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { heldOutputTokens } from "@/lib/gateway/policy";
 import { chatRequestFromAigne } from "@/lib/gateway/protocols/aigne-hub/request";
 import { toAnthropicRequest } from "@/lib/providers/anthropic";
 import { toConverse } from "@/lib/providers/bedrock";
@@ -16,6 +17,19 @@ const EFFORTS = ["low", "medium", "high", "xhigh"] as const;
 const CAPS = [256, 1024, 1025, 2048, 4096, 10_000, 64_000];
 
 const capped = (cap: number, extra: Partial<ChatRequest> & Record<string, unknown> = {}) => withOutputCap({ model: "m", messages: question, ...extra }, cap);
+
+describe("the output a call is held for", () => {
+  it("is the ask, clamped to the model's maximum; without an ask, the model's default (the hub's when it has none), clamped too", () => {
+    process.env.HUB_DEFAULT_MAX_OUTPUT_TOKENS = "4096";
+    const model = { maxOutputTokens: 600, defaultOutputTokens: 200 };
+    expect(heldOutputTokens(undefined, model)).toBe(200);
+    expect(heldOutputTokens(400, model)).toBe(400);
+    expect(heldOutputTokens(50_000, model)).toBe(600);
+    expect(heldOutputTokens(undefined, { maxOutputTokens: null, defaultOutputTokens: null })).toBe(4096);
+    expect(heldOutputTokens(undefined, { maxOutputTokens: 1000, defaultOutputTokens: null })).toBe(1000);
+    expect(heldOutputTokens(undefined, null)).toBe(4096);
+  });
+});
 
 describe("the canonical cap", () => {
   it("replaces whatever the client asked with the held output, in one field", () => {
