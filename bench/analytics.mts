@@ -17,7 +17,7 @@ Object.assign(process.env, { DATABASE_URL: database.url, HUB_ENCRYPTION_KEY: ran
 const [{ db }, { prepare }, { writeUsageBatch }, { rollUp }, analytics] = await Promise.all([
   import("../lib/db/client"),
   import("../lib/boot"),
-  import("../lib/gateway/usage-writer"),
+  import("../lib/billing/usage-writer"),
   import("../lib/billing/rollups"),
   import("../lib/analytics/usage"),
 ]);

@@ -4,7 +4,7 @@ import { db } from "./db/client";
 import { migrate } from "./db/migrate";
 import { ConfigError, env } from "./env";
 import { credentialHealth } from "./gateway/credential-health";
-import { lifecycle } from "./gateway/lifecycle";
+import { lifecycle } from "./lifecycle";
 import { jobs } from "./jobs";
 import { registerJobs } from "./jobs/definitions";
 import { closeQueues } from "./jobs/bullmq";

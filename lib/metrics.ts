@@ -3,8 +3,8 @@ import { memoryHoldCount } from "./billing/holds-memory";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { db } from "./db/client";
 import { env } from "./env";
-import { lifecycle } from "./gateway/lifecycle";
-import { usageWriter } from "./gateway/usage-writer";
+import { lifecycle } from "./lifecycle";
+import { usageWriter } from "./billing/usage-writer";
 import { processSingleton } from "./singleton";
 
 // Prometheus metrics of this process, scraped at /metrics. Counters move with each call's one log

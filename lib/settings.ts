@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseCredits, parseUsd } from "./billing/money";
+import { parseCredits, parseUsd } from "./money";
 import { bumpConfigVersion, ConfigCache } from "./config/change-feed";
 import { db, type Tx } from "./db/client";
 import { processSingleton } from "./singleton";

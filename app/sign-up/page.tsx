@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { AuthCard } from "@/components/auth-card";
-import { formatCredits } from "@/lib/billing/money";
+import { formatCredits } from "@/lib/money";
 import { signUpClosedReason } from "@/lib/auth/sign-up";
 import { settings } from "@/lib/settings";
 import { SignUpForm } from "./sign-up-form";

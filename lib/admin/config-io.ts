@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatDecimal, formatUsd } from "../billing/money";
+import { formatDecimal, formatUsd } from "../money";
 import { bumpConfigVersion } from "../config/change-feed";
 import { openCredential, sealCredential } from "../crypto/credentials";
 import { db, type Tx } from "../db/client";

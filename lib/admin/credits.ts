@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { creditedInRedis } from "../billing/holds-redis";
 import { book, creditAccount, type AccountOwner } from "../billing/ledger";
 import { redisEnabled } from "../redis";
-import { formatCredits, MoneyFormatError, parseCredits } from "../billing/money";
+import { formatCredits, MoneyFormatError, parseCredits } from "../money";
 import { bumpConfigVersion } from "../config/change-feed";
 import { db } from "../db/client";
 import { transaction } from "../db/transaction";

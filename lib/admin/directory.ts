@@ -1,6 +1,6 @@
 import { monthToDate } from "../analytics/periods";
 import { usageBreakdown } from "../analytics/usage";
-import { formatCredits, formatUsd } from "../billing/money";
+import { formatCredits, formatUsd } from "../money";
 import { assertAdmin, ownerScope, type Caller } from "../auth/caller";
 import { db } from "../db/client";
 

@@ -1,4 +1,4 @@
-import { MoneyFormatError, parseUsd } from "../billing/money";
+import { MoneyFormatError, parseUsd } from "../money";
 import { bumpConfigVersion } from "../config/change-feed";
 import type { Tx } from "../db/client";
 import { transaction } from "../db/transaction";

@@ -1,4 +1,4 @@
-import { MoneyFormatError, parseUsd } from "../billing/money";
+import { MoneyFormatError, parseUsd } from "../money";
 import { defaultPrice } from "../billing/prices";
 import { db, type Prisma, type Tx } from "../db/client";
 import type { ProviderType } from "../providers/types";

@@ -1,4 +1,4 @@
-import { MoneyFormatError, parseCredits, parseDecimal } from "../billing/money";
+import { MoneyFormatError, parseCredits, parseDecimal } from "../money";
 import { bumpConfigVersion } from "../config/change-feed";
 import { db } from "../db/client";
 import { transaction } from "../db/transaction";

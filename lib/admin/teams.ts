@@ -1,4 +1,4 @@
-import { MoneyFormatError, parseUsd } from "../billing/money";
+import { MoneyFormatError, parseUsd } from "../money";
 import { bumpConfigVersion } from "../config/change-feed";
 import { transaction } from "../db/transaction";
 import { audit, type Actor } from "./audit";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatCredits } from "../billing/money";
+import { formatCredits } from "../money";
 import { db } from "../db/client";
 import type { Principal } from "../gateway/authenticate";
 import { DAY_MS } from "./periods";

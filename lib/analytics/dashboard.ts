@@ -1,7 +1,7 @@
 import { budgetPeriod } from "../billing/holds";
 import { userPrincipal, type Budget } from "../gateway/authenticate";
 import { db } from "../db/client";
-import { formatUsd } from "../billing/money";
+import { formatUsd } from "../money";
 import { settings } from "../settings";
 import { accountSummary } from "./customer";
 import { lastDays } from "./periods";

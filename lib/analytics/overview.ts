@@ -1,4 +1,4 @@
-import { formatCredits, formatUsd } from "../billing/money";
+import { formatCredits, formatUsd } from "../money";
 import { assertAdmin, type Caller } from "../auth/caller";
 import { db } from "../db/client";
 import { lastDays, startOfToday } from "./periods";

@@ -1,7 +1,7 @@
 import { Readable, pipeline } from "node:stream";
 import { stringify } from "csv-stringify";
 import { z } from "zod";
-import { formatCredits, formatUsd } from "../billing/money";
+import { formatCredits, formatUsd } from "../money";
 import { db } from "../db/client";
 import type { Prisma } from "../db/client";
 

@@ -1,17 +1,5 @@
-import { tokenCost } from "./money";
-
-export interface TokenUsage {
-  promptTokens: number;
-  completionTokens: number;
-  /** prompt tokens read from the provider's cache (part of promptTokens) */
-  cachedTokens: number;
-  /** prompt tokens written to the provider's cache (part of promptTokens) */
-  cacheWriteTokens: number;
-  /** completion tokens spent on reasoning (part of completionTokens) */
-  reasoningTokens: number;
-}
-
-export const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+import type { TokenUsage } from "../canonical/usage";
+import { tokenCost } from "../money";
 
 export interface TokenPrice {
   inputNanoUsdPer1M: bigint;

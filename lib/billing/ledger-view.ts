@@ -1,6 +1,6 @@
 import { assertAdmin, type Caller } from "../auth/caller";
 import { db } from "../db/client";
-import { formatCredits } from "./money";
+import { formatCredits } from "../money";
 
 /** The newest ledger transactions of every account (or one), with whose account each is. */
 export async function ledgerPage(caller: Caller, options: { page: number; pageSize: number; accountId?: string; kind?: string }) {

@@ -1,7 +1,7 @@
 import { db } from "../db/client";
 import { settings } from "../settings";
 import { chargeFor } from "./charge";
-import { formatCredits, formatUsd } from "./money";
+import { formatCredits, formatUsd } from "../money";
 
 // Each model's current provider cost and what it sells for (cost × (1 + margin) at the credit
 // price), for the models page and the public price list.

@@ -7,7 +7,7 @@ import { addAlias, addDeployment, addModel, MODEL_TYPES, priceHistory, setPrice,
 import { setMonthlyBudget, setRateLimits, type LimitTarget } from "../admin/limits";
 import { addPackage, listPackages } from "../admin/packages";
 import { createTeam, joinTeam } from "../admin/teams";
-import { formatCredits, formatDecimal, formatUsd } from "../billing/money";
+import { formatCredits, formatDecimal, formatUsd } from "../money";
 import { addCredential, addProvider, testProvider } from "../admin/providers";
 import { currentSettings, setMode, setSetting, SETTING_NAMES } from "../admin/settings";
 import { rotateCredentials } from "../admin/crypto";

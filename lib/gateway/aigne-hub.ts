@@ -1,4 +1,4 @@
-import { formatCredits, formatDecimal, parseCredits } from "../billing/money";
+import { formatCredits, formatDecimal, parseCredits } from "../money";
 import { priceList } from "../billing/price-list";
 import { db } from "../db/client";
 import type { AigneChatRequest, AigneImageRequest } from "../schemas/aigne-hub";

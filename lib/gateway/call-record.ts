@@ -1,8 +1,8 @@
-import type { TokenUsage } from "../billing/cost";
+import type { TokenUsage } from "../canonical/usage";
 import { providerCost } from "../billing/cost";
 import { log } from "../log";
 import type { ModelPrice } from "./registry";
-import { lifecycle } from "./lifecycle";
+import { lifecycle } from "../lifecycle";
 import { observeCall, observeOverrun } from "../metrics";
 import type { Budget, Principal } from "./authenticate";
 import { chargeFor } from "../billing/charge";
@@ -10,7 +10,7 @@ import type { Settlement } from "../billing/holds";
 import { releaseHolds } from "../billing/hold-backend";
 import { countRemainingTokens, type RateState } from "./rate-limit";
 import type { Mode } from "../settings";
-import { usageWriter } from "./usage-writer";
+import { usageWriter } from "../billing/usage-writer";
 import { uuidv7 } from "../ids";
 
 export type Endpoint = "chat" | "messages" | "responses" | "aigne-hub" | "embeddings" | "images" | "models" | "billing";

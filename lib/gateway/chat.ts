@@ -1,11 +1,11 @@
 import type { ChatCompletion } from "openai/resources/chat/completions";
-import type { ChatCompletionChunk } from "../providers/types";
+import type { ChatCompletionChunk } from "../canonical/completion";
 import type { UpstreamError } from "../providers/upstream-error";
-import { usageFromOpenAI } from "../providers/usage";
-import type { ChatRequest } from "../schemas/openai";
+import { usageFromOpenAI } from "../canonical/usage";
+import type { ChatRequest } from "../canonical/schema";
 import type { CallContext } from "./context";
-import { roughPromptTokens } from "../billing/token-count";
-import { maxOutputTokens, withOutputCap } from "../providers/shared/request";
+import { roughPromptTokens } from "../canonical/token-count";
+import { maxOutputTokens, withOutputCap } from "../canonical/request";
 import { failureOf, withFailover } from "./failover";
 import { admit, heldOutputTokens } from "./policy";
 import { refuseUnpricedChat } from "./price-levers";

@@ -1,8 +1,8 @@
-import { NO_USAGE } from "../billing/cost";
-import type { EmbeddingsRequest } from "../schemas/openai";
+import { NO_USAGE } from "../canonical/usage";
+import type { EmbeddingsRequest } from "../canonical/schema";
 import type { CallContext } from "./context";
 import { unsupported } from "./errors";
-import { roughTextTokens } from "../billing/token-count";
+import { roughTextTokens } from "../canonical/token-count";
 import { withFailover } from "./failover";
 import { admit } from "./policy";
 import { refuseUnpricedEmbeddings } from "./price-levers";

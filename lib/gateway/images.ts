@@ -1,9 +1,9 @@
 import type { ImagesResponse } from "openai/resources/images";
-import { NO_USAGE } from "../billing/cost";
-import type { ImagesRequest } from "../schemas/openai";
+import { NO_USAGE } from "../canonical/usage";
+import type { ImagesRequest } from "../canonical/schema";
 import type { CallContext } from "./context";
 import { unsupported } from "./errors";
-import { roughTextTokens } from "../billing/token-count";
+import { roughTextTokens } from "../canonical/token-count";
 import { withFailover } from "./failover";
 import { admit, DEAREST_IMAGE_TOKENS } from "./policy";
 import { refuseUnpricedImages } from "./price-levers";

@@ -1,4 +1,4 @@
-import { countPromptTokens } from "../billing/token-count";
+import { countPromptTokens } from "../canonical/token-count";
 import type { CountTokensRequest, MessagesRequest } from "../schemas/anthropic";
 import { runChat } from "./chat";
 import type { CallContext } from "./context";

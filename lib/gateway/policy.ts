@@ -1,4 +1,4 @@
-import { formatCredits, formatUsd, tokenCost } from "../billing/money";
+import { formatCredits, formatUsd, tokenCost } from "../money";
 import { chargeFor } from "../billing/charge";
 import { placeHolds } from "../billing/hold-backend";
 import type { HoldRefusal } from "../billing/holds";

@@ -1,4 +1,4 @@
-import { chatRequestSchema, embeddingsRequestSchema, imagesRequestSchema, type ChatRequest, type EmbeddingsRequest, type ImagesRequest } from "../schemas/openai";
+import { chatRequestSchema, embeddingsRequestSchema, imagesRequestSchema, type ChatRequest, type EmbeddingsRequest, type ImagesRequest } from "../canonical/schema";
 import { invalidRequest } from "./errors";
 import type { ModelPrice } from "./registry";
 

@@ -14,7 +14,7 @@ import { createResponse } from "./responses";
 import { gatewayCall, type InboundRequest } from "./with-api-key";
 import { aigneChatRequestSchema, aigneImageRequestSchema } from "../schemas/aigne-hub";
 import { countTokensRequestSchema, messagesRequestSchema } from "../schemas/anthropic";
-import { chatRequestSchema, embeddingsRequestSchema, imagesRequestSchema } from "../schemas/openai";
+import { chatRequestSchema, embeddingsRequestSchema, imagesRequestSchema } from "../canonical/schema";
 import { responsesRequestSchema } from "../schemas/responses";
 
 // Every API the gateway serves, defined once. The hub's HTTP server answers them straight from Node

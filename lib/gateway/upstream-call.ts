@@ -1,4 +1,4 @@
-import { formatCredits, formatUsd } from "../billing/money";
+import { formatCredits, formatUsd } from "../money";
 import type { CallContext } from "./context";
 import type { Target } from "./route";
 

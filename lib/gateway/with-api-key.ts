@@ -9,7 +9,7 @@ import { authenticate, type Principal } from "./authenticate";
 import { CallRecord, type Endpoint } from "./call-record";
 import type { CallContext } from "./context";
 import { fromZodError, GatewayError, invalidRequest } from "./errors";
-import { lifecycle } from "./lifecycle";
+import { lifecycle } from "../lifecycle";
 import { Reply } from "./reply";
 
 // The wrapper every /v1 route handler goes through: request id, admission (refused while shutting

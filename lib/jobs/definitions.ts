@@ -2,7 +2,7 @@ import { releaseExpiredHolds } from "../billing/holds";
 import { pruneUsage, rollUp } from "../billing/rollups";
 import { fulfil } from "../billing/stripe";
 import { env } from "../env";
-import { writeUsageBatch, type Queued } from "../gateway/usage-writer";
+import { writeUsageBatch, type Queued } from "../billing/usage-writer";
 import { jobs, type JobDefinition } from "./index";
 import { fromWire } from "./wire";
 

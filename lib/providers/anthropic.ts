@@ -8,25 +8,15 @@ import type {
   Tool,
   ToolChoice as AnthropicToolChoice,
 } from "@anthropic-ai/sdk/resources/messages/messages";
-import type { ChatMessage, ChatRequest } from "../schemas/openai";
-import { ChunkWriter, completion, usage, type AssistantTurn, type FinishReason } from "./shared/canonical";
+import type { ChatMessage, ChatRequest } from "../canonical/schema";
+import { ChunkWriter, completion, usage, type AssistantTurn, type FinishReason } from "../canonical/completion";
 import { parseDataUrl } from "./shared/images";
-import {
-  budgetWithin,
-  FALLBACK_OUTPUT_CAP,
-  maxOutputTokens,
-  parseArguments,
-  partsOf,
-  responseSchema,
-  splitSystem,
-  stopSequences,
-  textOf,
-  thinkingBudget,
-  toolChoice,
-} from "./shared/request";
+import { budgetWithin, FALLBACK_OUTPUT_CAP, maxOutputTokens, partsOf, responseSchema, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice } from "../canonical/request";
+import { parseArguments } from "./shared/tool-arguments";
 import { alternating, sdkClients } from "./shared/client-cache";
 import { fromStainlessError } from "./shared/sdk-errors";
-import type { CallOptions, CanonicalUsage, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
+import type { CallOptions, ProviderAdapter, UpstreamTarget } from "./types";
+import type { CanonicalUsage, ChatCompletionChunk } from "../canonical/completion";
 
 // Anthropic Messages API through @anthropic-ai/sdk: the canonical request becomes system + strictly
 // alternating user/assistant turns of content blocks; answers and stream events come back as

@@ -14,12 +14,14 @@ import {
   type ToolConfiguration,
 } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import type { ChatMessage, ChatRequest } from "../schemas/openai";
-import { ChunkWriter, completion, embeddingsResponse, usage, type AssistantTurn, type FinishReason } from "./shared/canonical";
+import type { ChatMessage, ChatRequest } from "../canonical/schema";
+import { ChunkWriter, completion, embeddingsResponse, usage, type AssistantTurn, type FinishReason } from "../canonical/completion";
 import { alternating, sdkClients } from "./shared/client-cache";
 import { requestImages, type RequestImages } from "./shared/images";
-import { budgetWithin, FALLBACK_OUTPUT_CAP, maxOutputTokens, parseArguments, partsOf, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice } from "./shared/request";
-import type { CallOptions, CanonicalUsage, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
+import { budgetWithin, FALLBACK_OUTPUT_CAP, maxOutputTokens, partsOf, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice } from "../canonical/request";
+import { parseArguments } from "./shared/tool-arguments";
+import type { CallOptions, ProviderAdapter, UpstreamTarget } from "./types";
+import type { CanonicalUsage, ChatCompletionChunk } from "../canonical/completion";
 import { midStream, unanswered, upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
 
 // Amazon Bedrock through @aws-sdk/client-bedrock-runtime: Converse / ConverseStream for chat (any

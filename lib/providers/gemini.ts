@@ -1,12 +1,14 @@
 import { ApiError, FinishReason as GeminiFinish, FunctionCallingConfigMode, GoogleGenAI } from "@google/genai";
 import type { Content, GenerateContentConfig, GenerateContentResponse, Part, Tool } from "@google/genai";
-import { countTextTokens } from "../billing/token-count";
-import type { ChatMessage, ChatRequest } from "../schemas/openai";
-import { ChunkWriter, completion, embeddingsResponse, toolCallId, usage, type AssistantTurn, type FinishReason, type ToolCall } from "./shared/canonical";
+import { countTextTokens } from "../canonical/token-count";
+import type { ChatMessage, ChatRequest } from "../canonical/schema";
+import { ChunkWriter, completion, embeddingsResponse, toolCallId, usage, type AssistantTurn, type FinishReason, type ToolCall } from "../canonical/completion";
 import { alternating, sdkClients } from "./shared/client-cache";
 import { requestImages, type RequestImages } from "./shared/images";
-import { maxOutputTokens, parseArguments, partsOf, responseSchema, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice, toolNames } from "./shared/request";
-import type { CallOptions, CanonicalUsage, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
+import { maxOutputTokens, partsOf, responseSchema, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice, toolNames } from "../canonical/request";
+import { parseArguments } from "./shared/tool-arguments";
+import type { CallOptions, ProviderAdapter, UpstreamTarget } from "./types";
+import type { CanonicalUsage, ChatCompletionChunk } from "../canonical/completion";
 import { midStream, unanswered, upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
 
 // Google Gemini (Generative Language API) through @google/genai: messages become contents/parts with

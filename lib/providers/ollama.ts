@@ -1,9 +1,11 @@
 import { Ollama, type ChatRequest as OllamaChatRequest, type ChatResponse, type Message as OllamaMessage, type Tool } from "ollama";
-import type { ChatMessage, ChatRequest } from "../schemas/openai";
-import { ChunkWriter, completion, embeddingsResponse, toolCallId, usage, type AssistantTurn, type FinishReason, type ToolCall } from "./shared/canonical";
+import type { ChatMessage, ChatRequest } from "../canonical/schema";
+import { ChunkWriter, completion, embeddingsResponse, toolCallId, usage, type AssistantTurn, type FinishReason, type ToolCall } from "../canonical/completion";
 import { requestImages, type RequestImages } from "./shared/images";
-import { maxOutputTokens, parseArguments, partsOf, responseSchema, stopSequences, textOf, toolNames } from "./shared/request";
-import type { CallOptions, ChatCompletionChunk, ProviderAdapter, UpstreamTarget } from "./types";
+import { maxOutputTokens, partsOf, responseSchema, stopSequences, textOf, toolNames } from "../canonical/request";
+import { parseArguments } from "./shared/tool-arguments";
+import type { CallOptions, ProviderAdapter, UpstreamTarget } from "./types";
+import type { ChatCompletionChunk } from "../canonical/completion";
 import { unanswered, upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
 
 // Ollama's native API through the `ollama` client: chat with tools, images and thinking, NDJSON

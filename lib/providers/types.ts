@@ -1,23 +1,5 @@
-import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
-import type { CompletionUsage } from "openai/resources/completions";
-import type { CreateEmbeddingResponse } from "openai/resources/embeddings";
-import type { ImagesResponse } from "openai/resources/images";
-import type { ChatRequest, EmbeddingsRequest, ImagesRequest } from "../schemas/openai";
-
-// The canonical format is OpenAI chat-completions shaped: every inbound protocol converts to
-// ChatRequest, every adapter returns ChatCompletion / ChatCompletionChunk (reasoning as
-// `reasoning_content`, as DeepSeek and most OpenAI-compatible clients expect). Adapters never see
-// HTTP requests; route handlers never see providers.
-export type { ChatCompletion, ChatCompletionChunk, CreateEmbeddingResponse, ImagesResponse };
-
-/**
- * OpenAI's usage shape plus what OpenAI has no field for: prompt tokens written to the provider's
- * cache (Anthropic cache_creation_input_tokens, Bedrock cacheWriteInputTokens). Like OpenAI's
- * cached_tokens they are part of prompt_tokens.
- */
-export type CanonicalUsage = CompletionUsage & {
-  prompt_tokens_details?: CompletionUsage.PromptTokensDetails & { cache_write_tokens?: number };
-};
+import type { ChatCompletion, ChatCompletionChunk, CreateEmbeddingResponse, ImagesResponse } from "../canonical/completion";
+import type { ChatRequest, EmbeddingsRequest, ImagesRequest } from "../canonical/schema";
 
 export const PROVIDER_TYPES = [
   "openai",

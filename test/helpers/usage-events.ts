@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Queued } from "@/lib/gateway/usage-writer";
+import type { Queued } from "@/lib/billing/usage-writer";
 
 // Deterministic synthetic usage events (spread over users, teams, keys, models and time) for the
 // rollup tests and the analytics benchmark.

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatCredits, formatUsd } from "@/lib/billing/money";
+import { formatCredits, formatUsd } from "@/lib/money";
 import { eventually } from "../helpers/eventually";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 import { syntheticUsage } from "../helpers/usage-events";
@@ -28,7 +28,7 @@ beforeAll(async () => {
   // the hub's own rollup job stays out of the way: the test runs it when it wants
   f = await startHubFixture({ env: { HUB_ROLLUP_EVERY_MS: "3600000" } });
   // loaded once the fixture has set the environment
-  const [{ writeUsageBatch }, { rollUp }] = await Promise.all([import("@/lib/gateway/usage-writer"), import("@/lib/billing/rollups")]);
+  const [{ writeUsageBatch }, { rollUp }] = await Promise.all([import("@/lib/billing/usage-writer"), import("@/lib/billing/rollups")]);
   jobs = { rollUp };
   await f.lib.createUser({ email: "ops@test.local", role: "admin" }, "test");
   adminKey = (await f.lib.createApiKey({ userEmail: "ops@test.local" }, "test")).secret;

@@ -13,7 +13,7 @@ async function load() {
   const [{ db }, boot, writer, rollups, holds, users, credits, jobsModule] = await Promise.all([
     import("@/lib/db/client"),
     import("@/lib/boot"),
-    import("@/lib/gateway/usage-writer"),
+    import("@/lib/billing/usage-writer"),
     import("@/lib/billing/rollups"),
     import("@/lib/billing/holds"),
     import("@/lib/admin/users"),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { NO_USAGE, providerCost } from "@/lib/billing/cost";
-import { formatCredits, formatUsd, parseCredits, parseDecimal, parseUsd, tokenCost } from "@/lib/billing/money";
+import { providerCost } from "@/lib/billing/cost";
+import { NO_USAGE } from "@/lib/canonical/usage";
+import { formatCredits, formatUsd, parseCredits, parseDecimal, parseUsd, tokenCost } from "@/lib/money";
 
 describe("decimal money parsing (no floats)", () => {
   it.each([

@@ -4,8 +4,8 @@ import { chatRequestFromAigne } from "@/lib/gateway/protocols/aigne-hub/request"
 import { toAnthropicRequest } from "@/lib/providers/anthropic";
 import { toConverse } from "@/lib/providers/bedrock";
 import { toConfig } from "@/lib/providers/gemini";
-import { budgetWithin, maxOutputTokens, withOutputCap } from "@/lib/providers/shared/request";
-import type { ChatRequest } from "@/lib/schemas/openai";
+import { budgetWithin, maxOutputTokens, withOutputCap } from "@/lib/canonical/request";
+import type { ChatRequest } from "@/lib/canonical/schema";
 import type { UpstreamTarget } from "@/lib/providers/types";
 
 // No call may cost more than its hold: the output the hub held is the canonical request's cap

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fromZodError } from "@/lib/gateway/errors";
-import { chatRequestSchema, embeddingsRequestSchema } from "@/lib/schemas/openai";
+import { chatRequestSchema, embeddingsRequestSchema } from "@/lib/canonical/schema";
 
 function firstError(body: unknown) {
   const parsed = chatRequestSchema.safeParse(body);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { countPromptTokens, countTextTokens, roughPromptTokens, roughTextTokens } from "@/lib/billing/token-count";
+import { countPromptTokens, countTextTokens, roughPromptTokens, roughTextTokens } from "@/lib/canonical/token-count";
 
 // Admission holds use the rough estimate: it must lean high against the tokenizer (a hold too small
 // lets a call spend credit that is not there) without being so high that it refuses affordable calls.

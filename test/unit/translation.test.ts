@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_MAX_TOKENS, toAnthropicRequest } from "@/lib/providers/anthropic";
-import { effortForBudget, thinkingBudget } from "@/lib/providers/shared/request";
-import type { ChatRequest } from "@/lib/schemas/openai";
+import { effortForBudget, thinkingBudget } from "@/lib/canonical/request";
+import type { ChatRequest } from "@/lib/canonical/schema";
 
 const toolCall = { id: "toolu_1", type: "function" as const, function: { name: "get_weather", arguments: '{"city":"Paris"}' } };
 const tools = [{ type: "function" as const, function: { name: "get_weather", parameters: { type: "object" } } }];

@@ -6,7 +6,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
 import { notFound } from "next/navigation";
-import { formatCredits } from "@/lib/billing/money";
+import { formatCredits } from "@/lib/money";
 import { myBilling } from "@/lib/dal/account";
 import { env } from "@/lib/env";
 import { settings } from "@/lib/settings";

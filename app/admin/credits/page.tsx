@@ -4,7 +4,7 @@ import { Toggle } from "@/components/toggle";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { formatCredits } from "@/lib/billing/money";
+import { formatCredits } from "@/lib/money";
 import { requireAdmin } from "@/lib/auth/session";
 import { allPackages, creditAccountChoices, ledgerPage } from "@/lib/dal/admin";
 import { settings } from "@/lib/settings";

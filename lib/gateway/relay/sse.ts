@@ -1,11 +1,11 @@
-import type { ChatCompletionChunk } from "../../providers/types";
+import type { ChatCompletionChunk } from "../../canonical/completion";
 import { UpstreamError } from "../../providers/upstream-error";
-import { usageFromOpenAI } from "../../providers/usage";
-import type { ChatRequest } from "../../schemas/openai";
+import { usageFromOpenAI } from "../../canonical/usage";
+import type { ChatRequest } from "../../canonical/schema";
 import type { CallContext } from "../context";
 import { env } from "../../env";
 import { GatewayError } from "../errors";
-import { countPromptTokens, countTextTokens } from "../../billing/token-count";
+import { countPromptTokens, countTextTokens } from "../../canonical/token-count";
 
 export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",

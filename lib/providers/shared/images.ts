@@ -1,8 +1,8 @@
 import { env } from "../../env";
 import { ByteBudget, FetchRefused, guardedFetch } from "../../net/guarded-fetch";
-import type { ChatMessage } from "../../schemas/openai";
+import type { ChatMessage } from "../../canonical/schema";
 import { UpstreamError, upstreamAborted } from "../upstream-error";
-import { partsOf } from "./request";
+import { partsOf } from "../../canonical/request";
 
 // Providers that cannot fetch image URLs themselves (Bedrock, Gemini, Ollama) get the bytes inline, so
 // the hub fetches the tenant's http(s) image URLs — a request it makes from inside its own network.

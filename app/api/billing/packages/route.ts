@@ -1,5 +1,5 @@
 import { keyOrSession } from "@/lib/auth/session";
-import { formatCredits } from "@/lib/billing/money";
+import { formatCredits } from "@/lib/money";
 import { listPackages } from "@/lib/admin/packages";
 import { withApiKey } from "@/lib/gateway/with-api-key";
 

@@ -1,7 +1,7 @@
 import { sessionPrincipal } from "@/lib/auth/session";
 import { chatCompletions } from "@/lib/gateway/chat";
 import { withApiKey } from "@/lib/gateway/with-api-key";
-import { chatRequestSchema } from "@/lib/schemas/openai";
+import { chatRequestSchema } from "@/lib/canonical/schema";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
-import type { ChatMessage, ChatRequest } from "../../../schemas/openai";
+import type { ChatMessage, ChatRequest } from "../../../canonical/schema";
 import type { AigneChatRequest, AigneContent } from "../../../schemas/aigne-hub";
 import { dataUrl } from "../../../providers/shared/images";
-import { effortForBudget } from "../../../providers/shared/request";
+import { effortForBudget } from "../../../canonical/request";
 import { invalidRequest } from "../../errors";
 
 // An AIGNE Hub v2 chat request (the AIGNE framework's ChatModelInput) as the canonical request:

@@ -1,7 +1,7 @@
-import type { ChatMessage, ChatRequest } from "../../../schemas/openai";
+import type { ChatMessage, ChatRequest } from "../../../canonical/schema";
 import type { AnthropicContentBlock, CountTokensRequest, MessagesRequest } from "../../../schemas/anthropic";
 import { dataUrl } from "../../../providers/shared/images";
-import { effortForBudget } from "../../../providers/shared/request";
+import { effortForBudget } from "../../../canonical/request";
 import { invalidRequest } from "../../errors";
 
 // An Anthropic Messages request as the canonical (OpenAI chat) request the pipeline routes to any

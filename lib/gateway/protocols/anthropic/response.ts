@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ChatCompletion } from "openai/resources/chat/completions";
-import { firstChoice } from "../../../providers/shared/canonical";
-import type { CanonicalUsage, ChatCompletionChunk } from "../../../providers/types";
+import { firstChoice } from "../../../canonical/completion";
+import type { CanonicalUsage, ChatCompletionChunk } from "../../../canonical/completion";
 import type { GatewayError } from "../../errors";
 import type { StreamEncoder } from "../../relay/sse";
 

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatRequest } from "../../../schemas/openai";
+import type { ChatMessage, ChatRequest } from "../../../canonical/schema";
 import type { ResponsesContent, ResponsesRequest } from "../../../schemas/responses";
 import { invalidRequest } from "../../errors";
 

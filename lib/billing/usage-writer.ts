@@ -1,16 +1,16 @@
-import { settleMany, type Settlement } from "../billing/holds";
+import { settleMany, type Settlement } from "./holds";
 import type { Tx } from "../db/client";
 import { SqlParams } from "../db/sql";
 import { uuidv7 } from "../ids";
 import { transaction } from "../db/transaction";
 import { jobs } from "../jobs";
 import { toWire } from "../jobs/wire";
-import { settlementsWritten } from "../billing/hold-backend";
+import { settlementsWritten } from "./hold-backend";
 import { queueConnection, redisEnabled } from "../redis";
 import { env } from "../env";
 import { log } from "../log";
 import { processSingleton } from "../singleton";
-import { lifecycle } from "./lifecycle";
+import { lifecycle } from "../lifecycle";
 
 // Usage events leave the hot path: calls push them here and a timer writes them in batches
 // (createMany) at least every HUB_USAGE_FLUSH_MS. A failed write keeps the batch for the next

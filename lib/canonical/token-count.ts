@@ -1,4 +1,4 @@
-import type { ChatRequest } from "../schemas/openai";
+import type { ChatRequest } from "./schema";
 
 // Two ways to count. Admission (the hold and the token rate limit, before the upstream call) takes a
 // rough estimate that needs no tables: it runs on every call, and the call's real usage corrects it

@@ -1,9 +1,24 @@
 import { randomUUID } from "node:crypto";
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
+import type { CompletionUsage } from "openai/resources/completions";
 import type { CreateEmbeddingResponse } from "openai/resources/embeddings";
-import type { CanonicalUsage } from "../types";
+import type { ImagesResponse } from "openai/resources/images";
 
-// Building canonical (OpenAI-shaped) answers from what other providers return.
+// The canonical format is OpenAI chat-completions shaped: every inbound protocol converts to
+// ChatRequest (schema.ts), every adapter returns ChatCompletion / ChatCompletionChunk (reasoning as
+// `reasoning_content`, as DeepSeek and most OpenAI-compatible clients expect). Adapters never see
+// HTTP requests; route handlers never see providers. Below: building canonical answers from what other
+// providers return.
+export type { ChatCompletion, ChatCompletionChunk, CreateEmbeddingResponse, ImagesResponse };
+
+/**
+ * OpenAI's usage shape plus what OpenAI has no field for: prompt tokens written to the provider's
+ * cache (Anthropic cache_creation_input_tokens, Bedrock cacheWriteInputTokens). Like OpenAI's
+ * cached_tokens they are part of prompt_tokens.
+ */
+export type CanonicalUsage = CompletionUsage & {
+  prompt_tokens_details?: CompletionUsage.PromptTokensDetails & { cache_write_tokens?: number };
+};
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
 

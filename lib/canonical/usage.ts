@@ -1,6 +1,19 @@
 import type { CompletionUsage } from "openai/resources/completions";
-import type { TokenUsage } from "../billing/cost";
-import type { CanonicalUsage } from "./types";
+import type { CanonicalUsage } from "./completion";
+
+/** A call's token counts, as the hub meters and prices them. */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  /** prompt tokens read from the provider's cache (part of promptTokens) */
+  cachedTokens: number;
+  /** prompt tokens written to the provider's cache (part of promptTokens) */
+  cacheWriteTokens: number;
+  /** completion tokens spent on reasoning (part of completionTokens) */
+  reasoningTokens: number;
+}
+
+export const NO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
 
 /** Canonical (OpenAI-shaped) usage, as every adapter reports it → the hub's token counts. */
 export function usageFromOpenAI(usage: CompletionUsage | CanonicalUsage | null | undefined): TokenUsage | null {

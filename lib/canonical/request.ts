@@ -1,5 +1,4 @@
-import type { ChatMessage, ChatRequest } from "../../schemas/openai";
-import { UpstreamError } from "../upstream-error";
+import type { ChatMessage, ChatRequest } from "./schema";
 
 // Reading the canonical (OpenAI-shaped) request the way every non-OpenAI adapter needs it.
 
@@ -42,18 +41,6 @@ export function toolNames(messages: ChatMessage[]): Map<string, string> {
     for (const call of message.tool_calls ?? []) names.set(call.id, call.function.name);
   }
   return names;
-}
-
-/** Tool-call arguments as an object; providers other than OpenAI want objects, not JSON text. */
-export function parseArguments(json: string, where: string): Record<string, unknown> {
-  if (!json.trim()) return {};
-  try {
-    const value: unknown = JSON.parse(json);
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new UpstreamError({ kind: "http", status: 400, type: "invalid_request_error", code: "invalid_tool_arguments", message: `${where}: tool call arguments must be a JSON object` });
 }
 
 /** The output cap a request carries (the smaller, when a client set both fields). */

@@ -1,6 +1,6 @@
-import { env } from "../env";
-import { log } from "../log";
-import { processSingleton } from "../singleton";
+import { env } from "./env";
+import { log } from "./log";
+import { processSingleton } from "./singleton";
 
 // Graceful shutdown: on SIGTERM the process stops admitting calls, lets in-flight ones (streams
 // included) finish up to HUB_SHUTDOWN_TIMEOUT_MS, then runs the shutdown hooks (flush usage, close
