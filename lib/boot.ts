@@ -1,4 +1,5 @@
 import { ensureFirstAdmin } from "./admin/users";
+import { billingJobs } from "./billing/jobs";
 import { masterKey } from "./crypto/master-key";
 import { db } from "./db/client";
 import { migrate } from "./db/migrate";
@@ -6,7 +7,6 @@ import { ConfigError, env } from "./env";
 import { credentialHealth } from "./gateway/credential-health";
 import { lifecycle } from "./lifecycle";
 import { jobs } from "./jobs";
-import { registerJobs } from "./jobs/definitions";
 import { closeQueues } from "./jobs/bullmq";
 import { log } from "./log";
 import { processSingleton } from "./singleton";
@@ -65,7 +65,7 @@ async function boot(): Promise<void> {
   installSignalHandlers();
   credentialHealth.start();
   // without Redis this process runs the background jobs too (with Redis, the worker does)
-  registerJobs();
+  jobs.register(billingJobs());
   jobs.startSchedules();
   log.info({ port: env().PORT }, "aigne hub ready");
 }

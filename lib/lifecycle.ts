@@ -1,5 +1,6 @@
 import { env } from "./env";
 import { log } from "./log";
+import { gauge } from "./metrics";
 import { processSingleton } from "./singleton";
 
 // Graceful shutdown: on SIGTERM the process stops admitting calls, lets in-flight ones (streams
@@ -67,3 +68,11 @@ class Lifecycle {
 }
 
 export const lifecycle = processSingleton("lifecycle", () => new Lifecycle());
+
+gauge({
+  name: "hub_calls_in_flight",
+  help: "Calls admitted and not finished",
+  collect() {
+    this.set(lifecycle.inFlight);
+  },
+});

@@ -3,9 +3,10 @@
 import { prepare } from "../lib/boot";
 import { db } from "../lib/db/client";
 import { ConfigError, env } from "../lib/env";
+import { billingJobs } from "../lib/billing/jobs";
+import { jobs } from "../lib/jobs";
 import { startWorker } from "../lib/jobs/bullmq";
 import { serveWorkerHealth } from "../lib/jobs/worker-health";
-import { registerJobs } from "../lib/jobs/definitions";
 import { log } from "../lib/log";
 
 async function main() {
@@ -16,8 +17,8 @@ async function main() {
     console.error(error instanceof ConfigError ? error.message : `start-up failed: ${(error as Error).message}`);
     process.exit(1);
   }
-  registerJobs();
-  const worker = await startWorker();
+  jobs.register(billingJobs());
+  const worker = await startWorker(jobs.definitions);
   const { HUB_WORKER_HEALTH_PORT } = env();
   const health = HUB_WORKER_HEALTH_PORT
     ? await serveWorkerHealth(worker, HUB_WORKER_HEALTH_PORT).catch((error: Error) => {

@@ -1,5 +1,6 @@
-import { budgetPeriod } from "../billing/holds";
-import { userPrincipal, type Budget } from "../gateway/authenticate";
+import { budgetPeriod } from "../billing/budgets";
+import { userPrincipal } from "../gateway/authenticate";
+import { type Budget } from "../billing/budgets";
 import { db } from "../db/client";
 import { formatUsd } from "../money";
 import { settings } from "../settings";

@@ -1,7 +1,7 @@
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { db } from "../db/client";
-import { GatewayError } from "../gateway/errors";
+import { ApiError } from "../http/api-error";
 import { authenticate, bearerToken, userPrincipal, type Principal } from "../gateway/authenticate";
 import { auth } from "./auth";
 
@@ -45,11 +45,11 @@ export async function requireAdmin(): Promise<SessionUser> {
  */
 export async function sessionPrincipal(request: Request): Promise<Principal> {
   if (request.method !== "GET" && !sameOrigin(request)) {
-    throw new GatewayError({ status: 403, type: "permission_error", code: "cross_origin", message: "This request did not come from the hub's own pages." });
+    throw new ApiError({ status: 403, type: "permission_error", code: "cross_origin", message: "This request did not come from the hub's own pages." });
   }
   const user = await currentUser();
   const principal = user && (await userPrincipal(user.id));
-  if (!principal) throw new GatewayError({ status: 401, type: "authentication_error", code: "not_signed_in", message: "Sign in to use this." });
+  if (!principal) throw new ApiError({ status: 401, type: "authentication_error", code: "not_signed_in", message: "Sign in to use this." });
   return principal;
 }
 

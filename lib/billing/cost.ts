@@ -22,3 +22,22 @@ export function providerCost(usage: TokenUsage, price: TokenPrice): bigint {
     tokenCost(usage.completionTokens, price.outputNanoUsdPer1M)
   );
 }
+
+/** A model's price: its provider cost, and what a reseller adds. */
+export interface ModelPrice extends TokenPrice {
+  imageNanoUsd: bigint | null;
+  /** the reseller's margin in basis points (2500 = 25 %) */
+  marginBps: number;
+}
+
+/** The most a call can use: prompt tokens (estimated), output tokens (capped), images. */
+export interface MaxUsage {
+  promptTokens: number;
+  outputTokens: number;
+  images: number;
+}
+
+/** The most a call can cost the operator, in nano-USD: what is held before it goes upstream. */
+export function maxCost(price: ModelPrice, max: MaxUsage): bigint {
+  return tokenCost(max.promptTokens, price.inputNanoUsdPer1M) + tokenCost(max.outputTokens, price.outputNanoUsdPer1M) + BigInt(max.images) * (price.imageNanoUsd ?? 0n);
+}

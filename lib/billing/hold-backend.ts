@@ -1,13 +1,16 @@
 import { databaseKind } from "../env";
 import { log } from "../log";
 import { redisEnabled } from "../redis";
-import { reserve, type HoldRefusal, type HoldRequest, type Settlement } from "./holds";
-import { memoryPots } from "./holds-memory";
-import { settleInRedis } from "./holds-redis";
+import { db } from "../db/client";
+import { gauge } from "../metrics";
+import { reserveInDatabase, type HoldRefusal, type HoldRequest, type Settlement } from "./holds";
+import { memoryHoldCount, memoryPots } from "./holds-memory";
+import { reserveInRedis, settleInRedis } from "./holds-redis";
 
-// Where a call's holds are kept: in Redis when the hub has it (every process shares them); in this
-// process on SQLite, which one server process writes; otherwise in the database (Postgres without
-// Redis, any number of processes: a guarded UPDATE per call).
+// Where a call's holds are kept — decided here and nowhere else: in Redis when the hub has it (every
+// process shares them, holds-redis.ts); in this process on SQLite, which one server process writes
+// (holds-memory.ts); otherwise in the database (Postgres without Redis, any number of processes: a
+// guarded UPDATE per call, holds.ts).
 
 export type HoldBackend = "redis" | "memory" | "database";
 
@@ -15,7 +18,9 @@ export const holdBackend = (): HoldBackend => (redisEnabled() ? "redis" : databa
 
 /** Places every hold of a call, or none; the refusal when a pot cannot cover its hold. */
 export function placeHolds(request: HoldRequest): Promise<HoldRefusal | null> {
-  return holdBackend() === "memory" ? memoryPots().reserve(request) : reserve(request);
+  const backend = holdBackend();
+  if (backend === "memory") return memoryPots().reserve(request);
+  return backend === "redis" ? reserveInRedis(request) : reserveInDatabase(request);
 }
 
 /**
@@ -34,3 +39,11 @@ export function releaseHolds(s: Settlement, creditHeld: boolean): void {
 export function settlementsWritten(settlements: Settlement[]): void {
   if (holdBackend() === "memory") memoryPots().written(settlements);
 }
+
+gauge({
+  name: "hub_reservation_holds",
+  help: "Credit and budget holds of calls in flight (database holds of all processes, and this process's in-memory holds)",
+  async collect() {
+    this.set((await db().reservation.count()) + memoryHoldCount());
+  },
+});

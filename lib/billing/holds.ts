@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Budget } from "../gateway/authenticate";
+import { budgetPeriod, type Budget } from "./budgets";
 import { db, type Tx } from "../db/client";
 import { transaction } from "../db/transaction";
-import { redisEnabled } from "../redis";
 import { SqlParams } from "../db/sql";
 import { bookMany } from "./ledger";
 import { Totals } from "./totals";
@@ -14,9 +13,6 @@ import { Totals } from "./totals";
 // `balance - held >= amount` — so however many processes share the database, admitted holds never
 // exceed the balance. Each hold is also a Reservation row, so holds of a process that died are
 // found and released by the reconciliation job when they expire.
-
-/** "YYYY-MM" (UTC): Enterprise budgets are monthly. */
-export const budgetPeriod = (at: Date) => `${at.getUTCFullYear()}-${String(at.getUTCMonth() + 1).padStart(2, "0")}`;
 
 export interface BudgetHold {
   scope: Budget["scope"];
@@ -42,12 +38,10 @@ class Refused extends Error {
 }
 
 /**
- * Places every hold of a call, or none of them. Returns the refusal when a pot cannot cover its hold.
- * With REDIS_URL the holds live in Redis (holds-redis.ts); otherwise in the database, below. The
- * gateway goes through hold-backend.ts, which keeps the holds of a SQLite hub in its memory instead.
+ * Places every hold of a call in the database, or none of them. Returns the refusal when a pot cannot
+ * cover its hold. hold-backend.ts decides where a hub keeps its holds; this is the database's way.
  */
-export async function reserve(request: HoldRequest): Promise<HoldRefusal | null> {
-  if (redisEnabled()) return (await import("./holds-redis")).reserveInRedis(request);
+export async function reserveInDatabase(request: HoldRequest): Promise<HoldRefusal | null> {
   const period = budgetPeriod(new Date());
   try {
     await transaction(async (tx) => {

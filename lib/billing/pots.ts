@@ -1,6 +1,7 @@
 import { db } from "../db/client";
-import type { Budget } from "../gateway/authenticate";
-import { budgetPeriod, type HoldRequest, type Settlement } from "./holds";
+import type { Budget } from "./budgets";
+import { type HoldRequest, type Settlement } from "./holds";
+import { budgetPeriod } from "./budgets";
 
 // A pot is what a hold is taken from: a credit account (its value is the balance) or an Enterprise
 // budget for one month (its value is what was spent). Holds kept outside the database — in Redis

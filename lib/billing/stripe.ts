@@ -4,8 +4,7 @@ import { bumpConfigVersion } from "../config/change-feed";
 import { db } from "../db/client";
 import { transaction } from "../db/transaction";
 import { env } from "../env";
-import type { Principal } from "../gateway/authenticate";
-import { GatewayError } from "../gateway/errors";
+import { ApiError } from "../http/api-error";
 import { jobs } from "../jobs";
 import { log } from "../log";
 import { redisEnabled } from "../redis";
@@ -19,7 +18,7 @@ import { book, creditAccount } from "./ledger";
 // transaction that books the credits (reference topup:<session id>).
 
 const notConfigured = () =>
-  new GatewayError({ status: 503, type: "service_unavailable", code: "payments_unavailable", message: "Card payments are not set up on this hub (STRIPE_SECRET_KEY)." });
+  new ApiError({ status: 503, type: "service_unavailable", code: "payments_unavailable", message: "Card payments are not set up on this hub (STRIPE_SECRET_KEY)." });
 
 export function stripe(): Stripe {
   const { STRIPE_SECRET_KEY, STRIPE_API_URL } = env();
@@ -36,10 +35,16 @@ export function stripe(): Stripe {
 
 export const checkoutSchema = z.object({ packageId: z.string().min(1, "is required") });
 
+/** Who buys: the user, and the credit account calls are charged to (if there is one yet). */
+export interface Payer {
+  userId: string;
+  creditAccountId: string | null;
+}
+
 /** Opens a Checkout Session for a credit package; the customer pays on the returned URL. */
-export async function createCheckout(principal: Principal, packageId: string, origin: string) {
+export async function createCheckout(principal: Payer, packageId: string, origin: string) {
   const pack = await db().creditPackage.findUnique({ where: { id: packageId } });
-  if (!pack?.enabled) throw new GatewayError({ status: 404, type: "not_found_error", code: "package_not_found", param: "packageId", message: `No credit package '${packageId}'.` });
+  if (!pack?.enabled) throw new ApiError({ status: 404, type: "not_found_error", code: "package_not_found", param: "packageId", message: `No credit package '${packageId}'.` });
   const client = stripe();
   const account = principal.creditAccountId
     ? { id: principal.creditAccountId }
@@ -95,7 +100,7 @@ export async function fulfil(sessionId: string): Promise<Fulfilment> {
  */
 export function checkWebhookDelivery(signature: string | null): void {
   if (!env().STRIPE_WEBHOOK_SECRET || !env().STRIPE_SECRET_KEY) throw notConfigured();
-  if (!signature) throw new GatewayError({ status: 400, type: "invalid_request_error", code: "invalid_signature", message: "The webhook has no Stripe-Signature header." });
+  if (!signature) throw new ApiError({ status: 400, type: "invalid_request_error", code: "invalid_signature", message: "The webhook has no Stripe-Signature header." });
 }
 
 export async function handleWebhook(rawBody: string, signature: string | null): Promise<{ received: true; outcome?: Fulfilment | "queued" | "ignored" }> {
@@ -105,7 +110,7 @@ export async function handleWebhook(rawBody: string, signature: string | null): 
   try {
     event = stripe().webhooks.constructEvent(rawBody, signature ?? "", secret);
   } catch {
-    throw new GatewayError({ status: 400, type: "invalid_request_error", code: "invalid_signature", message: "The Stripe signature of this webhook does not verify." });
+    throw new ApiError({ status: 400, type: "invalid_request_error", code: "invalid_signature", message: "The Stripe signature of this webhook does not verify." });
   }
   if (event.type === "checkout.session.expired") {
     await db().payment.updateMany({ where: { stripeSessionId: event.data.object.id, status: "pending" }, data: { status: "expired" } });

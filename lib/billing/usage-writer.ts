@@ -9,6 +9,7 @@ import { settlementsWritten } from "./hold-backend";
 import { queueConnection, redisEnabled } from "../redis";
 import { env } from "../env";
 import { log } from "../log";
+import { gauge } from "../metrics";
 import { processSingleton } from "../singleton";
 import { lifecycle } from "../lifecycle";
 
@@ -205,3 +206,11 @@ class UsageWriter {
 }
 
 export const usageWriter = processSingleton("usage-writer", () => new UsageWriter());
+
+gauge({
+  name: "hub_usage_queue_depth",
+  help: "Usage events waiting to be written",
+  collect() {
+    this.set(usageWriter.backlog);
+  },
+});

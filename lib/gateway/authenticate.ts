@@ -2,11 +2,12 @@ import { z } from "zod";
 import { ConfigCache } from "../config/change-feed";
 import { API_KEY_PREFIX, hashApiKey } from "../crypto/api-key";
 import { db } from "../db/client";
+import type { Budget } from "../billing/budgets";
 import { processSingleton } from "../singleton";
-import { GatewayError } from "./errors";
+import { ApiError } from "../http/api-error";
 import { compileModelPatterns, type ModelMatcher } from "./model-patterns";
 import type { Limit } from "./rate-limit";
-import type { InboundRequest } from "./with-api-key";
+import type { InboundRequest } from "../http/inbound";
 
 /** Who is calling: the API key and the people it belongs to. */
 export interface Principal {
@@ -25,14 +26,6 @@ export interface Principal {
   budgets: Budget[];
   /** requests / tokens per minute of the key, its user and its team */
   limits: Limit[];
-}
-
-export interface Budget {
-  scope: "key" | "user" | "team";
-  scopeId: string;
-  /** how people know it: the key's name, the user's email, the team's name */
-  label: string;
-  limitNanoUsd: bigint;
 }
 
 type KeyLookup = { principal: Principal } | { refused: "revoked" | "disabled" } | null;
@@ -110,7 +103,7 @@ export async function userPrincipal(userId: string): Promise<Principal | null> {
 // change (a new key included) empties the cache within HUB_CONFIG_POLL_MS.
 const keys = processSingleton("api-key-cache", () => new ConfigCache<string, KeyLookup>(lookup, { ttlMs: 60_000, maxEntries: 50_000 }));
 
-const unauthorized = (code: string, message: string) => new GatewayError({ status: 401, type: "authentication_error", code, message });
+const unauthorized = (code: string, message: string) => new ApiError({ status: 401, type: "authentication_error", code, message });
 
 export function bearerToken(request: Pick<InboundRequest, "headers">): string | null {
   const header = request.headers.get("authorization");

@@ -1,17 +1,12 @@
+import { callCharge, callCost, settleCall, type Billing, type Metered } from "../billing/settle";
+import type { ModelPrice } from "../billing/cost";
 import type { TokenUsage } from "../canonical/usage";
-import { providerCost } from "../billing/cost";
-import { log } from "../log";
-import type { ModelPrice } from "./registry";
-import { lifecycle } from "../lifecycle";
-import { observeCall, observeOverrun } from "../metrics";
-import type { Budget, Principal } from "./authenticate";
-import { chargeFor } from "../billing/charge";
-import type { Settlement } from "../billing/holds";
-import { releaseHolds } from "../billing/hold-backend";
-import { countRemainingTokens, type RateState } from "./rate-limit";
-import type { Mode } from "../settings";
-import { usageWriter } from "../billing/usage-writer";
 import { uuidv7 } from "../ids";
+import { lifecycle } from "../lifecycle";
+import { log } from "../log";
+import { counter, histogram, SECONDS } from "../metrics";
+import type { Principal } from "./authenticate";
+import { countRemainingTokens, type RateState } from "./rate-limit";
 
 export type Endpoint = "chat" | "messages" | "responses" | "aigne-hub" | "embeddings" | "images" | "models" | "billing";
 
@@ -28,19 +23,11 @@ export interface RouteFacts {
 
 const MAX_ERROR_MESSAGE = 500;
 
-export interface Billing {
-  mode: Mode;
-  creditPriceNanoUsd: bigint;
-  /** the credit account charged (Service Provider mode) */
-  accountId: string | null;
-  /** Enterprise budgets the cost counts against */
-  budgets: Budget[];
-  /** holds were placed and must be released */
-  held: boolean;
-  /** what was held: the most the call may cost (budgets) and be charged (credits), whatever the upstream reports */
-  maxCostNanoUsd: bigint;
-  maxChargeMicrocredits: bigint;
-}
+const requests = counter({ name: "hub_requests_total", help: "Calls answered, by endpoint and HTTP status", labelNames: ["endpoint", "status"] });
+const duration = histogram({ name: "hub_request_duration_seconds", help: "Time from request to the last byte", labelNames: ["endpoint"], buckets: SECONDS });
+const ttfb = histogram({ name: "hub_ttfb_seconds", help: "Time from request to the first byte of the answer", labelNames: ["endpoint"], buckets: SECONDS });
+const tokens = counter({ name: "hub_tokens_total", help: "Tokens metered, by model and direction", labelNames: ["model", "direction"] });
+const costs = counter({ name: "hub_cost_usd_total", help: "Provider cost metered, in USD (the ledger keeps the exact amounts)", labelNames: ["model"] });
 
 /**
  * Everything the meter needs to know about one call, filled in as the pipeline runs. `finish` is
@@ -81,30 +68,19 @@ export class CallRecord {
     this.firstByteMs ??= performance.now() - this.startMs;
   }
 
+  /** What the call used so far, at its route's price, and how it is billed. */
+  private metered(): Metered {
+    return { price: this.route?.price ?? null, usage: this.usage, images: this.images, billing: this.billing };
+  }
+
   /** Provider cost of the call so far, in nano-USD (0 when the model has no price). */
   cost(): bigint {
-    const price = this.route?.price;
-    if (!price) return 0n;
-    const tokens = this.usage ? providerCost(this.usage, price) : 0n;
-    return tokens + BigInt(this.images) * (price.imageNanoUsd ?? 0n);
+    return callCost(this.metered());
   }
 
-  /**
-   * What the customer pays for the call, in micro-credits (Service Provider mode only): never more than
-   * its hold. An upstream that ignored the cap, or a prompt that outgrew its estimate, costs the
-   * operator the difference (logged and metered when the call is recorded), not the customer.
-   */
+  /** What the customer pays for the call so far, in micro-credits: never more than its hold. */
   charge(): bigint {
-    const price = this.route?.price;
-    if (this.billing?.mode !== "service_provider" || !this.billing.accountId || !price) return 0n;
-    const charge = chargeFor(this.cost(), price.marginBps, this.billing.creditPriceNanoUsd);
-    return charge < this.billing.maxChargeMicrocredits ? charge : this.billing.maxChargeMicrocredits;
-  }
-
-  /** What counts against Enterprise budgets: the cost, never more than the hold. */
-  private budgetCost(cost: bigint): bigint {
-    const held = this.billing?.maxCostNanoUsd ?? cost;
-    return cost < held ? cost : held;
+    return callCharge(this.metered());
   }
 
   finish(status: number, error?: { code: string | null; message: string }): void {
@@ -140,38 +116,21 @@ export class CallRecord {
       },
       "call",
     );
-    const cost = this.cost();
-    const charge = this.charge();
-    observeCall({
-      endpoint: this.endpoint,
-      status,
-      latencyMs,
-      ttfbMs,
-      model: this.requestedModel,
-      promptTokens: usage?.promptTokens ?? 0,
-      completionTokens: usage?.completionTokens ?? 0,
-      costNanoUsd: cost,
-    });
-    const billing = this.billing;
-    if (billing && this.route?.price && cost > billing.maxCostNanoUsd) {
-      // the upstream billed more than the call was held for: the customer pays the hold, the operator the rest
-      const overrun = cost - billing.maxCostNanoUsd;
-      log.warn({ requestId: this.requestId, model: this.requestedModel, provider: this.route.providerName, costNanoUsd: String(cost), heldNanoUsd: String(billing.maxCostNanoUsd) }, "call cost more than its hold; charged the hold");
-      observeOverrun(this.requestedModel, overrun);
-    }
-    // holds are released and the real amounts booked with the batched write of this event
-    const settlement: Settlement | null =
-      billing && (billing.held || charge > 0n || (billing.budgets.length > 0 && cost > 0n))
-        ? { requestId: this.requestId, accountId: billing.accountId, chargeMicrocredits: charge, budgets: billing.budgets, costNanoUsd: this.budgetCost(cost), startedAt: this.startedAt }
-        : null;
+    const metered = this.metered();
+    const cost = callCost(metered);
+    const model = this.requestedModel;
+    requests.inc({ endpoint: this.endpoint, status: String(status) });
+    duration.observe({ endpoint: this.endpoint }, latencyMs / 1000);
+    if (ttfbMs !== null) ttfb.observe({ endpoint: this.endpoint }, ttfbMs / 1000);
+    if (usage?.promptTokens) tokens.inc({ model, direction: "prompt" }, usage.promptTokens);
+    if (usage?.completionTokens) tokens.inc({ model, direction: "completion" }, usage.completionTokens);
+    if (cost > 0n) costs.inc({ model }, Number(cost) / 1e9);
     if (this.rate && usage) {
       // the prompt estimate was counted at admission; the rest of the tokens now
       const extra = usage.promptTokens + usage.completionTokens - (this.promptEstimate ?? 0);
       countRemainingTokens(this.rate, extra).catch((e: Error) => log.warn({ requestId: this.requestId, err: e.message }, "could not count tokens for rate limits"));
     }
-    // holds in Redis or in memory are released at once; the database books the amounts with the event
-    if (settlement) releaseHolds(settlement, billing!.held);
-    usageWriter.push({
+    settleCall(metered, {
       requestId: this.requestId,
       endpoint: this.endpoint,
       stream: this.stream,
@@ -194,13 +153,13 @@ export class CallRecord {
       images: this.images,
       usageSource: this.usageSource,
       costNanoUsd: cost,
-      chargeMicrocredits: charge,
+      chargeMicrocredits: callCharge(metered, cost),
       latencyMs,
       ttfbMs,
       status,
       errorCode: error?.code ?? null,
       errorMessage: error ? error.message.slice(0, MAX_ERROR_MESSAGE) : null,
       startedAt: this.startedAt,
-    }, settlement);
+    });
   }
 }

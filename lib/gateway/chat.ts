@@ -9,7 +9,7 @@ import { maxOutputTokens, withOutputCap } from "../canonical/request";
 import { failureOf, withFailover } from "./failover";
 import { admit, heldOutputTokens } from "./policy";
 import { refuseUnpricedChat } from "./price-levers";
-import type { GatewayError } from "./errors";
+import type { ApiError } from "../http/api-error";
 import { openAIEncoder, relayStream, SSE_HEADERS } from "./relay/sse";
 import { Reply } from "./reply";
 import { planRoute, type Target } from "./route";
@@ -41,7 +41,7 @@ async function openStream(ctx: CallContext, request: ChatRequest, target: Target
 
 export type ChatOutcome =
   | { stream: false; completion: ChatCompletion }
-  | { stream: true; chunks: AsyncIterable<ChatCompletionChunk>; onUpstreamError: (error: UpstreamError) => GatewayError };
+  | { stream: true; chunks: AsyncIterable<ChatCompletionChunk>; onUpstreamError: (error: UpstreamError) => ApiError };
 
 /**
  * A canonical chat request through the pipeline (route → admission → upstream with failover), for

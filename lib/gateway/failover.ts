@@ -2,11 +2,11 @@ import { env } from "../env";
 import { UpstreamError } from "../providers/upstream-error";
 import type { CallContext } from "./context";
 import { credentialHealth } from "./credential-health";
-import { GatewayError } from "./errors";
+import { ApiError } from "../http/api-error";
 import { isAuthFailure, isRetryable, routeHealth } from "./route-health";
 import type { RoutePlan, Target } from "./route";
 import { fromUpstreamError, modelAccessDenied } from "./upstream-failure";
-import { observeUpstreamError } from "../metrics";
+import { counter } from "../metrics";
 
 // Tries a call on the plan's targets in order until one answers. Fallback happens only on failures
 // another target may not have (429, 5xx, timeouts, refused connections), which also count towards the
@@ -15,13 +15,15 @@ import { observeUpstreamError } from "../metrics";
 // use) fails at once and moves no shared state. Streams call this only up to their first chunk, so
 // nothing is retried once a byte has reached the client.
 
-export function failureOf(target: Target, error: UpstreamError): GatewayError {
+const upstreamErrors = counter({ name: "hub_upstream_errors_total", help: "Failed upstream attempts, by provider and kind", labelNames: ["provider", "kind"] });
+
+export function failureOf(target: Target, error: UpstreamError): ApiError {
   return fromUpstreamError(error, target.upstream.provider.name, target.upstream.credential, target.timeoutMs);
 }
 
 export async function withFailover<T>(ctx: CallContext, plan: RoutePlan, run: (target: Target) => Promise<T>): Promise<{ value: T; target: Target }> {
   const maxAttempts = env().HUB_MAX_ATTEMPTS;
-  let lastFailure: GatewayError | null = null;
+  let lastFailure: ApiError | null = null;
   let soonestCooldown = Infinity;
   // a provider that failed with 5xx or a timeout fails for every credential: go to the next deployment
   const failedDeployments = new Set<string>();
@@ -54,7 +56,7 @@ export async function withFailover<T>(ctx: CallContext, plan: RoutePlan, run: (t
       return { value, target };
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
-      observeUpstreamError(target.upstream.provider.name, error.kind);
+      upstreamErrors.inc({ provider: target.upstream.provider.name, kind: error.kind });
       const failure = failureOf(target, error);
       if (error.kind === "aborted" || ctx.abort.signal.aborted) throw failure;
       if (isAuthFailure(error) && credential) {
@@ -75,7 +77,7 @@ export async function withFailover<T>(ctx: CallContext, plan: RoutePlan, run: (t
   if (lastFailure) throw lastFailure;
   if (soonestCooldown < Infinity) {
     const seconds = Math.max(1, Math.ceil(soonestCooldown / 1000));
-    throw new GatewayError({
+    throw new ApiError({
       status: 429,
       type: "rate_limit_error",
       code: "all_deployments_cooling_down",
@@ -83,7 +85,7 @@ export async function withFailover<T>(ctx: CallContext, plan: RoutePlan, run: (t
       headers: { "retry-after": String(seconds) },
     });
   }
-  throw new GatewayError({
+  throw new ApiError({
     status: 503,
     type: "service_unavailable",
     code: "no_available_deployment",

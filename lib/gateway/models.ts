@@ -1,5 +1,5 @@
 import type { Principal } from "./authenticate";
-import { GatewayError } from "./errors";
+import { ApiError } from "../http/api-error";
 import { registry, type ModelEntry } from "./registry";
 
 function modelObject(model: ModelEntry) {
@@ -16,7 +16,7 @@ export async function listModels(principal: Principal) {
 export async function retrieveModel(principal: Principal, name: string) {
   const model = (await registry()).models.get(name);
   if (!model || !principal.allowedModels(model.name)) {
-    throw new GatewayError({ status: 404, type: "not_found_error", code: "model_not_found", param: "model", message: `The model '${name}' does not exist.` });
+    throw new ApiError({ status: 404, type: "not_found_error", code: "model_not_found", param: "model", message: `The model '${name}' does not exist.` });
   }
   return modelObject(model);
 }

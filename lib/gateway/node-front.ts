@@ -3,10 +3,10 @@ import { env } from "../env";
 import { declaresTooMuch } from "../http/body";
 import { closeWhenAnsweredEarly } from "../http/early-answer";
 import { log } from "../log";
-import { bodyTooLarge } from "./errors";
+import { bodyTooLarge } from "../http/api-error";
 import { Reply } from "./reply";
 import { gatewayRoute, type Serve } from "./routes";
-import type { InboundRequest } from "./with-api-key";
+import type { InboundRequest } from "../http/inbound";
 
 // The gateway without Next: the hub's HTTP server (scripts/server.cjs) offers every request here
 // first; the gateway's routes (routes.ts) are answered from Node's own request and response,

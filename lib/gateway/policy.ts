@@ -1,26 +1,20 @@
-import { formatCredits, formatUsd, tokenCost } from "../money";
+import { maxCost, type MaxUsage } from "../billing/cost";
+import { formatCredits, formatUsd } from "../money";
 import { chargeFor } from "../billing/charge";
 import { placeHolds } from "../billing/hold-backend";
 import type { HoldRefusal } from "../billing/holds";
 import { env } from "../env";
 import { log } from "../log";
 import { settings } from "../settings";
-import type { Budget } from "./authenticate";
+import type { Budget } from "../billing/budgets";
 import type { CallContext } from "./context";
-import { GatewayError } from "./errors";
+import { ApiError } from "../http/api-error";
 import { checkRateLimits } from "./rate-limit";
 import type { RoutePlan } from "./route";
 
 // The policy step: before the upstream call, decide how the call is billed and hold its maximum
 // price — credits in Service Provider mode, budget in Enterprise mode — so concurrent calls cannot
 // spend what is not there. The call proceeds only when every hold was placed.
-
-/** The most a call can use: prompt tokens (estimated), output tokens (capped), images. */
-export interface MaxUsage {
-  promptTokens: number;
-  outputTokens: number;
-  images: number;
-}
 
 /** A model's output settings (both optional). */
 export interface OutputLimits {
@@ -45,18 +39,13 @@ export function heldOutputTokens(requested: number | null | undefined, model: Ou
  */
 export const DEAREST_IMAGE_TOKENS = 6240;
 
-function maxCost(plan: RoutePlan, max: MaxUsage): bigint {
-  const price = plan.price!;
-  return tokenCost(max.promptTokens, price.inputNanoUsdPer1M) + tokenCost(max.outputTokens, price.outputNanoUsdPer1M) + BigInt(max.images) * (price.imageNanoUsd ?? 0n);
-}
-
 function nextMonth(now = new Date()) {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
 }
 
-function refused(refusal: HoldRefusal, topUpUrl: string, balanceHint: string): GatewayError {
+function refused(refusal: HoldRefusal, topUpUrl: string, balanceHint: string): ApiError {
   if (refusal.pot === "credit") {
-    return new GatewayError({
+    return new ApiError({
       status: 402,
       type: "insufficient_credits",
       code: "insufficient_credits",
@@ -66,7 +55,7 @@ function refused(refusal: HoldRefusal, topUpUrl: string, balanceHint: string): G
   }
   const { budget, spentNanoUsd } = refusal;
   const names: Record<Budget["scope"], string> = { key: "API key", user: "user", team: "team" };
-  return new GatewayError({
+  return new ApiError({
     status: 429,
     type: "insufficient_quota",
     code: "budget_exceeded",
@@ -86,9 +75,9 @@ export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage): P
   const paid = config.mode === "service_provider";
   call.promptEstimate = max.promptTokens;
   if (paid && !plan.price) {
-    throw new GatewayError({ status: 503, type: "service_unavailable", code: "model_not_priced", message: `The model '${plan.requested}' has no price yet; an administrator must set one.` });
+    throw new ApiError({ status: 503, type: "service_unavailable", code: "model_not_priced", message: `The model '${plan.requested}' has no price yet; an administrator must set one.` });
   }
-  const cost = plan.price ? maxCost(plan, max) : 0n;
+  const cost = plan.price ? maxCost(plan.price, max) : 0n;
   const credit = paid ? chargeFor(cost, plan.price!.marginBps, config.creditPriceNanoUsd) : 0n;
   call.billing = {
     mode: config.mode,
@@ -116,7 +105,7 @@ export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage): P
   if (hold.status === "rejected") {
     // no call goes upstream unpaid: without the holds store, refuse clearly and fast
     log.error({ requestId: call.requestId, err: (hold.reason as Error).message }, "could not place holds");
-    throw new GatewayError({ status: 503, type: "service_unavailable", code: "billing_unavailable", message: "The hub cannot check balances right now; retry shortly.", headers: { "retry-after": "1" } });
+    throw new ApiError({ status: 503, type: "service_unavailable", code: "billing_unavailable", message: "The hub cannot check balances right now; retry shortly.", headers: { "retry-after": "1" } });
   }
   if (hold.value) throw refused(hold.value, topUpUrl, `this call may cost up to ${formatCredits(credit)} credits`);
 }

@@ -1,6 +1,6 @@
 import { chatRequestSchema, embeddingsRequestSchema, imagesRequestSchema, type ChatRequest, type EmbeddingsRequest, type ImagesRequest } from "../canonical/schema";
 import { invalidRequest } from "./errors";
-import type { ModelPrice } from "./registry";
+import type { ModelPrice } from "../billing/cost";
 
 // What a call may ask of a paid upstream. The hub holds a call's price before it goes upstream, so a
 // parameter that changes what the upstream charges must be priced and held, or refused: these are

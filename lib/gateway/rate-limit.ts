@@ -2,8 +2,7 @@ import { env } from "../env";
 import { log } from "../log";
 import { isRedisUnavailable, redisEnabled, runScript, withRedis } from "../redis";
 import { processSingleton } from "../singleton";
-import type { Principal } from "./authenticate";
-import { GatewayError } from "./errors";
+import { ApiError } from "../http/api-error";
 
 // Requests and tokens per minute, per key, user and team. A sliding window over two fixed one-minute
 // windows (the previous one weighted by how much of it still overlaps the last 60 s) is checked and
@@ -109,7 +108,7 @@ function warnFallback(): void {
  * Counts a call against every limit of its key, user and team, or throws the 429 (with Retry-After
  * and x-ratelimit-* headers) naming the limit it would break.
  */
-export async function checkRateLimits(principal: Principal, promptTokens: number): Promise<RateState | null> {
+export async function checkRateLimits(principal: { limits: Limit[] }, promptTokens: number): Promise<RateState | null> {
   const checks: Array<Check & { limit: number; kind: "requests" | "tokens"; owner: Limit }> = [];
   for (const owner of principal.limits) {
     const base = `${owner.scope}:${owner.scopeId}`;
@@ -127,7 +126,7 @@ export async function checkRateLimits(principal: Principal, promptTokens: number
   const resetSeconds = Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000);
   if (refused) {
     const c = checks[refused - 1]!;
-    throw new GatewayError({
+    throw new ApiError({
       status: 429,
       type: "rate_limit_error",
       code: "rate_limit_exceeded",

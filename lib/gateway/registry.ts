@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TokenPrice } from "../billing/cost";
+import type { ModelPrice } from "../billing/cost";
 import { defaultPrice } from "../billing/prices";
 import { ConfigCache } from "../config/change-feed";
 import { openCredential } from "../crypto/credentials";
@@ -29,12 +29,6 @@ export interface DeploymentEntry {
   upstreamModel: string;
   priority: number;
   weight: number;
-}
-
-export interface ModelPrice extends TokenPrice {
-  imageNanoUsd: bigint | null;
-  /** the reseller's margin in basis points (2500 = 25 %) */
-  marginBps: number;
 }
 
 export interface ModelEntry {

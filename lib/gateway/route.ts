@@ -2,10 +2,11 @@ import { env } from "../env";
 import { adapterFor, supportedProviderTypes } from "../providers";
 import type { ProviderAdapter, UpstreamTarget } from "../providers/types";
 import type { Principal } from "./authenticate";
-import { GatewayError } from "./errors";
+import { ApiError } from "../http/api-error";
 import { balancer } from "./route-balancer";
 import { settings } from "../settings";
-import { directPrice, registry, type DeploymentEntry, type ModelEntry, type ModelPrice, type ModelType, type Registry } from "./registry";
+import { directPrice, registry, type DeploymentEntry, type ModelEntry, type ModelType, type Registry } from "./registry";
+import { type ModelPrice } from "../billing/cost";
 
 /** One way to serve the call: a deployment with one credential. */
 export interface Target {
@@ -28,7 +29,7 @@ export interface RoutePlan {
 const ENDPOINT_OF: Record<ModelType, string> = { chat: "/v1/chat/completions", embedding: "/v1/embeddings", image: "/v1/images/generations" };
 
 const notFound = (model: string) =>
-  new GatewayError({
+  new ApiError({
     status: 404,
     type: "not_found_error",
     code: "model_not_found",
@@ -98,7 +99,7 @@ export async function planRoute(principal: Principal, requested: string, type: M
     };
   }
   if (!principal.allowedModels(requested) && !(model && principal.allowedModels(model.name))) {
-    throw new GatewayError({
+    throw new ApiError({
       status: 403,
       type: "permission_error",
       code: "model_not_allowed",
@@ -107,7 +108,7 @@ export async function planRoute(principal: Principal, requested: string, type: M
     });
   }
   if (model && model.type !== type) {
-    throw new GatewayError({
+    throw new ApiError({
       status: 400,
       type: "invalid_request_error",
       code: "wrong_model_type",

@@ -1,6 +1,6 @@
 import { UpstreamError } from "../providers/upstream-error";
 import type { UpstreamCredential } from "../providers/types";
-import { GatewayError } from "./errors";
+import { ApiError } from "../http/api-error";
 
 // Upstream messages are passed to clients, so anything that looks like a secret is masked first:
 // the credential itself, and key-shaped tokens that some providers echo back ("Incorrect API key provided: sk-…").
@@ -26,14 +26,14 @@ export function describeFailure(error: unknown, credential: UpstreamCredential |
  * the tenant gets a plain sentence, the redacted original stays in `detail` for the admin's call record.
  * 4xx and 429 texts are about the caller's own request and are passed on (redacted).
  */
-export function fromUpstreamError(error: UpstreamError, provider: string, credential: UpstreamCredential | null, timeoutMs: number): GatewayError {
+export function fromUpstreamError(error: UpstreamError, provider: string, credential: UpstreamCredential | null, timeoutMs: number): ApiError {
   const message = redactSecrets(error.message, credential);
   const detail = describeFailure(error, credential);
   switch (error.kind) {
     case "aborted":
-      return new GatewayError({ status: 499, type: "invalid_request_error", code: "client_closed_request", message: "The client closed the request." });
+      return new ApiError({ status: 499, type: "invalid_request_error", code: "client_closed_request", message: "The client closed the request." });
     case "timeout":
-      return new GatewayError({
+      return new ApiError({
         status: 504,
         type: "timeout_error",
         code: "upstream_timeout",
@@ -41,14 +41,14 @@ export function fromUpstreamError(error: UpstreamError, provider: string, creden
         detail,
       });
     case "connection":
-      return new GatewayError({ status: 502, type: "upstream_error", code: "upstream_unreachable", message: `Could not reach the upstream provider '${provider}'.`, detail });
+      return new ApiError({ status: 502, type: "upstream_error", code: "upstream_unreachable", message: `Could not reach the upstream provider '${provider}'.`, detail });
     case "request":
-      return new GatewayError({ status: 400, type: "invalid_request_error", code: "invalid_request", message: `This request cannot be sent to the upstream provider '${provider}': ${message}`, detail });
+      return new ApiError({ status: 400, type: "invalid_request_error", code: "invalid_request", message: `This request cannot be sent to the upstream provider '${provider}': ${message}`, detail });
   }
   const status = error.status ?? 502;
   if (status === 401 || status === 403) {
     // the hub's credential was refused: the client's own key is fine, so this is not a 401 for them
-    return new GatewayError({
+    return new ApiError({
       status: 502,
       type: "upstream_error",
       code: "upstream_auth_failed",
@@ -57,7 +57,7 @@ export function fromUpstreamError(error: UpstreamError, provider: string, creden
     });
   }
   if (status === 429) {
-    return new GatewayError({
+    return new ApiError({
       status: 429,
       type: "rate_limit_error",
       code: error.code ?? "upstream_rate_limited",
@@ -66,9 +66,9 @@ export function fromUpstreamError(error: UpstreamError, provider: string, creden
     });
   }
   if (status >= 400 && status < 500) {
-    return new GatewayError({ status, type: error.type ?? "invalid_request_error", code: error.code, param: error.param, message });
+    return new ApiError({ status, type: error.type ?? "invalid_request_error", code: error.code, param: error.param, message });
   }
-  return new GatewayError({
+  return new ApiError({
     status: 502,
     type: "upstream_error",
     code: "upstream_error",
@@ -78,8 +78,8 @@ export function fromUpstreamError(error: UpstreamError, provider: string, creden
 }
 
 /** The provider refused one call (HTTP 401/403) while the credential itself works (its probe passed): the caller's model or request is the problem. */
-export function modelAccessDenied(error: UpstreamError, provider: string, upstreamModel: string, credential: UpstreamCredential | null): GatewayError {
-  return new GatewayError({
+export function modelAccessDenied(error: UpstreamError, provider: string, upstreamModel: string, credential: UpstreamCredential | null): ApiError {
+  return new ApiError({
     status: 403,
     type: "permission_error",
     code: "model_access_denied",

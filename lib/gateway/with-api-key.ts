@@ -1,3 +1,4 @@
+import type { InboundRequest } from "../http/inbound";
 import type { z } from "zod";
 import { isDatabaseUnavailable } from "../db/errors";
 import { env } from "../env";
@@ -8,7 +9,8 @@ import { publicBaseUrl } from "../public-url";
 import { authenticate, type Principal } from "./authenticate";
 import { CallRecord, type Endpoint } from "./call-record";
 import type { CallContext } from "./context";
-import { fromZodError, GatewayError, invalidRequest } from "./errors";
+import { fromZodError, invalidRequest } from "./errors";
+import { ApiError } from "../http/api-error";
 import { lifecycle } from "../lifecycle";
 import { Reply } from "./reply";
 
@@ -16,16 +18,6 @@ import { Reply } from "./reply";
 // down), API key, body parsing with zod, and errors in the protocol's shape (OpenAI's by default). Handlers only parse → call → respond.
 // The wrapper does not depend on how the request arrived: Next's route handlers pass their web Request,
 // the hot-path server (node-front.ts) an InboundRequest over Node's own request.
-
-/** What the wrapper reads of a request; a web Request is one. */
-export interface InboundRequest {
-  method: string;
-  url: string;
-  headers: { get(name: string): string | null };
-  signal?: AbortSignal | null;
-  /** read only through lib/http/body.ts, which caps it */
-  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null;
-}
 
 type Handler<B, Q, R> = (ctx: CallContext, body: B, request: R, query: Q) => Promise<Response | Reply | object>;
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
@@ -46,18 +38,18 @@ async function readJson(request: InboundRequest): Promise<unknown> {
 }
 
 /** An error's body in a protocol's shape; OpenAI's unless the route says otherwise. */
-export type ErrorFormat = (error: GatewayError, requestId: string) => unknown;
+export type ErrorFormat = (error: ApiError, requestId: string) => unknown;
 const openAIError: ErrorFormat = (error) => error.toJSON();
 
-function errorReply(error: GatewayError, requestId: string, format: ErrorFormat): Reply {
+function errorReply(error: ApiError, requestId: string, format: ErrorFormat): Reply {
   return Reply.json(format(error, requestId), { ...error.headers, "x-request-id": requestId }, error.status);
 }
 
-function asGatewayError(error: unknown, requestId: string): GatewayError {
-  if (error instanceof GatewayError) return error;
+function asGatewayError(error: unknown, requestId: string): ApiError {
+  if (error instanceof ApiError) return error;
   if (isDatabaseUnavailable(error)) {
     log.warn({ requestId, err: (error as Error).message }, "database unreachable");
-    return new GatewayError({
+    return new ApiError({
       status: 503,
       type: "service_unavailable",
       code: "database_unavailable",
@@ -66,7 +58,7 @@ function asGatewayError(error: unknown, requestId: string): GatewayError {
     });
   }
   log.error({ requestId, err: error }, "unhandled error in gateway");
-  return new GatewayError({
+  return new ApiError({
     status: 500,
     type: "server_error",
     code: "internal_error",
@@ -99,12 +91,12 @@ export function gatewayCall<S extends z.ZodType | undefined, Q extends z.ZodType
     request.signal?.addEventListener("abort", () => call.relaying || abort.abort(), { once: true });
     try {
       if (!admitted) {
-        throw new GatewayError({ status: 503, type: "service_unavailable", code: "shutting_down", message: "The hub is shutting down; retry the request.", headers: { "retry-after": "1" } });
+        throw new ApiError({ status: 503, type: "service_unavailable", code: "shutting_down", message: "The hub is shutting down; retry the request.", headers: { "retry-after": "1" } });
       }
       const principal: Principal = await (options.authenticate ?? authenticate)(request);
       call.principal = principal;
       if (options.role === "admin" && principal.role !== "admin") {
-        throw new GatewayError({ status: 403, type: "permission_error", code: "admin_only", message: "This API is for administrators." });
+        throw new ApiError({ status: 403, type: "permission_error", code: "admin_only", message: "This API is for administrators." });
       }
       let body: unknown;
       if (options.body) {

@@ -4,7 +4,7 @@ import { log } from "../log";
 import { queueConnection } from "../redis";
 import type { Redis } from "ioredis";
 import { existingSingleton, processSingleton } from "../singleton";
-import { jobs, QUEUE } from "./index";
+import { QUEUE, type JobDefinition } from "./definition";
 
 // BullMQ re-emits its connection's errors, and an EventEmitter's unhandled 'error' ends the process;
 // an outage is reported once by the connection itself (lib/redis.ts)
@@ -13,15 +13,15 @@ const quietly = (error: Error) => log.debug({ err: error.message }, "queue conne
 export const queue = () =>
   processSingleton("bullmq-queue", () => new Queue(QUEUE, { connection: queueConnection(), prefix: env().HUB_REDIS_PREFIX }).on("error", quietly));
 
-/** The worker process: runs every registered job and keeps the periodic ones scheduled. */
-export async function startWorker(concurrency = 4): Promise<Worker> {
-  for (const job of jobs.definitions.values()) {
+/** The worker process: runs these jobs and keeps the periodic ones scheduled. */
+export async function startWorker(definitions: ReadonlyMap<string, JobDefinition>, concurrency = 4): Promise<Worker> {
+  for (const job of definitions.values()) {
     if (job.every) await queue().upsertJobScheduler(job.name, { every: job.every }, { name: job.name, data: {} });
   }
   const worker = new Worker(
     QUEUE,
     async (job) => {
-      const definition = jobs.definitions.get(job.name);
+      const definition = definitions.get(job.name);
       if (!definition) throw new Error(`no handler for job ${job.name}`);
       await definition.run(job.data);
     },

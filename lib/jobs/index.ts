@@ -1,4 +1,5 @@
 import { log } from "../log";
+import type { JobDefinition } from "./definition";
 import { redisEnabled } from "../redis";
 import { processSingleton } from "../singleton";
 
@@ -6,16 +7,8 @@ import { processSingleton } from "../singleton";
 // name. With REDIS_URL the jobs go to BullMQ and the worker process (workers/index.ts) runs them;
 // without it they run in this process, with the same handlers, retries and schedules.
 
-export type JobHandler = (payload: unknown) => Promise<void>;
+export type { JobDefinition };
 
-export interface JobDefinition {
-  name: string;
-  run: JobHandler;
-  /** run every so many milliseconds (scheduled by whichever runner is active) */
-  every?: number;
-}
-
-export const QUEUE = "aigne-hub";
 const ATTEMPTS = 5;
 
 class Jobs {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { AdminError } from "../admin/errors";
 import { createApiKey, revokeApiKey } from "../admin/keys";
 import { userPrincipal } from "../gateway/authenticate";
-import { GatewayError } from "../gateway/errors";
+import { ApiError } from "../http/api-error";
 import { createCheckout } from "../billing/stripe";
 import { db } from "../db/client";
 import { publicBaseUrl } from "../public-url";
@@ -48,7 +48,7 @@ export async function topUpAction(_state: FormState, form: FormData): Promise<Fo
   try {
     ({ url } = await createCheckout(principal, packageId, publicBaseUrl(await headers())));
   } catch (error) {
-    if (error instanceof GatewayError) return { error: error.message };
+    if (error instanceof ApiError) return { error: error.message };
     throw error;
   }
   if (!url) return { error: "Stripe did not return a checkout page." };

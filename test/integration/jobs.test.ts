@@ -98,10 +98,10 @@ describe("holds of calls that never finished", () => {
     const user = await lib.createUser({ email: "held@test.local", role: "member" }, "test");
     const { accountId } = await lib.grantCredits({ userEmail: "held@test.local", amount: "100" }, "test");
     const requestId = randomUUID();
-    expect(await lib.reserve({ requestId, credit: { accountId, microcredits: 40_000_000n }, budgets: [], expiresAt: new Date(Date.now() - 1000) })).toBeNull();
+    expect(await lib.reserveInDatabase({ requestId, credit: { accountId, microcredits: 40_000_000n }, budgets: [], expiresAt: new Date(Date.now() - 1000) })).toBeNull();
     expect((await lib.db.creditAccount.findUniqueOrThrow({ where: { id: accountId } })).heldMicrocredits).toBe(40_000_000n);
     // a second hold that does not fit beside the first is refused
-    expect(await lib.reserve({ requestId: randomUUID(), credit: { accountId, microcredits: 70_000_000n }, budgets: [], expiresAt: new Date(Date.now() + 60_000) })).toEqual({ pot: "credit" });
+    expect(await lib.reserveInDatabase({ requestId: randomUUID(), credit: { accountId, microcredits: 70_000_000n }, budgets: [], expiresAt: new Date(Date.now() + 60_000) })).toEqual({ pot: "credit" });
 
     expect(await lib.releaseExpiredHolds()).toBe(1);
     const released = await lib.db.creditAccount.findUniqueOrThrow({ where: { id: accountId } });
@@ -126,9 +126,9 @@ describe("a usage batch", () => {
     const user = { scope: "user" as const, scopeId: `user-${randomUUID()}`, label: "batch user", limitNanoUsd: 1_000_000n };
     const expiresAt = new Date(Date.now() + 60_000);
     const [r1, r2, r3, r4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-    expect(await lib.reserve({ requestId: r1, credit: { accountId: a.accountId, microcredits: 10_000_000n }, budgets: [{ budget: team, nanoUsd: 50_000n }], expiresAt })).toBeNull();
-    expect(await lib.reserve({ requestId: r2, credit: { accountId: a.accountId, microcredits: 20_000_000n }, budgets: [], expiresAt })).toBeNull();
-    expect(await lib.reserve({ requestId: r3, credit: { accountId: b.accountId, microcredits: 5_000_000n }, budgets: [{ budget: user, nanoUsd: 70_000n }, { budget: team, nanoUsd: 70_000n }], expiresAt })).toBeNull();
+    expect(await lib.reserveInDatabase({ requestId: r1, credit: { accountId: a.accountId, microcredits: 10_000_000n }, budgets: [{ budget: team, nanoUsd: 50_000n }], expiresAt })).toBeNull();
+    expect(await lib.reserveInDatabase({ requestId: r2, credit: { accountId: a.accountId, microcredits: 20_000_000n }, budgets: [], expiresAt })).toBeNull();
+    expect(await lib.reserveInDatabase({ requestId: r3, credit: { accountId: b.accountId, microcredits: 5_000_000n }, budgets: [{ budget: user, nanoUsd: 70_000n }, { budget: team, nanoUsd: 70_000n }], expiresAt })).toBeNull();
 
     const startedAt = new Date();
     const settlement = (requestId: string, accountId: string, charge: bigint, costNanoUsd: bigint, budgets: Array<typeof team | typeof user>) => ({

@@ -1,6 +1,6 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { describe, expect, it } from "vitest";
-import { GatewayError } from "@/lib/gateway/errors";
+import { ApiError } from "@/lib/http/api-error";
 import { toChatRequest } from "@/lib/gateway/protocols/anthropic/request";
 import { AnthropicStreamEncoder, toAnthropicMessage } from "@/lib/gateway/protocols/anthropic/response";
 import { messagesRequestSchema } from "@/lib/schemas/anthropic";
@@ -46,7 +46,7 @@ describe("Anthropic request → canonical request", () => {
 
   it("refuses what it cannot forward, naming where it is", () => {
     expect(() => toChatRequest(parse({ model: "m", max_tokens: 5, messages: [{ role: "user", content: [{ type: "document", source: { type: "text", data: "x" } }] }] }))).toThrow(
-      expect.objectContaining({ status: 400, param: "messages[0].content[0]" }) as GatewayError,
+      expect.objectContaining({ status: 400, param: "messages[0].content[0]" }) as ApiError,
     );
   });
 });
@@ -92,7 +92,7 @@ describe("canonical answers → Anthropic", () => {
   });
 
   it("reports a failure in-band as an error event", () => {
-    const frame = new AnthropicStreamEncoder("m", 1).error(new GatewayError({ status: 502, type: "upstream_error", code: "upstream_error", message: "gone" }));
+    const frame = new AnthropicStreamEncoder("m", 1).error(new ApiError({ status: 502, type: "upstream_error", code: "upstream_error", message: "gone" }));
     expect(frame).toBe('event: error\ndata: {"type":"error","error":{"type":"api_error","message":"gone","code":"upstream_error"}}\n\n');
   });
 

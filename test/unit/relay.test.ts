@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { describe, expect, it, vi } from "vitest";
 import type { CallRecord } from "@/lib/gateway/call-record";
-import { GatewayError } from "@/lib/gateway/errors";
+import { ApiError } from "@/lib/http/api-error";
 import { openAIEncoder, relayStream } from "@/lib/gateway/relay/sse";
 import { UpstreamError } from "@/lib/providers/upstream-error";
 
@@ -46,7 +46,7 @@ function relay(chunks: AsyncIterable<ChatCompletionChunk>, includeUsage: boolean
   const stream = relayStream(ctx, chunks, {
     request,
     encoder: openAIEncoder(request.model, includeUsage),
-    onUpstreamError: (e) => new GatewayError({ status: 502, type: "upstream_error", code: "upstream_error", message: e.message }),
+    onUpstreamError: (e) => new ApiError({ status: 502, type: "upstream_error", code: "upstream_error", message: e.message }),
   });
   return { stream, call, finished, abort };
 }

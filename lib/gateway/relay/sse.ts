@@ -4,7 +4,7 @@ import { usageFromOpenAI } from "../../canonical/usage";
 import type { ChatRequest } from "../../canonical/schema";
 import type { CallContext } from "../context";
 import { env } from "../../env";
-import { GatewayError } from "../errors";
+import { ApiError } from "../../http/api-error";
 import { countPromptTokens, countTextTokens } from "../../canonical/token-count";
 
 export const SSE_HEADERS = {
@@ -24,7 +24,7 @@ export interface StreamEncoder {
   /** the frames after the last chunk */
   end(): string[];
   /** the frame that reports a failure once the response has started */
-  error(error: GatewayError): string;
+  error(error: ApiError): string;
 }
 
 /** OpenAI's: one `data:` frame per chunk under the public model name, then `data: [DONE]`. */
@@ -49,7 +49,7 @@ export interface RelayOptions {
   request: ChatRequest;
   encoder: StreamEncoder;
   /** maps an upstream failure after the first byte to the error the client sees in-band */
-  onUpstreamError: (error: UpstreamError) => GatewayError;
+  onUpstreamError: (error: UpstreamError) => ApiError;
 }
 
 /**
@@ -96,11 +96,11 @@ export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompleti
     call.usageSource = "estimated";
   };
 
-  const end = async (status: number, error?: GatewayError) => {
+  const end = async (status: number, error?: ApiError) => {
     await meterProduced();
     call.finish(status, error?.forRecord());
   };
-  const clientClosed = new GatewayError({ status: 499, type: "invalid_request_error", code: "client_closed_request", message: "The client closed the connection mid-stream." });
+  const clientClosed = new ApiError({ status: 499, type: "invalid_request_error", code: "client_closed_request", message: "The client closed the connection mid-stream." });
 
   /** Reads the rest of the upstream until it ends or the drain window closes; true when it ended. */
   const drain = async (): Promise<boolean> => {
@@ -132,7 +132,7 @@ export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompleti
           const shown =
             error instanceof UpstreamError
               ? options.onUpstreamError(error)
-              : new GatewayError({ status: 502, type: "upstream_error", code: "upstream_error", message: "The upstream stream failed." });
+              : new ApiError({ status: 502, type: "upstream_error", code: "upstream_error", message: "The upstream stream failed." });
           write(controller, [encoder.error(shown)]);
           controller.close();
           return end(shown.status, shown);

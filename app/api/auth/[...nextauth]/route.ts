@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { handlers } from "@/lib/auth/auth";
-import { GatewayError } from "@/lib/gateway/errors";
+import { ApiError } from "@/lib/http/api-error";
 import { readBodyTextOr413, SMALL_BODY_BYTES } from "@/lib/http/body";
 import { publicBaseUrl } from "@/lib/public-url";
 
@@ -17,7 +17,7 @@ const forAuthJs = (handler: (request: NextRequest) => Promise<Response>) => asyn
   try {
     body = request.method === "POST" ? await readBodyTextOr413(request, SMALL_BODY_BYTES) : undefined;
   } catch (error) {
-    if (error instanceof GatewayError) return Response.json(error.toJSON(), { status: error.status });
+    if (error instanceof ApiError) return Response.json(error.toJSON(), { status: error.status });
     throw error;
   }
   const url = process.env.AUTH_URL ? request.url : new URL(`${request.nextUrl.pathname}${request.nextUrl.search}`, publicBaseUrl(request.headers));

@@ -1,5 +1,5 @@
 import { checkWebhookDelivery, handleWebhook } from "@/lib/billing/stripe";
-import { GatewayError } from "@/lib/gateway/errors";
+import { ApiError } from "@/lib/http/api-error";
 import { readBodyTextOr413, SMALL_BODY_BYTES } from "@/lib/http/body";
 import { log } from "@/lib/log";
 
@@ -14,7 +14,7 @@ export async function POST(request: Request) {
     checkWebhookDelivery(signature);
     return Response.json(await handleWebhook(await readBodyTextOr413(request, SMALL_BODY_BYTES), signature));
   } catch (error) {
-    if (error instanceof GatewayError) return Response.json(error.toJSON(), { status: error.status });
+    if (error instanceof ApiError) return Response.json(error.toJSON(), { status: error.status });
     // an answer other than 2xx makes Stripe deliver the event again later
     log.error({ err: (error as Error).message }, "stripe webhook failed");
     return Response.json({ error: { message: "The webhook could not be processed; Stripe will retry.", type: "server_error", code: "webhook_failed", param: null } }, { status: 500 });

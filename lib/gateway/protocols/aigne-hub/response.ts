@@ -1,7 +1,7 @@
 import type { ChatCompletion } from "openai/resources/chat/completions";
 import { firstChoice } from "../../../canonical/completion";
 import type { CanonicalUsage, ChatCompletionChunk } from "../../../canonical/completion";
-import type { GatewayError } from "../../errors";
+import type { ApiError } from "../../../http/api-error";
 import type { StreamEncoder } from "../../relay/sse";
 
 // Canonical answers as the AIGNE framework's ChatModelOutput {text, thoughts, toolCalls, json, model,
@@ -84,13 +84,13 @@ export class AigneStreamEncoder implements StreamEncoder {
     return [this.frame({ delta: { json: closing(this.options, this.text, [...this.toolCalls.values()], this.usage) } })];
   }
 
-  error(error: GatewayError): string {
+  error(error: ApiError): string {
     return `event: error\ndata: ${JSON.stringify({ message: error.message, type: error.type, code: error.code })}\n\n`;
   }
 }
 
 /** The protocol's error body: 402 is {error:{type:"NOT_ENOUGH", message, link}}, the rest OpenAI's shape. */
-export function aigneHubError(error: GatewayError): unknown {
+export function aigneHubError(error: ApiError): unknown {
   if (error.status === 402) return { error: { type: "NOT_ENOUGH", message: error.message, link: error.extra.top_up_url ?? null } };
   return error.toJSON();
 }

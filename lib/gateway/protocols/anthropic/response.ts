@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ChatCompletion } from "openai/resources/chat/completions";
 import { firstChoice } from "../../../canonical/completion";
 import type { CanonicalUsage, ChatCompletionChunk } from "../../../canonical/completion";
-import type { GatewayError } from "../../errors";
+import type { ApiError } from "../../../http/api-error";
 import type { StreamEncoder } from "../../relay/sse";
 
 // Canonical answers in Anthropic's Messages shapes: a Message for non-streamed calls, and the exact
@@ -60,7 +60,7 @@ export function toAnthropicMessage(completion: ChatCompletion, model: string) {
 const ERROR_TYPE: Record<number, string> = { 400: "invalid_request_error", 401: "authentication_error", 402: "billing_error", 403: "permission_error", 404: "not_found_error", 413: "request_too_large", 429: "rate_limit_error", 504: "timeout_error" };
 
 /** Our error in Anthropic's shape; its own fields (code, top_up_url …) ride along. */
-export function anthropicError(error: GatewayError, requestId: string) {
+export function anthropicError(error: ApiError, requestId: string) {
   const type = ERROR_TYPE[error.status] ?? (error.status === 503 || error.status === 529 ? "overloaded_error" : "api_error");
   return { type: "error", error: { type, message: error.message, ...(error.code ? { code: error.code } : {}), ...error.extra }, request_id: requestId };
 }
@@ -148,7 +148,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
     return frames;
   }
 
-  error(error: GatewayError): string {
+  error(error: ApiError): string {
     return this.frame("error", { error: anthropicError(error, "").error });
   }
 }

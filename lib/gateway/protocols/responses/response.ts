@@ -3,7 +3,7 @@ import type { ChatCompletion } from "openai/resources/chat/completions";
 import { firstChoice } from "../../../canonical/completion";
 import type { CanonicalUsage, ChatCompletionChunk } from "../../../canonical/completion";
 import type { ResponsesRequest } from "../../../schemas/responses";
-import type { GatewayError } from "../../errors";
+import type { ApiError } from "../../../http/api-error";
 import type { StreamEncoder } from "../../relay/sse";
 
 // Canonical answers as Responses API objects: a `response` with output items (reasoning, message,
@@ -194,7 +194,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     return frames;
   }
 
-  error(error: GatewayError): string {
+  error(error: ApiError): string {
     return this.frame("error", { code: error.code, message: error.message, param: error.param });
   }
 }

@@ -1,6 +1,6 @@
 import { keyOrSession } from "@/lib/auth/session";
 import { getCall } from "@/lib/analytics/usage";
-import { GatewayError } from "@/lib/gateway/errors";
+import { ApiError } from "@/lib/http/api-error";
 import { withApiKey } from "@/lib/gateway/with-api-key";
 
 export const dynamic = "force-dynamic";
@@ -9,6 +9,6 @@ export const dynamic = "force-dynamic";
 export const GET = withApiKey({ authenticate: keyOrSession, endpoint: "models", role: "admin" }, async (_ctx, _body, request) => {
   const requestId = decodeURIComponent(new URL(request.url).pathname.split("/").at(-1)!);
   const call = await getCall(requestId);
-  if (!call) throw new GatewayError({ status: 404, type: "not_found_error", code: "call_not_found", message: `No call with request id ${requestId}.` });
+  if (!call) throw new ApiError({ status: 404, type: "not_found_error", code: "call_not_found", message: `No call with request id ${requestId}.` });
   return call;
 });

@@ -1,13 +1,16 @@
-import { releaseExpiredHolds } from "../billing/holds";
-import { pruneUsage, rollUp } from "../billing/rollups";
-import { fulfil } from "../billing/stripe";
 import { env } from "../env";
-import { writeUsageBatch, type Queued } from "../billing/usage-writer";
-import { jobs, type JobDefinition } from "./index";
-import { fromWire } from "./wire";
+import type { JobDefinition } from "../jobs";
+import { fromWire } from "../jobs/wire";
+import { releaseExpiredHolds } from "./holds";
+import { pruneUsage, rollUp } from "./rollups";
+import { fulfil } from "./stripe";
+import { writeUsageBatch, type Queued } from "./usage-writer";
 
-/** Every background job of the hub; the server (no Redis) or the worker (Redis) runs them. */
-export function jobDefinitions(): JobDefinition[] {
+/**
+ * The hub's background jobs — all of them billing's: usage writes, rollups, hold reconciliation,
+ * retention, top-up fulfilment. The server (no Redis) or the worker (Redis) registers and runs them.
+ */
+export function billingJobs(): JobDefinition[] {
   const { HUB_ROLLUP_EVERY_MS, HUB_USAGE_RETENTION_DAYS } = env();
   return [
     { name: "usage.write", run: (payload) => writeUsageBatch(fromWire<Queued[]>(payload)) },
@@ -16,8 +19,4 @@ export function jobDefinitions(): JobDefinition[] {
     { name: "usage.retention", every: 24 * 3_600_000, run: async () => void (await pruneUsage(HUB_USAGE_RETENTION_DAYS)) },
     { name: "stripe.fulfil", run: async (payload) => void (await fulfil((payload as { sessionId: string }).sessionId)) },
   ];
-}
-
-export function registerJobs(): void {
-  jobs.register(jobDefinitions());
 }
