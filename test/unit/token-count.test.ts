@@ -13,7 +13,7 @@ const samples = {
   japanese: "ゲートウェイは会社が行うすべてのAI呼び出しの上にあります。",
   emoji: "🚀🔥✨ launch day 🎉",
   german: "Ein Gateway sitzt auf jedem KI-Aufruf, den ein Unternehmen macht; seine Nutzer wählen es nach zusätzlicher Latenz, Durchsatz pro Kern und Speicher.",
-  source: readFileSync(path.join(import.meta.dirname, "../../lib/gateway/usage-writer.ts"), "utf8"),
+  source: readFileSync(path.join(import.meta.dirname, "../../lib/billing/usage-writer.ts"), "utf8"),
 };
 
 describe("the rough token estimate", () => {
