@@ -6,7 +6,7 @@ const nextConfig: NextConfig = {
   // traced only because next.config.ts is TypeScript; the standalone server reads the config from required-server-files.json
   outputFileTracingExcludes: { "*": ["node_modules/typescript/**"] },
   // Native drivers and Prisma's runtime load files at run time; keep them out of the bundle. The
-  // tokenizer is large and rarely needed (lib/billing/token-count.ts): it loads from node_modules on use.
+  // tokenizer is large and rarely needed (lib/canonical/token-count.ts): it loads from node_modules on use.
   serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "@prisma/client", "pino", "pino-pretty", "bullmq", "ioredis", "stripe", "undici", "gpt-tokenizer"],
   // `npm test` type-checks and lints once; builds (npm start, tests) should not pay for it again.
   eslint: { ignoreDuringBuilds: true },
