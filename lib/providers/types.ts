@@ -2,6 +2,7 @@ import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/
 import type { CompletionUsage } from "openai/resources/completions";
 import type { CreateEmbeddingResponse } from "openai/resources/embeddings";
 import type { ImagesResponse } from "openai/resources/images";
+import type { CredentialSecret } from "../crypto/credentials";
 import type { ChatRequest, EmbeddingsRequest, ImagesRequest } from "../schemas/openai";
 
 // The canonical format is OpenAI chat-completions shaped: every inbound protocol converts to
@@ -33,14 +34,6 @@ export const PROVIDER_TYPES = [
   "openai_compatible",
 ] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
-
-/** Decrypted credential material; which fields are set depends on the provider type. */
-export interface CredentialSecret {
-  apiKey?: string;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  sessionToken?: string;
-}
 
 export interface ProviderConfig {
   timeoutMs?: number;
