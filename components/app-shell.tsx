@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { signOutAction } from "@/lib/auth/actions";
+import { signOutAction } from "@/lib/ui/sign-in-actions";
 import type { SessionUser } from "@/lib/auth/session";
 import { settings } from "@/lib/settings";
 import { Brand } from "./brand";

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth-card";
 import { Button } from "@/components/ui/button";
-import { signInWithSso } from "@/lib/auth/actions";
+import { signInWithSso } from "@/lib/ui/sign-in-actions";
 import { currentUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { settings } from "@/lib/settings";
