@@ -13,7 +13,7 @@ import type { Mode } from "../settings";
 import { usageWriter } from "./usage-writer";
 import { uuidv7 } from "../ids";
 
-export type Endpoint = "chat" | "messages" | "responses" | "aigne-hub" | "embeddings" | "images" | "models" | "billing";
+export type Endpoint = "chat" | "messages" | "responses" | "aigne-hub" | "embeddings" | "images" | "models" | "billing" | "admin-api" | "me-api";
 
 /** Where a call was routed (its last attempt), as recorded on its usage event. */
 export interface RouteFacts {
