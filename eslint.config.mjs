@@ -21,7 +21,7 @@ const config = [
           patterns: [
             {
               group: ["@/lib/db/*", "@/lib/admin/*", "@/lib/analytics/*", "@/lib/billing/ledger-view", "**/lib/db/*", "**/lib/admin/*", "**/lib/analytics/*"],
-              message: "Load data through lib/dal/* with the caller (lib/auth/caller.ts).",
+              message: "Load data through lib/dal/* with the caller (lib/caller.ts).",
             },
           ],
         },

@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 // The first line, not the guard: a request for an admin or account page without a session cookie is
 // sent to sign in before anything renders, so nothing a page loads can ride along in the body of the
 // redirect. Whether the cookie is valid, and whether its user may see the page, is decided where the
-// data is read (lib/dal, lib/auth/caller.ts); this only refuses the anonymous cheaply.
+// data is read (lib/dal, lib/caller.ts); this only refuses the anonymous cheaply.
 
 /** Auth.js v5 session cookies (the `__Secure-` one over HTTPS; `.0`, `.1`… when a large one is split). */
 const SESSION_COOKIE = /^(__Secure-)?authjs\.session-token(\.\d+)?$/;

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
-import { signOutAction } from "@/lib/auth/actions";
+import { signOutAction } from "@/lib/ui/sign-in-actions";
 import type { SessionUser } from "@/lib/auth/session";
-import { settings } from "@/lib/settings";
+import type { Site } from "@/lib/dal/site";
 import { Brand } from "./brand";
 import { NavLinks, type NavSection } from "./nav-links";
 import { ThemeToggle } from "./theme-toggle";
@@ -23,8 +23,7 @@ const ADMIN: NavSection = {
 };
 
 /** The frame of every signed-in page: brand, navigation for the user's role, theme and sign-out. */
-export async function AppShell({ user, children }: { user: SessionUser; children: ReactNode }) {
-  const { mode } = await settings();
+export function AppShell({ user, site: { brand, mode }, children }: { user: SessionUser; site: Site; children: ReactNode }) {
   const account: NavSection = {
     title: "My account",
     items: [
@@ -41,7 +40,7 @@ export async function AppShell({ user, children }: { user: SessionUser; children
   return (
     <div className="min-h-screen">
       <header className="sticky top-0 z-40 flex h-14 items-center gap-3 border-b border-border bg-background/90 px-4 backdrop-blur">
-        <Brand href={user.role === "admin" ? "/admin" : "/dashboard"} />
+        <Brand brand={brand} href={user.role === "admin" ? "/admin" : "/dashboard"} />
         <div className="ml-auto flex items-center gap-2">
           <span className="hidden text-sm text-muted-foreground sm:inline" data-testid="signed-in-as">
             {user.email}

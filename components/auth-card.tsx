@@ -1,13 +1,14 @@
 import type { ReactNode } from "react";
+import type { Branding } from "@/lib/dal/site";
 import { Card, CardContent, CardDescription, CardHeader } from "./ui/card";
 import { Brand } from "./brand";
 
 /** The centred card of the sign-in and sign-up pages. */
-export function AuthCard({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+export function AuthCard({ brand, title, description, children }: { brand: Branding; title: string; description: string; children: ReactNode }) {
   return (
     <main className="flex min-h-screen items-center justify-center p-4">
       <div className="flex w-full max-w-sm flex-col gap-6">
-        <Brand className="justify-center" />
+        <Brand brand={brand} className="justify-center" />
         <Card>
           <CardHeader>
             <h1 className="text-xl font-semibold leading-none">{title}</h1>

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseCredits, parseUsd } from "./money";
-import { bumpConfigVersion, ConfigCache } from "./config/change-feed";
+import { bumpConfigVersion, ConfigCache } from "./db/change-feed";
 import { db, type Tx } from "./db/client";
 import { processSingleton } from "./singleton";
 

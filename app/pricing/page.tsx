@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { priceList } from "@/lib/billing/price-list";
-import { settings } from "@/lib/settings";
+import { site } from "@/lib/dal/site";
 import { credits } from "@/lib/ui/format";
 
 export const dynamic = "force-dynamic";
@@ -14,12 +14,12 @@ export const metadata = { title: "Pricing" };
 
 // GET /pricing – public: what every enabled model sells for (never the provider cost or margin)
 export default async function PricingPage() {
-  const [{ models, creditPriceUsd }, { mode }] = await Promise.all([priceList({ enabledOnly: true }), settings()]);
+  const [{ models, creditPriceUsd }, { brand, mode }] = await Promise.all([priceList({ enabledOnly: true }), site()]);
   const usdPer1M = (creditsPer1M: string) => (Number(creditsPer1M) * Number(creditPriceUsd)).toFixed(4).replace(/\.?0+$/, "");
   return (
     <div className="mx-auto flex max-w-5xl flex-col gap-6 px-4 py-8">
       <header className="flex items-center gap-3">
-        <Brand />
+        <Brand brand={brand} />
         <div className="ml-auto flex gap-2">
           <ThemeToggle />
           <Button asChild size="sm">

@@ -2,8 +2,9 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth-card";
 import { Button } from "@/components/ui/button";
-import { signInWithSso } from "@/lib/auth/actions";
+import { signInWithSso } from "@/lib/ui/sign-in-actions";
 import { currentUser } from "@/lib/auth/session";
+import { site } from "@/lib/dal/site";
 import { env } from "@/lib/env";
 import { settings } from "@/lib/settings";
 import { SignInForm } from "./sign-in-form";
@@ -23,9 +24,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (user) redirect(user.role === "admin" ? "/admin" : "/dashboard");
   const { next, error, code } = await searchParams;
   const { AUTH_OIDC_ISSUER, AUTH_OIDC_NAME } = env();
-  const { mode, signUpEnabled } = await settings();
+  const [{ mode, signUpEnabled }, { brand }] = await Promise.all([settings(), site()]);
   return (
-    <AuthCard title="Sign in" description="Use your email and password.">
+    <AuthCard brand={brand} title="Sign in" description="Use your email and password.">
       <div className="flex flex-col gap-4">
         {error && <p className="text-sm text-destructive">{signInError(error, code)}</p>}
         <SignInForm next={next} />

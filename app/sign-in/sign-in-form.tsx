@@ -1,7 +1,7 @@
 "use client";
 
 import { ActionForm, Field, SubmitButton } from "@/components/action-form";
-import { signInWithPassword } from "@/lib/auth/actions";
+import { signInWithPassword } from "@/lib/ui/sign-in-actions";
 
 export function SignInForm({ next }: { next?: string }) {
   return (

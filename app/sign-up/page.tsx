@@ -2,6 +2,7 @@ import Link from "next/link";
 import { AuthCard } from "@/components/auth-card";
 import { formatCredits } from "@/lib/money";
 import { signUpClosedReason } from "@/lib/auth/sign-up";
+import { site } from "@/lib/dal/site";
 import { settings } from "@/lib/settings";
 import { SignUpForm } from "./sign-up-form";
 
@@ -9,11 +10,11 @@ export const dynamic = "force-dynamic";
 export const metadata = { title: "Create an account" };
 
 export default async function SignUpPage() {
-  const { starterMicrocredits } = await settings();
+  const [{ starterMicrocredits }, { brand }] = await Promise.all([settings(), site()]);
   const closed = await signUpClosedReason();
   if (closed) {
     return (
-      <AuthCard title="Sign-up is closed" description={closed}>
+      <AuthCard brand={brand} title="Sign-up is closed" description={closed}>
         <Link href="/sign-in" className="text-sm text-primary hover:underline">
           Back to sign in
         </Link>
@@ -22,6 +23,7 @@ export default async function SignUpPage() {
   }
   return (
     <AuthCard
+      brand={brand}
       title="Create an account"
       description={starterMicrocredits > 0n ? `You start with ${formatCredits(starterMicrocredits)} free credits once you confirm your address.` : "Buy credits after signing up."}
     >

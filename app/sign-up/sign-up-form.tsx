@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { ActionForm, Field, SubmitButton } from "@/components/action-form";
-import { signUp } from "@/lib/auth/actions";
+import { signUp } from "@/lib/ui/sign-in-actions";
 
 export function SignUpForm() {
   // the answer stays on the page: the next step is in the person's inbox

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { AuthCard } from "@/components/auth-card";
 import { confirmEmail } from "@/lib/auth/sign-up";
+import { site } from "@/lib/dal/site";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Confirm your address" };
@@ -10,8 +11,10 @@ export const metadata = { title: "Confirm your address" };
 export default async function VerifyEmailPage({ searchParams }: { searchParams: Promise<{ token?: string | string[] }> }) {
   const { token } = await searchParams;
   const result = typeof token === "string" ? await confirmEmail(token) : { ok: false as const };
+  const { brand } = await site();
   return (
     <AuthCard
+      brand={brand}
       title={result.ok ? "Address confirmed" : "This link does not work"}
       description={result.ok ? `${result.email} is confirmed. Sign in with the password you chose.` : "It was used already, has expired or is not a link we sent. Sign up again to get a new one."}
     >

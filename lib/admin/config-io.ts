@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { formatDecimal, formatUsd } from "../money";
-import { bumpConfigVersion } from "../config/change-feed";
-import { openCredential, sealCredential } from "../crypto/credentials";
+import { bumpConfigVersion } from "../db/change-feed";
+import { openCredential, sealCredential, type CredentialSecret } from "../crypto/credentials";
 import { db, type Tx } from "../db/client";
 import { transaction } from "../db/transaction";
-import type { CredentialSecret, ProviderConfig } from "../providers/types";
+import type { ProviderConfig } from "../providers/types";
 import { storedSettingsSchema, writeSetting, type SettingKey } from "../settings";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";

@@ -3,7 +3,7 @@ import { creditedInRedis } from "../billing/holds-redis";
 import { book, creditAccount, type AccountOwner } from "../billing/ledger";
 import { redisEnabled } from "../redis";
 import { formatCredits, MoneyFormatError, parseCredits } from "../money";
-import { bumpConfigVersion } from "../config/change-feed";
+import { bumpConfigVersion } from "../db/change-feed";
 import { db } from "../db/client";
 import { transaction } from "../db/transaction";
 import { audit, type Actor } from "./audit";

@@ -1,4 +1,4 @@
-import { bumpConfigVersion } from "../config/change-feed";
+import { bumpConfigVersion } from "../db/change-feed";
 import { openCredential, sealCredential, sealedWithCurrentKey } from "../crypto/credentials";
 import { db } from "../db/client";
 import { transaction } from "../db/transaction";

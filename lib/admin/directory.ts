@@ -1,11 +1,11 @@
 import { monthToDate } from "../analytics/periods";
 import { usageBreakdown } from "../analytics/usage";
 import { formatCredits, formatUsd } from "../money";
-import { assertAdmin, ownerScope, type Caller } from "../auth/caller";
+import { assertAdmin, ownerScope, type Caller } from "../caller";
 import { db } from "../db/client";
 
 // Read models of the users, teams and keys pages: who exists, with their money and this month's spend.
-// Each takes its caller and checks it before the first query (lib/auth/caller.ts).
+// Each takes its caller and checks it before the first query (lib/caller.ts).
 
 async function spendBy(groupBy: "user" | "team" | "key", userId?: string) {
   const rows = await usageBreakdown({ ...monthToDate(), groupBy, userId });

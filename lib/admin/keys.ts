@@ -1,4 +1,4 @@
-import { bumpConfigVersion } from "../config/change-feed";
+import { bumpConfigVersion } from "../db/change-feed";
 import { generateApiKey } from "../crypto/api-key";
 import { db } from "../db/client";
 import { audit, type Actor } from "./audit";

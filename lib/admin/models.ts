@@ -2,7 +2,7 @@ import { MoneyFormatError, parseUsd } from "../money";
 import { defaultPrice } from "../billing/prices";
 import { db, type Prisma, type Tx } from "../db/client";
 import type { ProviderType } from "../providers/types";
-import { bumpConfigVersion } from "../config/change-feed";
+import { bumpConfigVersion } from "../db/change-feed";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { transaction } from "../db/transaction";

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { bumpConfigVersion } from "../config/change-feed";
+import { bumpConfigVersion } from "../db/change-feed";
 import { maskSecret } from "../crypto/api-key";
-import { openCredential, sealCredential } from "../crypto/credentials";
+import { openCredential, sealCredential, type CredentialSecret } from "../crypto/credentials";
 import { db, type Tx } from "../db/client";
 import { upstreamProvider } from "../gateway/registry";
 import { adapterFor, supportedProviderTypes } from "../providers";
-import type { CredentialSecret, ProviderAdapter, ProviderConfig, ProviderType } from "../providers/types";
+import type { ProviderAdapter, ProviderConfig, ProviderType } from "../providers/types";
 import { describeFailure } from "../gateway/upstream-failure";
-import { assertAdmin, type Caller } from "../auth/caller";
+import { assertAdmin, type Caller } from "../caller";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { transaction } from "../db/transaction";

@@ -1,5 +1,5 @@
 import { MoneyFormatError, parseUsd } from "../money";
-import { bumpConfigVersion } from "../config/change-feed";
+import { bumpConfigVersion } from "../db/change-feed";
 import { transaction } from "../db/transaction";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";

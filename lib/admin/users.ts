@@ -1,5 +1,5 @@
-import { generatePassword, hashPassword } from "../auth/password";
-import { bumpConfigVersion } from "../config/change-feed";
+import { generatePassword, hashPassword } from "../crypto/password";
+import { bumpConfigVersion } from "../db/change-feed";
 import { db, type Tx } from "../db/client";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";

@@ -1,4 +1,4 @@
-import { assertAdmin, type Caller } from "../auth/caller";
+import { assertAdmin, type Caller } from "../caller";
 import { db } from "../db/client";
 import { DAY_MS } from "./periods";
 import { callsQuerySchema, listCalls, type CallsQuery } from "./usage";

@@ -1,5 +1,5 @@
 import { formatCredits, formatUsd } from "../money";
-import { assertAdmin, type Caller } from "../auth/caller";
+import { assertAdmin, type Caller } from "../caller";
 import { db } from "../db/client";
 import { lastDays, startOfToday } from "./periods";
 import { usageBreakdown, usageSeries } from "./usage";

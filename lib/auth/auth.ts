@@ -8,7 +8,7 @@ import { masterKey } from "../crypto/master-key";
 import { env } from "../env";
 import { log } from "../log";
 import { clientAddress } from "./client-address";
-import { verifyPassword } from "./password";
+import { verifyPassword } from "../crypto/password";
 import { ssoUser } from "./sso";
 import { checkSecondFactor } from "./totp";
 import { accountKey, consume, giveBack, reset, Throttled } from "./throttle";

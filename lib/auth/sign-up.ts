@@ -7,7 +7,7 @@ import { transaction } from "../db/transaction";
 import { env } from "../env";
 import { mailConfigured, sendInBackground } from "../mail/mailer";
 import { settings } from "../settings";
-import { hashPassword } from "./password";
+import { hashPassword } from "../crypto/password";
 
 // Self sign-up with address confirmation. The answer never says whether an address has an account:
 // a new address gets a confirmation link, a confirmed one a notice that someone tried to sign up, and

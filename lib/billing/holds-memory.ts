@@ -1,4 +1,4 @@
-import { changeFeed } from "../config/change-feed";
+import { changeFeed } from "../db/change-feed";
 import { existingSingleton, processSingleton } from "../singleton";
 import type { HoldRefusal, HoldRequest, Settlement } from "./holds";
 import { holdPots, settlementDeltas, type PotHold } from "./pots";

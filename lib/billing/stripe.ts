@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import { z } from "zod";
-import { bumpConfigVersion } from "../config/change-feed";
+import { bumpConfigVersion } from "../db/change-feed";
 import { db } from "../db/client";
 import { transaction } from "../db/transaction";
 import { env } from "../env";

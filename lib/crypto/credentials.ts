@@ -1,6 +1,13 @@
-import type { CredentialSecret } from "../providers/types";
 import { keyForVersion, masterKey } from "./master-key";
 import { open, seal, type Sealed } from "./secret-box";
+
+/** Decrypted credential material; which fields are set depends on the provider type. */
+export interface CredentialSecret {
+  apiKey?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+}
 
 // A credential's ciphertext is bound to its provider and row id, so it cannot be moved to another row.
 const context = (providerId: string, credentialId: string) => `credential:${providerId}:${credentialId}`;

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Caller } from "../auth/caller";
+import type { Caller } from "../caller";
 import { listPackages } from "../admin/packages";
 import { listKeys } from "../admin/directory";
 import { accountSummary, accountTransactions } from "../analytics/customer";

@@ -1,5 +1,5 @@
 import "server-only";
-import { assertAdmin, type Caller } from "../auth/caller";
+import { assertAdmin, type Caller } from "../caller";
 import { currentSettings } from "../admin/settings";
 import { listPackages } from "../admin/packages";
 import { priceList } from "../billing/price-list";

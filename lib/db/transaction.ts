@@ -1,4 +1,4 @@
-import { changeFeed, didBumpConfig } from "../config/change-feed";
+import { changeFeed, didBumpConfig } from "./change-feed";
 import { db, type Tx } from "./client";
 
 // An interactive transaction that survives contention. On SQLite, a transaction that read before it

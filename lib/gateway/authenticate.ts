@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigCache } from "../config/change-feed";
+import { ConfigCache } from "../db/change-feed";
 import { API_KEY_PREFIX, hashApiKey } from "../crypto/api-key";
 import { db } from "../db/client";
 import type { Budget } from "../billing/budgets";

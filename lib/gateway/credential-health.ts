@@ -1,4 +1,4 @@
-import { bumpConfigVersion, changeFeed } from "../config/change-feed";
+import { bumpConfigVersion, changeFeed } from "../db/change-feed";
 import { db } from "../db/client";
 import { env } from "../env";
 import { log } from "../log";

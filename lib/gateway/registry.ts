@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ModelPrice } from "../billing/cost";
 import { defaultPrice } from "../billing/prices";
-import { ConfigCache } from "../config/change-feed";
+import { ConfigCache } from "../db/change-feed";
 import { openCredential } from "../crypto/credentials";
 import { db } from "../db/client";
 import { log } from "../log";

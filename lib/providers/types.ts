@@ -1,5 +1,6 @@
 import type { ChatCompletion, ChatCompletionChunk, CreateEmbeddingResponse, ImagesResponse } from "../canonical/completion";
 import type { ChatRequest, EmbeddingsRequest, ImagesRequest } from "../canonical/schema";
+import type { CredentialSecret } from "../crypto/credentials";
 
 export const PROVIDER_TYPES = [
   "openai",
@@ -15,14 +16,6 @@ export const PROVIDER_TYPES = [
   "openai_compatible",
 ] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
-
-/** Decrypted credential material; which fields are set depends on the provider type. */
-export interface CredentialSecret {
-  apiKey?: string;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  sessionToken?: string;
-}
 
 export interface ProviderConfig {
   timeoutMs?: number;

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OPERATOR } from "@/lib/auth/caller";
+import { OPERATOR } from "@/lib/caller";
 import { formatUsd } from "@/lib/money";
 import { eventually } from "../helpers/eventually";
 import { MEMBER, startHubFixture, type HubFixture } from "../helpers/hub-fixture";

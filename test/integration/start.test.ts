@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { verifyPassword } from "@/lib/auth/password";
+import { verifyPassword } from "@/lib/crypto/password";
 import { createDb } from "@/lib/db/client";
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../helpers/database";
 import { startHubProcess } from "../helpers/hub-process";

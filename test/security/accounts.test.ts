@@ -21,7 +21,7 @@ let smtp: FakeSmtp;
 let oidc: FakeOidc;
 let hubUrl: string;
 
-const SIGN_UP = ["/sign-up", "lib/auth/actions.ts", "signUp"] as const;
+const SIGN_UP = ["/sign-up", "lib/ui/sign-in-actions.ts", "signUp"] as const;
 const CREATE_KEY = ["/keys", "lib/ui/account-actions.ts", "createOwnKeyAction"] as const;
 const STARTER = 100_000_000n; // 100 credits in micro-credits
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AccessDenied, OPERATOR, ownerScope, type Caller } from "@/lib/auth/caller";
+import { AccessDenied, OPERATOR, ownerScope, type Caller } from "@/lib/caller";
 import { listTeams, listUsers } from "@/lib/admin/directory";
 import { listProviders, providerNames } from "@/lib/admin/providers";
 import { overview } from "@/lib/analytics/overview";

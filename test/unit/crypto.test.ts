@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
+import { generatePassword, hashPassword, verifyPassword } from "@/lib/crypto/password";
 import { generateApiKey, hashApiKey, maskSecret } from "@/lib/crypto/api-key";
 import { fingerprint, parseMasterKey } from "@/lib/crypto/master-key";
 import { open, seal } from "@/lib/crypto/secret-box";

@@ -5,7 +5,7 @@ import { setMonthlyBudget, setRateLimits } from "@/lib/admin/limits";
 import { createTeam, joinTeam } from "@/lib/admin/teams";
 import { setRole } from "@/lib/admin/toggles";
 import { createUser, ROLES } from "@/lib/admin/users";
-import { generatePassword } from "@/lib/auth/password";
+import { generatePassword } from "@/lib/crypto/password";
 import { adminAction } from "@/lib/ui/admin-action";
 
 const budget = z.string().regex(/^(\d+(\.\d+)?|none)$/, "A USD amount like 50, or none").optional();

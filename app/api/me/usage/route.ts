@@ -7,4 +7,4 @@ export const dynamic = "force-dynamic";
 const ownUsage = usageQuerySchema.omit({ userId: true, teamId: true });
 
 // GET /api/me/usage – the caller's own usage over time
-export const GET = withApiKey({ authenticate: keyOrSession, endpoint: "models", query: ownUsage }, (ctx, _body, _request, query) => usageSeries({ ...query, userId: ctx.principal.userId }));
+export const GET = withApiKey({ authenticate: keyOrSession, endpoint: "me-api", query: ownUsage }, (ctx, _body, _request, query) => usageSeries({ ...query, userId: ctx.principal.userId }));

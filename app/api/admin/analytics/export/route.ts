@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 // GET /api/admin/analytics/export – the filtered calls as CSV, streamed
 export const GET = withApiKey(
-  { authenticate: keyOrSession, endpoint: "models", role: "admin", query: callsQuerySchema },
+  { authenticate: keyOrSession, endpoint: "admin-api", role: "admin", query: callsQuerySchema },
   async (_ctx, _body, _request, query) =>
     new Response(callsCsv(query), { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="aigne-hub-calls.csv"` } }),
 );

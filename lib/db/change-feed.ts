@@ -1,4 +1,4 @@
-import { db, type Tx } from "../db/client";
+import { db, type Tx } from "./client";
 import { env } from "../env";
 import { log } from "../log";
 import { processSingleton } from "../singleton";

@@ -5,13 +5,13 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { headers } from "next/headers";
 import { userByEmail } from "../admin/users";
-import { signIn, signOut, type SignInThrottled } from "./auth";
-import { clientAddress } from "./client-address";
-import { registerSignUp, SIGN_UP_ANSWER, signUpClosedReason } from "./sign-up";
-import { consume, Throttled } from "./throttle";
-import type { FormState } from "../ui/form-state";
+import { signIn, signOut, type SignInThrottled } from "../auth/auth";
+import { clientAddress } from "../auth/client-address";
+import { registerSignUp, SIGN_UP_ANSWER, signUpClosedReason } from "../auth/sign-up";
+import { consume, Throttled } from "../auth/throttle";
+import type { FormState } from "./form-state";
 
-// Server actions of the sign-in and sign-up pages. Auth.js checks its own CSRF token on sign-in
+// Server actions of the sign-in and sign-up pages (and of the shell's sign-out button). Auth.js checks its own CSRF token on sign-in
 // and sign-out; Next.js refuses server actions posted from another origin.
 
 /** One answer for every refused sign-in: unknown address, wrong password or code, unconfirmed or disabled account. */
