@@ -31,10 +31,10 @@ const unitOf = (source: string) => {
 /** Folder → folders it imports, over every import (type-only ones included) between lib/ modules. */
 function folderGraph(modules: ICruiseResult["modules"]): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
-  for (const module of modules) {
-    if (!module.source.startsWith("lib/")) continue;
-    const from = unitOf(module.source);
-    for (const dependency of module.dependencies) {
+  for (const cruised of modules) {
+    if (!cruised.source.startsWith("lib/")) continue;
+    const from = unitOf(cruised.source);
+    for (const dependency of cruised.dependencies) {
       if (!dependency.resolved.startsWith("lib/")) continue;
       const to = unitOf(dependency.resolved);
       if (to !== from) graph.set(from, (graph.get(from) ?? new Set()).add(to));
