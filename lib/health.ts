@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { db } from "./db/client";
 import { loadMigrations, MIGRATIONS_TABLE } from "./db/migrate";
 import { databaseKind, env } from "./env";
+import { Reply } from "./gateway/reply";
 import { log } from "./log";
 import { hasMetricsToken } from "./metrics";
 import { processSingleton } from "./singleton";
@@ -80,7 +81,7 @@ async function readiness() {
 }
 
 /** GET /healthz – the process is alive and serving. */
-export const healthz = () => Response.json({ status: "ok" });
+export const healthz = () => Reply.json({ status: "ok" });
 
 let lastLogged = "";
 /** Logs what failed, once per change of state (a load balancer probes every few seconds). */
@@ -94,9 +95,9 @@ function logFailures(checks: Record<string, Check>): void {
 }
 
 /** GET /readyz – ready to serve: database reachable and migrated, Redis reachable when configured. */
-export async function readyz(request: { headers: { get(name: string): string | null } }): Promise<Response> {
+export async function readyz(request: { headers: { get(name: string): string | null } }): Promise<Reply> {
   const { ready, checks } = await readiness();
   logFailures(checks);
   const shown = hasMetricsToken(request) ? checks : Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, check.ok ? "ok" : "failed"]));
-  return Response.json({ status: ready ? "ready" : "not_ready", checks: shown }, { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } });
+  return Reply.json({ status: ready ? "ready" : "not_ready", checks: shown }, { "cache-control": "no-store" }, ready ? 200 : 503);
 }

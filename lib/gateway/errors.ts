@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { Reply } from "./reply";
 
 export type ErrorType =
   | "invalid_request_error"
@@ -63,6 +64,9 @@ export class GatewayError extends Error {
   }
 }
 
+/** An error's body in a protocol's shape (protocols/<protocol>/response.ts). */
+export type ErrorFormat = (error: GatewayError, requestId: string) => unknown;
+
 export const bodyTooLarge = (limit: number) =>
   new GatewayError({ status: 413, type: "invalid_request_error", code: "body_too_large", message: `The request body exceeds ${limit} bytes.` });
 
@@ -106,15 +110,15 @@ export function fromZodError(error: z.ZodError): GatewayError {
   return invalidRequest(param ? `Invalid value for '${param}': ${issue.message}` : issue.message, "invalid_body", param);
 }
 
-function requestError(status: number, code: string, message: string): Response {
+function requestError(status: number, code: string, message: string): Reply {
   const error = new GatewayError({ status, type: "invalid_request_error", code, message });
-  return Response.json(error.toJSON(), { status, headers: { "x-request-id": crypto.randomUUID() } });
+  return Reply.json(error.toJSON(), { "x-request-id": crypto.randomUUID() }, status);
 }
 
 /** For the verbs a /v1 route does not serve: a 405 in the OpenAI error shape. */
-export const methodNotAllowed = (request: Pick<Request, "method" | "url">) =>
+export const methodNotAllowed = (request: { method: string; url: string }) =>
   requestError(405, "method_not_allowed", `${request.method} is not supported on ${new URL(request.url).pathname}.`);
 
 /** For /v1 paths the hub does not serve: a 404 in the OpenAI error shape, not an HTML page. */
-export const unknownUrl = (request: Pick<Request, "method" | "url">) =>
+export const unknownUrl = (request: { method: string; url: string }) =>
   requestError(404, "unknown_url", `Unknown request URL: ${request.method} ${new URL(request.url).pathname}.`);

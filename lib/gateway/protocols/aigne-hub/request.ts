@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatRequest } from "../../../schemas/openai";
-import type { AigneChatRequest, AigneContent } from "../../../schemas/aigne-hub";
+import type { AigneChatRequest, AigneContent } from "./schema";
 import { dataUrl } from "../../../providers/shared/images";
 import { effortForBudget } from "../../../providers/shared/request";
 import { invalidRequest } from "../../errors";
