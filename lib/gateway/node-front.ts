@@ -55,7 +55,9 @@ async function pipe(stream: ReadableStream<Uint8Array>, res: ServerResponse, gon
   const reader = stream.getReader();
   // the body's own way to hear that nobody reads it any more (relay/disconnect.ts)
   const cancel = () => void reader.cancel().catch(() => undefined);
-  gone.addEventListener("abort", cancel, { once: true });
+  // a client may already be gone by the time its answer starts
+  if (gone.aborted) cancel();
+  else gone.addEventListener("abort", cancel, { once: true });
   try {
     for (;;) {
       const { done, value } = await reader.read();

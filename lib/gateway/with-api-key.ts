@@ -14,7 +14,7 @@ import { openAIError } from "./protocols/openai/response";
 import { followClient } from "./relay/disconnect";
 import { Reply } from "./reply";
 
-// The wrapper every /v1 route handler goes through: request id, admission (refused while shutting
+// The wrapper every API route goes through: request id, admission (refused while shutting
 // down), API key, body parsing with zod, and errors in the protocol's shape (OpenAI's by default). Handlers only parse → call → respond.
 // The wrapper does not depend on how the request arrived: Next's route handlers pass their web Request,
 // the hot-path server (node-front.ts) an InboundRequest over Node's own request.
