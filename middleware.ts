@@ -17,8 +17,7 @@ export function middleware(request: NextRequest) {
 }
 
 export const config = {
-  // the Node runtime: an Edge one would also compile instrumentation.ts (and the database drivers
-  // it boots) for the Edge
+  // the Node runtime, as all of the hub's code: nothing is compiled for the Edge
   runtime: "nodejs",
   // every admin and account page (test/security/authz-pages.test.ts fails for one left out); static
   // assets, /api and the gateway's routes never reach this

@@ -17,9 +17,6 @@ const nextConfig: NextConfig = {
   // Server actions: Next counts their bodies as they stream in and answers 413 past this (its default,
   // set here so it is a decision, not an accident); HUB_MAX_BODY_BYTES caps the rest (lib/http/body.ts)
   experimental: { authInterrupts: true, preloadEntriesOnStart: false, serverActions: { bodySizeLimit: "1mb" } },
-  // AIGNE clients discover the hub at /__blocklet__.js; app/ cannot hold a folder named that (a leading
-  // underscore makes it private)
-  rewrites: async () => [{ source: "/__blocklet__.js", destination: "/api/blocklet" }],
 };
 
 export default nextConfig;

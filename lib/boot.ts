@@ -48,8 +48,8 @@ function installSignalHandlers(): void {
 }
 
 /**
- * Server start-up: refuse to start on bad configuration, with one line. Once per process — the hub's
- * HTTP server boots before it listens, and Next's instrumentation.ts asks again when Next loads.
+ * Server start-up: refuse to start on bad configuration, with one line. Once per process: the hub's
+ * HTTP server (scripts/server.cjs, scripts/dev.mts) boots before it listens and before Next loads.
  */
 export const bootServer = (): Promise<void> => processSingleton("boot", boot);
 

@@ -2,8 +2,9 @@ import { Redis } from "ioredis";
 import { db } from "./db/client";
 import { loadMigrations, MIGRATIONS_TABLE } from "./db/migrate";
 import { databaseKind, env } from "./env";
+import { Reply } from "./http/reply";
 import { log } from "./log";
-import { hasMetricsToken } from "./metrics";
+import { hasMetricsToken, registry } from "./metrics";
 import { processSingleton } from "./singleton";
 
 // Readiness for load balancers and orchestrators: the database answers, every migration this build
@@ -80,7 +81,7 @@ async function readiness() {
 }
 
 /** GET /healthz – the process is alive and serving. */
-export const healthz = () => Response.json({ status: "ok" });
+export const healthz = () => Reply.json({ status: "ok" });
 
 let lastLogged = "";
 /** Logs what failed, once per change of state (a load balancer probes every few seconds). */
@@ -94,9 +95,25 @@ function logFailures(checks: Record<string, Check>): void {
 }
 
 /** GET /readyz – ready to serve: database reachable and migrated, Redis reachable when configured. */
-export async function readyz(request: { headers: { get(name: string): string | null } }): Promise<Response> {
+export async function readyz(request: { headers: { get(name: string): string | null } }): Promise<Reply> {
   const { ready, checks } = await readiness();
   logFailures(checks);
   const shown = hasMetricsToken(request) ? checks : Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, check.ok ? "ok" : "failed"]));
-  return Response.json({ status: ready ? "ready" : "not_ready", checks: shown }, { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } });
+  return Reply.json({ status: ready ? "ready" : "not_ready", checks: shown }, { "cache-control": "no-store" }, ready ? 200 : 503);
+}
+
+/** Whether a scrape may read the metrics: only with HUB_METRICS_TOKEN set, and that token. */
+function metricsAccess(request: { headers: { get(name: string): string | null } }): "ok" | "disabled" | "unauthorized" {
+  if (!env().HUB_METRICS_TOKEN) return "disabled";
+  return hasMetricsToken(request) ? "ok" : "unauthorized";
+}
+
+/** GET /metrics – Prometheus exposition; needs HUB_METRICS_TOKEN as a Bearer token (404 when unset). */
+export async function metricsExposition(request: { headers: { get(name: string): string | null } }): Promise<Reply> {
+  const access = metricsAccess(request);
+  const text = { "content-type": "text/plain; charset=utf-8" };
+  if (access === "disabled") return Reply.text("metrics are off (set HUB_METRICS_TOKEN)\n", text, 404);
+  if (access === "unauthorized") return Reply.text("unauthorized\n", { ...text, "www-authenticate": 'Bearer realm="metrics"' }, 401);
+  const metrics = registry();
+  return Reply.text(await metrics.metrics(), { "content-type": metrics.contentType, "cache-control": "no-store" });
 }

@@ -26,7 +26,8 @@ function create() {
   return registry;
 }
 
-const registry = () => processSingleton("metrics", create);
+/** This process's Prometheus registry (every hub metric and the process defaults). */
+export const registry = () => processSingleton("metrics", create);
 
 // Each metric is registered by the module that owns what it measures (calls in gateway/call-record.ts,
 // holds and overruns in billing, the usage queue in billing/usage-writer.ts, …), once per process:
@@ -51,19 +52,4 @@ export function hasMetricsToken(request: { headers: { get(name: string): string 
   const token = env().HUB_METRICS_TOKEN;
   if (!token) return false;
   return timingSafeEqual(digest(request.headers.get("authorization") ?? ""), digest(`Bearer ${token}`));
-}
-
-/** Whether a scrape may read the metrics: only with HUB_METRICS_TOKEN set, and that token. */
-function metricsAccess(request: { headers: { get(name: string): string | null } }): "ok" | "disabled" | "unauthorized" {
-  if (!env().HUB_METRICS_TOKEN) return "disabled";
-  return hasMetricsToken(request) ? "ok" : "unauthorized";
-}
-
-/** GET /metrics – Prometheus exposition; needs HUB_METRICS_TOKEN as a Bearer token (404 when unset). */
-export async function metricsExposition(request: { headers: { get(name: string): string | null } }): Promise<Response> {
-  const access = metricsAccess(request);
-  if (access === "disabled") return new Response("metrics are off (set HUB_METRICS_TOKEN)\n", { status: 404 });
-  if (access === "unauthorized") return new Response("unauthorized\n", { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } });
-  const metrics = registry();
-  return new Response(await metrics.metrics(), { headers: { "content-type": metrics.contentType, "cache-control": "no-store" } });
 }

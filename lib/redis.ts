@@ -15,8 +15,8 @@ export class RedisUnavailableError extends Error {
   override name = "RedisUnavailableError";
 }
 
-// by name, not instanceof: Next bundles route and instrumentation code into separate module graphs,
-// so the class can exist twice in one process
+// by name, not instanceof: Next's routes and the hub's server (dist/gateway.mjs) are separate module
+// graphs, so the class can exist twice in one process
 export const isRedisUnavailable = (error: unknown) => (error as Error | undefined)?.name === "RedisUnavailableError";
 
 // one line per connection per outage, not one per reconnect attempt

@@ -1,4 +1,4 @@
-// Next.js bundles instrumentation and every route into separate module graphs, and the hub's server
+// Next.js bundles every route into separate module graphs, and the hub's server
 // runs the gateway from a bundle of its own (dist/gateway.mjs), so a module-level variable can exist
 // several times in one process. Process-wide state (the database client, the
 // usage queue, caches, the shutdown registry) lives on globalThis under a well-known symbol instead.

@@ -8,7 +8,7 @@ export const root = path.resolve(import.meta.dirname, "..");
 export const standaloneDir = path.join(root, ".next/standalone");
 const hashFile = path.join(standaloneDir, ".hub-build-hash");
 
-const INPUTS = ["app", "lib", "components", "public", "prisma/migrations", "instrumentation.ts", "middleware.ts", "workers", "scripts/build.mjs", "scripts/server.cjs", "next.config.ts", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
+const INPUTS = ["app", "lib", "components", "public", "prisma/migrations", "middleware.ts", "workers", "scripts/build.mjs", "scripts/server.cjs", "next.config.ts", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
 
 function* files(entry) {
   const full = path.join(root, entry);

@@ -16,7 +16,7 @@ import { buildIsCurrent, hashFile, inputsHash, root, standaloneDir } from "./bui
 function bundleEntryPoints() {
   const { config } = JSON.parse(readFileSync(path.join(root, ".next/required-server-files.json"), "utf8"));
   esbuild.buildSync({
-    entryPoints: { worker: path.join(root, "workers/index.ts"), hub: path.join(root, "lib/cli/run.ts"), gateway: path.join(root, "lib/gateway/server.ts") },
+    entryPoints: { worker: path.join(root, "workers/index.ts"), hub: path.join(root, "lib/cli/run.ts"), gateway: path.join(root, "lib/server.ts") },
     outdir: path.join(standaloneDir, "dist"),
     outExtension: { ".js": ".mjs" },
     bundle: true,

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS script: Next loads and serves from it like the server.js it replaces */
 // The hub's HTTP server, written over the server.js that `next build` puts into .next/standalone (see
 // scripts/build.mjs). It boots the hub and answers the gateway's routes itself (dist/gateway.mjs,
-// lib/gateway/server.ts); Next — the web UI and its APIs — is loaded on the first request for it, so a
+// lib/server.ts); Next — the web UI and its APIs — is loaded on the first request for it, so a
 // process that only serves API traffic never holds Next in memory or pays for its request handling.
 const http = require("node:http");
 const v8 = require("node:v8");

@@ -39,8 +39,8 @@ const trustedBy = (source: string) => (address: ipaddr.IPv4 | ipaddr.IPv6) =>
 
 /**
  * The client's address: the socket's, or — when the socket is a trusted proxy — the nearest address in
- * X-Forwarded-For that is not itself a trusted proxy. "unknown" when the hub runs without its own
- * server (next dev), so all such clients share one bucket.
+ * X-Forwarded-For that is not itself a trusted proxy. "unknown" when Next runs without the hub's own
+ * server in front (which sets x-hub-peer), so all such clients share one bucket.
  */
 export function clientAddress(headers: { get(name: string): string | null }, trustedProxies = env().HUB_TRUSTED_PROXIES): string {
   const trusted = trustedBy(trustedProxies);

@@ -10,10 +10,12 @@ import { failureOf, withFailover } from "./failover";
 import { admit, heldOutputTokens } from "./policy";
 import { refuseUnpricedChat } from "./price-levers";
 import type { ApiError } from "../http/api-error";
-import { openAIEncoder, relayStream, SSE_HEADERS } from "./relay/sse";
-import { Reply } from "./reply";
+import type { ChatProtocol } from "./protocols/chat-protocol";
+import { relayStream, SSE_HEADERS } from "./relay/sse";
+import { Reply } from "../http/reply";
 import { planRoute, type Target } from "./route";
 import { callOptions, costHeaders } from "./upstream-call";
+import { gatewayCall } from "./with-api-key";
 
 /**
  * Opens the upstream stream and waits for its first chunk, so that a failure before any byte
@@ -68,14 +70,16 @@ export async function runChat(ctx: CallContext, asked: ChatRequest): Promise<Cha
   return { stream: true, chunks, onUpstreamError: (error) => failureOf(target, error) };
 }
 
-// POST /v1/chat/completions
-export async function chatCompletions(ctx: CallContext, request: ChatRequest): Promise<Reply> {
+/** A chat call in any protocol: its body as a canonical request through runChat, answered in its shapes, streamed or not. */
+export async function serveChat<Body>(protocol: ChatProtocol<Body>, ctx: CallContext, body: Body): Promise<Reply> {
+  const request = protocol.toChatRequest(body);
   const outcome = await runChat(ctx, request);
-  if (!outcome.stream) return Reply.json({ ...outcome.completion, model: request.model }, await costHeaders(ctx));
-  const body = relayStream(ctx, outcome.chunks, {
-    request,
-    encoder: openAIEncoder(request.model, request.stream_options?.include_usage === true),
-    onUpstreamError: outcome.onUpstreamError,
-  });
-  return Reply.stream(body, SSE_HEADERS);
+  const exchange = { body, request, ctx };
+  if (!outcome.stream) return Reply.json(protocol.answer(outcome.completion, exchange), await costHeaders(ctx));
+  const stream = relayStream(ctx, outcome.chunks, { request, encoder: protocol.encoder(exchange), onUpstreamError: outcome.onUpstreamError });
+  return Reply.stream(stream, SSE_HEADERS);
 }
+
+/** A protocol's chat endpoint behind an API key: the one line each protocol takes in routes.ts. */
+export const chatEndpoint = <Body>(protocol: ChatProtocol<Body>) =>
+  gatewayCall({ endpoint: protocol.endpoint, body: protocol.body, errorFormat: protocol.errorFormat }, (ctx, body) => serveChat(protocol, ctx, body));

@@ -6,11 +6,12 @@ import { roughTextTokens } from "../canonical/token-count";
 import { withFailover } from "./failover";
 import { admit } from "./policy";
 import { refuseUnpricedEmbeddings } from "./price-levers";
+import { Reply } from "../http/reply";
 import { planRoute } from "./route";
 import { callOptions, costHeaders } from "./upstream-call";
 
 // POST /v1/embeddings
-export async function createEmbeddings(ctx: CallContext, request: EmbeddingsRequest): Promise<Response> {
+export async function createEmbeddings(ctx: CallContext, request: EmbeddingsRequest): Promise<Reply> {
   ctx.call.requestedModel = request.model;
   refuseUnpricedEmbeddings(request);
   const plan = await planRoute(ctx.principal, request.model, "embedding");
@@ -22,5 +23,5 @@ export async function createEmbeddings(ctx: CallContext, request: EmbeddingsRequ
     return target.adapter.embeddings(request, target.upstream, callOptions(ctx, target));
   });
   ctx.call.usage = { ...NO_USAGE, promptTokens: result.usage?.prompt_tokens ?? 0 };
-  return Response.json({ ...result, model: request.model }, { headers: await costHeaders(ctx) });
+  return Reply.json({ ...result, model: request.model }, await costHeaders(ctx));
 }

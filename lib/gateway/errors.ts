@@ -1,5 +1,10 @@
 import type { z } from "zod";
 import { ApiError } from "../http/api-error";
+import { Reply } from "../http/reply";
+
+/** An error's body in a protocol's shape (protocols/<protocol>/response.ts). */
+export type ErrorFormat = (error: ApiError, requestId: string) => unknown;
+
 
 export const invalidRequest = (message: string, code = "invalid_request", param: string | null = null) =>
   new ApiError({ status: 400, type: "invalid_request_error", code, message, param });
@@ -41,15 +46,15 @@ export function fromZodError(error: z.ZodError): ApiError {
   return invalidRequest(param ? `Invalid value for '${param}': ${issue.message}` : issue.message, "invalid_body", param);
 }
 
-function requestError(status: number, code: string, message: string): Response {
+function requestError(status: number, code: string, message: string): Reply {
   const error = new ApiError({ status, type: "invalid_request_error", code, message });
-  return Response.json(error.toJSON(), { status, headers: { "x-request-id": crypto.randomUUID() } });
+  return Reply.json(error.toJSON(), { "x-request-id": crypto.randomUUID() }, status);
 }
 
 /** For the verbs a /v1 route does not serve: a 405 in the OpenAI error shape. */
-export const methodNotAllowed = (request: Pick<Request, "method" | "url">) =>
+export const methodNotAllowed = (request: { method: string; url: string }) =>
   requestError(405, "method_not_allowed", `${request.method} is not supported on ${new URL(request.url).pathname}.`);
 
 /** For /v1 paths the hub does not serve: a 404 in the OpenAI error shape, not an HTML page. */
-export const unknownUrl = (request: Pick<Request, "method" | "url">) =>
+export const unknownUrl = (request: { method: string; url: string }) =>
   requestError(404, "unknown_url", `Unknown request URL: ${request.method} ${new URL(request.url).pathname}.`);

@@ -7,6 +7,7 @@ import { roughTextTokens } from "../canonical/token-count";
 import { withFailover } from "./failover";
 import { admit, DEAREST_IMAGE_TOKENS } from "./policy";
 import { refuseUnpricedImages } from "./price-levers";
+import { Reply } from "../http/reply";
 import { planRoute } from "./route";
 import { callOptions, costHeaders } from "./upstream-call";
 
@@ -30,7 +31,7 @@ export async function runImages(ctx: CallContext, request: ImagesRequest): Promi
 }
 
 // POST /v1/images/generations
-export async function generateImages(ctx: CallContext, request: ImagesRequest): Promise<Response> {
+export async function generateImages(ctx: CallContext, request: ImagesRequest): Promise<Reply> {
   const result = await runImages(ctx, request);
-  return Response.json(result, { headers: await costHeaders(ctx) });
+  return Reply.json(result, await costHeaders(ctx));
 }

@@ -4,7 +4,8 @@ import { declaresTooMuch } from "../http/body";
 import { closeWhenAnsweredEarly } from "../http/early-answer";
 import { log } from "../log";
 import { bodyTooLarge } from "../http/api-error";
-import { Reply } from "./reply";
+import { clientGone } from "./relay/disconnect";
+import type { Reply } from "../http/reply";
 import { gatewayRoute, type Serve } from "./routes";
 import type { InboundRequest } from "../http/inbound";
 
@@ -50,11 +51,13 @@ const drained = (res: ServerResponse) =>
     res.on("close", done);
   });
 
-async function pipe(stream: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
+async function pipe(stream: ReadableStream<Uint8Array>, res: ServerResponse, gone: AbortSignal): Promise<void> {
   const reader = stream.getReader();
-  // a client that goes away cancels the body: the relay then settles the call (relay/sse.ts)
+  // the body's own way to hear that nobody reads it any more (relay/disconnect.ts)
   const cancel = () => void reader.cancel().catch(() => undefined);
-  res.once("close", cancel);
+  // a client may already be gone by the time its answer starts
+  if (gone.aborted) cancel();
+  else gone.addEventListener("abort", cancel, { once: true });
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -62,34 +65,28 @@ async function pipe(stream: ReadableStream<Uint8Array>, res: ServerResponse): Pr
       if (!res.write(value)) await drained(res);
     }
   } finally {
-    res.off("close", cancel);
+    gone.removeEventListener("abort", cancel);
     res.end();
   }
 }
 
-async function write(reply: Reply | Response, res: ServerResponse): Promise<void> {
-  if (reply instanceof Response) {
-    res.writeHead(reply.status, Object.fromEntries(reply.headers));
-    if (reply.body) await pipe(reply.body, res);
-    else res.end();
+async function write(reply: Reply, res: ServerResponse, gone: AbortSignal): Promise<void> {
+  if ("stream" in reply.body) {
+    res.writeHead(reply.status, reply.headers);
+    res.flushHeaders();
+    await pipe(reply.body.stream, res, gone);
     return;
   }
-  if ("json" in reply.body) {
-    const text = JSON.stringify(reply.body.json);
-    res.writeHead(reply.status, { ...reply.headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-    res.end(text);
-    return;
-  }
-  res.writeHead(reply.status, reply.headers);
-  res.flushHeaders();
-  await pipe(reply.body.stream, res);
+  const json = "json" in reply.body;
+  const text = json ? JSON.stringify(reply.body.json) : reply.body.text;
+  res.writeHead(reply.status, { ...reply.headers, ...(json ? { "content-type": "application/json" } : {}), "content-length": Buffer.byteLength(text) });
+  res.end(text);
 }
 
 async function serve(run: Serve, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const abort = new AbortController();
-  res.once("close", () => res.writableFinished || abort.abort());
+  const gone = clientGone(res);
   try {
-    await write(await run(new NodeRequest(req, abort.signal)), res);
+    await write(await run(new NodeRequest(req, gone)), res, gone);
   } catch (error) {
     // the wrapper answers every failure of a call itself; this is a failure to write the answer
     log.error({ err: error, url: req.url }, "could not write a response");

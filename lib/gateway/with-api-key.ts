@@ -2,30 +2,35 @@ import type { InboundRequest } from "../http/inbound";
 import type { z } from "zod";
 import { isDatabaseUnavailable } from "../db/errors";
 import { env } from "../env";
-import { readBodyTextOr413 } from "../http/body";
+import { BodyTooLargeError, readBodyText } from "../http/body";
 import { exceedsJsonDepth } from "../http/json-depth";
 import { log } from "../log";
 import { publicBaseUrl } from "../public-url";
 import { authenticate, type Principal } from "./authenticate";
 import { CallRecord, type Endpoint } from "./call-record";
 import type { CallContext } from "./context";
-import { fromZodError, invalidRequest } from "./errors";
-import { ApiError } from "../http/api-error";
+import { type ErrorFormat, fromZodError, invalidRequest } from "./errors";
+import { bodyTooLarge, ApiError } from "../http/api-error";
 import { lifecycle } from "../lifecycle";
-import { Reply } from "./reply";
+import { openAIError } from "./protocols/openai/response";
+import { followClient } from "./relay/disconnect";
+import { Reply } from "../http/reply";
 
-// The wrapper every /v1 route handler goes through: request id, admission (refused while shutting
+// The wrapper every API route goes through: request id, admission (refused while shutting
 // down), API key, body parsing with zod, and errors in the protocol's shape (OpenAI's by default). Handlers only parse → call → respond.
 // The wrapper does not depend on how the request arrived: Next's route handlers pass their web Request,
 // the hot-path server (node-front.ts) an InboundRequest over Node's own request.
 
-type Handler<B, Q, R> = (ctx: CallContext, body: B, request: R, query: Q) => Promise<Response | Reply | object>;
+/** a Reply, or what goes out as JSON (a web Response is neither: Reply.stream takes its body) */
+type Handler<B, Q, R> = (ctx: CallContext, body: B, request: R, query: Q) => Promise<Reply | Record<string, unknown> | readonly unknown[]>;
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 /** The body as JSON: at most HUB_MAX_BODY_BYTES, nested at most HUB_MAX_JSON_DEPTH deep (checked before parsing). */
 async function readJson(request: InboundRequest): Promise<unknown> {
   const { HUB_MAX_BODY_BYTES, HUB_MAX_JSON_DEPTH } = env();
-  const text = await readBodyTextOr413(request, HUB_MAX_BODY_BYTES);
+  const text = await readBodyText(request, HUB_MAX_BODY_BYTES).catch((error: unknown) => {
+    throw error instanceof BodyTooLargeError ? bodyTooLarge(error.limit) : error;
+  });
   if (!text.trim()) throw invalidRequest("The request body is empty; send a JSON object.", "invalid_json");
   if (exceedsJsonDepth(text, HUB_MAX_JSON_DEPTH)) {
     throw invalidRequest(`The JSON body nests arrays and objects deeper than ${HUB_MAX_JSON_DEPTH} levels.`, "json_too_deep");
@@ -36,10 +41,6 @@ async function readJson(request: InboundRequest): Promise<unknown> {
     throw invalidRequest("We could not parse the JSON body of your request: it is not valid JSON.", "invalid_json");
   }
 }
-
-/** An error's body in a protocol's shape; OpenAI's unless the route says otherwise. */
-export type ErrorFormat = (error: ApiError, requestId: string) => unknown;
-const openAIError: ErrorFormat = (error) => error.toJSON();
 
 function errorReply(error: ApiError, requestId: string, format: ErrorFormat): Reply {
   return Reply.json(format(error, requestId), { ...error.headers, "x-request-id": requestId }, error.status);
@@ -73,22 +74,20 @@ export interface GatewayCallOptions<S, Q, R> {
   role?: "admin";
   /** who is calling; a hub API key unless given (the web UI's routes use the signed-in session) */
   authenticate?: (request: R) => Promise<Principal>;
-  /** the error shape of the route's protocol (Anthropic's on /v1/messages) */
+  /** the error shape of the route's protocol (Anthropic's on /v1/messages); OpenAI's unless given */
   errorFormat?: ErrorFormat;
 }
 
-/** The wrapper for any transport: a request in, a Reply (or a handler's own Response) out. */
+/** The wrapper for any transport: a request in, a Reply out. */
 export function gatewayCall<S extends z.ZodType | undefined, Q extends z.ZodType | undefined = undefined, R extends InboundRequest = InboundRequest>(
   options: GatewayCallOptions<S, Q, R>,
   handler: Handler<Parsed<S>, Parsed<Q>, R>,
 ) {
-  return async (request: R): Promise<Reply | Response> => {
+  return async (request: R): Promise<Reply> => {
     const admitted = lifecycle.admit();
     const call = new CallRecord(options.endpoint, admitted);
     const abort = new AbortController();
-    // a client that goes away cancels the upstream call — unless a stream is being relayed: the relay
-    // then decides (it first tries to read the upstream's own usage, see relay/sse.ts)
-    request.signal?.addEventListener("abort", () => call.relaying || abort.abort(), { once: true });
+    followClient(request.signal, call, abort);
     try {
       if (!admitted) {
         throw new ApiError({ status: 503, type: "service_unavailable", code: "shutting_down", message: "The hub is shutting down; retry the request.", headers: { "retry-after": "1" } });
@@ -111,10 +110,8 @@ export function gatewayCall<S extends z.ZodType | undefined, Q extends z.ZodType
         query = parsed.data;
       }
       const result = await handler({ call, principal, abort, origin: publicBaseUrl(request.headers) }, body as never, request, query as never);
-      const reply = result instanceof Response || result instanceof Reply ? result : Reply.json(result);
-      const headers = { "x-request-id": call.requestId, ...call.rate?.headers };
-      if (reply instanceof Reply) Object.assign(reply.headers, headers);
-      else for (const [name, value] of Object.entries(headers)) reply.headers.set(name, value);
+      const reply = result instanceof Reply ? result : Reply.json(result);
+      Object.assign(reply.headers, { "x-request-id": call.requestId, ...call.rate?.headers });
       // a streamed body finishes its call record when the stream ends
       if (!call.stream) call.finish(reply.status);
       return reply;
@@ -126,18 +123,11 @@ export function gatewayCall<S extends z.ZodType | undefined, Q extends z.ZodType
   };
 }
 
-/** A wrapped call as a Next route handler. */
-export function webRoute(run: (request: Request) => Promise<Reply | Response>) {
-  return async (request: Request): Promise<Response> => {
-    const reply = await run(request);
-    return reply instanceof Reply ? reply.toResponse() : reply;
-  };
-}
-
 /** The wrapper as a Next route handler. */
 export function withApiKey<S extends z.ZodType | undefined, Q extends z.ZodType | undefined = undefined>(
   options: GatewayCallOptions<S, Q, Request>,
   handler: Handler<Parsed<S>, Parsed<Q>, Request>,
 ) {
-  return webRoute(gatewayCall(options, handler));
+  const run = gatewayCall(options, handler);
+  return async (request: Request): Promise<Response> => (await run(request)).toResponse();
 }

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from "node:http";
-import { bodyTooLarge } from "./api-error";
 
 // The one way the hub reads a request body: as a stream, counting bytes, and stopping the moment the
 // cap is passed. A declared content-length over the cap is refused before any byte is read; an
@@ -73,13 +72,4 @@ export async function readBody(source: BodySource, limit: number): Promise<Buffe
 
 export async function readBodyText(source: BodySource, limit: number): Promise<string> {
   return (await readBody(source, limit)).toString("utf8");
-}
-
-/** The body as text, or the 413 ApiError (the OpenAI error shape) once `limit` is passed. */
-export async function readBodyTextOr413(source: BodySource, limit: number): Promise<string> {
-  try {
-    return await readBodyText(source, limit);
-  } catch (error) {
-    throw error instanceof BodyTooLargeError ? bodyTooLarge(error.limit) : error;
-  }
 }

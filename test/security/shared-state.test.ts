@@ -60,9 +60,9 @@ describe("a request the upstream serializer cannot encode", () => {
   it("is a request error, not a connection failure, when it reaches the serializer in the pipeline (a BigInt), and cools nothing down", async () => {
     // this test process runs the real pipeline against the same database and fake upstream: a value
     // no JSON body can carry reaches the upstream serializer, whatever the edge refuses
-    const [{ gatewayCall }, { chatCompletions }] = await Promise.all([import("@/lib/gateway/with-api-key"), import("@/lib/gateway/chat")]);
+    const [{ gatewayCall }, { serveChat }, { openai }] = await Promise.all([import("@/lib/gateway/with-api-key"), import("@/lib/gateway/chat"), import("@/lib/gateway/protocols/openai")]);
     const inProcess = (key: string, request: Record<string, unknown>) =>
-      gatewayCall({ endpoint: "chat" }, (ctx) => chatCompletions(ctx, request as never))({
+      gatewayCall({ endpoint: "chat" }, (ctx) => serveChat(openai, ctx, request as never))({
         method: "POST",
         url: "http://hub.test/v1/chat/completions",
         headers: new Headers({ authorization: `Bearer ${key}` }),

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/http/api-error";
 import { toChatRequest } from "@/lib/gateway/protocols/anthropic/request";
 import { AnthropicStreamEncoder, toAnthropicMessage } from "@/lib/gateway/protocols/anthropic/response";
-import { messagesRequestSchema } from "@/lib/schemas/anthropic";
+import { messagesRequestSchema } from "@/lib/gateway/protocols/anthropic/schema";
 
 // The Anthropic ⇄ canonical translation on its own: the shapes the integration test does not reach.
 

@@ -2,7 +2,8 @@ import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { describe, expect, it, vi } from "vitest";
 import type { CallRecord } from "@/lib/gateway/call-record";
 import { ApiError } from "@/lib/http/api-error";
-import { openAIEncoder, relayStream } from "@/lib/gateway/relay/sse";
+import { openAIEncoder } from "@/lib/gateway/protocols/openai/response";
+import { relayStream } from "@/lib/gateway/relay/sse";
 import { UpstreamError } from "@/lib/providers/upstream-error";
 
 // a short drain window (the tests below must not wait the default 3 s), yet far longer than the

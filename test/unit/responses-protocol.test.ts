@@ -2,7 +2,7 @@ import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { describe, expect, it } from "vitest";
 import { chatRequestFromResponses } from "@/lib/gateway/protocols/responses/request";
 import { ResponsesStreamEncoder } from "@/lib/gateway/protocols/responses/response";
-import { responsesRequestSchema } from "@/lib/schemas/responses";
+import { responsesRequestSchema } from "@/lib/gateway/protocols/responses/schema";
 
 // The Responses ⇄ canonical translation on its own: what the integration test does not reach.
 

@@ -3,9 +3,10 @@ import { UpstreamError } from "../../providers/upstream-error";
 import { usageFromOpenAI } from "../../canonical/usage";
 import type { ChatRequest } from "../../canonical/schema";
 import type { CallContext } from "../context";
-import { env } from "../../env";
 import { ApiError } from "../../http/api-error";
 import { countPromptTokens, countTextTokens } from "../../canonical/token-count";
+import type { StreamEncoder } from "../protocols/stream-encoder";
+import { clientClosed, drainAfterClientLeft } from "./disconnect";
 
 export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -16,34 +17,6 @@ export const SSE_HEADERS = {
 };
 
 const bytes = new TextEncoder();
-
-/** How a client protocol writes canonical chunks as Server-Sent Events. */
-export interface StreamEncoder {
-  /** the frames for one chunk, written as soon as it arrives (none to leave it out) */
-  chunk(chunk: ChatCompletionChunk): string[];
-  /** the frames after the last chunk */
-  end(): string[];
-  /** the frame that reports a failure once the response has started */
-  error(error: ApiError): string;
-}
-
-/** OpenAI's: one `data:` frame per chunk under the public model name, then `data: [DONE]`. */
-export function openAIEncoder(model: string, includeUsage: boolean): StreamEncoder {
-  const frame = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
-  return {
-    chunk(chunk) {
-      // the upstream is always asked for usage; the client gets it only when it asked too
-      if (!includeUsage) {
-        if (chunk.choices.length === 0 && chunk.usage) return [];
-        delete (chunk as { usage?: unknown }).usage;
-      }
-      chunk.model = model;
-      return [frame(chunk)];
-    },
-    end: () => ["data: [DONE]\n\n"],
-    error: (error) => frame(error.toJSON()),
-  };
-}
 
 export interface RelayOptions {
   request: ChatRequest;
@@ -56,9 +29,8 @@ export interface RelayOptions {
  * Relays canonical chunks to the client, each written (by the protocol's encoder) as it arrives, and
  * meters the call from them.
  *
- * A client that disconnects mid-stream is charged for what the upstream produced: the hub keeps
- * reading the upstream (relaying nothing) for up to HUB_DISCONNECT_DRAIN_MS to get its own final
- * usage; an upstream still going after that is cancelled and metered by counting what it sent.
+ * A client that disconnects mid-stream is charged for what the upstream produced (disconnect.ts): its
+ * own final usage if it arrives within the drain window, else a count of what it sent.
  */
 export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompletionChunk>, options: RelayOptions): ReadableStream<Uint8Array> {
   const iterator = chunks[Symbol.asyncIterator]();
@@ -100,24 +72,6 @@ export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompleti
     await meterProduced();
     call.finish(status, error?.forRecord());
   };
-  const clientClosed = new ApiError({ status: 499, type: "invalid_request_error", code: "client_closed_request", message: "The client closed the connection mid-stream." });
-
-  /** Reads the rest of the upstream until it ends or the drain window closes; true when it ended. */
-  const drain = async (): Promise<boolean> => {
-    const deadline = Date.now() + env().HUB_DISCONNECT_DRAIN_MS;
-    for (;;) {
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), left)));
-      const next = await Promise.race([iterator.next(), timeout]).catch(() => ({ done: true as const, value: undefined }));
-      clearTimeout(timer);
-      if (next === "timeout") return false;
-      if (next.done) return true;
-      observe(next.value);
-    }
-  };
-
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       // loop until something is written: a pull that enqueues nothing is not called again
@@ -127,7 +81,7 @@ export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompleti
           next = await iterator.next();
         } catch (error) {
           if (cancelled) return;
-          if (ctx.abort.signal.aborted) return end(499, clientClosed);
+          if (ctx.abort.signal.aborted) return end(499, clientClosed());
           // the status line is long gone: report the failure in-band, as OpenAI does
           const shown =
             error instanceof UpstreamError
@@ -156,13 +110,10 @@ export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompleti
       }
     },
     async cancel() {
+      // the client went away (relay/disconnect.ts decides what follows)
       cancelled = true;
-      const finished = await drain();
-      if (!finished) {
-        ctx.abort.abort();
-        await iterator.return?.().catch(() => undefined);
-      }
-      await end(499, clientClosed);
+      await drainAfterClientLeft(ctx.abort, iterator, observe);
+      await end(499, clientClosed());
     },
   });
 }

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { handlers } from "@/lib/auth/auth";
-import { ApiError } from "@/lib/http/api-error";
-import { readBodyTextOr413, SMALL_BODY_BYTES } from "@/lib/http/body";
+import { bodyTooLarge } from "@/lib/http/api-error";
+import { BodyTooLargeError, readBodyText, SMALL_BODY_BYTES } from "@/lib/http/body";
 import { publicBaseUrl } from "@/lib/public-url";
 
 export const dynamic = "force-dynamic";
@@ -15,10 +15,11 @@ export const dynamic = "force-dynamic";
 const forAuthJs = (handler: (request: NextRequest) => Promise<Response>) => async (request: NextRequest) => {
   let body: string | undefined;
   try {
-    body = request.method === "POST" ? await readBodyTextOr413(request, SMALL_BODY_BYTES) : undefined;
+    body = request.method === "POST" ? await readBodyText(request, SMALL_BODY_BYTES) : undefined;
   } catch (error) {
-    if (error instanceof ApiError) return Response.json(error.toJSON(), { status: error.status });
-    throw error;
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    const refused = bodyTooLarge(error.limit);
+    return Response.json(refused.toJSON(), { status: refused.status });
   }
   const url = process.env.AUTH_URL ? request.url : new URL(`${request.nextUrl.pathname}${request.nextUrl.search}`, publicBaseUrl(request.headers));
   return handler(new Request(url, { method: request.method, headers: request.headers, body }) as NextRequest);

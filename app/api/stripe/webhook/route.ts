@@ -1,6 +1,6 @@
 import { checkWebhookDelivery, handleWebhook } from "@/lib/billing/stripe";
-import { ApiError } from "@/lib/http/api-error";
-import { readBodyTextOr413, SMALL_BODY_BYTES } from "@/lib/http/body";
+import { bodyTooLarge, ApiError } from "@/lib/http/api-error";
+import { BodyTooLargeError, readBodyText, SMALL_BODY_BYTES } from "@/lib/http/body";
 import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
@@ -12,8 +12,9 @@ export async function POST(request: Request) {
   try {
     const signature = request.headers.get("stripe-signature");
     checkWebhookDelivery(signature);
-    return Response.json(await handleWebhook(await readBodyTextOr413(request, SMALL_BODY_BYTES), signature));
-  } catch (error) {
+    return Response.json(await handleWebhook(await readBodyText(request, SMALL_BODY_BYTES), signature));
+  } catch (thrown) {
+    const error = thrown instanceof BodyTooLargeError ? bodyTooLarge(thrown.limit) : thrown;
     if (error instanceof ApiError) return Response.json(error.toJSON(), { status: error.status });
     // an answer other than 2xx makes Stripe deliver the event again later
     log.error({ err: (error as Error).message }, "stripe webhook failed");

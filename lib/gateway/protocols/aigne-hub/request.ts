@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatRequest } from "../../../canonical/schema";
-import type { AigneChatRequest, AigneContent } from "../../../schemas/aigne-hub";
+import type { AigneChatRequest, AigneContent } from "./schema";
 import { dataUrl } from "../../../providers/shared/images";
 import { effortForBudget } from "../../../canonical/request";
 import { invalidRequest } from "../../errors";

@@ -1,8 +1,10 @@
 import type { ChatCompletion } from "openai/resources/chat/completions";
 import { firstChoice } from "../../../canonical/completion";
 import type { CanonicalUsage, ChatCompletionChunk } from "../../../canonical/completion";
+import { formatCredits } from "../../../money";
+import type { CallContext } from "../../context";
 import type { ApiError } from "../../../http/api-error";
-import type { StreamEncoder } from "../../relay/sse";
+import type { StreamEncoder } from "../stream-encoder";
 
 // Canonical answers as the AIGNE framework's ChatModelOutput {text, thoughts, toolCalls, json, model,
 // usage:{inputTokens, outputTokens, aigneHubCredits}}. Streamed, as @aigne/transport parses it: text
@@ -16,6 +18,11 @@ export interface AigneOutputOptions {
   json: boolean;
   /** the call's charge in credits (service provider mode), once its usage is known */
   credits: () => number | undefined;
+}
+
+/** The call's charge in credits, as the protocol reports it in usage (service provider mode only). */
+export function credits(ctx: CallContext): { aigneHubCredits?: number } {
+  return ctx.call.billing?.mode === "service_provider" ? { aigneHubCredits: Number(formatCredits(ctx.call.charge())) } : {};
 }
 
 type ToolCall = { id: string; name: string; arguments: string };

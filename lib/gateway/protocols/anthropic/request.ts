@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatRequest } from "../../../canonical/schema";
-import type { AnthropicContentBlock, CountTokensRequest, MessagesRequest } from "../../../schemas/anthropic";
+import type { AnthropicContentBlock, CountTokensRequest, MessagesRequest } from "./schema";
 import { dataUrl } from "../../../providers/shared/images";
 import { effortForBudget } from "../../../canonical/request";
 import { invalidRequest } from "../../errors";

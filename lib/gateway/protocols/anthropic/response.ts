@@ -3,7 +3,7 @@ import type { ChatCompletion } from "openai/resources/chat/completions";
 import { firstChoice } from "../../../canonical/completion";
 import type { CanonicalUsage, ChatCompletionChunk } from "../../../canonical/completion";
 import type { ApiError } from "../../../http/api-error";
-import type { StreamEncoder } from "../../relay/sse";
+import type { StreamEncoder } from "../stream-encoder";
 
 // Canonical answers in Anthropic's Messages shapes: a Message for non-streamed calls, and the exact
 // event sequence of a streamed one (message_start, ping, then per content block content_block_start

@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatRequest } from "../../../canonical/schema";
-import type { ResponsesContent, ResponsesRequest } from "../../../schemas/responses";
+import type { ResponsesContent, ResponsesRequest } from "./schema";
 import { invalidRequest } from "../../errors";
 
 // A Responses API request as the canonical (chat) request: instructions → a system message, message

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { ChatCompletion } from "openai/resources/chat/completions";
 import { firstChoice } from "../../../canonical/completion";
 import type { CanonicalUsage, ChatCompletionChunk } from "../../../canonical/completion";
-import type { ResponsesRequest } from "../../../schemas/responses";
+import type { ResponsesRequest } from "./schema";
 import type { ApiError } from "../../../http/api-error";
-import type { StreamEncoder } from "../../relay/sse";
+import type { StreamEncoder } from "../stream-encoder";
 
 // Canonical answers as Responses API objects: a `response` with output items (reasoning, message,
 // function_call) for non-streamed calls, and for streamed ones the event sequence response.created →

@@ -1,5 +1,6 @@
 import { keyOrSession } from "@/lib/auth/session";
 import { callsCsv, callsQuerySchema } from "@/lib/analytics/usage";
+import { Reply } from "@/lib/http/reply";
 import { withApiKey } from "@/lib/gateway/with-api-key";
 
 export const dynamic = "force-dynamic";
@@ -8,5 +9,5 @@ export const dynamic = "force-dynamic";
 export const GET = withApiKey(
   { authenticate: keyOrSession, endpoint: "admin-api", role: "admin", query: callsQuerySchema },
   async (_ctx, _body, _request, query) =>
-    new Response(callsCsv(query), { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="aigne-hub-calls.csv"` } }),
+    Reply.stream(callsCsv(query), { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="aigne-hub-calls.csv"` }),
 );

@@ -1,51 +1,37 @@
-import { formatCredits, formatDecimal, parseCredits } from "../money";
-import { priceList } from "../billing/price-list";
-import { db } from "../db/client";
-import type { AigneChatRequest, AigneImageRequest } from "../schemas/aigne-hub";
-import { settings } from "../settings";
-import type { Principal } from "./authenticate";
-import { runChat } from "./chat";
-import type { CallContext } from "./context";
-import { invalidRequest } from "./errors";
-import { runImages } from "./images";
-import { chatRequestFromAigne } from "./protocols/aigne-hub/request";
-import { AigneStreamEncoder, toAigneOutput, type AigneOutputOptions } from "./protocols/aigne-hub/response";
-import { relayStream, SSE_HEADERS } from "./relay/sse";
-import { costHeaders } from "./upstream-call";
+import { z } from "zod";
+import { formatCredits, formatDecimal, parseCredits } from "../../../money";
+import { priceList } from "../../../billing/price-list";
+import { db } from "../../../db/client";
+import { settings } from "../../../settings";
+import type { Principal } from "../../authenticate";
+import type { CallContext } from "../../context";
+import { fromZodError, invalidRequest } from "../../errors";
+import { runImages } from "../../images";
+import { publicBaseUrl } from "../../../public-url";
+import { Reply } from "../../../http/reply";
+import type { InboundRequest } from "../../../http/inbound";
+import { credits } from "./response";
+import type { AigneImageRequest } from "./schema";
 
-// The AIGNE Hub protocol, so the AIGNE framework's @aigne/aigne-hub client works against this hub with
-// only AIGNE_HUB_API_URL and AIGNE_HUB_API_KEY: discovery (/__blocklet__.js), chat (/api/v2/chat),
-// the public model list with credit prices (/api/ai/models) and the caller's balance (/api/user/info).
+// The AIGNE Hub protocol's endpoints besides chat (index.ts), so the AIGNE framework's
+// @aigne/aigne-hub client works against this hub with only AIGNE_HUB_API_URL and AIGNE_HUB_API_KEY:
+// discovery (/__blocklet__.js), image generation (/api/v2/image), the public model list with credit
+// prices (/api/ai/models) and the caller's balance (/api/user/info).
 
 /** The AIGNE Hub component the client looks for in the discovery document. */
 export const AIGNE_HUB_COMPONENT_DID = "z8ia3xzq2tMq8CRHfaXj1BTYJyYnEcHbqP8cJ";
 
-export async function discovery(origin: string) {
+// GET /__blocklet__.js – how AIGNE clients find the hub's API: JSON with ?type=json, else the
+// script form a browser would load
+export async function discovery(request: InboundRequest): Promise<Reply> {
   const { brandName } = await settings();
-  return {
+  const info = {
     appName: brandName,
-    appUrl: origin,
+    appUrl: publicBaseUrl(request.headers),
     componentMountPoints: [{ did: AIGNE_HUB_COMPONENT_DID, name: "ai-kit", title: brandName, mountPoint: "/", status: "running" }],
   };
-}
-
-/** The call's charge in credits, as the protocol reports it in usage (service provider mode only). */
-function credits(ctx: CallContext): { aigneHubCredits?: number } {
-  return ctx.call.billing?.mode === "service_provider" ? { aigneHubCredits: Number(formatCredits(ctx.call.charge())) } : {};
-}
-
-// POST /api/v2/chat
-export async function aigneHubChat(ctx: CallContext, body: AigneChatRequest): Promise<Response> {
-  const request = chatRequestFromAigne(body);
-  const outcome = await runChat(ctx, request);
-  const options: AigneOutputOptions = {
-    model: request.model,
-    json: request.response_format?.type === "json_schema",
-    credits: () => credits(ctx).aigneHubCredits,
-  };
-  if (!outcome.stream) return Response.json(toAigneOutput(outcome.completion, options), { headers: await costHeaders(ctx) });
-  const stream = relayStream(ctx, outcome.chunks, { request, encoder: new AigneStreamEncoder(options), onUpstreamError: outcome.onUpstreamError });
-  return new Response(stream, { headers: SSE_HEADERS });
+  if (new URL(request.url).searchParams.get("type") === "json") return Reply.json(info);
+  return Reply.text(`window.blocklet = ${JSON.stringify(info)};\n`, { "content-type": "application/javascript; charset=utf-8" });
 }
 
 // credits per 1M tokens → per token, exactly (a micro-credit per 1M tokens is 1e-12 credits per token)
@@ -64,10 +50,18 @@ export async function aigneHubImage(ctx: CallContext, body: AigneImageRequest) {
   };
 }
 
-// GET /api/ai/models?type=chat|embedding|image — public, like the price list
-export async function aigneHubModels(type: string | undefined) {
+const modelsQuery = z.object({ type: z.enum(["chat", "embedding", "image"]).optional() });
+
+// GET /api/ai/models?type=chat|embedding|image — public, like the price list, with per-token credit prices
+export async function aigneHubModels(request: InboundRequest): Promise<Reply> {
+  const parsed = modelsQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) {
+    const error = fromZodError(parsed.error);
+    return Reply.json(error.toJSON(), {}, error.status);
+  }
+  const { type } = parsed.data;
   const { models } = await priceList({ enabledOnly: true });
-  return models
+  const list = models
     .filter((m) => !type || m.type === type)
     .flatMap((m) => {
       const deployment = m.deployments.find((d) => d.enabled);
@@ -86,6 +80,7 @@ export async function aigneHubModels(type: string | undefined) {
         },
       ];
     });
+  return Reply.json(list);
 }
 
 // GET /api/user/info

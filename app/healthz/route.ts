@@ -1,6 +1,0 @@
-import { healthz } from "@/lib/health";
-
-export const dynamic = "force-dynamic";
-
-// GET /healthz – the process is alive and serving
-export const GET = healthz;
