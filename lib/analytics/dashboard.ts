@@ -1,6 +1,5 @@
-import { budgetPeriod } from "../billing/budgets";
+import { budgetPeriod, type Budget } from "../billing/budgets";
 import { userPrincipal } from "../gateway/authenticate";
-import { type Budget } from "../billing/budgets";
 import { db } from "../db/client";
 import { formatUsd } from "../money";
 import { settings } from "../settings";

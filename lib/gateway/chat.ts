@@ -1,5 +1,4 @@
-import type { ChatCompletion } from "openai/resources/chat/completions";
-import type { ChatCompletionChunk } from "../canonical/completion";
+import type { ChatCompletion, ChatCompletionChunk } from "../canonical/completion";
 import type { UpstreamError } from "../providers/upstream-error";
 import { usageFromOpenAI } from "../canonical/usage";
 import type { ChatRequest } from "../canonical/schema";

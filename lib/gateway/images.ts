@@ -1,4 +1,4 @@
-import type { ImagesResponse } from "openai/resources/images";
+import type { ImagesResponse } from "../canonical/completion";
 import { NO_USAGE } from "../canonical/usage";
 import type { ImagesRequest } from "../canonical/schema";
 import type { CallContext } from "./context";

@@ -10,7 +10,7 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages/messages";
 import type { ChatMessage, ChatRequest } from "../canonical/schema";
 import { ChunkWriter, completion, usage, type AssistantTurn, type FinishReason } from "../canonical/completion";
-import { parseDataUrl } from "./shared/images";
+import { parseDataUrl } from "../canonical/data-url";
 import { budgetWithin, FALLBACK_OUTPUT_CAP, maxOutputTokens, partsOf, responseSchema, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice } from "../canonical/request";
 import { parseArguments } from "./shared/tool-arguments";
 import { alternating, sdkClients } from "./shared/client-cache";

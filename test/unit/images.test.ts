@@ -1,7 +1,8 @@
 import http from "node:http";
 import { describe, expect, it } from "vitest";
 import { ConfigError, env } from "@/lib/env";
-import { parseDataUrl, requestImages, sniffImageType, type ImageFetchSettings } from "@/lib/providers/shared/images";
+import { requestImages, type ImageFetchSettings } from "@/lib/providers/shared/images";
+import { parseDataUrl, sniffImageType } from "@/lib/canonical/data-url";
 import type { ChatMessage } from "@/lib/canonical/schema";
 import { UpstreamError } from "@/lib/providers/upstream-error";
 import { FAKE_PNG_BASE64 } from "../fakes/openai-upstream";

@@ -1,4 +1,4 @@
-import type { ChatCompletion } from "openai/resources/chat/completions";
+import type { ChatCompletion } from "../../canonical/completion";
 import type { z } from "zod";
 import type { ChatRequest } from "../../canonical/schema";
 import type { Endpoint } from "../call-record";

@@ -3,17 +3,13 @@ import { ByteBudget, FetchRefused, guardedFetch } from "../../net/guarded-fetch"
 import type { ChatMessage } from "../../canonical/schema";
 import { UpstreamError, upstreamAborted } from "../upstream-error";
 import { partsOf } from "../../canonical/request";
+import { parseDataUrl, sniffImageType, type InlineImage } from "../../canonical/data-url";
 
 // Providers that cannot fetch image URLs themselves (Bedrock, Gemini, Ollama) get the bytes inline, so
 // the hub fetches the tenant's http(s) image URLs — a request it makes from inside its own network.
 // Every fetch goes through lib/net/guarded-fetch (public addresses only, connection pinned to the
 // checked address, redirects re-checked, streaming byte cap), and a request gets a bounded number of
 // fetches, one byte budget and one deadline for all of them together.
-
-export interface InlineImage {
-  mediaType: string;
-  base64: string;
-}
 
 export interface ImageFetchSettings {
   /** http(s) image URLs one request may have (data: URLs are not fetched and not counted) */
@@ -44,27 +40,6 @@ export function imageFetchSettings(): ImageFetchSettings {
 }
 
 const refuse = (code: string, message: string) => new UpstreamError({ kind: "http", status: 400, type: "invalid_request_error", code, message });
-
-/** Media type from the first bytes, for sources that do not say (Ollama, some servers). */
-export function sniffImageType(bytes: Uint8Array): string | null {
-  const hex = Buffer.from(bytes.subarray(0, 12)).toString("hex");
-  if (hex.startsWith("89504e47")) return "image/png";
-  if (hex.startsWith("ffd8ff")) return "image/jpeg";
-  if (hex.startsWith("47494638")) return "image/gif";
-  if (hex.startsWith("52494646") && hex.slice(16, 24) === "57454250") return "image/webp";
-  return null;
-}
-
-/** The data: URL of inline bytes (base64), the inverse of parseDataUrl(). */
-export const dataUrl = (mediaType: string, base64: string) => `data:${mediaType};base64,${base64}`;
-
-export function parseDataUrl(url: string): InlineImage | null {
-  const match = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(url);
-  if (!match) return null;
-  const [, type, isBase64, data = ""] = match;
-  const base64 = isBase64 ? data : Buffer.from(decodeURIComponent(data), "utf8").toString("base64");
-  return { mediaType: type || sniffImageType(Buffer.from(base64.slice(0, 32), "base64")) || "application/octet-stream", base64 };
-}
 
 /** What the tenant is told: no message names an address or a socket error. */
 function refusal(error: FetchRefused, settings: ImageFetchSettings): UpstreamError {

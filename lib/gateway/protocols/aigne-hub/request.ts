@@ -1,6 +1,6 @@
 import type { ChatMessage, ChatRequest } from "../../../canonical/schema";
 import type { AigneChatRequest, AigneContent } from "./schema";
-import { dataUrl } from "../../../providers/shared/images";
+import { dataUrl } from "../../../canonical/data-url";
 import { effortForBudget } from "../../../canonical/request";
 import { invalidRequest } from "../../errors";
 

@@ -1,6 +1,5 @@
-import type { ChatCompletion } from "openai/resources/chat/completions";
+import type { ChatCompletion, CanonicalUsage, ChatCompletionChunk } from "../../../canonical/completion";
 import { firstChoice } from "../../../canonical/completion";
-import type { CanonicalUsage, ChatCompletionChunk } from "../../../canonical/completion";
 import { formatCredits } from "../../../money";
 import type { CallContext } from "../../context";
 import type { ApiError } from "../../../http/api-error";

@@ -1,4 +1,4 @@
-import type { ChatCompletion } from "openai/resources/chat/completions";
+import type { ChatCompletion } from "../../../canonical/completion";
 import type { ErrorFormat } from "../../errors";
 import type { StreamEncoder } from "../stream-encoder";
 

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { ChatCompletion } from "openai/resources/chat/completions";
+import type { ChatCompletion, CanonicalUsage, ChatCompletionChunk } from "../../../canonical/completion";
 import { firstChoice } from "../../../canonical/completion";
-import type { CanonicalUsage, ChatCompletionChunk } from "../../../canonical/completion";
 import type { ResponsesRequest } from "./schema";
 import type { ApiError } from "../../../http/api-error";
 import type { StreamEncoder } from "../stream-encoder";
