@@ -1,4 +1,4 @@
-// How numbers read in the UI. Money arrives as exact decimal strings from lib/billing/money.
+// How numbers read in the UI. Money arrives as exact decimal strings from lib/money.ts.
 
 export const number = (n: number) => n.toLocaleString("en");
 
