@@ -88,8 +88,9 @@ describe("OpenAI SSE relay", () => {
     const { stream, call, finished } = relay(from([chunk("Once upon a time")], new UpstreamError({ kind: "http", status: 500, message: "boom" })), false);
     const events = await readEvents(stream);
     expect(JSON.parse(events.at(-1)!)).toEqual({ error: { message: "boom", type: "upstream_error", code: "upstream_error", param: null } });
-    // the client's stream ends first; metering (which may count tokens) follows
-    await vi.waitFor(() => expect(finished).toEqual([{ status: 502, code: "upstream_error" }]));
+    // the client's stream ends first; metering follows, and counting tokens loads the o200k tokenizer on
+    // first use (seconds on a loaded machine, beyond waitFor's default second)
+    await vi.waitFor(() => expect(finished).toEqual([{ status: 502, code: "upstream_error" }]), { timeout: 15_000 });
     expect(call.usageSource).toBe("estimated");
     expect(call.usage!.completionTokens).toBe(4);
     expect(call.usage!.promptTokens).toBeGreaterThan(4);
