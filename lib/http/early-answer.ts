@@ -29,7 +29,9 @@ export function closeWhenAnsweredEarly(req: IncomingMessage, res: ServerResponse
       socket.off("data", count);
     };
     const lingerThenClose = () => {
-      if (limit === LINGER_BYTES) return socket.destroy();
+      // past what a lingering close discards: read no more, but close only when the linger ends — a
+      // reset now could make the client's kernel drop the answer before a busy client has read it
+      if (limit === LINGER_BYTES) return void socket.pause();
       limit = LINGER_BYTES;
       discarded = 0;
       clearTimeout(timer);
