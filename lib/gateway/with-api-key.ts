@@ -46,7 +46,7 @@ function errorReply(error: ApiError, requestId: string, format: ErrorFormat): Re
   return Reply.json(format(error, requestId), { ...error.headers, "x-request-id": requestId }, error.status);
 }
 
-function asGatewayError(error: unknown, requestId: string): ApiError {
+function asApiError(error: unknown, requestId: string): ApiError {
   if (error instanceof ApiError) return error;
   if (isDatabaseUnavailable(error)) {
     log.warn({ requestId, err: (error as Error).message }, "database unreachable");
@@ -116,7 +116,7 @@ export function gatewayCall<S extends z.ZodType | undefined, Q extends z.ZodType
       if (!call.stream) call.finish(reply.status);
       return reply;
     } catch (error) {
-      const failure = asGatewayError(error, call.requestId);
+      const failure = asApiError(error, call.requestId);
       call.finish(failure.status, failure.forRecord());
       return errorReply(failure, call.requestId, options.errorFormat ?? openAIError);
     }
