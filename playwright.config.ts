@@ -14,6 +14,9 @@ export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results/e2e",
   timeout: 60_000,
+  // a server action answered in well under a second here has taken over 5 s (Playwright's default
+  // wait) on a CI machine still busy winding down the integration suite
+  expect: { timeout: 15_000 },
   // one hub, one story: the flows build on each other
   workers: 1,
   reporter: [["list"]],
