@@ -2,6 +2,7 @@
 
 import { Loader2Icon } from "lucide-react";
 import { createContext, startTransition, useActionState, useContext, useEffect, useRef, type ComponentProps, type ReactNode } from "react";
+import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import type { FormState } from "@/lib/ui/form-state";
 import { Button } from "./ui/button";
@@ -33,11 +34,13 @@ export function ActionForm({
 }) {
   const [state, formAction, pending] = useActionState(action, {});
   const formRef = useRef<HTMLFormElement>(null);
+  const refreshAfter = useRefreshAfterChange();
   useEffect(() => {
     if (state.ok) toast.success(state.ok);
     if (state.error) toast.error(state.error);
     if (state.ok && resetOnSuccess) formRef.current?.reset();
     if (state.ok || state.error || state.secret) onDone?.(state);
+    refreshAfter(state);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once per answer
   }, [state]);
   return (
@@ -65,6 +68,19 @@ export function ActionForm({
       </PendingContext.Provider>
     </ErrorsContext.Provider>
   );
+}
+
+/**
+ * Once an action has changed something, the page re-reads it in a refresh of its own. The action
+ * does not revalidate the page itself: its answer would then wait on the new page's render, and a
+ * render that never commits (Next's router, under load: vercel/next.js#96233) left the form busy
+ * forever though the change was saved. This way the answer always shows; the page follows.
+ */
+export function useRefreshAfterChange(): (state: FormState) => void {
+  const router = useRouter();
+  return (state) => {
+    if (state.ok || state.secret) router.refresh();
+  };
 }
 
 /** A labelled input whose validation error shows under it. */

@@ -1,25 +1,20 @@
 "use client";
 
-import { useTransition } from "react";
-import { toast } from "sonner";
 import { Input } from "@/components/ui/input";
+import { useRunAction } from "@/components/use-run-action";
 import { weightAction } from "./actions";
 
 /** Weight (and, for deployments, priority) edited in place; saved when the field loses focus. */
 export function WeightInput({ kind, id, weight, priority }: { kind: "credential" | "deployment"; id: string; weight: number; priority?: number }) {
-  const [pending, startTransition] = useTransition();
+  const [pending, run] = useRunAction();
   const save = (field: "weight" | "priority", value: string) => {
     const current = field === "weight" ? weight : priority;
     if (value === String(current)) return;
-    startTransition(async () => {
-      const form = new FormData();
-      form.set("kind", kind);
-      form.set("id", id);
-      form.set("weight", field === "weight" ? value : String(weight));
-      if (priority !== undefined) form.set("priority", field === "priority" ? value : String(priority));
-      const result = await weightAction({}, form);
-      if (result.ok) toast.success(result.ok);
-      else toast.error(result.error ?? Object.values(result.fieldErrors ?? {})[0]?.[0] ?? "Not saved");
+    run(weightAction, {
+      kind,
+      id,
+      weight: field === "weight" ? value : String(weight),
+      ...(priority !== undefined && { priority: field === "priority" ? value : String(priority) }),
     });
   };
   return (

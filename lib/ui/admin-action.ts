@@ -1,4 +1,3 @@
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { AdminError } from "../admin/errors";
 import { requireAdmin, requireUser, type SessionUser } from "../auth/session";
@@ -18,14 +17,13 @@ function formObject(form: FormData): Record<string, unknown> {
   return out;
 }
 
-function wrap<S extends z.ZodType>(guard: () => Promise<SessionUser>, schema: S, run: Run<z.infer<S>>, revalidate: string) {
+function wrap<S extends z.ZodType>(guard: () => Promise<SessionUser>, schema: S, run: Run<z.infer<S>>) {
   return async (_state: FormState, form: FormData): Promise<FormState> => {
     const user = await guard();
     const parsed = schema.safeParse(formObject(form));
     if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors as FormState["fieldErrors"] };
     try {
       const result = await run(parsed.data, user);
-      revalidatePath(revalidate, "layout");
       return typeof result === "string" ? { ok: result } : result;
     } catch (error) {
       // operator mistakes read as a message; anything else is logged, not shown (it may hold internals)
@@ -38,10 +36,10 @@ function wrap<S extends z.ZodType>(guard: () => Promise<SessionUser>, schema: S,
 
 /**
  * A server action for an admin form: the caller must be an admin (checked here, not only by the
- * page), the form is validated with zod (errors go next to the fields), and the pages under
- * `revalidate` show the change.
+ * page) and the form is validated with zod (errors go next to the fields). It does not revalidate
+ * the page: the form refreshes it once the answer is shown (components/action-form.tsx).
  */
-export const adminAction = <S extends z.ZodType>(schema: S, run: Run<z.infer<S>>, revalidate = "/admin") => wrap(requireAdmin, schema, run, revalidate);
+export const adminAction = <S extends z.ZodType>(schema: S, run: Run<z.infer<S>>) => wrap(requireAdmin, schema, run);
 
 /** The same for what any signed-in user may do to their own things. */
-export const userAction = <S extends z.ZodType>(schema: S, run: Run<z.infer<S>>, revalidate = "/") => wrap(requireUser, schema, run, revalidate);
+export const userAction = <S extends z.ZodType>(schema: S, run: Run<z.infer<S>>) => wrap(requireUser, schema, run);

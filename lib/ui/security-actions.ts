@@ -24,18 +24,18 @@ async function guessAllowed(user: SessionUser): Promise<string | null> {
 export const startTotpAction = userAction(z.object({}), async (_input, user) => {
   const { uri, secret } = await startEnrolment(user.id, user.email);
   return { ok: "Add the hub to your authenticator app, then enter the code it shows.", secret: `${uri}\n${secret}` };
-}, "/security");
+});
 
 export const confirmTotpAction = userAction(codeSchema, async ({ code }, user) => {
   const throttled = await guessAllowed(user);
   if (throttled) return { error: throttled };
   await confirmEnrolment(user.id, code, user.email);
   return "Two-factor sign-in is on: sign-in now asks for a code.";
-}, "/security");
+});
 
 export const disableTotpAction = userAction(codeSchema, async ({ code }, user) => {
   const throttled = await guessAllowed(user);
   if (throttled) return { error: throttled };
   await disableWithCode(user.id, code, user.email);
   return "Two-factor sign-in is off.";
-}, "/security");
+});
