@@ -21,7 +21,7 @@ export function useRunAction(): [pending: boolean, run: (action: FormAction, fie
       for (const [name, value] of Object.entries(fields)) form.set(name, value);
       const result = await action({}, form);
       if (result.ok) toast.success(result.ok);
-      else toast.error(result.error ?? Object.values(result.fieldErrors ?? {})[0]?.[0] ?? "Not saved");
+      else if (result.error || result.fieldErrors) toast.error(result.error ?? Object.values(result.fieldErrors ?? {})[0]?.[0] ?? "Not saved");
       refreshAfter(result);
     });
   return [pending, run];
