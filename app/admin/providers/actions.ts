@@ -41,6 +41,6 @@ export const addCredentialAction = adminAction(
 export const testProviderAction = adminAction(z.object({ name: z.string().min(1) }), async ({ name }) => {
   const { checks } = await testProvider(name);
   const failed = checks.filter((c) => !c.ok);
-  if (failed.length) return { error: failed.map((c) => `${c.credential}: ${c.error}`).join("; ") };
+  if (failed.length) return { error: `${name}: ${failed.map((c) => `${c.credential} failed: ${c.error}`).join("; ")}` };
   return `${name}: ${checks.map((c) => `${c.credential} ok in ${c.latencyMs} ms`).join(", ")}`;
 });
