@@ -35,6 +35,13 @@ module.exports = {
       to: { path: "^lib/(gateway|billing|admin|auth)/" },
     },
     {
+      name: "admin-api-is-a-front-end",
+      comment: "The admin API calls lib/admin like the CLI and the pages do; only the server's route lookup knows it.",
+      severity: "error",
+      from: { path: "^lib/", pathNot: "^lib/(admin-api/|api-routes\\.ts$)" },
+      to: { path: "^lib/admin-api/" },
+    },
+    {
       name: "lib-is-not-the-app",
       comment: "lib/ never reaches up into the Next app, the components or the worker entry points.",
       severity: "error",

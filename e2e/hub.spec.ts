@@ -179,8 +179,9 @@ test("a member cannot open the admin pages: the server answers 403", async ({ br
     expect(response?.status()).toBe(403);
     await expect(member.getByRole("heading", { name: "Administrators only" })).toBeVisible();
   }
-  // nor call the admin APIs with its session
-  expect((await member.request.get("/api/admin/analytics/calls")).status()).toBe(403);
+  // nor the admin's own web routes with its session, nor the admin API (admin tokens only)
+  expect((await member.request.get("/admin/usage/export")).status()).toBe(403);
+  expect((await member.request.get("/api/admin/v1/analytics/calls")).status()).toBe(401);
   await member.context().close();
 });
 

@@ -31,10 +31,10 @@ function nextHandle() {
 
 await bootServer();
 const server = http.createServer((req, res) => {
-  if (serveFromNode(req, res)) return;
-  // the socket's address for sign-in and sign-up throttling (lib/auth/client-address.ts); always
+  // the socket's address for throttling and the audit log (lib/auth/client-address.ts); always
   // overwritten, so a client cannot name its own
   req.headers["x-hub-peer"] = req.socket.remoteAddress ?? "";
+  if (serveFromNode(req, res)) return;
   nextHandle()
     .then((handle) => handle(req, res))
     .catch((error: unknown) => {

@@ -43,10 +43,10 @@ import("./dist/gateway.mjs")
   .then(async (gateway) => {
     await gateway.bootServer();
     const server = http.createServer((req, res) => {
-      if (gateway.serveFromNode(req, res)) return;
-      // the socket's address for sign-in and sign-up throttling (lib/auth/client-address.ts); always
+      // the socket's address for throttling and the audit log (lib/auth/client-address.ts); always
       // overwritten, so a client cannot name its own
       req.headers["x-hub-peer"] = req.socket.remoteAddress ?? "";
+      if (gateway.serveFromNode(req, res)) return;
       next()
         .then((handle) => handle(req, res))
         .catch((error) => {

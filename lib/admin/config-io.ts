@@ -6,7 +6,7 @@ import { db, type Tx } from "../db/client";
 import { transaction } from "../db/transaction";
 import type { ProviderConfig } from "../providers/types";
 import { storedSettingsSchema, writeSetting, type SettingKey } from "../settings";
-import { audit, type Actor } from "./audit";
+import { asSource, audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { appendPrice, checkModelName, checkOutputLimits, MODEL_TYPES, parsePrice } from "./models";
 import { checkPackage } from "./packages";
@@ -209,8 +209,13 @@ function sameSecret(row: Parameters<typeof openCredential>[0], secret: Credentia
   }
 }
 
-/** Brings this hub to what the document says (see the top of this file); all or nothing. */
-export async function importConfig(document: unknown, options: { dryRun?: boolean }, actor: Actor): Promise<ImportReport> {
+/**
+ * Brings this hub to what the document says (see the top of this file); all or nothing. Its changes
+ * are audited as an import, whichever front end ran it.
+ */
+export const importConfig = (document: unknown, options: { dryRun?: boolean }, actor: Actor): Promise<ImportReport> => asSource("import", () => applyConfig(document, options, actor));
+
+async function applyConfig(document: unknown, options: { dryRun?: boolean }, actor: Actor): Promise<ImportReport> {
   const parsed = hubConfigSchema.safeParse(document);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -226,12 +231,17 @@ export async function importConfig(document: unknown, options: { dryRun?: boolea
         if (value === undefined || same(current[key], value)) continue;
         await writeSetting(tx, key, value);
         report.updated.push(`setting ${key}`);
+        await audit(tx, actor, `settings.${key}`, null, { value }, { before: { [key]: current[key] }, after: { [key]: value } });
       }
       for (const provider of config.providers) await importProvider(tx, provider, report);
       for (const model of config.models) await importModel(tx, model, report, actor);
       for (const pack of config.packages) await importPackage(tx, pack, report);
       if (options.dryRun) throw new DryRun(report);
       if (report.created.length || report.updated.length) {
+        // one entry per change (settings have theirs above), and one for the import as a whole
+        for (const [change, items] of [["created", report.created], ["updated", report.updated]] as const) {
+          for (const item of items.filter((i) => !i.startsWith("setting "))) await audit(tx, actor, `${item.split(" ")[0]}.import`, item.slice(item.indexOf(" ") + 1).replace(/^of /, ""), { change, item });
+        }
         await audit(tx, actor, "config.import", null, { created: report.created, updated: report.updated, skipped: report.skipped });
         await bumpConfigVersion(tx);
       }

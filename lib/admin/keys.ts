@@ -63,3 +63,22 @@ export async function listApiKeys(userEmail?: string) {
   const userId = userEmail ? (await findUserByEmail(userEmail)).id : undefined;
   return db().apiKey.findMany({ where: { userId }, include: { user: { select: { email: true } } }, orderBy: { createdAt: "asc" } });
 }
+
+/**
+ * Replaces a key with a new secret: the new key keeps the old one's owner, name, models, expiry,
+ * budget and limits, and the old one is revoked in the same transaction.
+ */
+export async function rotateApiKey(id: string, actor: Actor) {
+  const { secret, hash, prefix } = generateApiKey();
+  return transaction(async (tx) => {
+    const old = await tx.apiKey.findUnique({ where: { id } });
+    if (!old) throw new AdminError(`no API key with id ${id}`, "not_found");
+    if (old.revokedAt) throw new AdminError(`API key ${old.prefix} is revoked; create a new key instead`, "conflict");
+    const { id: _id, hash: _hash, prefix: _prefix, revokedAt: _revoked, lastUsedAt: _used, createdAt: _created, ...kept } = old;
+    const key = await tx.apiKey.create({ data: { ...kept, hash, prefix } });
+    await tx.apiKey.update({ where: { id: old.id }, data: { revokedAt: new Date() } });
+    await audit(tx, actor, "key.rotate", old.id, { from: old.prefix, to: prefix, newKey: key.id });
+    await bumpConfigVersion(tx);
+    return { secret, key };
+  });
+}

@@ -10,22 +10,25 @@ import { normalizeEmail } from "./users";
 
 export type LimitTarget = { userEmail: string } | { teamName: string } | { keyId: string };
 
-type Found = { kind: "user" | "team" | "key"; id: string; label: string };
+type Limits = { monthlyBudgetNanoUsd: bigint | null; rpm: number | null; tpm: number | null };
+type Found = { kind: "user" | "team" | "key"; id: string; label: string; limits: Limits };
+
+const limitsOf = (row: Limits): Limits => ({ monthlyBudgetNanoUsd: row.monthlyBudgetNanoUsd, rpm: row.rpm, tpm: row.tpm });
 
 async function find(tx: Tx, target: LimitTarget): Promise<Found> {
   if ("userEmail" in target) {
     const user = await tx.user.findUnique({ where: { email: normalizeEmail(target.userEmail) } });
     if (!user) throw new AdminError(`no user with email ${normalizeEmail(target.userEmail)}`, "not_found");
-    return { kind: "user", id: user.id, label: `user ${user.email}` };
+    return { kind: "user", id: user.id, label: `user ${user.email}`, limits: limitsOf(user) };
   }
   if ("teamName" in target) {
     const team = await tx.team.findUnique({ where: { name: target.teamName } });
     if (!team) throw new AdminError(`no team named ${target.teamName}`, "not_found");
-    return { kind: "team", id: team.id, label: `team ${team.name}` };
+    return { kind: "team", id: team.id, label: `team ${team.name}`, limits: limitsOf(team) };
   }
   const key = await tx.apiKey.findFirst({ where: { OR: [{ id: target.keyId }, { prefix: target.keyId }] } });
   if (!key) throw new AdminError(`no API key with id or prefix ${target.keyId}`, "not_found");
-  return { kind: "key", id: key.id, label: `key ${key.prefix}` };
+  return { kind: "key", id: key.id, label: `key ${key.prefix}`, limits: limitsOf(key) };
 }
 
 async function update(tx: Tx, found: Found, data: Record<string, bigint | number | null>) {
@@ -50,7 +53,7 @@ export async function setMonthlyBudget(target: LimitTarget, usd: string, actor: 
   return transaction(async (tx) => {
     const found = await find(tx, target);
     await update(tx, found, { monthlyBudgetNanoUsd: value });
-    await audit(tx, actor, "budget.set", found.id, { target: found.label, monthlyUsd: usd });
+    await audit(tx, actor, "budget.set", found.id, { target: found.label, monthlyUsd: usd }, { before: { monthlyBudgetNanoUsd: found.limits.monthlyBudgetNanoUsd }, after: { monthlyBudgetNanoUsd: value } });
     await bumpConfigVersion(tx);
     return { target: found.label, monthlyBudgetNanoUsd: value };
   });
@@ -73,7 +76,8 @@ export async function setRateLimits(target: LimitTarget, limits: { rpm?: string;
   return transaction(async (tx) => {
     const found = await find(tx, target);
     await update(tx, found, { ...(rpm !== undefined ? { rpm } : {}), ...(tpm !== undefined ? { tpm } : {}) });
-    await audit(tx, actor, "limits.set", found.id, { target: found.label, rpm: limits.rpm ?? null, tpm: limits.tpm ?? null });
+    const before = { rpm: found.limits.rpm, tpm: found.limits.tpm };
+    await audit(tx, actor, "limits.set", found.id, { target: found.label, rpm: limits.rpm ?? null, tpm: limits.tpm ?? null }, { before, after: { rpm: rpm === undefined ? before.rpm : rpm, tpm: tpm === undefined ? before.tpm : tpm } });
     await bumpConfigVersion(tx);
     return { target: found.label, rpm, tpm };
   });

@@ -147,7 +147,7 @@ export async function setPrice(modelName: string, input: PriceInput, actor: Acto
     const model = await tx.model.findUnique({ where: { name: modelName }, include: { prices: { orderBy: { effectiveFrom: "desc" }, take: 1 } } });
     if (!model) throw new AdminError(`no model named ${modelName}`, "not_found");
     const price = await appendPrice(tx, model.id, model.prices[0], given, actor);
-    await audit(tx, actor, "price.set", model.id, { model: modelName, ...input });
+    await audit(tx, actor, "price.set", model.id, { model: modelName, ...input }, { before: model.prices[0] ?? null, after: price });
     await bumpConfigVersion(tx);
     return price;
   });

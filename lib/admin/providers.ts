@@ -203,7 +203,7 @@ export async function updateProvider(name: string, input: UpdateProviderInput, a
       else config.timeoutMs = input.timeoutMs;
     }
     const updated = await tx.provider.update({ where: { id: provider.id }, data: { baseUrl, region, config: JSON.stringify(config) } });
-    await audit(tx, actor, "provider.update", provider.id, { name, baseUrl, region, timeoutMs: config.timeoutMs ?? null });
+    await audit(tx, actor, "provider.update", provider.id, { name, baseUrl, region, timeoutMs: config.timeoutMs ?? null }, { before: { baseUrl: provider.baseUrl, region: provider.region, config: JSON.parse(provider.config) }, after: { baseUrl, region, config } });
     await bumpConfigVersion(tx);
     return updated;
   });

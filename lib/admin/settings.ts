@@ -25,9 +25,10 @@ export async function setSetting(name: string, raw: string, actor: Actor): Promi
   if (!setting) throw new AdminError(`unknown setting "${name}" (settings: ${SETTING_NAMES.join(", ")})`);
   const parsed = storedSettingsSchema.shape[setting.key].safeParse(setting.parse(raw));
   if (!parsed.success) throw new AdminError(`${name} ${parsed.error.issues[0]?.message ?? "is not valid"}${CHOICES[setting.key] ? ` (${CHOICES[setting.key]})` : ""}`);
+  const before = (await currentSettings())[setting.key];
   await transaction(async (tx) => {
     await writeSetting(tx, setting.key, parsed.data as never);
-    await audit(tx, actor, `settings.${setting.key}`, null, { value: parsed.data });
+    await audit(tx, actor, `settings.${setting.key}`, null, { value: parsed.data }, { before: { [setting.key]: before }, after: { [setting.key]: parsed.data } });
   });
   return currentSettings();
 }

@@ -52,3 +52,17 @@ export async function joinTeam(userEmail: string, teamName: string, actor: Actor
     return { user, team };
   });
 }
+
+/** Takes a user out of their team (their keys follow; they spend from their own account again). */
+export async function leaveTeam(userEmail: string, actor: Actor) {
+  return transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { email: normalizeEmail(userEmail) } });
+    if (!user) throw new AdminError(`no user with email ${normalizeEmail(userEmail)}`, "not_found");
+    if (!user.teamId) throw new AdminError(`${user.email} is in no team`, "not_found");
+    await tx.user.update({ where: { id: user.id }, data: { teamId: null } });
+    await tx.apiKey.updateMany({ where: { userId: user.id }, data: { teamId: null } });
+    await audit(tx, actor, "team.leave", user.teamId, { user: user.email });
+    await bumpConfigVersion(tx);
+    return user;
+  });
+}

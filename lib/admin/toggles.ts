@@ -33,7 +33,7 @@ export async function setEnabled(kind: Switchable, id: string, enabled: boolean,
   await transaction(async (tx) => {
     if (kind === "user" && !enabled) await keepAnAdmin(tx, id, "disable");
     if (!(await flip(tx, kind, id, enabled))) throw new AdminError(`no ${kind} with id ${id}`, "not_found");
-    await audit(tx, actor, `${kind}.${enabled ? "enable" : "disable"}`, id);
+    await audit(tx, actor, `${kind}.${enabled ? "enable" : "disable"}`, id, {}, { after: { enabled } });
     await bumpConfigVersion(tx);
   });
 }
@@ -57,9 +57,10 @@ export async function setWeight(kind: "credential" | "deployment", id: string, v
 export async function setRole(userId: string, role: "admin" | "member", actor: Actor): Promise<void> {
   await transaction(async (tx) => {
     if (role === "member") await keepAnAdmin(tx, userId, "demote");
-    const { count } = await tx.user.updateMany({ where: { id: userId }, data: { role } });
-    if (!count) throw new AdminError(`no user with id ${userId}`, "not_found");
-    await audit(tx, actor, "user.role", userId, { role });
+    const before = await tx.user.findUnique({ where: { id: userId }, select: { role: true } });
+    if (!before) throw new AdminError(`no user with id ${userId}`, "not_found");
+    await tx.user.update({ where: { id: userId }, data: { role } });
+    await audit(tx, actor, "user.role", userId, { role }, { before, after: { role } });
     await bumpConfigVersion(tx);
   });
 }

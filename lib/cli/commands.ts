@@ -3,6 +3,7 @@ import type { ParseArgsConfig } from "node:util";
 import { grantCredits } from "../admin/credits";
 import { AdminError } from "../admin/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "../admin/keys";
+import { ADMIN_SCOPES, createAdminToken, listAdminTokens, revokeAdminToken, type AdminScope } from "../admin/tokens";
 import { addAlias, addDeployment, addModel, MODEL_TYPES, priceHistory, setPrice, type ModelType, type PriceInput } from "../admin/models";
 import { setMonthlyBudget, setRateLimits, type LimitTarget } from "../admin/limits";
 import { addPackage, listPackages } from "../admin/packages";
@@ -359,6 +360,40 @@ export const commands: Record<string, Command> = {
       }));
       const lines = rows.map((k) => `${k.prefix}…  ${k.id}  ${k.user}  ${k.name}${k.revokedAt ? "  (revoked)" : ""}`);
       return { message: lines.join("\n") || "no keys", keys: rows };
+    },
+  }),
+
+  "admin-token create": command({
+    usage: `--name N --scope ${ADMIN_SCOPES.join("|")} [--expires-at ISO-DATE] [--allow-ip 10.0.0.0/8,203.0.113.7]`,
+    options: { name: string, scope: string, "expires-at": string, "allow-ip": string },
+    async run(v) {
+      const scope = required(v, "scope");
+      if (!(ADMIN_SCOPES as readonly string[]).includes(scope)) throw new AdminError(`--scope must be one of ${ADMIN_SCOPES.join(", ")}`);
+      const expires = optional(v, "expires-at");
+      const expiresAt = expires === undefined ? undefined : new Date(expires);
+      if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new AdminError("--expires-at must be a date (e.g. 2027-01-31)");
+      const allowedIps = optional(v, "allow-ip")?.split(",").map((a) => a.trim()).filter(Boolean);
+      const { secret, token } = await createAdminToken({ name: required(v, "name"), scope: scope as AdminScope, expiresAt, allowedIps }, ACTOR);
+      return { message: `${secret}\n(created admin token ${token.id}, scope ${token.scope}; the secret is shown only this once)`, secret, token };
+    },
+  }),
+
+  "admin-token list": command({
+    usage: "",
+    async run() {
+      const tokens = await listAdminTokens();
+      const lines = tokens.map((t) => `${t.prefix}…  ${t.id}  ${t.scope}  ${t.name}${t.revokedAt ? "  (revoked)" : t.expiresAt && t.expiresAt <= new Date() ? "  (expired)" : ""}`);
+      return { message: lines.join("\n") || "no admin tokens", tokens };
+    },
+  }),
+
+  "admin-token revoke": command({
+    usage: "<admin token id or prefix>",
+    positionals: true,
+    async run(_v, positionals) {
+      if (positionals.length !== 1) throw new AdminError("give exactly one admin token id or prefix");
+      const token = await revokeAdminToken(positionals[0]!, ACTOR);
+      return { message: `revoked admin token ${token.prefix}… (${token.id})`, token };
     },
   }),
 

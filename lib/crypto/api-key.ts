@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
 
 export const API_KEY_PREFIX = "sk-hub-";
+/** admin API tokens: a different prefix, so neither kind is ever mistaken for the other */
+export const ADMIN_TOKEN_PREFIX = "sk-admin-";
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const RANDOM_BYTES = 32;
 // 62^43 > 2^256, so 43 base62 digits hold any 32-byte value
 const BODY_LENGTH = 43;
-const DISPLAY_LENGTH = API_KEY_PREFIX.length + 6;
+const DISPLAY_CHARS = 6;
 
 function base62(bytes: Buffer): string {
   let value = BigInt(`0x${bytes.toString("hex")}`);
@@ -24,10 +26,13 @@ export interface NewApiKey {
   prefix: string;
 }
 
-export function generateApiKey(): NewApiKey {
-  const secret = API_KEY_PREFIX + base62(randomBytes(RANDOM_BYTES));
-  return { secret, hash: hashApiKey(secret), prefix: secret.slice(0, DISPLAY_LENGTH) };
+function generateSecret(kind: string): NewApiKey {
+  const secret = kind + base62(randomBytes(RANDOM_BYTES));
+  return { secret, hash: hashApiKey(secret), prefix: secret.slice(0, kind.length + DISPLAY_CHARS) };
 }
+
+export const generateApiKey = (): NewApiKey => generateSecret(API_KEY_PREFIX);
+export const generateAdminToken = (): NewApiKey => generateSecret(ADMIN_TOKEN_PREFIX);
 
 export function hashApiKey(secret: string): string {
   return createHash("sha256").update(secret, "utf8").digest("hex");

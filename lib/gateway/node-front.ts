@@ -6,7 +6,7 @@ import { log } from "../log";
 import { bodyTooLarge } from "../http/api-error";
 import { clientGone } from "./relay/disconnect";
 import type { Reply } from "../http/reply";
-import { gatewayRoute, type Serve } from "./routes";
+import type { Serve } from "./routes";
 import type { InboundRequest } from "../http/inbound";
 
 // The gateway without Next: the hub's HTTP server (scripts/server.cjs) offers every request here
@@ -95,19 +95,22 @@ async function serve(run: Serve, req: IncomingMessage, res: ServerResponse): Pro
   }
 }
 
-/** Serves the request if it is one of the gateway's; false hands it on to Next. */
-export function serveFromNode(req: IncomingMessage, res: ServerResponse): boolean {
+/** What serves a path from Node; null hands the request on to Next. */
+export type RouteLookup = (method: string, path: string) => Serve | null;
+
+/** The server's first look at each request: serves it if `lookup` has its route, else false (Next's). */
+export const nodeFront = (lookup: RouteLookup) => (req: IncomingMessage, res: ServerResponse): boolean => {
   // every request, the gateway's and Next's: the server sees them all here first
   closeWhenAnsweredEarly(req, res);
   const url = req.url ?? "/";
   const query = url.indexOf("?");
   const path = query === -1 ? url : url.slice(0, query);
   // a trailing slash names the same route (Next redirected it)
-  const route = gatewayRoute(req.method ?? "GET", path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
+  const route = lookup(req.method ?? "GET", path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
   if (!route) return refuseOversizedForNext(req, res);
   void serve(route, req, res);
   return true;
-}
+};
 
 /**
  * Next reads the bodies of its pages and routes itself: a declared length over HUB_MAX_BODY_BYTES is

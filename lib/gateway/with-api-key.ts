@@ -26,7 +26,7 @@ type Handler<B, Q, R> = (ctx: CallContext, body: B, request: R, query: Q) => Pro
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 /** The body as JSON: at most HUB_MAX_BODY_BYTES, nested at most HUB_MAX_JSON_DEPTH deep (checked before parsing). */
-async function readJson(request: InboundRequest): Promise<unknown> {
+export async function readJson(request: InboundRequest): Promise<unknown> {
   const { HUB_MAX_BODY_BYTES, HUB_MAX_JSON_DEPTH } = env();
   const text = await readBodyText(request, HUB_MAX_BODY_BYTES).catch((error: unknown) => {
     throw error instanceof BodyTooLargeError ? bodyTooLarge(error.limit) : error;
@@ -46,7 +46,8 @@ function errorReply(error: ApiError, requestId: string, format: ErrorFormat): Re
   return Reply.json(format(error, requestId), { ...error.headers, "x-request-id": requestId }, error.status);
 }
 
-function asApiError(error: unknown, requestId: string): ApiError {
+/** Any failure as the error an API answers: ours as they are, the rest a 503 (database) or a 500 that reveals nothing. */
+export function asApiError(error: unknown, requestId: string): ApiError {
   if (error instanceof ApiError) return error;
   if (isDatabaseUnavailable(error)) {
     log.warn({ requestId, err: (error as Error).message }, "database unreachable");

@@ -1,5 +1,8 @@
+import { headers } from "next/headers";
 import { z } from "zod";
+import { withAuditOrigin } from "../admin/audit";
 import { AdminError } from "../admin/errors";
+import { clientAddress } from "../auth/client-address";
 import { requireAdmin, requireUser, type SessionUser } from "../auth/session";
 import { log } from "../log";
 import type { FormState } from "./form-state";
@@ -23,7 +26,9 @@ function wrap<S extends z.ZodType>(guard: () => Promise<SessionUser>, schema: S,
     const parsed = schema.safeParse(formObject(form));
     if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors as FormState["fieldErrors"] };
     try {
-      const result = await run(parsed.data, user);
+      // every change the action makes is audited as the web UI's, with the client's address
+      const ip = clientAddress(await headers());
+      const result = await withAuditOrigin({ source: "page", ip }, () => run(parsed.data, user));
       return typeof result === "string" ? { ok: result } : result;
     } catch (error) {
       // operator mistakes read as a message; anything else is logged, not shown (it may hold internals)

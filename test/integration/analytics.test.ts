@@ -9,7 +9,8 @@ import { syntheticUsage } from "../helpers/usage-events";
 // events, the monthly showback, and a customer's own account — through the real server.
 
 let f: HubFixture;
-let adminKey: string;
+let adminToken: string;
+let adminApiKey: string;
 let team: { id: string; name: string };
 let customerKey: string;
 let customerId: string;
@@ -18,7 +19,7 @@ let jobs: { rollUp: () => Promise<number> };
 const OCTOBER = new Date(Date.UTC(2026, 9, 1));
 const NOVEMBER = new Date(Date.UTC(2026, 10, 1));
 
-async function get(path: string, key = adminKey) {
+async function get(path: string, key = adminToken) {
   const response = await fetch(`${f.hub.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
   const body = response.headers.get("content-type")?.includes("json") ? await response.json() : await response.text();
   return { status: response.status, body, headers: response.headers };
@@ -31,7 +32,9 @@ beforeAll(async () => {
   const [{ writeUsageBatch }, { rollUp }] = await Promise.all([import("@/lib/billing/usage-writer"), import("@/lib/billing/rollups")]);
   jobs = { rollUp };
   await f.lib.createUser({ email: "ops@test.local", role: "admin" }, "test");
-  adminKey = (await f.lib.createApiKey({ userEmail: "ops@test.local" }, "test")).secret;
+  adminApiKey = (await f.lib.createApiKey({ userEmail: "ops@test.local" }, "test")).secret;
+  const { createAdminToken } = await import("@/lib/admin/tokens");
+  adminToken = (await createAdminToken({ name: "analytics", scope: "read" }, "test")).secret;
   team = await f.lib.createTeam({ name: "Research", monthlyBudgetUsd: "250" }, "test");
 
   const customer = await f.lib.createUser({ email: "buyer@test.local", role: "member" }, "test");
@@ -59,7 +62,7 @@ afterAll(async () => {
 
 describe("usage from the rollups", () => {
   it("gives a daily series and totals that equal the raw events", async () => {
-    const { status, body } = await get(`/api/admin/analytics/usage?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&bucket=day`);
+    const { status, body } = await get(`/api/admin/v1/analytics/usage?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&bucket=day`);
     expect(status).toBe(200);
     const raw = await f.db.usageEvent.aggregate({ where: { startedAt: { gte: OCTOBER, lt: NOVEMBER } }, _count: { _all: true }, _sum: { promptTokens: true, costNanoUsd: true } });
     const errors = await f.db.usageEvent.count({ where: { startedAt: { gte: OCTOBER, lt: NOVEMBER }, status: { gte: 400 } } });
@@ -71,7 +74,7 @@ describe("usage from the rollups", () => {
   });
 
   it("groups a series by model and narrows it by user", async () => {
-    const { body } = await get(`/api/admin/analytics/usage?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&groupBy=model&userId=u-alice`);
+    const { body } = await get(`/api/admin/v1/analytics/usage?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&groupBy=model&userId=u-alice`);
     const perModel = new Map<string, number>();
     for (const point of body.series) perModel.set(point.group, (perModel.get(point.group) ?? 0) + point.calls);
     const raw = await f.db.usageEvent.groupBy({ by: ["requestedModel"], where: { userId: "u-alice", startedAt: { gte: OCTOBER, lt: NOVEMBER } }, _count: { _all: true } });
@@ -79,14 +82,14 @@ describe("usage from the rollups", () => {
   });
 
   it("breaks the range down by team, largest cost first", async () => {
-    const { body } = await get(`/api/admin/analytics/breakdown?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&groupBy=team`);
+    const { body } = await get(`/api/admin/v1/analytics/breakdown?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&groupBy=team`);
     expect(body.data.map((g: { group: string }) => g.group)).toEqual([team.id, ""]);
     expect(body.data[0].calls).toBe(await f.db.usageEvent.count({ where: { teamId: team.id } }));
     expect(body.data[1].calls).toBe(1000);
   });
 
   it("reports a month's showback per team with its budget and models", async () => {
-    const { body } = await get("/api/admin/analytics/showback?month=2026-10");
+    const { body } = await get("/api/admin/v1/analytics/showback?month=2026-10");
     const research = body.teams.find((t: { team: string }) => t.team === "Research");
     expect(research).toMatchObject({ teamId: team.id, budgetUsd: "250", calls: 2000 });
     const raw = await f.db.usageEvent.groupBy({ by: ["requestedModel"], where: { teamId: team.id }, _count: { _all: true } });
@@ -94,14 +97,14 @@ describe("usage from the rollups", () => {
       Object.fromEntries(raw.map((r) => [r.requestedModel, r._count._all])),
     );
     expect(body.teams.find((t: { teamId: string | null }) => t.teamId === null)).toMatchObject({ team: "(no team)", calls: 1000 });
-    expect((await get("/api/admin/analytics/showback?month=2026-09")).body.teams).toEqual([]);
+    expect((await get("/api/admin/v1/analytics/showback?month=2026-09")).body.teams).toEqual([]);
   });
 });
 
 describe("calls", () => {
   it("are filtered, sorted and paged on the server", async () => {
     const query = `from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&model=gemini-flash&status=error&sort=costNanoUsd&order=asc&pageSize=7&page=2`;
-    const { body } = await get(`/api/admin/analytics/calls?${query}`);
+    const { body } = await get(`/api/admin/v1/analytics/calls?${query}`);
     const matching = await f.db.usageEvent.findMany({ where: { requestedModel: "gemini-flash", status: { gte: 400 } }, orderBy: { costNanoUsd: "asc" } });
     expect(body.total).toBe(matching.length);
     expect(body.data.map((c: { requestId: string }) => c.requestId)).toEqual(matching.slice(7, 14).map((e) => e.requestId));
@@ -112,16 +115,16 @@ describe("calls", () => {
     const { data, response } = await f.client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "trace me" }] }).withResponse();
     const requestId = response.headers.get("x-request-id")!;
     await f.usageEvent(requestId);
-    const { status, body } = await get(`/api/admin/analytics/calls/${requestId}`);
+    const { status, body } = await get(`/api/admin/v1/analytics/calls/${requestId}`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ requestId, requestedModel: "gpt-4o-mini", providerName: "fake", promptTokens: data.usage!.prompt_tokens, status: 200 });
-    const missing = await get("/api/admin/analytics/calls/no-such-request");
+    const missing = await get("/api/admin/v1/analytics/calls/no-such-request");
     expect(missing.status).toBe(404);
-    expect(missing.body.error).toMatchObject({ type: "not_found_error", code: "call_not_found" });
+    expect(missing.body.error).toMatchObject({ type: "not_found_error", code: "not_found" });
   });
 
   it("export as CSV, every matching row, quoted where needed", async () => {
-    const { status, body, headers } = await get(`/api/admin/analytics/export?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&userId=u-bob`);
+    const { status, body, headers } = await get(`/api/admin/v1/analytics/export?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&userId=u-bob`);
     expect(status).toBe(200);
     expect(headers.get("content-type")).toMatch(/^text\/csv/);
     expect(headers.get("content-disposition")).toMatch(/attachment/);
@@ -137,18 +140,20 @@ describe("calls", () => {
 });
 
 describe("access and input", () => {
-  it("refuses the admin API to a member's key", async () => {
-    const { status, body } = await get("/api/admin/analytics/showback", f.apiKey);
-    expect(status).toBe(403);
-    expect(body.error).toMatchObject({ type: "permission_error", code: "admin_only" });
+  it("refuses the admin API to API keys, a member's and an admin's alike", async () => {
+    for (const key of [f.apiKey, adminApiKey]) {
+      const { status, body } = await get("/api/admin/v1/analytics/showback", key);
+      expect(status).toBe(401);
+      expect(body.error).toMatchObject({ type: "authentication_error", code: "not_an_admin_token" });
+    }
   });
 
   it("answers a bad query with a 400 that names the parameter", async () => {
-    const { status, body } = await get("/api/admin/analytics/usage?from=yesterday&to=2026-11-01");
+    const { status, body } = await get("/api/admin/v1/analytics/usage?from=yesterday&to=2026-11-01");
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ type: "invalid_request_error" });
     expect(body.error.message).toMatch(/from/);
-    const breakdown = await get(`/api/admin/analytics/breakdown?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&groupBy=planet`);
+    const breakdown = await get(`/api/admin/v1/analytics/breakdown?from=${OCTOBER.toISOString()}&to=${NOVEMBER.toISOString()}&groupBy=planet`);
     expect(breakdown.status).toBe(400);
     expect(breakdown.body.error.message).toMatch(/groupBy/);
   });
@@ -203,7 +208,7 @@ describe("a customer's own account", () => {
   });
 
   it("has no days-left estimate without recent spending", async () => {
-    const { body } = await get("/api/me/account");
+    const { body } = await get("/api/me/account", adminApiKey);
     expect(body).toMatchObject({ estimatedDaysLeft: null });
   });
 });

@@ -147,10 +147,17 @@ describe.each(actions.filter((a) => a.name in ADMIN_ACTIONS))("admin action $nam
     expectRefused(await callAction(action, fields, world.attacker.cookie), `member ${action.name}`, world.hiddenFromAttacker);
     expect(await snapshot(), `member ${action.name} changed the database`).toBe(before);
 
+    const auditBefore = await f.db.auditLog.count();
     const control = await callAction(action, fields, world.admin.cookie);
     expect(control.status, `admin ${action.name}: ${control.body.slice(0, 300)}`).toBe(200);
     if (READ_ONLY_ACTIONS.includes(action.name)) expect(control.body).toContain(SECRET_PROVIDER);
-    else expect(await snapshot(), `admin ${action.name} should have changed something: ${control.body.slice(0, 300)}`).not.toBe(before);
+    else {
+      expect(await snapshot(), `admin ${action.name} should have changed something: ${control.body.slice(0, 300)}`).not.toBe(before);
+      // and the change is in the audit log as the web UI's, by the admin, from the client's address
+      expect(await f.db.auditLog.count(), `admin ${action.name} left no audit entry`).toBeGreaterThan(auditBefore);
+      const entry = await f.db.auditLog.findFirst({ orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+      expect(entry, `admin ${action.name}'s audit entry`).toMatchObject({ source: "page", actorType: "user", actor: world.admin.email, ip: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) });
+    }
   });
 });
 

@@ -10,12 +10,13 @@ import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy";
 
 const METRICS_TOKEN = "metrics-token-leaks-0123456789";
 let f: HubFixture;
-let adminKey: string;
+let adminToken: string;
 
 beforeAll(async () => {
   f = await startHubFixture({ env: { HUB_METRICS_TOKEN: METRICS_TOKEN } });
   await f.lib.createUser({ email: "ops@test.local", role: "admin" }, "test");
-  adminKey = (await f.lib.createApiKey({ userEmail: "ops@test.local" }, "test")).secret;
+  const { createAdminToken } = await import("@/lib/admin/tokens");
+  adminToken = (await createAdminToken({ name: "exports", scope: "read" }, "test")).secret;
 }, 90_000);
 
 afterAll(async () => {
@@ -61,7 +62,7 @@ describe("the admin's CSV export", () => {
     }
     for (const id of ids) await f.usageEvent(id);
 
-    const res = await fetch(`${f.hub.url}/api/admin/analytics/export`, { headers: { authorization: `Bearer ${adminKey}` } });
+    const res = await fetch(`${f.hub.url}/api/admin/v1/analytics/export`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(res.status).toBe(200);
     const csv = await res.text();
     const cells = parseCsv(csv);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { gatewayRoute } from "@/lib/gateway/routes";
+import { apiRoute as gatewayRoute } from "@/lib/api-routes";
 
 // The hub serves its API from one table (lib/gateway/routes.ts) before Next sees a request: a Next
 // route under a path of the table would be dead code in production yet answer under another server,
@@ -52,5 +52,7 @@ describe("one route table", () => {
     expect(urlPath(path.join(APP, "(api)", "api", "user", "info", "route.ts"))).toBe("/api/user/info");
     expect(gatewayRoute("GET", "/api/user/info")).not.toBeNull();
     expect(gatewayRoute("GET", "/v1/anything")).not.toBeNull();
+    expect(gatewayRoute("GET", "/api/admin/v1/users")).not.toBeNull();
+    expect(gatewayRoute("GET", "/api/admin/v1/anything")).not.toBeNull();
   });
 });

@@ -75,7 +75,7 @@ export function Playground({ models }: { models: string[] }) {
       // the cost is computed with the call's usage event, written a moment after the stream ends
       for (let attempt = 0; requestId && attempt < 10; attempt++) {
         await new Promise((r) => setTimeout(r, 300));
-        const call = await fetch(`/api/admin/analytics/calls/${requestId}`);
+        const call = await fetch(`/api/playground/calls/${encodeURIComponent(requestId)}`);
         if (!call.ok) continue;
         const detail = await call.json();
         update((last) => ({ ...last, usage: { prompt: detail.promptTokens, completion: detail.completionTokens, costUsd: detail.costUsd, chargeCredits: detail.chargeCredits, latencyMs: detail.latencyMs } }));

@@ -34,7 +34,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
             filters={{ from: pick("from"), to: pick("to"), userId: query.userId, teamId: query.teamId, keyId: query.keyId, model: query.model, provider: query.provider, status: query.status }}
             options={data.options}
             showCharge={mode === "service_provider"}
-            exportHref={`/api/admin/analytics/export?${exportQuery.toString()}`}
+            exportHref={`/admin/usage/export?${exportQuery.toString()}`}
           />
         </CardContent>
       </Card>
