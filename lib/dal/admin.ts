@@ -1,6 +1,9 @@
 import "server-only";
 import { assertAdmin, type Caller } from "../caller";
 import { currentSettings } from "../admin/settings";
+import { auditEntries, auditFilterSchema, auditView, type AuditFilter } from "../admin/audit-log";
+import { listAdminTokens } from "../admin/tokens";
+import { adminApiReference } from "../admin-api/reference";
 import { listPackages } from "../admin/packages";
 import { priceList } from "../billing/price-list";
 import { db } from "../db/client";
@@ -56,4 +59,35 @@ export async function playgroundModels(caller: Caller): Promise<string[]> {
 export async function adminSettings(caller: Caller) {
   assertAdmin(caller, "the settings");
   return currentSettings();
+}
+
+/** The admin tokens (never their secrets or hashes). */
+export async function adminTokens(caller: Caller) {
+  assertAdmin(caller, "the admin tokens");
+  return listAdminTokens();
+}
+
+/** The admin API's reference, from the OpenAPI document it serves. */
+export function apiReference(caller: Caller) {
+  assertAdmin(caller, "the admin API reference");
+  return adminApiReference();
+}
+
+const AUDIT_PAGE = 50;
+
+/** The audit page's filters from its query string; what does not parse is left out (and said so). */
+export function auditQuery(params: Record<string, string | string[] | undefined>): { filter: AuditFilter; cursor?: string; invalid: boolean } {
+  const flat = Object.fromEntries(Object.entries(params).flatMap(([k, v]) => (typeof v === "string" && v !== "" ? [[k, v]] : [])));
+  const parsed = auditFilterSchema.safeParse(flat);
+  const cursor = typeof params.cursor === "string" && params.cursor.length <= 128 ? params.cursor : undefined;
+  return parsed.success ? { filter: parsed.data, cursor, invalid: false } : { filter: {}, cursor, invalid: true };
+}
+
+/** One page of the audit log, newest first. */
+export async function auditPage(caller: Caller, filter: AuditFilter, cursor?: string) {
+  assertAdmin(caller, "the audit log");
+  const rows = await auditEntries(filter, { limit: AUDIT_PAGE, cursor });
+  const more = rows.length > AUDIT_PAGE;
+  const entries = rows.slice(0, AUDIT_PAGE).map(auditView);
+  return { entries, nextCursor: more ? entries.at(-1)!.id : null };
 }

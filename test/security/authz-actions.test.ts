@@ -44,6 +44,11 @@ const ADMIN_ACTIONS: Record<string, Fields> = {
   toggleAction: (w) => ({ kind: "user", id: w.victim.id, enabled: "false" }),
   weightAction: async (_w, f) => ({ kind: "deployment", id: (await f.db.deployment.findFirstOrThrow()).id, weight: "0", priority: "9" }),
   createKeyAction: (w) => ({ userEmail: w.attacker.email, name: "stolen key" }),
+  createAdminTokenAction: () => ({ name: "stolen admin token", scope: "full" }),
+  revokeAdminTokenAction: async () => {
+    const { createAdminToken } = await import("@/lib/admin/tokens");
+    return { id: (await createAdminToken({ name: "ops token", scope: "full" }, "test")).token.id };
+  },
   revokeKeyAction: async (w, f) => ({ id: (await f.db.apiKey.findFirstOrThrow({ where: { userId: w.victim.id, revokedAt: null } })).id }),
   testProviderAction: () => ({ name: SECRET_PROVIDER }),
   updateProviderAction: () => ({ name: "fake", baseUrl: "http://attacker.example.test/v1" }),
@@ -92,7 +97,7 @@ afterAll(async () => {
 /** Everything an action could change, small enough to compare whole. */
 async function snapshot() {
   const db = f.db;
-  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp] = await Promise.all([
+  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens] = await Promise.all([
     db.user.findMany({ select: { id: true, email: true, role: true, disabledAt: true, teamId: true, monthlyBudgetNanoUsd: true }, orderBy: { id: "asc" } }),
     db.apiKey.findMany({ select: { id: true, revokedAt: true, rpm: true }, orderBy: { id: "asc" } }),
     db.creditTransaction.count(),
@@ -107,8 +112,9 @@ async function snapshot() {
     db.team.count(),
     db.creditPackage.count(),
     db.totpFactor.findMany({ orderBy: { userId: "asc" } }),
+    db.adminToken.findMany({ select: { id: true, revokedAt: true }, orderBy: { id: "asc" } }),
   ]);
-  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp }, (_key, value) =>
+  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens }, (_key, value) =>
     typeof value === "bigint" ? value.toString() : value,
   );
 }

@@ -129,6 +129,24 @@ describe.each(pages)("page $url", (page) => {
   }
 });
 
+it("keeps the admin's downloads and the playground's call details to a signed-in admin (never a key)", async () => {
+  const memberKey = (await f.lib.createApiKey({ userEmail: world.attacker.email, name: "downloads probe" }, "test")).secret;
+  const routes = ["/admin/usage/export", "/admin/audit/export", "/api/playground/calls/no-such-call"];
+  for (const url of routes) {
+    for (const [who, headers, cookie] of [["anonymous", {}, undefined], ["a member", {}, world.attacker.cookie], ["a member's key", { authorization: `Bearer ${memberKey}` }, undefined]] as const) {
+      const res = await get(url, headers, cookie);
+      expect(REFUSED, `${who} on ${url} → ${res.status}`).toContain(res.status);
+      expect(leaked(res.body, world.adminOnly), `${who} on ${url}`).toEqual([]);
+    }
+  }
+  const audit = await get("/admin/audit/export", {}, world.admin.cookie);
+  expect(audit.status).toBe(200);
+  expect(audit.body.split("\n")[0]).toBe("createdAt,actor,actorType,source,ip,action,entity,target,details,before,after");
+  expect(audit.body).toContain(world.victim.email);
+  expect((await get("/admin/usage/export", {}, world.admin.cookie)).status).toBe(200);
+  expect((await get("/api/playground/calls/no-such-call", {}, world.admin.cookie)).status).toBe(404);
+});
+
 it("still renders every admin page for an admin and every account page for a member", async () => {
   for (const page of pages.filter((p) => p.area !== "public")) {
     const cookie = page.area === "admin" ? world.admin.cookie : world.attacker.cookie;
