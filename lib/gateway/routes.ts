@@ -12,6 +12,7 @@ import { anthropic } from "./protocols/anthropic";
 import { countMessageTokens } from "./protocols/anthropic/count-tokens";
 import { anthropicError } from "./protocols/anthropic/response";
 import { countTokensRequestSchema } from "./protocols/anthropic/schema";
+import { gatewayDocument } from "./openapi";
 import { openai } from "./protocols/openai";
 import { responses } from "./protocols/responses";
 import { Reply } from "../http/reply";
@@ -52,6 +53,8 @@ const routes: Record<string, Record<string, Serve>> = {
   "/healthz": { GET: healthz },
   "/readyz": { GET: readyz },
   "/metrics": { GET: metricsExposition },
+  // this table as an OpenAPI 3.1 document (public: shapes, never data)
+  "/v1/openapi.json": { GET: () => Reply.json(gatewayDocument(), { "cache-control": "no-cache" }) },
 };
 
 // one model (names may contain "/")

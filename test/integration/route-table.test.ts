@@ -35,6 +35,11 @@ describe("the route table in production", () => {
     expect(((await models.json()) as Array<{ model: string }>).map((m) => m.model)).toEqual(["gpt-4o-mini"]);
     const info = await fetch(`${f.hub.url}/api/user/info`, { headers: { authorization: `Bearer ${f.apiKey}` } });
     expect(await info.json()).toMatchObject({ user: { email: "dev@test.local" } });
+    // the admin API is served from Node too, its document and its routes
+    const adminDocument = await fetch(`${f.hub.url}/api/admin/v1/openapi.json`);
+    expect(((await adminDocument.json()) as { openapi: string }).openapi).toBe("3.1.0");
+    const adminRoute = await fetch(`${f.hub.url}/api/admin/v1/users`);
+    expect([adminRoute.status, ((await adminRoute.json()) as { error: { code: string } }).error.code]).toEqual([401, "missing_admin_token"]);
     expect(f.hub.output()).not.toContain(NEXT_LOADED);
   });
 

@@ -56,3 +56,17 @@ describe("one route table", () => {
     expect(gatewayRoute("GET", "/api/admin/v1/anything")).not.toBeNull();
   });
 });
+
+describe("the gateway's OpenAPI document", () => {
+  it("documents every path and method of the table, and nothing else", async () => {
+    const [{ gatewayPaths }, { GATEWAY_DOCS, gatewayDocument }] = await Promise.all([import("@/lib/gateway/routes"), import("@/lib/gateway/openapi")]);
+    const table = gatewayPaths().flatMap(({ path, methods }) => methods.map((method) => `${method} ${path}`)).sort();
+    expect(Object.keys(GATEWAY_DOCS).sort()).toEqual(table);
+    const document = gatewayDocument() as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    expect(document.openapi).toBe("3.1.0");
+    const documented = Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`)).sort();
+    expect(documented).toEqual(table);
+    // the bodies are the schemas the routes parse with
+    expect(document.paths["/v1/chat/completions"]!.post!.requestBody).toMatchObject({ content: { "application/json": { schema: { properties: { model: {}, messages: {} } } } } });
+  });
+});

@@ -1,0 +1,80 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import { chatRequestSchema, embeddingsRequestSchema, imagesRequestSchema } from "../canonical/schema";
+import { aigneChatRequestSchema, aigneImageRequestSchema } from "./protocols/aigne-hub/schema";
+import { countTokensRequestSchema, messagesRequestSchema } from "./protocols/anthropic/schema";
+import { responsesRequestSchema } from "./protocols/responses/schema";
+
+// The public gateway's OpenAPI 3.1 document (/v1/openapi.json): every path of the route table with
+// the zod schema its body is parsed with. The answers are the providers' own wire formats (OpenAI's,
+// Anthropic's, the AIGNE Hub protocol's), described, not re-specified. A unit test holds this table
+// and the route table to the same paths.
+
+interface Documented {
+  tag: string;
+  summary: string;
+  body?: z.ZodType;
+  /** who may call it: a hub key (Bearer, or x-api-key on Anthropic's paths), anyone, or the metrics token */
+  auth: "key" | "none" | "metrics";
+  /** answers as server-sent events when the body asks for "stream": true */
+  streams?: boolean;
+  answers: string;
+}
+
+export const GATEWAY_DOCS: Record<string, Documented> = {
+  "POST /v1/chat/completions": { tag: "OpenAI", summary: "Chat completion, streamed or not", body: chatRequestSchema, auth: "key", streams: true, answers: "OpenAI's chat.completion (or chat.completion.chunk events), usage included" },
+  "POST /v1/embeddings": { tag: "OpenAI", summary: "Embeddings for one or more inputs", body: embeddingsRequestSchema, auth: "key", answers: "OpenAI's embedding list" },
+  "POST /v1/images/generations": { tag: "OpenAI", summary: "Images from a prompt", body: imagesRequestSchema, auth: "key", answers: "OpenAI's image list (b64_json or url)" },
+  "POST /v1/responses": { tag: "OpenAI", summary: "OpenAI's Responses API (stateless), streamed or not", body: responsesRequestSchema, auth: "key", streams: true, answers: "OpenAI's response object (or response.* events)" },
+  "GET /v1/models": { tag: "OpenAI", summary: "The models this key may use", auth: "key", answers: "OpenAI's model list" },
+  "GET /v1/models/{model}": { tag: "OpenAI", summary: "One model (names may contain '/')", auth: "key", answers: "OpenAI's model object" },
+  "POST /v1/messages": { tag: "Anthropic", summary: "Anthropic's Messages API (key as x-api-key or Bearer), streamed or not", body: messagesRequestSchema, auth: "key", streams: true, answers: "Anthropic's message (or message_* events)" },
+  "POST /v1/messages/count_tokens": { tag: "Anthropic", summary: "Anthropic's token counting", body: countTokensRequestSchema, auth: "key", answers: '{"input_tokens": n}' },
+  "POST /api/v2/chat": { tag: "AIGNE Hub", summary: "The AIGNE Hub protocol's chat (the @aigne/aigne-hub client)", body: aigneChatRequestSchema, auth: "key", streams: true, answers: "the AIGNE Hub protocol's answer (or its events)" },
+  "POST /api/v2/embeddings": { tag: "AIGNE Hub", summary: "Embeddings (OpenAI's request and answer) in the AIGNE Hub protocol's errors", body: embeddingsRequestSchema, auth: "key", answers: "OpenAI's embedding list" },
+  "POST /api/v2/image": { tag: "AIGNE Hub", summary: "Images as files (base64) or the upstream's URLs", body: aigneImageRequestSchema, auth: "key", answers: "the AIGNE Hub protocol's image answer" },
+  "GET /api/ai/models": { tag: "AIGNE Hub", summary: "The public model list with credit prices", auth: "none", answers: "the AIGNE Hub protocol's model list" },
+  "GET /api/user/info": { tag: "AIGNE Hub", summary: "The key's account and balance", auth: "key", answers: "the AIGNE Hub protocol's user info" },
+  "GET /__blocklet__.js": { tag: "AIGNE Hub", summary: "Discovery: JSON with ?type=json, else a script", auth: "none", answers: "the blocklet discovery document" },
+  "GET /healthz": { tag: "Probes", summary: "Alive", auth: "none", answers: '{"status": "ok"}' },
+  "GET /readyz": { tag: "Probes", summary: "Ready: database, migrations, Redis", auth: "none", answers: "the checks, 200 or 503" },
+  "GET /metrics": { tag: "Probes", summary: "Prometheus exposition (Bearer HUB_METRICS_TOKEN when set)", auth: "metrics", answers: "Prometheus text" },
+  "GET /v1/openapi.json": { tag: "Probes", summary: "This document", auth: "none", answers: "OpenAPI 3.1" },
+};
+
+const errorSchema = z.object({ error: z.object({ message: z.string(), type: z.string(), code: z.string().nullable().optional() }) });
+
+let cached: unknown;
+
+export function gatewayDocument(): unknown {
+  if (cached) return cached;
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent("securitySchemes", "hubKey", { type: "http", scheme: "bearer", description: "A hub API key (sk-hub-…); Anthropic's paths also take it as x-api-key." });
+  for (const [operation, doc] of Object.entries(GATEWAY_DOCS)) {
+    const [method, path] = operation.split(" ") as [string, string];
+    const json = { "application/json": { schema: z.looseObject({}).describe(doc.answers) } };
+    registry.registerPath({
+      method: method.toLowerCase() as "get" | "post",
+      path,
+      tags: [doc.tag],
+      summary: doc.summary,
+      description: `Answers ${doc.answers}.${doc.streams ? ' With "stream": true, server-sent events (text/event-stream) as they arrive.' : ""}`,
+      ...(doc.auth === "key" ? { security: [{ hubKey: [] }] } : {}),
+      request: {
+        ...(path.includes("{model}") ? { params: z.object({ model: z.string() }) } : {}),
+        ...(doc.body ? { body: { required: true, content: { "application/json": { schema: doc.body } } } } : {}),
+      },
+      responses: {
+        200: { description: "OK", content: doc.streams ? { ...json, "text/event-stream": { schema: z.string() } } : json },
+        ...(doc.auth === "key" ? { 401: { description: "No key, or a revoked or unknown one", content: { "application/json": { schema: errorSchema } } } } : {}),
+        ...(doc.body ? { 400: { description: "The body is not valid (the message names the field)", content: { "application/json": { schema: errorSchema } } } } : {}),
+        ...(doc.auth === "key" ? { 402: { description: "Service Provider mode: the balance cannot cover the call (top_up_url)", content: { "application/json": { schema: errorSchema } } }, 429: { description: "A rate limit or a monthly budget" } } : {}),
+      },
+    });
+  }
+  cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: "3.1.0",
+    info: { title: "AIGNE Hub gateway", version: "1", description: "OpenAI-, Anthropic- and AIGNE-Hub-compatible APIs over every configured provider. Errors come in each protocol's own shape." },
+  });
+  return cached;
+}
