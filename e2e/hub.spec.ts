@@ -132,6 +132,45 @@ test("an admin connects a provider, prices a model, and hands out a key", async 
   await expect(page.getByTestId("key-member-app")).toContainText("member@e2e.local");
 });
 
+test("an admin creates an admin token, reads the API reference, onboards a customer through the API, and the audit log shows who did it", async () => {
+  const page = admin;
+  await page.goto("/admin/api");
+  const box = await dialog(page, "Create admin token");
+  await box.getByLabel("Name").fill("e2e-ops");
+  await box.getByLabel("Scope").selectOption("full");
+  await box.getByRole("button", { name: "Create token" }).click();
+  const token = (await box.getByTestId("secret").textContent())!;
+  expect(token).toMatch(/^sk-admin-[0-9A-Za-z]{43}$/);
+  await page.keyboard.press("Escape");
+  await page.reload();
+  await expect(page.getByTestId("admin-token-e2e-ops")).toContainText("full");
+
+  // the reference: every route, its scope and fields, from the served document
+  await expect(page.getByRole("heading", { name: "API keys" })).toBeVisible();
+  const createKey = page.getByTestId("operation-POST /api/admin/v1/keys");
+  await expect(createKey).toContainText("scope users_keys");
+  await expect(createKey).toContainText("Idempotency-Key");
+  await expect(createKey).toContainText("userEmail");
+  // a program calls the API on its own connections, as the README's curl lines do
+  const hub = `http://127.0.0.1:${E2E.port}`;
+  const document = await fetch(`${hub}/api/admin/v1/openapi.json`);
+  expect((await document.json()).paths["/api/admin/v1/keys"].post.summary).toBe(await createKey.locator("p").first().textContent());
+
+  // the README's onboarding, with the new token
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${hub}/api/admin/v1${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  expect((await post("/users", { email: "api-customer@e2e.local" }, { "idempotency-key": "e2e-onboard-1" })).status).toBe(201);
+  expect((await post("/credits/grants", { userEmail: "api-customer@e2e.local", amount: "100" })).status).toBe(201);
+  const { secret } = await (await post("/keys", { userEmail: "api-customer@e2e.local", name: "from-the-api" })).json();
+  expect((await fetch(`${hub}/v1/models`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
+
+  await page.goto("/admin/audit?source=api");
+  const entries = page.getByTestId("audit-entry");
+  await expect(entries.filter({ hasText: "user.create" })).toHaveCount(1);
+  await expect(entries.filter({ hasText: "key.create" }).first()).toContainText("admin_token");
+  await expect(entries.first()).toContainText("127.0.0.1");
+});
+
 test("the playground streams an answer, with its tokens and cost, and the call shows in the usage explorer", async () => {
   const page = admin;
   await page.goto("/admin/playground");
@@ -260,7 +299,7 @@ test("single sign-on: the identity provider vouches for a person, who becomes a 
   await page.context().close();
 });
 
-const ADMIN_PAGES = ["/admin", "/admin/providers", "/admin/models", "/admin/users", "/admin/keys", "/admin/usage", "/admin/credits", "/admin/settings", "/admin/playground"];
+const ADMIN_PAGES = ["/admin", "/admin/providers", "/admin/models", "/admin/users", "/admin/keys", "/admin/usage", "/admin/credits", "/admin/settings", "/admin/playground", "/admin/audit", "/admin/api"];
 const ACCOUNT_PAGES = ["/dashboard", "/keys", "/usage", "/billing", "/quickstart"];
 const PUBLIC_PAGES = ["/", "/pricing", "/sign-in", "/sign-up"];
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };

@@ -219,6 +219,11 @@ describe("admin tokens", () => {
     const promoted = await api("PATCH", `/users/${member.body.id}`, { token: tokens.users_keys, body: { role: "admin" } });
     expect([promoted.status, promoted.body.error?.code]).toEqual([403, "insufficient_scope"]);
     expect((await f.db.user.findUniqueOrThrow({ where: { id: member.body.id } })).role).toBe("member");
+    // nor lock an admin out
+    const boss = await f.db.user.findUniqueOrThrow({ where: { email: "boss@test.local" } });
+    const lockOut = await api("PATCH", `/users/${boss.id}`, { token: tokens.users_keys, body: { disabled: true } });
+    expect([lockOut.status, lockOut.body.error?.code]).toEqual([403, "insufficient_scope"]);
+    expect((await f.db.user.findUniqueOrThrow({ where: { id: boss.id } })).disabledAt).toBeNull();
   });
 
   it("are created and revoked from the CLI, and the CLI's token works at once", async () => {

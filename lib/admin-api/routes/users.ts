@@ -86,12 +86,14 @@ export const userRoutes = [
     path: "/users/{id}",
     scope: "users_keys",
     tag: "Users",
-    summary: "Disable or enable a user, or change their role (a role change needs the full scope)",
+    summary: "Disable or enable a user, or change their role (a role change, or any change to an admin, needs the full scope)",
     params: idParams,
     body: z.object({ disabled: z.boolean().optional(), role: z.enum(ROLES).optional() }).refine((b) => b.disabled !== undefined || b.role !== undefined, "give disabled and/or role"),
     response: userSchema,
     handler: async ({ params, body, caller }) => {
       const user = await userById(params.id);
+      // an admin's account is the keys to the hub: only a full token may lock one out or change it
+      if (user.role === "admin") requireScope(caller, "full");
       if (body.role !== undefined && body.role !== user.role) {
         requireScope(caller, "full");
         await setRole(user.id, body.role, caller.actor);
