@@ -1,4 +1,4 @@
-import { adminTokenActor, type Actor } from "../admin/audit";
+import { adminTokenActor, type AuditActor } from "../admin/audit";
 import { checkAdminToken, scopeAllows, type AdminScope } from "../admin/tokens";
 import { clientAddress } from "../auth/client-address";
 import { bearerToken } from "../gateway/authenticate";
@@ -7,11 +7,10 @@ import type { InboundRequest } from "../http/inbound";
 
 /** Who is calling the admin API: always an admin token (an API key or a session never is one). */
 export interface AdminCaller {
-  actor: Actor;
+  /** the token, the API as the front end, the client's address: what the audit log records */
+  actor: AuditActor;
   tokenId: string;
   scope: AdminScope;
-  /** the client's address, recorded with every change it makes */
-  ip: string;
 }
 
 const REFUSED = {
@@ -36,7 +35,7 @@ export async function adminCaller(request: Pick<InboundRequest, "headers">): Pro
     const status = check.refused === "address" ? 403 : 401;
     throw new ApiError({ status, type: status === 403 ? "permission_error" : "authentication_error", code: `admin_token_${check.refused}`, message: REFUSED[check.refused] });
   }
-  return { actor: adminTokenActor(check.token.id), tokenId: check.token.id, scope: check.token.scope, ip };
+  return { actor: adminTokenActor(check.token.id, ip), tokenId: check.token.id, scope: check.token.scope };
 }
 
 /** Refuses a caller whose token's scope does not cover `needed`. */

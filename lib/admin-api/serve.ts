@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { withAuditOrigin } from "../admin/audit";
 import { AdminError } from "../admin/errors";
 import { AccessDenied } from "../caller";
 import { ApiError } from "../http/api-error";
@@ -14,8 +13,7 @@ import type { AdminRoute } from "./define";
 import { onceFor } from "./idempotency";
 
 // The admin API's one wrapper: admission, admin token, scope, parameters, query and body through
-// their zod schemas, Idempotency-Key, the audit origin ("api" and the client's address), and every
-// error in the one documented shape ({"error": {message, type, code, param}}).
+// their zod schemas, Idempotency-Key, and every error in the one documented shape ({"error": {message, type, code, param}}).
 
 export const ADMIN_API_PREFIX = "/api/admin/v1";
 
@@ -56,8 +54,7 @@ export function serveRoute(definition: AdminRoute, params: Record<string, string
       };
       const run = async () => {
         try {
-          const result = await withAuditOrigin({ source: "api", ip: caller.ip }, () => definition.handler(ctx));
-          return { status: definition.status ?? 200, body: result };
+          return { status: definition.status ?? 200, body: await definition.handler(ctx) };
         } catch (error) {
           throw fromAdminError(error);
         }

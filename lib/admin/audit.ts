@@ -1,38 +1,49 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Tx } from "../db/client";
 
-/** Who made an operator change: a user id, `token:<admin token id>`, "cli", or "system"/"bootstrap". */
-export type Actor = string;
-
 export const AUDIT_SOURCES = ["page", "cli", "api", "import", "system"] as const;
 export type AuditSource = (typeof AUDIT_SOURCES)[number];
 export const ACTOR_TYPES = ["user", "admin_token", "cli", "system"] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
-/** The front end a change comes through and the client's address, set once by that front end. */
-export interface AuditOrigin {
+/** Who made a change, with the front end it came through and the client's address. */
+export interface AuditActor {
+  /** a user's email, `token:<admin token id>`, "cli", or "system"/"bootstrap" */
+  id: string;
   source: AuditSource;
   ip: string | null;
 }
 
-const origins = new AsyncLocalStorage<AuditOrigin>();
+/**
+ * Who made an operator change: an `AuditActor`, or just its id (the CLI and start-up pass "cli" and
+ * "bootstrap"; a web page's server action passes the user, its origin set by `withAuditOrigin`).
+ */
+export type Actor = string | AuditActor;
 
-/** Runs `work` with every audit entry it writes attributed to this front end and address. */
-export const withAuditOrigin = <T>(origin: AuditOrigin, work: () => Promise<T>): Promise<T> => origins.run(origin, work);
+export const actorId = (actor: Actor): string => (typeof actor === "string" ? actor : actor.id);
 
-/** The same origin with another source (an import run from a page or the API is an import). */
-export const asSource = <T>(source: AuditSource, work: () => Promise<T>): Promise<T> => withAuditOrigin({ source, ip: origins.getStore()?.ip ?? null }, work);
+// The web UI's server actions run inside Next, which keeps AsyncLocalStorage on anyway; the admin API
+// passes an AuditActor instead, so an API-only process never turns on async hooks.
+const origins = new AsyncLocalStorage<Omit<AuditActor, "id">>();
 
-export const adminTokenActor = (tokenId: string): Actor => `token:${tokenId}`;
+/** Runs a server action with every audit entry it writes attributed to the web UI and this address. */
+export const withAuditOrigin = <T>(origin: Omit<AuditActor, "id">, work: () => Promise<T>): Promise<T> => origins.run(origin, work);
+
+/** The same actor, its changes recorded as coming through another front end (a config import). */
+export const throughSource = (actor: Actor, source: AuditSource): AuditActor => ({ id: actorId(actor), source, ip: typeof actor === "string" ? (origins.getStore()?.ip ?? null) : actor.ip });
+
+export const adminTokenActor = (tokenId: string, ip: string): AuditActor => ({ id: `token:${tokenId}`, source: "api", ip });
 
 export function actorType(actor: Actor): ActorType {
-  if (actor === "cli") return "cli";
-  if (actor.startsWith("token:")) return "admin_token";
-  if (actor === "system" || actor === "bootstrap" || actor === "test") return "system";
+  const id = actorId(actor);
+  if (id === "cli") return "cli";
+  if (id.startsWith("token:")) return "admin_token";
+  if (id === "system" || id === "bootstrap" || id === "test") return "system";
   return "user";
 }
 
-const SECRET_FIELD = /(secret|password|apikey|api_key|token|hash|privatekey|accesskey)/i;
+// "maxOutputTokens" is not a secret; "token", "apiKey", "secretAccessKey" and "sessionToken" are
+const SECRET_FIELD = /^(token|hash)$|secret|password|api_?key|private_?key|session_?token/i;
 
 /** A copy with every field whose name says it holds a secret replaced by "***" (at any depth). */
 export function maskSecrets(value: unknown): unknown {
@@ -58,10 +69,10 @@ export async function audit(
   change: { before?: unknown; after?: unknown } = {},
 ): Promise<void> {
   const type = actorType(actor);
-  const origin = origins.getStore() ?? { source: type === "cli" ? "cli" : type === "system" ? "system" : "page", ip: null };
+  const origin = typeof actor === "object" ? actor : (origins.getStore() ?? { source: type === "cli" ? "cli" : type === "system" ? "system" : "page", ip: null });
   await tx.auditLog.create({
     data: {
-      actor,
+      actor: actorId(actor),
       actorType: type,
       source: origin.source,
       ip: origin.ip,

@@ -6,7 +6,7 @@ import { db, type Tx } from "../db/client";
 import { transaction } from "../db/transaction";
 import type { ProviderConfig } from "../providers/types";
 import { storedSettingsSchema, writeSetting, type SettingKey } from "../settings";
-import { asSource, audit, type Actor } from "./audit";
+import { audit, throughSource, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { appendPrice, checkModelName, checkOutputLimits, MODEL_TYPES, parsePrice } from "./models";
 import { checkPackage } from "./packages";
@@ -213,7 +213,7 @@ function sameSecret(row: Parameters<typeof openCredential>[0], secret: Credentia
  * Brings this hub to what the document says (see the top of this file); all or nothing. Its changes
  * are audited as an import, whichever front end ran it.
  */
-export const importConfig = (document: unknown, options: { dryRun?: boolean }, actor: Actor): Promise<ImportReport> => asSource("import", () => applyConfig(document, options, actor));
+export const importConfig = (document: unknown, options: { dryRun?: boolean }, actor: Actor): Promise<ImportReport> => applyConfig(document, options, throughSource(actor, "import"));
 
 async function applyConfig(document: unknown, options: { dryRun?: boolean }, actor: Actor): Promise<ImportReport> {
   const parsed = hubConfigSchema.safeParse(document);

@@ -6,7 +6,7 @@ import { formatCredits, MoneyFormatError, parseCredits } from "../money";
 import { bumpConfigVersion } from "../db/change-feed";
 import { db } from "../db/client";
 import { transaction } from "../db/transaction";
-import { audit, type Actor } from "./audit";
+import { audit, actorId, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { findUserByEmail } from "./users";
 
@@ -53,7 +53,7 @@ export async function grantCredits(input: GrantInput, actor: Actor) {
 
   const result = await transaction(async (tx) => {
     const account = await creditAccount(tx, owner);
-    const applied = await book(tx, { accountId: account.id, kind, amountMicrocredits: amount, reference, note: input.note ?? null, createdById: actor });
+    const applied = await book(tx, { accountId: account.id, kind, amountMicrocredits: amount, reference, note: input.note ?? null, createdById: actorId(actor) });
     if (!applied) {
       const existing = await tx.creditTransaction.findUniqueOrThrow({ where: { reference } });
       if (existing.accountId !== account.id) throw new AdminError(`reference ${reference} was used for another account`, "conflict");

@@ -3,7 +3,7 @@ import { defaultPrice } from "../billing/prices";
 import { db, type Prisma, type Tx } from "../db/client";
 import type { ProviderType } from "../providers/types";
 import { bumpConfigVersion } from "../db/change-feed";
-import { audit, type Actor } from "./audit";
+import { audit, actorId, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { transaction } from "../db/transaction";
 
@@ -103,7 +103,7 @@ export async function addModel(input: AddModelInput, actor: Actor) {
           cachedReadNanoUsdPer1M: given.cachedReadNanoUsdPer1M,
           cachedWriteNanoUsdPer1M: given.cachedWriteNanoUsdPer1M,
           imageNanoUsd: given.imageNanoUsd,
-          source: actor === "cli" ? "cli" : "admin",
+          source: actorId(actor) === "cli" ? "cli" : "admin",
         }
       : list && {
           inputNanoUsdPer1M: list.inputNanoUsdPer1M,
@@ -119,7 +119,7 @@ export async function addModel(input: AddModelInput, actor: Actor) {
         maxOutputTokens: input.maxOutputTokens ?? null,
         defaultOutputTokens: input.defaultOutputTokens ?? null,
         deployments: { create: { providerId: provider.id, upstreamModel: input.upstreamModel.trim() } },
-        prices: price || given.marginBps !== null ? { create: { ...(price ?? {}), marginBps: given.marginBps ?? 0, createdById: actor } } : undefined,
+        prices: price || given.marginBps !== null ? { create: { ...(price ?? {}), marginBps: given.marginBps ?? 0, createdById: actorId(actor) } } : undefined,
       },
     });
     await audit(tx, actor, "model.add", model.id, {
@@ -171,8 +171,8 @@ export async function appendPrice(tx: Tx, modelId: string, latest: Price | undef
       cachedWriteNanoUsdPer1M: given.cachedWriteNanoUsdPer1M ?? current?.cachedWriteNanoUsdPer1M ?? null,
       imageNanoUsd: given.imageNanoUsd ?? current?.imageNanoUsd ?? null,
       marginBps: given.marginBps ?? current?.marginBps ?? 0,
-      source: actor === "cli" ? "cli" : "admin",
-      createdById: actor,
+      source: actorId(actor) === "cli" ? "cli" : "admin",
+      createdById: actorId(actor),
     },
   });
 }

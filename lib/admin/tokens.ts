@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ADMIN_TOKEN_PREFIX, generateAdminToken, hashApiKey } from "../crypto/api-key";
 import { db } from "../db/client";
 import { transaction } from "../db/transaction";
-import { audit, type Actor } from "./audit";
+import { audit, actorId, type Actor } from "./audit";
 import { AdminError } from "./errors";
 
 // Admin tokens (sk-admin-…): the admin API's credentials. Hashed like API keys, each with one scope,
@@ -77,7 +77,7 @@ export async function createAdminToken(input: CreateAdminTokenInput, actor: Acto
   allowedIps.forEach(parseRange);
   const { secret, hash, prefix } = generateAdminToken();
   const row = await transaction(async (tx) => {
-    const created = await tx.adminToken.create({ data: { hash, prefix, name, scope, allowedIps: JSON.stringify(allowedIps), expiresAt: expiresAt ?? null, createdBy: actor } });
+    const created = await tx.adminToken.create({ data: { hash, prefix, name, scope, allowedIps: JSON.stringify(allowedIps), expiresAt: expiresAt ?? null, createdBy: actorId(actor) } });
     await audit(tx, actor, "admin_token.create", created.id, { name, prefix, scope, allowedIps, expiresAt: expiresAt ?? null });
     return created;
   });

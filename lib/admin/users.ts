@@ -1,7 +1,7 @@
 import { generatePassword, hashPassword } from "../crypto/password";
 import { bumpConfigVersion } from "../db/change-feed";
 import { db, type Tx } from "../db/client";
-import { audit, type Actor } from "./audit";
+import { audit, actorId, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { transaction } from "../db/transaction";
 import { book, creditAccount } from "../billing/ledger";
@@ -59,7 +59,7 @@ export interface StarterGrant {
 export async function bookStarterCredits(tx: Tx, userId: string, actor: Actor, { mode, starterMicrocredits }: StarterSettings): Promise<StarterGrant | null> {
   if (mode !== "service_provider" || starterMicrocredits <= 0n) return null;
   const account = await creditAccount(tx, { userId });
-  const booked = await book(tx, { accountId: account.id, kind: "starter", amountMicrocredits: starterMicrocredits, reference: `starter:${userId}`, createdById: actor });
+  const booked = await book(tx, { accountId: account.id, kind: "starter", amountMicrocredits: starterMicrocredits, reference: `starter:${userId}`, createdById: actorId(actor) });
   return booked ? { accountId: account.id, microcredits: starterMicrocredits } : null;
 }
 
