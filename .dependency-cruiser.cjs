@@ -35,6 +35,13 @@ module.exports = {
       to: { path: "^lib/(gateway|billing|admin|auth)/" },
     },
     {
+      name: "alerts-send-what-they-are-told",
+      comment: "Billing, the gateway and the admin functions notice events and emit them (lib/alerts/emit.ts); alerts only store and send them.",
+      severity: "error",
+      from: { path: "^lib/alerts/" },
+      to: { path: "^lib/(gateway|billing|providers|auth|admin|dal|ui|analytics|cli)/" },
+    },
+    {
       name: "admin-api-is-a-front-end",
       comment: "The admin API calls lib/admin like the CLI and the pages do; only the server's route lookup (and the pages' reference of it) knows it.",
       severity: "error",

@@ -1,4 +1,5 @@
 import { ensureFirstAdmin } from "./admin/users";
+import { alertJobs } from "./alerts/jobs";
 import { billingJobs } from "./billing/jobs";
 import { masterKey } from "./crypto/master-key";
 import { db } from "./db/client";
@@ -65,7 +66,7 @@ async function boot(): Promise<void> {
   installSignalHandlers();
   credentialHealth.start();
   // without Redis this process runs the background jobs too (with Redis, the worker does)
-  jobs.register(billingJobs());
+  jobs.register([...billingJobs(), ...alertJobs()]);
   jobs.startSchedules();
   log.info({ port: env().PORT }, "aigne hub ready");
 }

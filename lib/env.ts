@@ -115,6 +115,8 @@ const envSchema = z.object({
   /** outgoing mail (address confirmation): smtp://user:pass@host:port or smtps://…; unset: self sign-up is closed */
   HUB_SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, "must be smtp://… or smtps://…")),
   HUB_MAIL_FROM: withDefault(z.string().min(3), "AIGNE Hub <hub@localhost>"),
+  /** the first retry of an alert that could not be delivered waits this long, each next one twice as long */
+  HUB_ALERT_RETRY_BASE_MS: withDefault(milliseconds, 30_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

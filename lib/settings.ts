@@ -44,18 +44,26 @@ export const storedSettingsSchema = z.object({
    * credits stops letting customers pick any model a shared provider key can reach
    */
   directModelRouting: z.enum(DIRECT_ROUTING),
+  /** the operator's low-balance alert: any customer account falling below this many credits (null: off) */
+  alertLowBalanceCredits: decimal(parseCredits).nullable(),
+  /** a spend spike: a user's spend today above this many times their mean day of the 7 before (null: off) … */
+  alertSpendSpikeFactor: z.number().min(1).max(1000).nullable(),
+  /** … and above this many USD, so a quiet user's first busy day is not a spike */
+  alertSpendSpikeFloorUsd: decimal(parseUsd),
 });
 
 export type StoredSettings = z.infer<typeof storedSettingsSchema>;
 export type SettingKey = keyof StoredSettings;
 
-export const DEFAULT_SETTINGS: StoredSettings = { mode: "enterprise", creditPriceUsd: "0.000001", starterCredits: "0", topUpUrl: null, currency: "usd", signUpEnabled: false, brandName: "AIGNE Hub", brandLogoUrl: null, directModelRouting: "auto" };
+export const DEFAULT_SETTINGS: StoredSettings = { mode: "enterprise", creditPriceUsd: "0.000001", starterCredits: "0", topUpUrl: null, currency: "usd", signUpEnabled: false, brandName: "AIGNE Hub", brandLogoUrl: null, directModelRouting: "auto", alertLowBalanceCredits: null, alertSpendSpikeFactor: 3, alertSpendSpikeFloorUsd: "10" };
 
 export interface Settings extends StoredSettings {
   creditPriceNanoUsd: bigint;
   starterMicrocredits: bigint;
   /** directModelRouting resolved against the mode */
   directRouting: boolean;
+  alertLowBalanceMicrocredits: bigint | null;
+  alertSpendSpikeFloorNanoUsd: bigint;
 }
 
 export const directRoutingOn = (stored: Pick<StoredSettings, "mode" | "directModelRouting">) =>
@@ -70,7 +78,14 @@ async function load(): Promise<Settings> {
     const parsed = field?.safeParse(JSON.parse(row.value));
     if (parsed?.success) Object.assign(stored, { [row.key]: parsed.data });
   }
-  return { ...stored, creditPriceNanoUsd: parseUsd(stored.creditPriceUsd), starterMicrocredits: parseCredits(stored.starterCredits), directRouting: directRoutingOn(stored) };
+  return {
+    ...stored,
+    creditPriceNanoUsd: parseUsd(stored.creditPriceUsd),
+    starterMicrocredits: parseCredits(stored.starterCredits),
+    directRouting: directRoutingOn(stored),
+    alertLowBalanceMicrocredits: stored.alertLowBalanceCredits === null ? null : parseCredits(stored.alertLowBalanceCredits),
+    alertSpendSpikeFloorNanoUsd: parseUsd(stored.alertSpendSpikeFloorUsd),
+  };
 }
 
 const cache = processSingleton("settings-cache", () => new ConfigCache<"settings", Settings>(load, { ttlMs: 60_000, maxEntries: 1 }));

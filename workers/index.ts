@@ -1,8 +1,9 @@
 // The worker process (docker compose's `worker` service): runs the background jobs from BullMQ —
-// usage writes, rollups, hold reconciliation, retention, top-up fulfilment. Needs REDIS_URL.
+// usage writes, rollups, hold reconciliation, retention, top-up fulfilment, alerts. Needs REDIS_URL.
 import { prepare } from "../lib/boot";
 import { db } from "../lib/db/client";
 import { ConfigError, env } from "../lib/env";
+import { alertJobs } from "../lib/alerts/jobs";
 import { billingJobs } from "../lib/billing/jobs";
 import { jobs } from "../lib/jobs";
 import { startWorker } from "../lib/jobs/bullmq";
@@ -17,7 +18,7 @@ async function main() {
     console.error(error instanceof ConfigError ? error.message : `start-up failed: ${(error as Error).message}`);
     process.exit(1);
   }
-  jobs.register(billingJobs());
+  jobs.register([...billingJobs(), ...alertJobs()]);
   const worker = await startWorker(jobs.definitions);
   const { HUB_WORKER_HEALTH_PORT } = env();
   const health = HUB_WORKER_HEALTH_PORT

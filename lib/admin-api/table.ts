@@ -2,6 +2,7 @@ import type { Serve } from "../gateway/routes";
 import { Reply } from "../http/reply";
 import type { AdminRoute } from "./define";
 import { adminApiDocument } from "./openapi";
+import { alertRoutes } from "./routes/alerts";
 import { analyticsRoutes } from "./routes/analytics";
 import { auditRoutes } from "./routes/audit";
 import { billingRoutes } from "./routes/billing";
@@ -15,7 +16,7 @@ import { ADMIN_API_PREFIX, noSuchRoute, serveRoute } from "./serve";
 // The admin API's table: every route under /api/admin/v1, served from Node like the gateway's
 // (lib/server.ts puts the two tables side by side) and documented from the same definitions.
 
-export const adminRoutes: AdminRoute[] = [...userRoutes, ...teamRoutes, ...keyRoutes, ...billingRoutes, ...catalogRoutes, ...analyticsRoutes, ...auditRoutes, ...hubRoutes];
+export const adminRoutes: AdminRoute[] = [...userRoutes, ...teamRoutes, ...keyRoutes, ...billingRoutes, ...catalogRoutes, ...analyticsRoutes, ...auditRoutes, ...alertRoutes, ...hubRoutes];
 
 const compiled = adminRoutes.map((definition) => {
   const names: string[] = [];

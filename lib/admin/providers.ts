@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { emit } from "../alerts/emit";
 import { bumpConfigVersion } from "../db/change-feed";
 import { maskSecret } from "../crypto/api-key";
 import { openCredential, sealCredential, type CredentialSecret } from "../crypto/credentials";
@@ -175,6 +176,7 @@ export async function testProvider(name: string): Promise<{ provider: string; ty
         await audit(tx, "test", "credential.reactivate", entry.row.id, { provider: row.name, name: entry.row.name });
         await bumpConfigVersion(tx);
       });
+      emit("credential.recovered", { provider: row.name, credentialId: entry.row.id, credential: entry.row.name });
     }
   }
   return { provider: row.name, type: row.type, checks };

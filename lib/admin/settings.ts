@@ -14,6 +14,9 @@ const SETTINGS: Record<string, { key: SettingKey; parse: (raw: string) => unknow
   "brand-name": { key: "brandName", parse: (raw) => raw },
   "brand-logo-url": { key: "brandLogoUrl", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
   "direct-model-routing": { key: "directModelRouting", parse: (raw) => raw.toLowerCase() },
+  "alert-low-balance-credits": { key: "alertLowBalanceCredits", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
+  "alert-spend-spike-factor": { key: "alertSpendSpikeFactor", parse: (raw) => (raw === "" || raw === "none" ? null : /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw) },
+  "alert-spend-spike-floor-usd": { key: "alertSpendSpikeFloorUsd", parse: (raw) => raw },
 };
 
 const CHOICES: Partial<Record<SettingKey, string>> = { mode: "enterprise or service_provider", directModelRouting: "auto, on or off" };
@@ -34,7 +37,7 @@ export async function setSetting(name: string, raw: string, actor: Actor): Promi
 }
 
 export async function currentSettings(): Promise<StoredSettings> {
-  const { creditPriceNanoUsd: _price, starterMicrocredits: _starter, directRouting: _direct, ...stored } = await settings();
+  const { creditPriceNanoUsd: _price, starterMicrocredits: _starter, directRouting: _direct, alertLowBalanceMicrocredits: _low, alertSpendSpikeFloorNanoUsd: _floor, ...stored } = await settings();
   return stored;
 }
 

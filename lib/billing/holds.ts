@@ -3,7 +3,7 @@ import { budgetPeriod, type Budget } from "./budgets";
 import { db, type Tx } from "../db/client";
 import { transaction } from "../db/transaction";
 import { SqlParams } from "../db/sql";
-import { bookMany } from "./ledger";
+import { bookMany, type BalanceMove } from "./ledger";
 import { Totals } from "./totals";
 
 // Holds ("reservations") keep concurrent calls from spending money that is not there. Before the
@@ -86,9 +86,23 @@ export interface Settlement {
   /** the account charged (also when the hold was already released by reconciliation) */
   accountId: string | null;
   chargeMicrocredits: bigint;
-  budgets: Array<Pick<BudgetHold, "scope" | "scopeId">>;
+  /** with the limit the call was admitted under, when known: budget alerts compare spending with it */
+  budgets: Array<Pick<BudgetHold, "scope" | "scopeId"> & Partial<Pick<Budget, "limitNanoUsd" | "label">>>;
   costNanoUsd: bigint;
   startedAt: Date;
+}
+
+/** A budget counter's spending before and after a batch, with the budget's limit. */
+export interface SpendMove extends Pick<Budget, "scope" | "scopeId" | "label" | "limitNanoUsd"> {
+  period: string;
+  beforeNanoUsd: bigint;
+  afterNanoUsd: bigint;
+}
+
+/** What a batch of settlements moved: balances down, budget spending up. */
+export interface Moves {
+  balances: BalanceMove[];
+  spending: SpendMove[];
 }
 
 type ReservationRow = { requestId: string; accountId: string | null; amountMicrocredits: bigint | number; budgetHolds: string };
@@ -104,10 +118,10 @@ const counterKey = (c: Counter) => `${c.scope}\u0000${c.scopeId}\u0000${c.period
  * request. Set-wise: one DELETE for the holds, one INSERT for the ledger and one UPDATE per account
  * or budget counter touched — a batch of calls costs a handful of statements, not several per call.
  */
-export async function settleMany(tx: Tx, settlements: readonly Settlement[]): Promise<void> {
+export async function settleMany(tx: Tx, settlements: readonly Settlement[]): Promise<Moves> {
   const byRequest = new Map<string, Settlement>();
   for (const s of settlements) if (!byRequest.has(s.requestId)) byRequest.set(s.requestId, s);
-  if (!byRequest.size) return;
+  if (!byRequest.size) return { balances: [], spending: [] };
 
   const params = new SqlParams();
   const released = await tx.$queryRawUnsafe<ReservationRow[]>(
@@ -128,19 +142,19 @@ export async function settleMany(tx: Tx, settlements: readonly Settlement[]): Pr
   }
 
   const charged = [...byRequest.values()].filter((s) => s.accountId && s.chargeMicrocredits > 0n);
-  await bookMany(
+  const { balances } = await bookMany(
     tx,
     charged.map((s) => ({ accountId: s.accountId!, kind: "usage" as const, amountMicrocredits: -s.chargeMicrocredits, reference: `usage:${s.requestId}` })),
   );
 
-  const spent = new Totals<Counter>();
+  const spent = new Totals<Counter & Partial<Pick<Budget, "limitNanoUsd" | "label">>>();
   for (const s of byRequest.values()) {
     if (s.costNanoUsd === 0n) continue;
     const period = budgetPeriod(s.startedAt);
-    for (const b of s.budgets) spent.add(counterKey({ ...b, period }), { scope: b.scope, scopeId: b.scopeId, period }, s.costNanoUsd);
+    for (const b of s.budgets) spent.add(counterKey({ ...b, period }), { scope: b.scope, scopeId: b.scopeId, period, limitNanoUsd: b.limitNanoUsd, label: b.label }, s.costNanoUsd);
   }
   const counters = spent.entries();
-  if (!counters.length) return;
+  if (!counters.length) return { balances, spending: [] };
   const now = new Date();
   const rows = new SqlParams();
   await tx.$executeRawUnsafe(
@@ -149,16 +163,22 @@ export async function settleMany(tx: Tx, settlements: readonly Settlement[]): Pr
      ON CONFLICT ("scope", "scopeId", "period") DO NOTHING`,
     ...rows.values,
   );
+  const spending: SpendMove[] = [];
   for (const { item: b, amount } of counters) {
-    await tx.$executeRaw`UPDATE "BudgetCounter" SET "spentNanoUsd" = "spentNanoUsd" + ${amount} WHERE "scope" = ${b.scope} AND "scopeId" = ${b.scopeId} AND "period" = ${b.period}`;
+    const [row] = await tx.$queryRaw<Array<{ spentNanoUsd: bigint | number }>>`UPDATE "BudgetCounter" SET "spentNanoUsd" = "spentNanoUsd" + ${amount}
+      WHERE "scope" = ${b.scope} AND "scopeId" = ${b.scopeId} AND "period" = ${b.period} RETURNING "spentNanoUsd"`;
+    if (!row || b.limitNanoUsd === undefined) continue;
+    const after = BigInt(row.spentNanoUsd);
+    spending.push({ scope: b.scope, scopeId: b.scopeId, period: b.period, label: b.label ?? b.scopeId, limitNanoUsd: b.limitNanoUsd, beforeNanoUsd: after - amount, afterNanoUsd: after });
   }
+  return { balances, spending };
 }
 
 /** Releases holds whose calls can no longer settle them (their process died). Returns how many. */
 export async function releaseExpiredHolds(now = new Date()): Promise<number> {
   const expired = await db().reservation.findMany({ where: { expiresAt: { lt: now } }, select: { requestId: true }, take: 1000 });
   if (!expired.length) return 0;
-  // settlements with no charge: only the holds go
+  // settlements with no charge: only the holds go (and nothing moves that could alert)
   await transaction((tx) =>
     settleMany(
       tx,

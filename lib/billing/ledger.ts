@@ -28,21 +28,29 @@ export interface LedgerEntry {
   createdById?: string | null;
 }
 
+/** An account's balance before and after a booking (what low-balance alerts compare with thresholds). */
+export interface BalanceMove {
+  accountId: string;
+  beforeMicrocredits: bigint;
+  afterMicrocredits: bigint;
+}
+
 /** Books a credit movement once per reference; returns false when the reference was already booked. */
 export async function book(tx: Tx, entry: LedgerEntry): Promise<boolean> {
-  return (await bookMany(tx, [entry])).length === 1;
+  return (await bookMany(tx, [entry])).booked.length === 1;
 }
 
 /**
  * Books many movements in one INSERT and one balance update per account (the usage writer books a
- * whole batch of calls at once). Returns the entries booked: those whose reference was new — a
- * reference repeated within the list counts once, like one already in the ledger.
+ * whole batch of calls at once). Returns the entries booked — those whose reference was new: a
+ * reference repeated within the list counts once, like one already in the ledger — and each touched
+ * account's balance before and after.
  */
-export async function bookMany(tx: Tx, entries: readonly LedgerEntry[]): Promise<LedgerEntry[]> {
+export async function bookMany(tx: Tx, entries: readonly LedgerEntry[]): Promise<{ booked: LedgerEntry[]; balances: BalanceMove[] }> {
   const byReference = new Map<string, LedgerEntry>();
   for (const entry of entries) if (!byReference.has(entry.reference)) byReference.set(entry.reference, entry);
   const unique = [...byReference.values()];
-  if (!unique.length) return [];
+  if (!unique.length) return { booked: [], balances: [] };
   const now = new Date();
   const params = new SqlParams();
   const rows = unique.map((e) => params.list([uuidv7(), e.accountId, e.kind, e.amountMicrocredits, e.reference, e.note ?? null, e.createdById ?? null, now]));
@@ -55,8 +63,12 @@ export async function bookMany(tx: Tx, entries: readonly LedgerEntry[]): Promise
   const booked = unique.filter((entry) => fresh.has(entry.reference));
   const deltas = new Totals<string>();
   for (const entry of booked) deltas.add(entry.accountId, entry.accountId, entry.amountMicrocredits);
+  const balances: BalanceMove[] = [];
   for (const { item: accountId, amount } of deltas.entries()) {
-    await tx.$executeRaw`UPDATE "CreditAccount" SET "balanceMicrocredits" = "balanceMicrocredits" + ${amount}, "updatedAt" = ${now} WHERE "id" = ${accountId}`;
+    const [row] = await tx.$queryRaw<Array<{ balanceMicrocredits: bigint | number }>>`UPDATE "CreditAccount" SET "balanceMicrocredits" = "balanceMicrocredits" + ${amount}, "updatedAt" = ${now} WHERE "id" = ${accountId} RETURNING "balanceMicrocredits"`;
+    if (!row) continue;
+    const after = BigInt(row.balanceMicrocredits);
+    balances.push({ accountId, beforeMicrocredits: after - amount, afterMicrocredits: after });
   }
-  return booked;
+  return { booked, balances };
 }

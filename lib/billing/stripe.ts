@@ -1,5 +1,6 @@
 import Stripe from "stripe";
 import { z } from "zod";
+import { emit } from "../alerts/emit";
 import { bumpConfigVersion } from "../db/change-feed";
 import { db } from "../db/client";
 import { transaction } from "../db/transaction";
@@ -7,6 +8,7 @@ import { env } from "../env";
 import { ApiError } from "../http/api-error";
 import { jobs } from "../jobs";
 import { log } from "../log";
+import { formatCredits, formatDecimal } from "../money";
 import { redisEnabled } from "../redis";
 import { processSingleton } from "../singleton";
 import { creditedInRedis } from "./holds-redis";
@@ -74,20 +76,41 @@ export async function createCheckout(principal: Payer, packageId: string, origin
 
 export type Fulfilment = "credited" | "already_fulfilled" | "unknown_session";
 
+type PaymentRow = { id: string; accountId: string; amountCents: number; currency: string; creditsMicrocredits: bigint; user: { email: string } | null };
+
+const topUpData = (payment: PaymentRow) => ({
+  paymentId: payment.id,
+  accountId: payment.accountId,
+  customer: payment.user?.email ?? null,
+  amount: formatDecimal(BigInt(payment.amountCents), 2),
+  currency: payment.currency,
+  credits: formatCredits(payment.creditsMicrocredits),
+});
+
 /** Credits a paid checkout once. Safe to call any number of times, from the webhook or the job. */
 export async function fulfil(sessionId: string): Promise<Fulfilment> {
   const result = await transaction(async (tx) => {
-    const payment = await tx.payment.findUnique({ where: { stripeSessionId: sessionId } });
+    const payment = await tx.payment.findUnique({ where: { stripeSessionId: sessionId }, include: { user: { select: { email: true } } } });
     if (!payment) return { outcome: "unknown_session" as const };
     const moved = await tx.payment.updateMany({ where: { id: payment.id, status: { not: "paid" } }, data: { status: "paid", paidAt: new Date() } });
     if (moved.count === 0) return { outcome: "already_fulfilled" as const };
     await book(tx, { accountId: payment.accountId, kind: "topup", amountMicrocredits: payment.creditsMicrocredits, reference: `topup:${sessionId}`, note: `Stripe checkout ${sessionId}` });
     // the customer's balance changed: running servers must see it now
     await bumpConfigVersion(tx);
-    return { outcome: "credited" as const, accountId: payment.accountId, credits: payment.creditsMicrocredits };
+    return { outcome: "credited" as const, payment };
   });
-  if (result.outcome === "credited" && redisEnabled()) await creditedInRedis(result.accountId, result.credits);
+  if (result.outcome !== "credited") return result.outcome;
+  if (redisEnabled()) await creditedInRedis(result.payment.accountId, result.payment.creditsMicrocredits);
+  emit("topup.paid", topUpData(result.payment), { dedupKey: `topup:${sessionId}:paid` });
   return result.outcome;
+}
+
+/** A delayed payment method (a bank debit) the customer chose did not pay: the payment fails, once. */
+async function paymentFailed(sessionId: string): Promise<void> {
+  const moved = await db().payment.updateMany({ where: { stripeSessionId: sessionId, status: "pending" }, data: { status: "failed" } });
+  if (!moved.count) return;
+  const payment = await db().payment.findUniqueOrThrow({ where: { stripeSessionId: sessionId }, include: { user: { select: { email: true } } } });
+  emit("topup.failed", topUpData(payment), { dedupKey: `topup:${sessionId}:failed` });
 }
 
 /**
@@ -114,6 +137,10 @@ export async function handleWebhook(rawBody: string, signature: string | null): 
   }
   if (event.type === "checkout.session.expired") {
     await db().payment.updateMany({ where: { stripeSessionId: event.data.object.id, status: "pending" }, data: { status: "expired" } });
+    return { received: true, outcome: "ignored" };
+  }
+  if (event.type === "checkout.session.async_payment_failed") {
+    await paymentFailed(event.data.object.id);
     return { received: true, outcome: "ignored" };
   }
   if (event.type !== "checkout.session.completed" && event.type !== "checkout.session.async_payment_succeeded") return { received: true, outcome: "ignored" };

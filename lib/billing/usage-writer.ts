@@ -1,4 +1,5 @@
-import { settleMany, type Settlement } from "./holds";
+import { alertOnMoves } from "./alerts";
+import { settleMany, type Moves, type Settlement } from "./holds";
 import type { Tx } from "../db/client";
 import { SqlParams } from "../db/sql";
 import { uuidv7 } from "../ids";
@@ -56,8 +57,13 @@ const BATCH = 500;
 const ENQUEUE_TIMEOUT_MS = 2000;
 const QUEUE_DOWN = new Set(["reconnecting", "close", "end"]);
 
-/** Writes a batch of usage events and settles their holds, all or nothing (the usage.write job). */
-export const writeUsageBatch = (batch: Queued[]) => transaction((tx) => writeBatch(tx, batch));
+/**
+ * Writes a batch of usage events and settles their holds, all or nothing (the usage.write job); then
+ * alerts on the thresholds the committed batch crossed.
+ */
+export async function writeUsageBatch(batch: Queued[]): Promise<void> {
+  await alertOnMoves(await transaction((tx) => writeBatch(tx, batch)));
+}
 const COLUMNS = [
   "id", "requestId", "endpoint", "stream", "apiKeyId", "userId", "teamId", "requestedModel", "modelId", "providerId", "providerName",
   "credentialId", "deploymentId", "attempts", "upstreamModel", "promptTokens", "completionTokens", "cachedTokens", "cacheWriteTokens",
@@ -76,11 +82,15 @@ export interface Queued {
  * (a retried batch) are skipped; the holds of the new ones are settled in the same transaction, so
  * an event and its charge are written together or not at all.
  */
-async function writeBatch(tx: Tx, batch: Queued[]): Promise<void> {
+async function writeBatch(tx: Tx, batch: Queued[]): Promise<Moves> {
+  const moves: Moves = { balances: [], spending: [] };
   for (let at = 0; at < batch.length; at += ROWS_PER_STATEMENT) {
     if (at > 0) await nextTurn();
-    await writeRows(tx, batch.slice(at, at + ROWS_PER_STATEMENT));
+    const { balances, spending } = await writeRows(tx, batch.slice(at, at + ROWS_PER_STATEMENT));
+    moves.balances.push(...balances);
+    moves.spending.push(...spending);
   }
+  return moves;
 }
 
 // 100 rows per statement, and the event loop gets a turn between statements: on SQLite each statement
@@ -89,7 +99,7 @@ async function writeBatch(tx: Tx, batch: Queued[]): Promise<void> {
 const ROWS_PER_STATEMENT = 100;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function writeRows(tx: Tx, batch: Queued[]): Promise<void> {
+async function writeRows(tx: Tx, batch: Queued[]): Promise<Moves> {
   const now = new Date();
   const params = new SqlParams();
   const rows = batch.map(({ event }) => {
@@ -101,11 +111,12 @@ async function writeRows(tx: Tx, batch: Queued[]): Promise<void> {
     ...params.values,
   );
   const fresh = new Set(inserted.map((r) => r.requestId));
-  await settleMany(
+  const moves = await settleMany(
     tx,
     batch.flatMap(({ event, settlement }) => (settlement && fresh.has(event.requestId) ? [settlement] : [])),
   );
   await touchKeys(tx, batch);
+  return moves;
 }
 
 // lastUsedAt is for people, not billing: each process writes it at most once per key per interval

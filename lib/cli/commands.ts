@@ -14,7 +14,12 @@ import { currentSettings, setMode, setSetting, SETTING_NAMES } from "../admin/se
 import { rotateCredentials } from "../admin/crypto";
 import { exportConfig, importConfig } from "../admin/config-io";
 import { createUser, ROLES, type Role } from "../admin/users";
+import { createChannel, deleteChannel, listChannels, sendTestAlert } from "../admin/alert-channels";
+import { getDelivery, listDeliveries, replayDelivery } from "../admin/alert-deliveries";
+import { ALERT_EVENTS, type AlertEventType } from "../alerts/events";
+import { alertJobs } from "../alerts/jobs";
 import { prepare } from "../boot";
+import { jobs } from "../jobs";
 import { resealTotpSecrets, resetTotp } from "../auth/totp";
 
 type Values = Record<string, string | boolean | undefined>;
@@ -100,15 +105,29 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], what: str
   return value as T;
 }
 
-/** Every command runs against an up-to-date database. */
+/**
+ * Every command runs against an up-to-date database. Without Redis the jobs a command queues (an
+ * alert it set off, a test alert) run in this process, so it waits for them before it exits.
+ */
 function command(spec: Command): Command {
   return {
     ...spec,
     async run(values, positionals) {
       await prepare();
-      return spec.run(values, positionals);
+      jobs.register(alertJobs());
+      const result = await spec.run(values, positionals);
+      await jobs.idle();
+      return result;
     },
   };
+}
+
+/** How the first attempt at a delivery this command queued went (it ran in this process without Redis). */
+async function deliveryOutcome(delivery: { id: string }) {
+  await jobs.idle();
+  const d = await getDelivery(delivery.id);
+  const how = d.status === "delivered" ? "delivered" : d.status === "failed" ? `failed: ${d.lastError}` : d.attempts ? `not yet delivered (${d.lastError}); the hub retries it` : "queued; the worker sends it";
+  return { message: `alert ${d.id} ${how}`, delivery: d };
 }
 
 const string = { type: "string" } as const;
@@ -488,6 +507,71 @@ export const commands: Record<string, Command> = {
         ...report.skipped.map((s) => `  ! ${s}`),
       ];
       return { message: lines.join("\n"), ...report };
+    },
+  }),
+
+  "alert-channel add": command({
+    usage: `--name N (--email ADDRESS | --webhook URL) [--events ${ALERT_EVENTS.slice(0, 2).join(",")},…]`,
+    options: { name: string, email: string, webhook: string, events: string },
+    async run(v) {
+      const email = optional(v, "email");
+      const webhook = optional(v, "webhook");
+      if ((email === undefined) === (webhook === undefined)) throw new AdminError("give exactly one of --email or --webhook");
+      const events = optional(v, "events")?.split(",").map((e) => e.trim()).filter(Boolean).map((e) => oneOf(e, ALERT_EVENTS, "--events")) as AlertEventType[] | undefined;
+      const { secret, channel } = await createChannel({ name: required(v, "name"), kind: email !== undefined ? "email" : "webhook", target: (email ?? webhook)!, events }, ACTOR);
+      const note = secret ? `\nsigning secret (shown only this once): ${secret}` : "";
+      return { message: `added alert channel ${channel.name} (${channel.id})${note}`, secret, channel };
+    },
+  }),
+
+  "alert-channel list": command({
+    usage: "",
+    async run() {
+      const channels = await listChannels();
+      const lines = channels.map((c) => `${c.id}  ${c.name}  ${c.kind} ${c.target}  ${c.events.length ? c.events.join(",") : "all events"}${c.enabled ? "" : "  (disabled)"}`);
+      return { message: lines.join("\n") || "no alert channels", channels };
+    },
+  }),
+
+  "alert-channel remove": command({
+    usage: "<channel id>",
+    positionals: true,
+    async run(_v, positionals) {
+      if (positionals.length !== 1) throw new AdminError("give exactly one alert channel id");
+      const channel = await deleteChannel(positionals[0]!, ACTOR);
+      return { message: `removed alert channel ${channel.name}`, channel };
+    },
+  }),
+
+  "alert test": command({
+    usage: "<channel id>   (sends a test alert and waits for its first attempt)",
+    positionals: true,
+    async run(_v, positionals) {
+      if (positionals.length !== 1) throw new AdminError("give exactly one alert channel id");
+      return deliveryOutcome(await sendTestAlert(positionals[0]!, ACTOR));
+    },
+  }),
+
+  "alert deliveries": command({
+    usage: "[--status pending|delivered|failed] [--channel ID] [--limit N]",
+    options: { status: string, channel: string, limit: string },
+    async run(v) {
+      const status = optional(v, "status");
+      const { deliveries } = await listDeliveries(
+        { status: status === undefined ? undefined : oneOf(status, ["pending", "delivered", "failed"] as const, "--status"), channelId: optional(v, "channel") },
+        { limit: Math.min(integer(v, "limit") ?? 50, 200) },
+      );
+      const lines = deliveries.map((d) => `${d.id}  ${d.createdAt.toISOString()}  ${d.event}  ${d.status} after ${d.attempts} attempt(s)${d.lastError ? `  ${d.lastError}` : ""}`);
+      return { message: lines.join("\n") || "no alert deliveries", deliveries };
+    },
+  }),
+
+  "alert replay": command({
+    usage: "<delivery id>   (sends an alert again and waits for its first attempt)",
+    positionals: true,
+    async run(_v, positionals) {
+      if (positionals.length !== 1) throw new AdminError("give exactly one alert delivery id");
+      return deliveryOutcome(await replayDelivery(positionals[0]!, ACTOR));
     },
   }),
 

@@ -1,3 +1,4 @@
+import { emit } from "../alerts/emit";
 import { bumpConfigVersion, changeFeed } from "../db/change-feed";
 import { db } from "../db/client";
 import { env } from "../env";
@@ -87,10 +88,21 @@ class CredentialHealth {
     this.trustedUntil.delete(credential.id);
     const reason = describeFailure(error, credential);
     log.warn({ provider: providerName, credentialId: credential.id, reason }, "upstream refused a credential; suspending it");
-    await transaction(async (tx) => {
-      await tx.credential.updateMany({ where: { id: credential.id, status: "active" }, data: { status: "suspended", lastError: reason, lastCheckedAt: new Date() } });
+    const suspended = await transaction(async (tx) => {
+      const { count } = await tx.credential.updateMany({ where: { id: credential.id, status: "active" }, data: { status: "suspended", lastError: reason, lastCheckedAt: new Date() } });
       await bumpConfigVersion(tx);
-    }).catch((e: Error) => log.error({ credentialId: credential.id, err: e.message }, "could not record the suspended credential"));
+      if (!count) return null;
+      // the provider is down once none of its credentials is left active
+      const row = await tx.credential.findUniqueOrThrow({ where: { id: credential.id }, select: { name: true, provider: { select: { enabled: true, credentials: { select: { status: true } } } } } });
+      return { name: row.name, providerDown: row.provider.enabled && row.provider.credentials.every((c) => c.status !== "active"), credentials: row.provider.credentials.length };
+    }).catch((e: Error) => {
+      log.error({ credentialId: credential.id, err: e.message }, "could not record the suspended credential");
+      return null;
+    });
+    // only the process whose update moved the row alerts: one alert per suspension, however many noticed
+    if (!suspended) return;
+    emit("credential.suspended", { provider: providerName, credentialId: credential.id, credential: suspended.name, reason });
+    if (suspended.providerDown) emit("provider.down", { provider: providerName, credentials: suspended.credentials });
   }
 
   /** Tries every suspended credential once; reactivates the ones that work. */
@@ -114,6 +126,7 @@ class CredentialHealth {
       });
       this.suspended.delete(credential.id);
       reactivated.push(credential.id);
+      emit("credential.recovered", { provider: provider.name, credentialId: credential.id, credential: row.name });
       log.info({ provider: provider.name, credentialId: credential.id }, "suspended credential works again; reactivated");
     }
     if (reactivated.length) changeFeed.invalidate();

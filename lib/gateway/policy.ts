@@ -1,3 +1,5 @@
+import { emitOnce } from "../alerts/emit";
+import { budgetPeriod } from "../billing/budgets";
 import { maxCost, type MaxUsage } from "../billing/cost";
 import { formatCredits, formatUsd } from "../money";
 import { chargeFor } from "../billing/charge";
@@ -107,5 +109,19 @@ export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage): P
     log.error({ requestId: call.requestId, err: (hold.reason as Error).message }, "could not place holds");
     throw new ApiError({ status: 503, type: "service_unavailable", code: "billing_unavailable", message: "The hub cannot check balances right now; retry shortly.", headers: { "retry-after": "1" } });
   }
+  if (hold.value?.pot === "budget") budgetUsedUp(hold.value);
   if (hold.value) throw refused(hold.value, topUpUrl, `this call may cost up to ${formatCredits(credit)} credits`);
+}
+
+/**
+ * A budget that refuses a call is used up, as far as anyone using it can tell: its 100 % alert. (Holds
+ * keep spending from ever passing the limit, so settled spending reaches 100 % only exactly.)
+ */
+function budgetUsedUp({ budget, spentNanoUsd }: Extract<HoldRefusal, { pot: "budget" }>): void {
+  const month = budgetPeriod(new Date());
+  emitOnce(
+    "budget.threshold",
+    { scope: budget.scope, scopeId: budget.scopeId, label: budget.label, month, percent: 100, spentUsd: formatUsd(spentNanoUsd), limitUsd: formatUsd(budget.limitNanoUsd) },
+    { dedupKey: `budget:${budget.scope}:${budget.scopeId}:${month}:100` },
+  );
 }

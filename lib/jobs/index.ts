@@ -14,18 +14,36 @@ const ATTEMPTS = 5;
 class Jobs {
   readonly definitions = new Map<string, JobDefinition>();
   private timers: NodeJS.Timeout[] = [];
+  private inFlight = new Set<Promise<unknown>>();
 
   register(definitions: JobDefinition[]): void {
     for (const d of definitions) this.definitions.set(d.name, d);
   }
 
-  async enqueue(name: string, payload: unknown): Promise<void> {
+  /** Queues a job; `delayMs` holds it back that long (a handler's own retry schedule). */
+  async enqueue(name: string, payload: unknown, options: { delayMs?: number } = {}): Promise<void> {
+    const delay = options.delayMs ?? 0;
     if (redisEnabled()) {
       const { queue } = await import("./bullmq");
-      await queue().add(name, payload, { attempts: ATTEMPTS, backoff: { type: "exponential", delay: 500 }, removeOnComplete: 1000, removeOnFail: 5000 });
+      await this.track(queue().add(name, payload, { attempts: ATTEMPTS, backoff: { type: "exponential", delay: 500 }, removeOnComplete: 1000, removeOnFail: 5000, ...(delay > 0 ? { delay } : {}) }));
       return;
     }
-    void this.runInProcess(name, payload, 1);
+    if (delay > 0) setTimeout(() => void this.track(this.runInProcess(name, payload, 1)), delay).unref();
+    else void this.track(this.runInProcess(name, payload, 1));
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  /**
+   * Resolves once nothing this process queued is still being handed over or run (jobs those jobs
+   * queue included; delayed retries not): a one-shot process, the CLI, waits for it before it exits.
+   */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
   private async runInProcess(name: string, payload: unknown, attempt: number): Promise<void> {

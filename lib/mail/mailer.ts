@@ -3,14 +3,16 @@ import { env } from "../env";
 import { log } from "../log";
 import { processSingleton } from "../singleton";
 
-// Outgoing mail over SMTP (HUB_SMTP_URL): address confirmations and "someone tried to sign up with
-// your address" notices. Without it, the hub sends nothing and self sign-up stays closed
+// Outgoing mail over SMTP (HUB_SMTP_URL): address confirmations, "someone tried to sign up with
+// your address" notices and alerts (lib/alerts). Without it, the hub sends nothing and self sign-up stays closed
 // (lib/auth/sign-up.ts), because an unconfirmed address must not earn starter credits.
 
 export interface Mail {
   to: string;
   subject: string;
   text: string;
+  /** an HTML alternative of the text (alerts); mail clients show it when they can */
+  html?: string;
 }
 
 export const mailConfigured = () => Boolean(env().HUB_SMTP_URL);

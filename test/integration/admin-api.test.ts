@@ -127,6 +127,16 @@ function exampleRequests(ids: Record<string, string>): Array<{ method: AdminRout
     { method: "post", route: "/admin-tokens", path: "/admin-tokens", body: { name: "made by the API", scope: "read", allowedIps: ["127.0.0.0/8"] } },
     { method: "post", route: "/admin-tokens/{id}/revoke", path: "/admin-tokens/{adminToken}/revoke" },
     { method: "get", route: "/audit", path: "/audit?limit=5" },
+    { method: "get", route: "/alert-channels", path: "/alert-channels" },
+    { method: "post", route: "/alert-channels", path: "/alert-channels", body: { name: "ops", kind: "webhook", target: "http://127.0.0.1:9/hub-alerts", events: ["balance.low"] } },
+    { method: "get", route: "/alert-channels/{id}", path: "/alert-channels/{alertChannel}" },
+    { method: "patch", route: "/alert-channels/{id}", path: "/alert-channels/{alertChannel}", body: { enabled: false } },
+    { method: "post", route: "/alert-channels/{id}/rotate-secret", path: "/alert-channels/{alertChannel}/rotate-secret" },
+    { method: "post", route: "/alert-channels/{id}/test", path: "/alert-channels/{alertChannel}/test" },
+    { method: "get", route: "/alert-deliveries", path: "/alert-deliveries?channelId={alertChannel}&limit=5" },
+    { method: "get", route: "/alert-deliveries/{id}", path: "/alert-deliveries/{alertDelivery}" },
+    { method: "post", route: "/alert-deliveries/{id}/replay", path: "/alert-deliveries/{alertDelivery}/replay" },
+    { method: "delete", route: "/alert-channels/{id}", path: "/alert-channels/{alertChannel}" },
     { method: "patch", route: "/users/{id}", path: "/users/{user}", body: { disabled: true } },
   ].map((r) => ({ ...r, method: r.method as AdminRoute["method"], path: r.path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? `{${name}}`) }));
 }
@@ -163,11 +173,13 @@ describe("every route", () => {
       if (request.route === "/keys" && request.method === "post") ids.key = answer.body.key.id;
       if (request.route === "/keys/{id}/rotate") ids.rotated = answer.body.key.id;
       if (request.route === "/admin-tokens" && request.method === "post") ids.adminToken = answer.body.token.id;
+      if (request.route === "/alert-channels" && request.method === "post") ids.alertChannel = answer.body.channel.id;
+      if (request.route === "/alert-channels/{id}/test") ids.alertDelivery = answer.body.id;
     }
   });
 
   it("never answers a provider secret or a key's hash", async () => {
-    const answers = await Promise.all(["/providers", "/keys", "/audit?limit=200", "/config", "/admin-tokens"].map((path) => api("GET", path)));
+    const answers = await Promise.all(["/providers", "/keys", "/audit?limit=200", "/config", "/admin-tokens", "/alert-channels", "/alert-deliveries"].map((path) => api("GET", path)));
     const hashes = (await f.db.apiKey.findMany({ select: { hash: true } })).map((k) => k.hash);
     for (const answer of answers) {
       expect(answer.status).toBe(200);
