@@ -54,6 +54,8 @@ export default defineConfig({
       LOG_LEVEL: "warn",
       // charts read the rollups: keep them seconds behind, not a minute
       HUB_ROLLUP_EVERY_MS: "1000",
+      // an alert a receiver refuses is retried in seconds, not minutes
+      HUB_ALERT_RETRY_BASE_MS: "100",
     },
   },
 });

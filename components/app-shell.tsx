@@ -18,6 +18,7 @@ const ADMIN: NavSection = {
     { href: "/admin/usage", label: "Usage" },
     { href: "/admin/credits", label: "Credits" },
     { href: "/admin/settings", label: "Settings" },
+    { href: "/admin/alerts", label: "Alerts" },
     { href: "/admin/audit", label: "Audit log" },
     { href: "/admin/api", label: "Admin API" },
     { href: "/admin/playground", label: "Playground" },

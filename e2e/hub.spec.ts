@@ -4,6 +4,7 @@ import { startFakeOidc, type FakeOidc } from "../test/fakes/oidc-provider";
 import { startFakeOpenAI, type FakeOpenAI } from "../test/fakes/openai-upstream";
 import { startFakeSmtp, type FakeSmtp } from "../test/fakes/smtp-server";
 import { startFakeStripe, type FakeStripe } from "../test/fakes/stripe-api";
+import { startWebhookReceiver, type WebhookReceiver } from "../test/fakes/webhook-receiver";
 import { E2E } from "./env";
 
 // The hub in a real browser, against the production build, a fake OpenAI upstream and a fake Stripe:
@@ -17,6 +18,7 @@ let upstream: FakeOpenAI;
 let stripe: FakeStripe;
 let oidc: FakeOidc;
 let smtp: FakeSmtp;
+let receiver: WebhookReceiver;
 let admin: Page;
 
 test.beforeAll(async ({ browser }) => {
@@ -24,6 +26,7 @@ test.beforeAll(async ({ browser }) => {
   stripe = await startFakeStripe({ port: E2E.stripePort, secretKey: E2E.stripeSecretKey });
   oidc = await startFakeOidc({ port: E2E.oidcPort, clientId: E2E.oidcClient.id, clientSecret: E2E.oidcClient.secret });
   smtp = await startFakeSmtp({ port: E2E.smtpPort });
+  receiver = await startWebhookReceiver();
   admin = await signedIn(browser, E2E.admin.email, E2E.admin.password);
 });
 
@@ -32,6 +35,7 @@ test.afterAll(async () => {
   await stripe?.close();
   await oidc?.close();
   await smtp?.close();
+  await receiver?.close();
 });
 
 async function signIn(page: Page, email: string, password: string) {
@@ -171,6 +175,45 @@ test("an admin creates an admin token, reads the API reference, onboards a custo
   await expect(entries.first()).toContainText("127.0.0.1");
 });
 
+test("an admin adds a signed webhook, sees a refused alert retried and marked failed, and replays it once the receiver is back", async () => {
+  const page = admin;
+  await page.goto("/admin/alerts");
+  const box = await dialog(page, "Add channel");
+  await box.getByLabel("Name").fill("ops-hook");
+  await box.getByLabel("Kind").selectOption("webhook");
+  await box.getByLabel("Webhook URL or e-mail address").fill(receiver.url);
+  await box.getByRole("button", { name: "Add channel" }).click();
+  receiver.secret = (await box.getByTestId("secret").textContent())!;
+  expect(receiver.secret).toMatch(/^whsec_/);
+  await page.keyboard.press("Escape");
+  await page.reload();
+
+  // the receiver is down: the test alert is tried six times, then marked failed
+  receiver.status = 500;
+  await page.getByTestId("channel-ops-hook").getByRole("button", { name: "Send test" }).click();
+  await expect(page.getByText("Test alert sent")).toBeVisible();
+  await expect(async () => {
+    await page.goto("/admin/alerts?status=failed");
+    await expect(page.getByTestId("delivery").first()).toContainText("6 attempts", { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.getByTestId("delivery").first()).toContainText("HTTP 500");
+  expect(receiver.received).toHaveLength(6);
+  const original = receiver.received[0]!;
+  expect(original.body).toMatchObject({ type: "test", data: { channel: "ops-hook" } });
+
+  // back up: a replay delivers the same message, signed, once
+  receiver.status = 200;
+  await page.getByTestId("delivery").first().getByRole("button", { name: "Replay" }).click();
+  await expect(page.getByText("Sent again")).toBeVisible();
+  await expect(async () => {
+    await page.goto("/admin/alerts?status=delivered");
+    await expect(page.getByTestId("delivery").first()).toContainText("replay", { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  expect(receiver.received).toHaveLength(7);
+  expect(receiver.received[6]!.webhookId).toBe(original.webhookId);
+  expect(receiver.refused).toBe(0);
+});
+
 test("the playground streams an answer, with its tokens and cost, and the call shows in the usage explorer", async () => {
   const page = admin;
   await page.goto("/admin/playground");
@@ -280,6 +323,13 @@ test("a customer signs up, confirms the address, sees starter credits, tops up w
   await expect(customer.getByTestId("billing-balance")).toHaveText("10,500");
   await customer.goto("/dashboard");
   await expect(customer.getByTestId("balance")).toHaveText("10,500");
+  // and asks to be told before the credits run out
+  const alert = customer.getByTestId("low-balance-alert");
+  await alert.getByLabel("E-mail me below (credits)").fill("1000");
+  await alert.getByRole("button", { name: "Save alert" }).click();
+  await expect(customer.getByText("We will e-mail customer@e2e.local when your balance falls below 1000 credits")).toBeVisible();
+  await customer.reload();
+  await expect(customer.getByTestId("low-balance-alert").getByLabel("E-mail me below (credits)")).toHaveValue("1000");
   await customer.context().close();
 });
 
@@ -299,7 +349,7 @@ test("single sign-on: the identity provider vouches for a person, who becomes a 
   await page.context().close();
 });
 
-const ADMIN_PAGES = ["/admin", "/admin/providers", "/admin/models", "/admin/users", "/admin/keys", "/admin/usage", "/admin/credits", "/admin/settings", "/admin/playground", "/admin/audit", "/admin/api"];
+const ADMIN_PAGES = ["/admin", "/admin/providers", "/admin/models", "/admin/users", "/admin/keys", "/admin/usage", "/admin/credits", "/admin/settings", "/admin/playground", "/admin/alerts", "/admin/audit", "/admin/api"];
 const ACCOUNT_PAGES = ["/dashboard", "/keys", "/usage", "/billing", "/quickstart"];
 const PUBLIC_PAGES = ["/", "/pricing", "/sign-in", "/sign-up"];
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };

@@ -2,6 +2,7 @@ import "server-only";
 import type { Caller } from "../caller";
 import { listPackages } from "../admin/packages";
 import { listKeys } from "../admin/directory";
+import { myLowBalanceAlert } from "../admin/alert-preferences";
 import { accountSummary, accountTransactions } from "../analytics/customer";
 import { dashboard } from "../analytics/dashboard";
 import { callsQuerySchema, listCalls } from "../analytics/usage";
@@ -13,6 +14,9 @@ import { userPrincipal } from "../gateway/authenticate";
 export const myKeys = (caller: Caller) => listKeys(caller, caller.id);
 
 export const myDashboard = (caller: Caller) => dashboard(caller.id);
+
+/** The caller's own low-balance alert (threshold and address). */
+export const myAlert = (caller: Caller) => myLowBalanceAlert(caller);
 
 export const myCalls = (caller: Caller, page: number, pageSize: number) => listCalls(callsQuerySchema.parse({ userId: caller.id, page, pageSize }));
 

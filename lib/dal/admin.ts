@@ -3,6 +3,8 @@ import { assertAdmin, type Caller } from "../caller";
 import { currentSettings } from "../admin/settings";
 import { auditEntries, auditFilterSchema, auditView, type AuditFilter } from "../admin/audit-log";
 import { listAdminTokens } from "../admin/tokens";
+import { listChannels } from "../admin/alert-channels";
+import { deliveryFilterSchema, listDeliveries } from "../admin/alert-deliveries";
 import { adminApiReference } from "../admin-api/reference";
 import { listPackages } from "../admin/packages";
 import { priceList } from "../billing/price-list";
@@ -90,4 +92,33 @@ export async function auditPage(caller: Caller, filter: AuditFilter, cursor?: st
   const more = rows.length > AUDIT_PAGE;
   const entries = rows.slice(0, AUDIT_PAGE).map(auditView);
   return { entries, nextCursor: more ? entries.at(-1)!.id : null };
+}
+
+export { ALERT_EVENTS as ALERT_EVENT_NAMES } from "../alerts/events";
+
+/** The alert channels (never a webhook's secret). */
+export async function alertChannels(caller: Caller) {
+  assertAdmin(caller, "the alert channels");
+  return listChannels();
+}
+
+/** The delivery log's filter and page from the alerts page's query string. */
+export function alertDeliveriesQuery(params: Record<string, string | string[] | undefined>) {
+  const status = typeof params.status === "string" ? params.status : undefined;
+  const parsed = deliveryFilterSchema.safeParse({ status });
+  const cursor = typeof params.cursor === "string" && params.cursor.length <= 128 ? params.cursor : undefined;
+  return { filter: parsed.success ? parsed.data : {}, cursor };
+}
+
+/** One page of the alert delivery log, newest first. */
+export async function alertDeliveries(caller: Caller, query: ReturnType<typeof alertDeliveriesQuery>) {
+  assertAdmin(caller, "the alert deliveries");
+  return listDeliveries(query.filter, { limit: 50, cursor: query.cursor });
+}
+
+/** The operator's alert thresholds (settings). */
+export async function alertThresholds(caller: Caller) {
+  assertAdmin(caller, "the alert thresholds");
+  const { alertLowBalanceCredits, alertSpendSpikeFactor, alertSpendSpikeFloorUsd } = await currentSettings();
+  return { alertLowBalanceCredits, alertSpendSpikeFactor, alertSpendSpikeFloorUsd };
 }

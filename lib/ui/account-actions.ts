@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { AdminError } from "../admin/errors";
 import { createApiKey, revokeApiKey } from "../admin/keys";
+import { setMyLowBalanceAlert } from "../admin/alert-preferences";
 import { userPrincipal } from "../gateway/authenticate";
 import { ApiError } from "../http/api-error";
 import { createCheckout } from "../billing/stripe";
@@ -16,7 +17,7 @@ import { keyFormSchema } from "./key-input";
 import { requireUser } from "../auth/session";
 import { consume, Throttled } from "../auth/throttle";
 
-// What signed-in people do to their own account: keys and top-ups.
+// What signed-in people do to their own account: keys, top-ups and their low-balance alert.
 
 export const createOwnKeyAction = userAction(keyFormSchema, async (input, user) => {
   // a member minting keys by the thousand (to spread rate limits, or to fill the table) is stopped here
@@ -37,6 +38,14 @@ export const revokeOwnKeyAction = userAction(z.object({ id: z.string().min(1) })
   await revokeApiKey(key.id, user.email);
   return `Revoked ${key.name}`;
 });
+
+export const lowBalanceAlertAction = userAction(
+  z.object({ thresholdCredits: z.string().trim().max(40).optional(), email: z.string().trim().max(320).optional() }),
+  async ({ thresholdCredits, email }, user) => {
+    const alert = await setMyLowBalanceAlert(user, { thresholdCredits: thresholdCredits ?? null, email: email ?? null });
+    return alert.thresholdCredits ? `We will e-mail ${alert.email ?? alert.signInEmail} when your balance falls below ${alert.thresholdCredits} credits` : "Low-balance alert off";
+  },
+);
 
 /** Opens Stripe Checkout for a credit package and sends the browser there. */
 export async function topUpAction(_state: FormState, form: FormData): Promise<FormState> {

@@ -37,7 +37,15 @@ const MEMBER_ACTIONS: Record<string, { fields: Fields; memberRefused: boolean }>
   startTotpAction: { fields: () => ({}), memberRefused: false },
   confirmTotpAction: { fields: () => ({ code: "123456" }), memberRefused: false },
   disableTotpAction: { fields: () => ({ code: "123456" }), memberRefused: false },
+  // the caller's own low-balance alert: anonymous must not set anyone's
+  lowBalanceAlertAction: { fields: () => ({ thresholdCredits: "100", email: "attacker-inbox@authz.test" }), memberRefused: false },
 };
+
+/** An alert channel for the channel actions to aim at (its webhook answers nothing: port 9). */
+async function alertChannel(name: string) {
+  const { createChannel } = await import("@/lib/admin/alert-channels");
+  return (await createChannel({ name, kind: "webhook", target: "http://127.0.0.1:9/hook" }, "test")).channel;
+}
 
 /** Admin actions, each with fields an attacker would send to take something over. */
 const ADMIN_ACTIONS: Record<string, Fields> = {
@@ -45,6 +53,15 @@ const ADMIN_ACTIONS: Record<string, Fields> = {
   weightAction: async (_w, f) => ({ kind: "deployment", id: (await f.db.deployment.findFirstOrThrow()).id, weight: "0", priority: "9" }),
   createKeyAction: (w) => ({ userEmail: w.attacker.email, name: "stolen key" }),
   createAdminTokenAction: () => ({ name: "stolen admin token", scope: "full" }),
+  createChannelAction: () => ({ name: "exfiltration", kind: "webhook", target: "http://attacker.example.test/hook" }),
+  channelEnabledAction: async () => ({ id: (await alertChannel("ops pager")).id, enabled: "false" }),
+  deleteChannelAction: async () => ({ id: (await alertChannel("ops mail")).id }),
+  testChannelAction: async () => ({ id: (await alertChannel("ops test")).id }),
+  replayDeliveryAction: async () => {
+    const { sendTestAlert } = await import("@/lib/admin/alert-channels");
+    return { id: (await sendTestAlert((await alertChannel("ops replay")).id, "test")).id };
+  },
+  alertThresholdsAction: () => ({ lowBalanceCredits: "1", spikeFactor: "", spikeFloorUsd: "1" }),
   revokeAdminTokenAction: async () => {
     const { createAdminToken } = await import("@/lib/admin/tokens");
     return { id: (await createAdminToken({ name: "ops token", scope: "full" }, "test")).token.id };
@@ -97,8 +114,8 @@ afterAll(async () => {
 /** Everything an action could change, small enough to compare whole. */
 async function snapshot() {
   const db = f.db;
-  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens] = await Promise.all([
-    db.user.findMany({ select: { id: true, email: true, role: true, disabledAt: true, teamId: true, monthlyBudgetNanoUsd: true }, orderBy: { id: "asc" } }),
+  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries] = await Promise.all([
+    db.user.findMany({ select: { id: true, email: true, role: true, disabledAt: true, teamId: true, monthlyBudgetNanoUsd: true, alertEmail: true, alertLowBalanceMicrocredits: true }, orderBy: { id: "asc" } }),
     db.apiKey.findMany({ select: { id: true, revokedAt: true, rpm: true }, orderBy: { id: "asc" } }),
     db.creditTransaction.count(),
     db.provider.findMany({ select: { id: true, baseUrl: true, enabled: true }, orderBy: { id: "asc" } }),
@@ -113,8 +130,10 @@ async function snapshot() {
     db.creditPackage.count(),
     db.totpFactor.findMany({ orderBy: { userId: "asc" } }),
     db.adminToken.findMany({ select: { id: true, revokedAt: true }, orderBy: { id: "asc" } }),
+    db.alertChannel.findMany({ select: { id: true, enabled: true }, orderBy: { id: "asc" } }),
+    db.alertDelivery.count(),
   ]);
-  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens }, (_key, value) =>
+  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries }, (_key, value) =>
     typeof value === "bigint" ? value.toString() : value,
   );
 }

@@ -5,14 +5,17 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { UsageChart } from "@/components/usage-chart";
 import { requireUser } from "@/lib/auth/session";
-import { myDashboard } from "@/lib/dal/account";
+import { ActionForm, Field, SubmitButton } from "@/components/action-form";
+import { myAlert, myDashboard } from "@/lib/dal/account";
+import { lowBalanceAlertAction } from "@/lib/ui/account-actions";
 import { credits, number, percent, usd } from "@/lib/ui/format";
 
 export const metadata = { title: "Dashboard" };
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<{ welcome?: string }> }) {
   const user = await requireUser();
-  const data = (await myDashboard(user))!;
+  const [dashboardData, alert] = await Promise.all([myDashboard(user), myAlert(user)]);
+  const data = dashboardData!;
   const { welcome } = await searchParams;
   const { account, usage } = data;
   const reseller = data.mode === "service_provider";
@@ -48,6 +51,22 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           </>
         )}
       </div>
+      {reseller && alert && (
+        <Card>
+          <CardHeader>
+            <CardTitle>Low-balance alert</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <ActionForm action={lowBalanceAlertAction} resetOnSuccess={false} className="grid gap-4 sm:grid-cols-3" testId="low-balance-alert">
+              <Field name="thresholdCredits" label="E-mail me below (credits)" defaultValue={alert.thresholdCredits ?? ""} placeholder="off" hint="Empty turns the alert off" />
+              <Field name="email" label="To" type="email" defaultValue={alert.email ?? ""} placeholder={alert.signInEmail} hint="Empty: your sign-in address" />
+              <div className="flex items-end">
+                <SubmitButton>Save alert</SubmitButton>
+              </div>
+            </ActionForm>
+          </CardContent>
+        </Card>
+      )}
       <Card>
         <CardHeader>
           <CardTitle>{reseller ? "Credits spent per day" : "Calls per day"}</CardTitle>
