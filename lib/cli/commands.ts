@@ -3,6 +3,7 @@ import type { ParseArgsConfig } from "node:util";
 import { grantCredits } from "../admin/credits";
 import { AdminError } from "../admin/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "../admin/keys";
+import { resealWebhookSecrets } from "../alerts/secret";
 import { ADMIN_SCOPES, createAdminToken, listAdminTokens, revokeAdminToken, type AdminScope } from "../admin/tokens";
 import { addAlias, addDeployment, addModel, MODEL_TYPES, priceHistory, setPrice, type ModelType, type PriceInput } from "../admin/models";
 import { setMonthlyBudget, setRateLimits, type LimitTarget } from "../admin/limits";
@@ -468,10 +469,12 @@ export const commands: Record<string, Command> = {
     usage: "(with HUB_ENCRYPTION_KEY=<new key> and HUB_ENCRYPTION_KEY_PREVIOUS=<old key>)",
     options: {},
     async run() {
-      // two-factor secrets first: a credential sealed with an unknown key stops the credentials' rotation
+      // two-factor and webhook secrets first: a credential sealed with an unknown key stops the credentials' rotation
       const totpSecrets = await resealTotpSecrets();
+      const webhookSecrets = await resealWebhookSecrets();
       const result = await rotateCredentials(ACTOR);
-      return { message: `re-sealed ${result.rotated} of ${result.total} credentials${totpSecrets ? ` and ${totpSecrets} two-factor secrets` : ""} under the current master key`, ...result, totpSecrets };
+      const others = [totpSecrets && `${totpSecrets} two-factor secrets`, webhookSecrets && `${webhookSecrets} webhook signing secrets`].filter(Boolean).join(" and ");
+      return { message: `re-sealed ${result.rotated} of ${result.total} credentials${others ? ` and ${others}` : ""} under the current master key`, ...result, totpSecrets, webhookSecrets };
     },
   }),
 

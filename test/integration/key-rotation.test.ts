@@ -40,6 +40,11 @@ describe("hub crypto rotate", () => {
     const before = await f.db.credential.findMany();
     expect(before.every((c) => c.keyVersion === fingerprint(Buffer.from(oldKey, "base64")))).toBe(true);
 
+    // a webhook's signing secret is sealed under the master key too
+    const { createChannel } = await import("@/lib/admin/alert-channels");
+    const webhook = await createChannel({ name: "rotation hook", kind: "webhook", target: "http://127.0.0.1:9/hook" }, "test");
+    const sealedBefore = await f.db.alertChannel.findUniqueOrThrow({ where: { id: webhook.channel.id } });
+
     const rotation = { HUB_ENCRYPTION_KEY: newKey, HUB_ENCRYPTION_KEY_PREVIOUS: oldKey };
     // mid-rotation a server with both keys opens the credentials sealed under the old one
     expect(await servesChat(rotation)).toBe(true);
@@ -53,6 +58,15 @@ describe("hub crypto rotate", () => {
       expect(row.ciphertext).not.toBe(before.find((b) => b.id === row.id)!.ciphertext);
     }
     expect(await f.db.auditLog.count({ where: { action: "credential.rotate" } })).toBe(before.length);
+    // the webhook secret opens under the new key alone, and is the one the operator was shown
+    expect(JSON.parse(run.stdout)).toMatchObject({ webhookSecrets: 1 });
+    const sealedAfter = await f.db.alertChannel.findUniqueOrThrow({ where: { id: webhook.channel.id } });
+    expect(sealedAfter.secretKeyVersion).toBe(fingerprint(Buffer.from(newKey, "base64")));
+    expect(sealedAfter.secretCiphertext).not.toBe(sealedBefore.secretCiphertext);
+    const { open } = await import("@/lib/crypto/secret-box");
+    const newMaster = { key: Buffer.from(newKey, "base64"), version: fingerprint(Buffer.from(newKey, "base64")) };
+    const reopened = open({ ciphertext: sealedAfter.secretCiphertext!, iv: sealedAfter.secretIv!, authTag: sealedAfter.secretAuthTag!, keyVersion: sealedAfter.secretKeyVersion! }, `alert-channel:${webhook.channel.id}`, newMaster);
+    expect(reopened).toBe(webhook.secret);
 
     // again: nothing left to do
     const again = await runCli(["crypto", "rotate", "--json"], { ...f.env, ...rotation });
