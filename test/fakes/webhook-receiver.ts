@@ -8,6 +8,8 @@ import type { AddressInfo } from "node:net";
 
 export interface VerifiedMessage {
   webhookId: string;
+  /** when it arrived here (ms), to see the sender's backoff */
+  receivedAt: number;
   timestamp: number;
   body: { id: string; type: string; timestamp: string; data: Record<string, unknown> };
 }
@@ -51,7 +53,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       res.writeHead(401).end("bad signature");
       return;
     }
-    receiver.received.push({ webhookId: String(req.headers["webhook-id"]), timestamp: Number(req.headers["webhook-timestamp"]), body: JSON.parse(raw) as VerifiedMessage["body"] });
+    receiver.received.push({ webhookId: String(req.headers["webhook-id"]), receivedAt: Date.now(), timestamp: Number(req.headers["webhook-timestamp"]), body: JSON.parse(raw) as VerifiedMessage["body"] });
     res.writeHead(receiver.status, { "content-type": "application/json" }).end(receiver.status < 300 ? '{"ok":true}' : '{"error":"down"}');
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
