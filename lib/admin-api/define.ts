@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AdminScope } from "../admin/tokens";
+import { pageOf } from "../db/page";
 import type { Reply } from "../http/reply";
 import type { AdminCaller } from "./auth";
 
@@ -58,14 +59,15 @@ export const pageQuery = z.object({
 export const listOf = <T extends z.ZodType>(item: T) =>
   z.object({ object: z.literal("list"), data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
 
-/** Prisma's arguments for one page ordered by `orderBy` with `id` breaking ties. */
-export const pageArgs = (q: { limit: number; cursor?: string }) => ({ take: q.limit + 1, ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}) });
+export { pageArgs } from "../db/page";
 
-/** A page of rows fetched with pageArgs. */
+/** A list answer from a page fetched with pageArgs. */
+export const listAnswer = <T>(data: T[], nextCursor: string | null) => ({ object: "list" as const, data, has_more: nextCursor !== null, next_cursor: nextCursor });
+
+/** The list answer of rows fetched with pageArgs, each shown through `view`. */
 export function page<R extends { id: string }, T>(rows: R[], limit: number, view: (row: R) => T) {
-  const more = rows.length > limit;
-  const data = rows.slice(0, limit);
-  return { object: "list" as const, data: data.map(view), has_more: more, next_cursor: more ? data[data.length - 1]!.id : null };
+  const { rows: shown, nextCursor } = pageOf(rows, limit);
+  return listAnswer(shown.map(view), nextCursor);
 }
 
 export const dateTime = z.date();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { queueDelivery } from "../alerts/dispatch";
 import { ALERT_EVENTS } from "../alerts/events";
 import { db } from "../db/client";
+import { pageArgs, pageOf } from "../db/page";
 import { transaction } from "../db/transaction";
 import { uuidv7 } from "../ids";
 import { audit, type Actor } from "./audit";
@@ -59,12 +60,10 @@ export async function listDeliveries(filter: DeliveryFilter, page: { limit: numb
   const rows = await db().alertDelivery.findMany({
     where: { ...(channelId ? { channelId } : {}), ...(status ? { status } : {}), ...(event ? { event } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: page.limit + 1,
-    ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
+    ...pageArgs(page),
   });
-  const more = rows.length > page.limit;
-  const deliveries = rows.slice(0, page.limit).map(publicDelivery);
-  return { deliveries, nextCursor: more ? deliveries[deliveries.length - 1]!.id : null };
+  const { rows: shown, nextCursor } = pageOf(rows, page.limit);
+  return { deliveries: shown.map(publicDelivery), nextCursor };
 }
 
 export async function getDelivery(id: string): Promise<PublicDelivery> {

@@ -1,7 +1,7 @@
-import { stringify } from "csv-stringify";
-import { Readable, pipeline } from "node:stream";
 import { z } from "zod";
 import { db } from "../db/client";
+import { csvBody } from "../http/csv";
+import { pageArgs, pageOf, type PageRequest } from "../db/page";
 import { ACTOR_TYPES, AUDIT_SOURCES, type ActorType, type AuditSource } from "./audit";
 
 // Reading the audit log: the admin page, its CSV export and GET /api/admin/v1/audit filter it alike.
@@ -29,14 +29,9 @@ const where = (f: AuditFilter) => ({
   ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
 });
 
-/** Entries matching the filter, newest first; `page` as the admin API pages (limit + 1 rows after the cursor). */
-export function auditEntries(filter: AuditFilter, page: { limit: number; cursor?: string }) {
-  return db().auditLog.findMany({
-    where: where(filter),
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: page.limit + 1,
-    ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
-  });
+/** Entries matching the filter, newest first: one page's rows as lib/db/page.ts fetches them. */
+export function auditEntries(filter: AuditFilter, page: PageRequest) {
+  return db().auditLog.findMany({ where: where(filter), orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...pageArgs(page) });
 }
 
 type Row = Awaited<ReturnType<typeof auditEntries>>[number];
@@ -60,33 +55,20 @@ export const auditView = (row: Row) => ({
 
 /** Every matching entry, a thousand rows at a time (keyset pagination: constant memory), for CSV. */
 export async function* allAuditEntries(filter: AuditFilter) {
-  let cursor: string | undefined;
-  for (;;) {
-    const rows = await auditEntries(filter, { limit: 999, cursor });
-    for (const row of rows) yield auditView(row);
-    if (rows.length < 1000) return;
-    cursor = rows.at(-1)!.id;
-  }
+  let cursor: string | null = null;
+  do {
+    const page: { rows: Row[]; nextCursor: string | null } = pageOf(await auditEntries(filter, { limit: 1000, cursor: cursor ?? undefined }), 1000);
+    for (const row of page.rows) yield auditView(row);
+    cursor = page.nextCursor;
+  } while (cursor);
 }
 
 const CSV_COLUMNS = ["createdAt", "actor", "actorType", "source", "ip", "action", "entity", "target", "details", "before", "after"] as const;
 
-/**
- * The matching entries as CSV, streamed. Cells hold text operators and tenants chose: formula-like
- * cells are made inert (csv-stringify's escape_formulas), as in the calls export.
- */
+/** The matching entries as CSV, streamed (lib/http/csv.ts makes formula-like cells inert). */
 export function auditCsv(filter: AuditFilter): ReadableStream<Uint8Array> {
-  const csv = stringify({
-    header: true,
-    columns: [...CSV_COLUMNS],
-    escape_formulas: true,
-    quoted_match: /\r/,
-    cast: { date: (value) => value.toISOString(), object: (value) => JSON.stringify(value) },
-  });
   async function* rows() {
     for await (const entry of allAuditEntries(filter)) yield { ...entry, before: entry.before === null ? "" : JSON.stringify(entry.before), after: entry.after === null ? "" : JSON.stringify(entry.after) };
   }
-  // a failed page destroys the CSV stream, which errors the response rather than truncating silently
-  pipeline(Readable.from(rows()), csv, () => undefined);
-  return Readable.toWeb(csv) as ReadableStream<Uint8Array>;
+  return csvBody(rows(), CSV_COLUMNS);
 }

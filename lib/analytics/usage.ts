@@ -1,8 +1,7 @@
-import { Readable, pipeline } from "node:stream";
-import { stringify } from "csv-stringify";
 import { z } from "zod";
 import { formatCredits, formatUsd } from "../money";
 import { db } from "../db/client";
+import { csvBody } from "../http/csv";
 import type { Prisma } from "../db/client";
 
 // Usage analytics for the UI: time series and breakdowns read from the hourly/daily rollups (fast on
@@ -146,24 +145,8 @@ async function* callRows(q: CallsQuery) {
   }
 }
 
-/**
- * Every call matching the filters as CSV, streamed (no size limit, constant memory). Cells hold text
- * tenants chose (model names, …): a cell starting with = + - @ tab or CR is prefixed with ' so a
- * spreadsheet shows it rather than running it as a formula (OWASP "CSV injection").
- */
-export function callsCsv(q: CallsQuery): ReadableStream<Uint8Array> {
-  const csv = stringify({
-    header: true,
-    columns: [...CSV_COLUMNS],
-    escape_formulas: true,
-    // a lone CR ends a row for some spreadsheets: quote it like a newline
-    quoted_match: /\r/,
-    cast: { date: (value) => value.toISOString() },
-  });
-  // a failed page destroys the CSV stream, which errors the response body rather than truncating silently
-  pipeline(Readable.from(callRows(q)), csv, () => undefined);
-  return Readable.toWeb(csv) as ReadableStream<Uint8Array>;
-}
+/** Every call matching the filters as CSV, streamed (no size limit, constant memory). */
+export const callsCsv = (q: CallsQuery): ReadableStream<Uint8Array> => csvBody(callRows(q), CSV_COLUMNS);
 
 /** What each team spent in a month (Enterprise showback), with its models. */
 export async function showback(month: string) {

@@ -9,6 +9,7 @@ import { adminApiReference } from "../admin-api/reference";
 import { listPackages } from "../admin/packages";
 import { priceList } from "../billing/price-list";
 import { db } from "../db/client";
+import { pageOf } from "../db/page";
 
 // The admin pages' data-access layer: the only place their data comes from (eslint.config.mjs keeps
 // pages and layouts away from the database). Every loader takes the caller and refuses a non-admin
@@ -88,10 +89,8 @@ export function auditQuery(params: Record<string, string | string[] | undefined>
 /** One page of the audit log, newest first. */
 export async function auditPage(caller: Caller, filter: AuditFilter, cursor?: string) {
   assertAdmin(caller, "the audit log");
-  const rows = await auditEntries(filter, { limit: AUDIT_PAGE, cursor });
-  const more = rows.length > AUDIT_PAGE;
-  const entries = rows.slice(0, AUDIT_PAGE).map(auditView);
-  return { entries, nextCursor: more ? entries.at(-1)!.id : null };
+  const { rows, nextCursor } = pageOf(await auditEntries(filter, { limit: AUDIT_PAGE, cursor }), AUDIT_PAGE);
+  return { entries: rows.map(auditView), nextCursor };
 }
 
 export { ALERT_EVENTS as ALERT_EVENT_NAMES } from "../alerts/events";

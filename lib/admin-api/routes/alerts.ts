@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CHANNEL_KINDS, createChannel, createChannelSchema, deleteChannel, getChannel, listChannels, rotateChannelSecret, sendTestAlert, updateChannel, updateChannelSchema } from "../../admin/alert-channels";
 import { deliveryFilterSchema, DELIVERY_STATUSES, getDelivery, listDeliveries, publicDelivery, replayDelivery } from "../../admin/alert-deliveries";
-import { dateTime, idParams, listOf, pageQuery, route } from "../define";
+import { dateTime, idParams, listAnswer, listOf, pageQuery, route } from "../define";
 
 // Alerts: the operator's channels (e-mail addresses and signed webhooks) and the delivery log.
 
@@ -92,7 +92,7 @@ export const alertRoutes = [
     handler: async ({ query }) => {
       const { limit, cursor, ...filter } = query;
       const { deliveries, nextCursor } = await listDeliveries(filter, { limit, cursor });
-      return { object: "list" as const, data: deliveries, has_more: nextCursor !== null, next_cursor: nextCursor };
+      return listAnswer(deliveries, nextCursor);
     },
   }),
   route({ method: "get", path: "/alert-deliveries/{id}", scope: "read", tag: "Alerts", summary: "One alert delivery", params: idParams, response: deliverySchema, handler: async ({ params }) => getDelivery(params.id) }),

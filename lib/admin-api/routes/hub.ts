@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { exportConfig, importConfig } from "../../admin/config-io";
 import { currentSettings, SETTING_NAMES, setSetting } from "../../admin/settings";
-import { createAdminToken, createAdminTokenSchema, listAdminTokens, revokeAdminToken } from "../../admin/tokens";
-import { ADMIN_SCOPES } from "../../admin/tokens";
+import { ADMIN_SCOPES, createAdminToken, createAdminTokenSchema, listAdminTokens, revokeAdminToken } from "../../admin/tokens";
+import { db } from "../../db/client";
 import { storedSettingsSchema } from "../../settings";
 import { dateTime, idParams, route } from "../define";
 import { notFound } from "./users";
@@ -82,7 +82,8 @@ export const hubRoutes = [
     params: idParams,
     response: adminTokenSchema,
     handler: async ({ params, caller }) => {
-      if (!(await listAdminTokens()).some((t) => t.id === params.id)) throw notFound("admin token");
+      // by id only (the CLI also takes a prefix)
+      if (!(await db().adminToken.findUnique({ where: { id: params.id }, select: { id: true } }))) throw notFound("admin token");
       return revokeAdminToken(params.id, caller.actor);
     },
   }),
