@@ -2,6 +2,7 @@ import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { ADMIN_TOKEN_PREFIX, generateAdminToken, hashApiKey } from "../crypto/api-key";
 import { db } from "../db/client";
+import { inRange, parseRange, type Range } from "../net/ip-ranges";
 import { transaction } from "../db/transaction";
 import { audit, actorId, type Actor } from "./audit";
 import { AdminError } from "./errors";
@@ -32,11 +33,9 @@ export const createAdminTokenSchema = z.object({
 });
 export type CreateAdminTokenInput = z.input<typeof createAdminTokenSchema>;
 
-function parseRange(entry: string): [ipaddr.IPv4 | ipaddr.IPv6, number] {
+function allowedRange(entry: string): Range {
   try {
-    if (entry.includes("/")) return ipaddr.parseCIDR(entry);
-    const address = ipaddr.process(entry);
-    return [address, address.kind() === "ipv4" ? 32 : 128];
+    return parseRange(entry);
   } catch {
     throw new AdminError(`not an IP address or CIDR range: "${entry}"`);
   }
@@ -47,10 +46,7 @@ export function addressAllowed(ranges: string[], address: string): boolean {
   if (ranges.length === 0) return true;
   if (!ipaddr.isValid(address)) return false;
   const client = ipaddr.process(address);
-  return ranges.some((entry) => {
-    const [range, bits] = parseRange(entry);
-    return range.kind() === client.kind() && client.match([range, bits] as never);
-  });
+  return ranges.some((entry) => inRange(client, allowedRange(entry)));
 }
 
 /** What a list or the API shows of a token: never its hash. */
@@ -74,7 +70,7 @@ export async function createAdminToken(input: CreateAdminTokenInput, actor: Acto
   if (!parsed.success) throw new AdminError(`admin token: ${parsed.error.issues[0]?.path.join(".") || "input"} ${parsed.error.issues[0]?.message ?? "is not valid"}`);
   const { name, scope, expiresAt, allowedIps } = parsed.data;
   if (expiresAt && expiresAt.getTime() <= Date.now()) throw new AdminError("expiry must be in the future");
-  allowedIps.forEach(parseRange);
+  allowedIps.forEach(allowedRange);
   const { secret, hash, prefix } = generateAdminToken();
   const row = await transaction(async (tx) => {
     const created = await tx.adminToken.create({ data: { hash, prefix, name, scope, allowedIps: JSON.stringify(allowedIps), expiresAt: expiresAt ?? null, createdBy: actorId(actor) } });

@@ -1,5 +1,6 @@
 import ipaddr from "ipaddr.js";
 import { env } from "../env";
+import { inRange, parseRange, type Address, type Range } from "../net/ip-ranges";
 
 // Whom to count a sign-in or sign-up against. The socket's address is the only one a client cannot
 // choose: scripts/server.cjs writes it into PEER_HEADER on every request (overwriting whatever the
@@ -7,8 +8,6 @@ import { env } from "../env";
 // HUB_TRUSTED_PROXIES; otherwise an attacker would send a new address with every guess.
 
 export const PEER_HEADER = "x-hub-peer";
-
-type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 let parsedRanges: { source: string; ranges: Range[] } | undefined;
 
@@ -18,24 +17,19 @@ function trustedRanges(source: string): Range[] {
       .split(",")
       .map((entry) => entry.trim())
       .filter(Boolean)
-      .map((entry): Range => {
-        if (entry.includes("/")) return ipaddr.parseCIDR(entry);
-        const address = ipaddr.process(entry);
-        return [address, address.kind() === "ipv4" ? 32 : 128];
-      });
+      .map(parseRange);
     parsedRanges = { source, ranges };
   }
   return parsedRanges.ranges;
 }
 
-function parse(value: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+function parse(value: string): Address | null {
   const trimmed = value.trim();
   // process() turns ::ffff:1.2.3.4 into 1.2.3.4, so one client has one key
   return ipaddr.isValid(trimmed) ? ipaddr.process(trimmed) : null;
 }
 
-const trustedBy = (source: string) => (address: ipaddr.IPv4 | ipaddr.IPv6) =>
-  trustedRanges(source).some(([range, bits]) => range.kind() === address.kind() && address.match([range, bits] as never));
+const trustedBy = (source: string) => (address: Address) => trustedRanges(source).some((range) => inRange(address, range));
 
 /**
  * The client's address: the socket's, or — when the socket is a trusted proxy — the nearest address in
