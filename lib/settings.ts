@@ -50,12 +50,28 @@ export const storedSettingsSchema = z.object({
   alertSpendSpikeFactor: z.number().min(1).max(1000).nullable(),
   /** … and above this many USD, so a quiet user's first busy day is not a spike */
   alertSpendSpikeFloorUsd: decimal(parseUsd),
+  /** starter credits expire this many days after they are granted (null: never) */
+  starterCreditExpiryDays: z.number().int().min(1).max(3650).nullable(),
+  /** credits bought with a top-up expire this many days after payment (null: never) */
+  paidCreditExpiryDays: z.number().int().min(1).max(3650).nullable(),
+  /** customers may enter Stripe promotion codes on the Checkout page */
+  checkoutPromotionCodes: z.boolean(),
+  /** auto-recharge charges an account at most this many times per UTC day … */
+  autoRechargeMaxPerDay: z.number().int().min(1).max(100),
+  /** … and turns itself off after this many failed charges in a row */
+  autoRechargeMaxFailures: z.number().int().min(1).max(20),
+  /** a price catalogue the price guard compares with (JSON, the genai-prices shape); null: the bundled list only */
+  priceSourceUrl: z.url().nullable(),
+  /** refuse calls to a model the price guard found selling below its provider's cost */
+  refuseBelowCost: z.boolean(),
 });
 
 export type StoredSettings = z.infer<typeof storedSettingsSchema>;
 export type SettingKey = keyof StoredSettings;
 
-export const DEFAULT_SETTINGS: StoredSettings = { mode: "enterprise", creditPriceUsd: "0.000001", starterCredits: "0", topUpUrl: null, currency: "usd", signUpEnabled: false, brandName: "AIGNE Hub", brandLogoUrl: null, directModelRouting: "auto", alertLowBalanceCredits: null, alertSpendSpikeFactor: 3, alertSpendSpikeFloorUsd: "10" };
+export const DEFAULT_SETTINGS: StoredSettings = { mode: "enterprise", creditPriceUsd: "0.000001", starterCredits: "0", topUpUrl: null, currency: "usd", signUpEnabled: false, brandName: "AIGNE Hub", brandLogoUrl: null, directModelRouting: "auto", alertLowBalanceCredits: null, alertSpendSpikeFactor: 3, alertSpendSpikeFloorUsd: "10",
+  starterCreditExpiryDays: null, paidCreditExpiryDays: null, checkoutPromotionCodes: false, autoRechargeMaxPerDay: 3, autoRechargeMaxFailures: 3, priceSourceUrl: null, refuseBelowCost: false,
+};
 
 export interface Settings extends StoredSettings {
   creditPriceNanoUsd: bigint;

@@ -1,14 +1,29 @@
 import type { Tx } from "../db/client";
 import { SqlParams } from "../db/sql";
 import { uuidv7 } from "../ids";
+import { applyToGrants } from "./grants";
 import { Totals } from "./totals";
 
 // The credit ledger: every change of a balance is a CreditTransaction with a unique reference, and
 // the balance moves in the same database transaction. A reference seen before is not applied again,
 // so retries, replayed webhooks and double clicks cannot double-credit. The balance is always the sum
-// of the account's transactions.
+// of the account's transactions, and credits arrive as grants that spending draws down (grants.ts).
 
-export type CreditKind = "grant" | "starter" | "topup" | "usage" | "refund" | "adjustment";
+export type CreditKind =
+  | "grant"
+  | "starter"
+  | "topup"
+  | "code"
+  | "usage"
+  | "expiry"
+  /** credits given back to a customer (a bad call) */
+  | "refund"
+  /** a top-up refunded through Stripe: its credits taken back */
+  | "topup_refund"
+  /** a top-up's payment disputed: its credits taken back until the dispute is won */
+  | "dispute"
+  | "dispute_won"
+  | "adjustment";
 
 export type AccountOwner = { userId: string } | { teamId: string };
 
@@ -26,6 +41,10 @@ export interface LedgerEntry {
   reference: string;
   note?: string | null;
   createdById?: string | null;
+  /** credits (a positive amount) that expire at this time; null or absent: never */
+  expiresAt?: Date | null;
+  /** a debit drawn from this grant (the reference that brought it) before the soonest-expiring ones */
+  drawFrom?: string | null;
 }
 
 /** An account's balance before and after a booking (what low-balance alerts compare with thresholds). */
@@ -62,13 +81,20 @@ export async function bookMany(tx: Tx, entries: readonly LedgerEntry[]): Promise
   const fresh = new Set(inserted.map((row) => row.reference));
   const booked = unique.filter((entry) => fresh.has(entry.reference));
   const deltas = new Totals<string>();
-  for (const entry of booked) deltas.add(entry.accountId, entry.accountId, entry.amountMicrocredits);
+  const byAccount = new Map<string, LedgerEntry[]>();
+  for (const entry of booked) {
+    deltas.add(entry.accountId, entry.accountId, entry.amountMicrocredits);
+    const moves = byAccount.get(entry.accountId);
+    if (moves) moves.push(entry);
+    else byAccount.set(entry.accountId, [entry]);
+  }
   const balances: BalanceMove[] = [];
   for (const { item: accountId, amount } of deltas.entries()) {
     const [row] = await tx.$queryRaw<Array<{ balanceMicrocredits: bigint | number }>>`UPDATE "CreditAccount" SET "balanceMicrocredits" = "balanceMicrocredits" + ${amount}, "updatedAt" = ${now} WHERE "id" = ${accountId} RETURNING "balanceMicrocredits"`;
     if (!row) continue;
     const after = BigInt(row.balanceMicrocredits);
     balances.push({ accountId, beforeMicrocredits: after - amount, afterMicrocredits: after });
+    await applyToGrants(tx, byAccount.get(accountId)!, after - amount, now);
   }
   return { booked, balances };
 }
