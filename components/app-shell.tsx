@@ -42,7 +42,7 @@ export function AppShell({ user, site: { brand, mode }, children }: { user: Sess
   const sections = user.role === "admin" ? [ADMIN, account] : [account];
   return (
     <div className="min-h-screen">
-      <header className="sticky top-0 z-40 flex h-14 items-center gap-3 border-b border-border bg-background/90 px-4 backdrop-blur">
+      <header className="sticky top-0 z-40 flex h-14 items-center gap-3 border-b border-border bg-background/90 px-4 backdrop-blur print:hidden">
         <Brand brand={brand} href={user.role === "admin" ? "/admin" : "/dashboard"} />
         <div className="ml-auto flex items-center gap-2">
           <span className="hidden text-sm text-muted-foreground sm:inline" data-testid="signed-in-as">
@@ -57,13 +57,13 @@ export function AppShell({ user, site: { brand, mode }, children }: { user: Sess
         </div>
       </header>
       <div className="mx-auto flex max-w-7xl gap-8 px-4 py-6">
-        <aside className="hidden w-48 shrink-0 md:block">
+        <aside className="hidden w-48 shrink-0 md:block print:hidden">
           <div className="sticky top-20">
             <NavLinks sections={sections} />
           </div>
         </aside>
         <main className="flex min-w-0 flex-1 flex-col gap-6">
-          <div className="md:hidden">
+          <div className="md:hidden print:hidden">
             <NavLinks sections={sections} compact />
           </div>
           {children}

@@ -11,6 +11,7 @@ export function Table({ className, ...props }: ComponentProps<"table">) {
 
 export const TableHeader = ({ className, ...props }: ComponentProps<"thead">) => <thead className={cn("[&_tr]:border-b", className)} {...props} />;
 export const TableBody = ({ className, ...props }: ComponentProps<"tbody">) => <tbody className={cn("[&_tr:last-child]:border-0", className)} {...props} />;
+export const TableFooter = ({ className, ...props }: ComponentProps<"tfoot">) => <tfoot className={cn("border-t border-border font-medium", className)} {...props} />;
 export const TableRow = ({ className, ...props }: ComponentProps<"tr">) => <tr className={cn("border-b border-border transition-colors hover:bg-muted/50", className)} {...props} />;
 export const TableHead = ({ className, ...props }: ComponentProps<"th">) => (
   <th className={cn("h-10 px-3 text-left align-middle text-xs font-medium uppercase tracking-wide text-muted-foreground whitespace-nowrap", className)} {...props} />

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { expiryAfter } from "../billing/expiry";
 import { creditedInRedis } from "../billing/holds-redis";
 import { book, creditAccount, type AccountOwner } from "../billing/ledger";
 import { redisEnabled } from "../redis";
@@ -20,6 +21,8 @@ export interface GrantInput {
   note?: string;
   /** idempotency: a grant with a reference already in the ledger is not applied again */
   reference?: string;
+  /** promotional credits: they expire this many days after the grant (absent: never) */
+  expiresInDays?: number;
 }
 
 async function ownerOf(input: GrantInput): Promise<{ owner: AccountOwner; label: string }> {
@@ -48,17 +51,21 @@ export async function grantCredits(input: GrantInput, actor: Actor) {
   }
   if (amount <= 0n) throw new AdminError("amount must be greater than zero");
   if (negative) amount = -amount;
+  if (input.expiresInDays !== undefined && (amount < 0n || !Number.isInteger(input.expiresInDays) || input.expiresInDays < 1 || input.expiresInDays > 3650)) {
+    throw new AdminError("expiry must be a whole number of days from 1 to 3650, on credits given (not taken)");
+  }
   const { owner, label } = await ownerOf(input);
   const reference = input.reference ?? `${kind}:${randomUUID()}`;
 
   const result = await transaction(async (tx) => {
     const account = await creditAccount(tx, owner);
-    const applied = await book(tx, { accountId: account.id, kind, amountMicrocredits: amount, reference, note: input.note ?? null, createdById: actorId(actor) });
+    const expiresAt = expiryAfter(input.expiresInDays ?? null);
+    const applied = await book(tx, { accountId: account.id, kind, amountMicrocredits: amount, reference, note: input.note ?? null, createdById: actorId(actor), expiresAt });
     if (!applied) {
       const existing = await tx.creditTransaction.findUniqueOrThrow({ where: { reference } });
       if (existing.accountId !== account.id) throw new AdminError(`reference ${reference} was used for another account`, "conflict");
     } else {
-      await audit(tx, actor, `credits.${kind}`, account.id, { account: label, amount: input.amount, reference });
+      await audit(tx, actor, `credits.${kind}`, account.id, { account: label, amount: input.amount, reference, expiresAt });
       // a new balance must reach running servers at once (it may unblock a customer)
       await bumpConfigVersion(tx);
     }

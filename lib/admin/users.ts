@@ -5,6 +5,7 @@ import { audit, actorId, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { transaction } from "../db/transaction";
 import { book, creditAccount } from "../billing/ledger";
+import { expiryAfter } from "../billing/expiry";
 import { creditedInRedis } from "../billing/holds-redis";
 import { redisEnabled } from "../redis";
 import { settings } from "../settings";
@@ -46,7 +47,7 @@ export interface CreateUserInput {
   verified?: boolean;
 }
 
-type StarterSettings = Pick<Awaited<ReturnType<typeof settings>>, "mode" | "starterMicrocredits">;
+type StarterSettings = Pick<Awaited<ReturnType<typeof settings>>, "mode" | "starterMicrocredits" | "starterCreditExpiryDays">;
 export interface StarterGrant {
   accountId: string;
   microcredits: bigint;
@@ -56,10 +57,17 @@ export interface StarterGrant {
  * A reseller's new customer starts with the starter credits, exactly once: the ledger reference is
  * per user, so a second call (a confirmation link followed twice, an SSO sign-in racing it) books nothing.
  */
-export async function bookStarterCredits(tx: Tx, userId: string, actor: Actor, { mode, starterMicrocredits }: StarterSettings): Promise<StarterGrant | null> {
+export async function bookStarterCredits(tx: Tx, userId: string, actor: Actor, { mode, starterMicrocredits, starterCreditExpiryDays }: StarterSettings): Promise<StarterGrant | null> {
   if (mode !== "service_provider" || starterMicrocredits <= 0n) return null;
   const account = await creditAccount(tx, { userId });
-  const booked = await book(tx, { accountId: account.id, kind: "starter", amountMicrocredits: starterMicrocredits, reference: `starter:${userId}`, createdById: actorId(actor) });
+  const booked = await book(tx, {
+    accountId: account.id,
+    kind: "starter",
+    amountMicrocredits: starterMicrocredits,
+    reference: `starter:${userId}`,
+    createdById: actorId(actor),
+    expiresAt: expiryAfter(starterCreditExpiryDays),
+  });
   return booked ? { accountId: account.id, microcredits: starterMicrocredits } : null;
 }
 

@@ -9,6 +9,7 @@ export const ALERT_EVENTS = [
   "provider.down",
   "topup.paid",
   "topup.failed",
+  "recharge.failed",
   "spend.spike",
 ] as const;
 
@@ -25,6 +26,8 @@ export interface AlertDataByType {
   "provider.down": { provider: string; credentials: number };
   "topup.paid": { paymentId: string; accountId: string; customer: string | null; amount: string; currency: string; credits: string };
   "topup.failed": { paymentId: string; accountId: string; customer: string | null; amount: string; currency: string; credits: string };
+  /** an auto-recharge charge did not pay (declined, or the bank asks the customer to confirm it); `disabled`: it turned itself off */
+  "recharge.failed": { paymentId: string; accountId: string; customer: string | null; amount: string; currency: string; reason: string; needsAction: boolean; disabled: boolean };
   "spend.spike": { userId: string; customer: string; day: string; spentUsd: string; meanUsd: string; factor: number };
   test: { channel: string };
 }

@@ -13,6 +13,8 @@ const TITLES: Titles = {
   "provider.down": (d) => `Provider down: every credential of ${d.provider} is suspended`,
   "topup.paid": (d) => `Top-up paid: ${d.amount} ${d.currency.toUpperCase()} for ${d.credits} credits${d.customer ? ` by ${d.customer}` : ""}`,
   "topup.failed": (d) => `Top-up failed: ${d.amount} ${d.currency.toUpperCase()}${d.customer ? ` by ${d.customer}` : ""}`,
+  "recharge.failed": (d) =>
+    `Auto-recharge of ${d.amount} ${d.currency.toUpperCase()} failed${d.customer ? ` for ${d.customer}` : ""}: ${d.reason}${d.needsAction ? " — top up on the billing page to confirm with your bank" : ""}${d.disabled ? " (auto-recharge is now off)" : ""}`,
   "spend.spike": (d) => `Spend spike: ${d.customer} spent $${d.spentUsd} today, over ${d.factor}× their daily mean of $${d.meanUsd}`,
   test: (d) => `Test alert for channel ${d.channel}`,
 };

@@ -1,17 +1,21 @@
 import { env } from "../env";
+import { expireGrants } from "./expiry";
 import type { JobDefinition } from "../jobs";
 import { fromWire } from "../jobs/wire";
 import { releaseExpiredHolds } from "./holds";
 import { pruneUsage, rollUp } from "./rollups";
 import { checkSpendSpikes } from "./spend-spikes";
-import { fulfil } from "./stripe";
+import { CHARGE_JOB, chargeAutoRecharge, sweepAutoRecharge } from "./auto-recharge";
+import { fetchReceipt, fulfil, RECEIPT_JOB } from "./stripe";
+import { FULFIL_JOB } from "./stripe-webhook";
 import { writeUsageBatch, type Queued } from "./usage-writer";
 
 const SPEND_SPIKES_EVERY_MS = 15 * 60_000;
 
 /**
  * Billing's background jobs: usage writes, rollups, hold reconciliation, retention, spend-spike
- * checks, top-up fulfilment. The server (no Redis) or the worker (Redis) registers and runs them.
+ * checks, credit expiry, top-up fulfilment and
+ * receipts, auto-recharge. The server (no Redis) or the worker (Redis) registers and runs them.
  */
 export function billingJobs(): JobDefinition[] {
   const { HUB_ROLLUP_EVERY_MS, HUB_USAGE_RETENTION_DAYS } = env();
@@ -21,6 +25,16 @@ export function billingJobs(): JobDefinition[] {
     { name: "holds.reconcile", every: 60_000, run: async () => void (await releaseExpiredHolds()) },
     { name: "usage.retention", every: 24 * 3_600_000, run: async () => void (await pruneUsage(HUB_USAGE_RETENTION_DAYS)) },
     { name: "usage.spend-spikes", every: SPEND_SPIKES_EVERY_MS, run: async () => void (await checkSpendSpikes()) },
-    { name: "stripe.fulfil", run: async (payload) => void (await fulfil((payload as { sessionId: string }).sessionId)) },
+    { name: "credits.expire", every: 5 * 60_000, run: async () => void (await expireGrants()) },
+    {
+      name: FULFIL_JOB,
+      run: async (payload) => {
+        const { sessionId, paymentIntentId } = payload as { sessionId: string; paymentIntentId?: string | null };
+        await fulfil(sessionId, paymentIntentId ?? null);
+      },
+    },
+    { name: RECEIPT_JOB, run: async (payload) => fetchReceipt((payload as { paymentId: string }).paymentId) },
+    { name: "recharge.sweep", every: 60_000, run: async () => void (await sweepAutoRecharge()) },
+    { name: CHARGE_JOB, run: async (payload) => void (await chargeAutoRecharge((payload as { accountId: string }).accountId)) },
   ];
 }

@@ -2,15 +2,16 @@ import Stripe from "stripe";
 import { z } from "zod";
 import { emit } from "../alerts/emit";
 import { bumpConfigVersion } from "../db/change-feed";
-import { db } from "../db/client";
+import { db, type Tx } from "../db/client";
 import { transaction } from "../db/transaction";
 import { env } from "../env";
 import { ApiError } from "../http/api-error";
 import { jobs } from "../jobs";
-import { log } from "../log";
 import { formatCredits, formatDecimal } from "../money";
 import { redisEnabled } from "../redis";
+import { settings } from "../settings";
 import { processSingleton } from "../singleton";
+import { expiryAfter } from "./expiry";
 import { creditedInRedis } from "./holds-redis";
 import { book, creditAccount } from "./ledger";
 
@@ -19,7 +20,7 @@ import { book, creditAccount } from "./ledger";
 // however often the event is delivered, because the payment moves pending → paid in the same
 // transaction that books the credits (reference topup:<session id>).
 
-const notConfigured = () =>
+export const notConfigured = () =>
   new ApiError({ status: 503, type: "service_unavailable", code: "payments_unavailable", message: "Card payments are not set up on this hub (STRIPE_SECRET_KEY)." });
 
 export function stripe(): Stripe {
@@ -43,27 +44,49 @@ export interface Payer {
   creditAccountId: string | null;
 }
 
+/** The payer's credit account, created on first purchase. */
+export async function payerAccount(payer: Payer): Promise<string> {
+  return payer.creditAccountId ?? (await transaction((tx) => creditAccount(tx, { userId: payer.userId }))).id;
+}
+
+/**
+ * The account's Stripe customer, created once: cards saved for auto-recharge and invoices belong to
+ * it. Two racing first purchases may each create one; the first stored wins and the other is unused.
+ */
+export async function stripeCustomer(accountId: string, email: string | null): Promise<string> {
+  const account = await db().creditAccount.findUniqueOrThrow({ where: { id: accountId }, select: { stripeCustomerId: true } });
+  if (account.stripeCustomerId) return account.stripeCustomerId;
+  const customer = await stripe().customers.create({ ...(email ? { email } : {}), metadata: { accountId } }, { idempotencyKey: `customer:${accountId}` });
+  await db().creditAccount.updateMany({ where: { id: accountId, stripeCustomerId: null }, data: { stripeCustomerId: customer.id } });
+  return (await db().creditAccount.findUniqueOrThrow({ where: { id: accountId }, select: { stripeCustomerId: true } })).stripeCustomerId!;
+}
+
+/** Where Stripe sends the customer back to. */
+export const billingUrl = (origin: string, query: string) => `${env().HUB_PUBLIC_URL ?? origin}/billing?${query}`;
+
 /** Opens a Checkout Session for a credit package; the customer pays on the returned URL. */
 export async function createCheckout(principal: Payer, packageId: string, origin: string) {
   const pack = await db().creditPackage.findUnique({ where: { id: packageId } });
   if (!pack?.enabled) throw new ApiError({ status: 404, type: "not_found_error", code: "package_not_found", param: "packageId", message: `No credit package '${packageId}'.` });
   const client = stripe();
-  const account = principal.creditAccountId
-    ? { id: principal.creditAccountId }
-    : await transaction((tx) => creditAccount(tx, { userId: principal.userId }));
-  const base = env().HUB_PUBLIC_URL ?? origin;
+  const accountId = await payerAccount(principal);
+  const user = await db().user.findUnique({ where: { id: principal.userId }, select: { email: true } });
+  const customer = await stripeCustomer(accountId, user?.email ?? null);
   const session = await client.checkout.sessions.create({
     mode: "payment",
+    customer,
     line_items: [{ quantity: 1, price_data: { currency: pack.currency, unit_amount: pack.priceCents, product_data: { name: pack.name } } }],
-    client_reference_id: account.id,
-    metadata: { accountId: account.id, packageId: pack.id, userId: principal.userId },
-    success_url: `${base}/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${base}/billing?checkout=cancelled`,
+    // Stripe makes an invoice of every paid top-up; the billing page links it
+    invoice_creation: { enabled: true },
+    client_reference_id: accountId,
+    metadata: { accountId, packageId: pack.id, userId: principal.userId },
+    success_url: billingUrl(origin, "checkout=success&session_id={CHECKOUT_SESSION_ID}"),
+    cancel_url: billingUrl(origin, "checkout=cancelled"),
   });
   await db().payment.create({
     data: {
       stripeSessionId: session.id,
-      accountId: account.id,
+      accountId,
       userId: principal.userId,
       packageId: pack.id,
       amountCents: pack.priceCents,
@@ -78,7 +101,7 @@ export type Fulfilment = "credited" | "already_fulfilled" | "unknown_session";
 
 type PaymentRow = { id: string; accountId: string; amountCents: number; currency: string; creditsMicrocredits: bigint; user: { email: string } | null };
 
-const topUpData = (payment: PaymentRow) => ({
+export const topUpData = (payment: PaymentRow) => ({
   paymentId: payment.id,
   accountId: payment.accountId,
   customer: payment.user?.email ?? null,
@@ -87,70 +110,71 @@ const topUpData = (payment: PaymentRow) => ({
   credits: formatCredits(payment.creditsMicrocredits),
 });
 
-/** Credits a paid checkout once. Safe to call any number of times, from the webhook or the job. */
-export async function fulfil(sessionId: string): Promise<Fulfilment> {
+/** The ledger reference of a payment's credits (and of the grant a refund takes them back from). */
+export const topUpReference = (payment: { id: string; stripeSessionId: string | null }) => `topup:${payment.stripeSessionId ?? payment.id}`;
+
+/**
+ * Credits a payment once: it moves to paid in the same transaction that books its credits, so a
+ * webhook delivered twice, or racing the job that retries it, credits once.
+ */
+export async function creditPayment(where: { stripeSessionId: string } | { id: string }, paymentIntentId: string | null): Promise<Fulfilment> {
+  const { paidCreditExpiryDays } = await settings();
   const result = await transaction(async (tx) => {
-    const payment = await tx.payment.findUnique({ where: { stripeSessionId: sessionId }, include: { user: { select: { email: true } } } });
+    const payment = await tx.payment.findUnique({ where, include: { user: { select: { email: true } } } });
     if (!payment) return { outcome: "unknown_session" as const };
-    const moved = await tx.payment.updateMany({ where: { id: payment.id, status: { not: "paid" } }, data: { status: "paid", paidAt: new Date() } });
+    const moved = await tx.payment.updateMany({
+      where: { id: payment.id, status: { not: "paid" } },
+      data: { status: "paid", paidAt: new Date(), openFor: null, failureMessage: null, ...(paymentIntentId ? { stripePaymentIntentId: paymentIntentId } : {}) },
+    });
     if (moved.count === 0) return { outcome: "already_fulfilled" as const };
-    await book(tx, { accountId: payment.accountId, kind: "topup", amountMicrocredits: payment.creditsMicrocredits, reference: `topup:${sessionId}`, note: `Stripe checkout ${sessionId}` });
+    await book(tx, {
+      accountId: payment.accountId,
+      kind: "topup",
+      amountMicrocredits: payment.creditsMicrocredits,
+      reference: topUpReference(payment),
+      note: payment.kind === "recharge" ? "Auto-recharge" : `Stripe checkout ${payment.stripeSessionId}`,
+      expiresAt: expiryAfter(paidCreditExpiryDays),
+    });
+    await afterPaid(tx, payment);
     // the customer's balance changed: running servers must see it now
     await bumpConfigVersion(tx);
     return { outcome: "credited" as const, payment };
   });
   if (result.outcome !== "credited") return result.outcome;
   if (redisEnabled()) await creditedInRedis(result.payment.accountId, result.payment.creditsMicrocredits);
-  emit("topup.paid", topUpData(result.payment), { dedupKey: `topup:${sessionId}:paid` });
+  emit("topup.paid", topUpData(result.payment), { dedupKey: `topup:${result.payment.id}:paid` });
+  await jobs.enqueue(RECEIPT_JOB, { paymentId: result.payment.id });
   return result.outcome;
 }
 
-/** A delayed payment method (a bank debit) the customer chose did not pay: the payment fails, once. */
-async function paymentFailed(sessionId: string): Promise<void> {
-  const moved = await db().payment.updateMany({ where: { stripeSessionId: sessionId, status: "pending" }, data: { status: "failed" } });
-  if (!moved.count) return;
-  const payment = await db().payment.findUniqueOrThrow({ where: { stripeSessionId: sessionId }, include: { user: { select: { email: true } } } });
-  emit("topup.failed", topUpData(payment), { dedupKey: `topup:${sessionId}:failed` });
+/** What else a paid payment settles, in its transaction (an auto-recharge's state). */
+async function afterPaid(tx: Tx, payment: { kind: string; accountId: string }): Promise<void> {
+  if (payment.kind === "recharge") await tx.autoRecharge.updateMany({ where: { accountId: payment.accountId }, data: { failures: 0, lastError: null } });
 }
 
-/**
- * POST /api/stripe/webhook: verifies the signature on the raw body, then fulfils paid checkouts.
- * A fulfilment that fails is handed to the job queue (retried there) rather than lost.
- */
-/**
- * Refuses a delivery that cannot be accepted whatever its body says — before the body is read, so an
- * unconfigured hub or an unsigned request costs no bytes.
- */
-export function checkWebhookDelivery(signature: string | null): void {
-  if (!env().STRIPE_WEBHOOK_SECRET || !env().STRIPE_SECRET_KEY) throw notConfigured();
-  if (!signature) throw new ApiError({ status: 400, type: "invalid_request_error", code: "invalid_signature", message: "The webhook has no Stripe-Signature header." });
-}
+/** Credits a paid checkout once. Safe to call any number of times, from the webhook or the job. */
+export const fulfil = (sessionId: string, paymentIntentId: string | null = null) => creditPayment({ stripeSessionId: sessionId }, paymentIntentId);
 
-export async function handleWebhook(rawBody: string, signature: string | null): Promise<{ received: true; outcome?: Fulfilment | "queued" | "ignored" }> {
-  const secret = env().STRIPE_WEBHOOK_SECRET;
-  if (!secret) throw notConfigured();
-  let event: Stripe.Event;
-  try {
-    event = stripe().webhooks.constructEvent(rawBody, signature ?? "", secret);
-  } catch {
-    throw new ApiError({ status: 400, type: "invalid_request_error", code: "invalid_signature", message: "The Stripe signature of this webhook does not verify." });
+export const RECEIPT_JOB = "stripe.receipt";
+
+/** Stores the links to a paid top-up's Stripe receipt and invoice (a job: the webhook does not wait for Stripe). */
+export async function fetchReceipt(paymentId: string): Promise<void> {
+  const payment = await db().payment.findUnique({ where: { id: paymentId } });
+  if (!payment || payment.status !== "paid") return;
+  const client = stripe();
+  let invoiceUrl: string | null = null;
+  let paymentIntentId = payment.stripePaymentIntentId;
+  if (payment.stripeSessionId) {
+    const session = await client.checkout.sessions.retrieve(payment.stripeSessionId, { expand: ["invoice"] });
+    const invoice = session.invoice;
+    invoiceUrl = invoice && typeof invoice !== "string" ? (invoice.hosted_invoice_url ?? null) : null;
+    paymentIntentId ??= typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
   }
-  if (event.type === "checkout.session.expired") {
-    await db().payment.updateMany({ where: { stripeSessionId: event.data.object.id, status: "pending" }, data: { status: "expired" } });
-    return { received: true, outcome: "ignored" };
+  let receiptUrl: string | null = null;
+  if (paymentIntentId) {
+    const intent = await client.paymentIntents.retrieve(paymentIntentId, { expand: ["latest_charge"] });
+    const charge = intent.latest_charge;
+    receiptUrl = charge && typeof charge !== "string" ? (charge.receipt_url ?? null) : null;
   }
-  if (event.type === "checkout.session.async_payment_failed") {
-    await paymentFailed(event.data.object.id);
-    return { received: true, outcome: "ignored" };
-  }
-  if (event.type !== "checkout.session.completed" && event.type !== "checkout.session.async_payment_succeeded") return { received: true, outcome: "ignored" };
-  const session = event.data.object;
-  if (session.payment_status !== "paid") return { received: true, outcome: "ignored" };
-  try {
-    return { received: true, outcome: await fulfil(session.id) };
-  } catch (error) {
-    log.error({ session: session.id, err: (error as Error).message }, "top-up fulfilment failed; queued for retry");
-    await jobs.enqueue("stripe.fulfil", { sessionId: session.id });
-    return { received: true, outcome: "queued" };
-  }
+  await db().payment.update({ where: { id: paymentId }, data: { receiptUrl, invoiceUrl, ...(paymentIntentId ? { stripePaymentIntentId: paymentIntentId } : {}) } });
 }

@@ -1,4 +1,5 @@
 import { alertOnMoves } from "./alerts";
+import { rechargeOnMoves } from "./auto-recharge";
 import { settleMany, type Moves, type Settlement } from "./holds";
 import type { Tx } from "../db/client";
 import { SqlParams } from "../db/sql";
@@ -62,7 +63,9 @@ const QUEUE_DOWN = new Set(["reconnecting", "close", "end"]);
  * alerts on the thresholds the committed batch crossed.
  */
 export async function writeUsageBatch(batch: Queued[]): Promise<void> {
-  await alertOnMoves(await transaction((tx) => writeBatch(tx, batch)));
+  const moves = await transaction((tx) => writeBatch(tx, batch));
+  await alertOnMoves(moves);
+  await rechargeOnMoves(moves.balances);
 }
 const COLUMNS = [
   "id", "requestId", "endpoint", "stream", "apiKeyId", "userId", "teamId", "requestedModel", "modelId", "providerId", "providerName",

@@ -579,12 +579,20 @@ export const commands: Record<string, Command> = {
   }),
 
   "credits grant": command({
-    usage: "(--user E | --team T) --amount N [--kind grant|adjustment|refund] [--note TEXT] [--reference R]",
-    options: { user: string, team: string, amount: string, kind: string, note: string, reference: string },
+    usage: "(--user E | --team T) --amount N [--kind grant|adjustment|refund] [--note TEXT] [--reference R] [--expires-in-days D]",
+    options: { user: string, team: string, amount: string, kind: string, note: string, reference: string, "expires-in-days": string },
     async run(v) {
       const kind = oneOf(optional(v, "kind") ?? "grant", ["grant", "adjustment", "refund"] as const, "--kind");
       const result = await grantCredits(
-        { userEmail: optional(v, "user"), teamName: optional(v, "team"), amount: required(v, "amount"), kind, note: optional(v, "note"), reference: optional(v, "reference") },
+        {
+          userEmail: optional(v, "user"),
+          teamName: optional(v, "team"),
+          amount: required(v, "amount"),
+          kind,
+          note: optional(v, "note"),
+          reference: optional(v, "reference"),
+          expiresInDays: optional(v, "expires-in-days") === undefined ? undefined : Number(optional(v, "expires-in-days")),
+        },
         ACTOR,
       );
       return {

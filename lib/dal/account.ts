@@ -7,6 +7,10 @@ import { accountSummary, accountTransactions } from "../analytics/customer";
 import { dashboard } from "../analytics/dashboard";
 import { callsQuerySchema, listCalls } from "../analytics/usage";
 import { userPrincipal } from "../gateway/authenticate";
+import { autoRechargeOf } from "../billing/auto-recharge";
+import { expiringCredits } from "../billing/expiry";
+import { accountTopUps } from "../billing/top-ups";
+import { statement } from "../billing/statements";
 
 // The account pages' data-access layer: a member sees only their own rows. Every loader derives whose
 // data from the caller, never from an argument a page (or a request) could choose.
@@ -20,10 +24,27 @@ export const myAlert = (caller: Caller) => myLowBalanceAlert(caller);
 
 export const myCalls = (caller: Caller, page: number, pageSize: number) => listCalls(callsQuerySchema.parse({ userId: caller.id, page, pageSize }));
 
-/** Balance, one page of the ledger and the packages on sale; null when the account is gone (disabled since). */
+/**
+ * Balance, one page of the ledger, the packages on sale, credits about to expire, auto-recharge and
+ * the latest top-ups with their receipts; null when the account is gone (disabled since).
+ */
 export async function myBilling(caller: Caller, page: number, pageSize: number) {
   const principal = await userPrincipal(caller.id);
   if (!principal) return null;
-  const [account, ledger, packages] = await Promise.all([accountSummary(principal), accountTransactions(principal, { page, pageSize }), listPackages({ onSale: true })]);
-  return { account, ledger, packages };
+  const accountId = principal.creditAccountId;
+  const [account, ledger, packages, expiring, autoRecharge, topUps] = await Promise.all([
+    accountSummary(principal),
+    accountTransactions(principal, { page, pageSize }),
+    listPackages({ onSale: true }),
+    accountId ? expiringCredits(accountId) : [],
+    autoRechargeOf(accountId),
+    accountId ? accountTopUps(accountId) : [],
+  ]);
+  return { account, ledger, packages, expiring, autoRecharge, topUps };
+}
+
+/** The caller's monthly statement (of the account they spend from); null when they have none. */
+export async function myStatement(caller: Caller, month: string) {
+  const principal = await userPrincipal(caller.id);
+  return principal?.creditAccountId ? statement(principal.creditAccountId, month) : null;
 }

@@ -8,6 +8,7 @@ import { deliveryFilterSchema, listDeliveries } from "../admin/alert-deliveries"
 import { adminApiReference } from "../admin-api/reference";
 import { listPackages } from "../admin/packages";
 import { priceList } from "../billing/price-list";
+import { statement } from "../billing/statements";
 import { db } from "../db/client";
 import { pageOf } from "../db/page";
 
@@ -21,6 +22,15 @@ export { listProviders, providerNames } from "../admin/providers";
 export { overview } from "../analytics/overview";
 export { explorerPage, explorerQuery } from "../analytics/explorer";
 export { ledgerPage } from "../billing/ledger-view";
+
+/** Any account's monthly statement (null when there is no such account). */
+export async function accountStatement(caller: Caller, accountId: string, month: string) {
+  assertAdmin(caller, "the statements");
+  if (!(await db().creditAccount.findUnique({ where: { id: accountId }, select: { id: true } }))) return null;
+  return statement(accountId, month);
+}
+
+export { recentPayments } from "../admin/payments";
 
 /** The emails of enabled users, for the owner picker of a new key. */
 export async function activeUserEmails(caller: Caller): Promise<string[]> {

@@ -9,6 +9,7 @@ import { setMyLowBalanceAlert } from "../admin/alert-preferences";
 import { userPrincipal } from "../gateway/authenticate";
 import { ApiError } from "../http/api-error";
 import { createCheckout } from "../billing/stripe";
+import { autoRechargeSchema, createCardSetup, setAutoRecharge } from "../billing/auto-recharge";
 import { db } from "../db/client";
 import { publicBaseUrl } from "../public-url";
 import { userAction } from "./admin-action";
@@ -44,6 +45,38 @@ export const lowBalanceAlertAction = userAction(
   async ({ thresholdCredits, email }, user) => {
     const alert = await setMyLowBalanceAlert(user, { thresholdCredits: thresholdCredits ?? null, email: email ?? null });
     return alert.thresholdCredits ? `We will e-mail ${alert.email ?? alert.signInEmail} when your balance falls below ${alert.thresholdCredits} credits` : "Low-balance alert off";
+  },
+);
+
+/** Opens Stripe Checkout in setup mode (a card saved for auto-recharge, nothing charged) and sends the browser there. */
+export async function saveCardAction(_state: FormState): Promise<FormState> {
+  const user = await requireUser();
+  const principal = await userPrincipal(user.id);
+  if (!principal) return { error: "Your account is disabled." };
+  let url: string | null;
+  try {
+    ({ url } = await createCardSetup(principal, publicBaseUrl(await headers())));
+  } catch (error) {
+    if (error instanceof ApiError) return { error: error.message };
+    throw error;
+  }
+  if (!url) return { error: "Stripe did not return a page to save the card on." };
+  redirect(url);
+}
+
+export const autoRechargeAction = userAction(
+  z.object({ enabled: z.stringbool().default(false), thresholdCredits: z.string().trim().max(40).default(""), packageId: z.string().max(100).default("") }),
+  async (input, user) => {
+    const principal = await userPrincipal(user.id);
+    if (!principal) return { error: "Your account is disabled." };
+    try {
+      const saved = await setAutoRecharge(principal, autoRechargeSchema.parse(input));
+      return saved.enabled ? `Auto-recharge on: below ${input.thresholdCredits} credits we charge your card` : "Auto-recharge off";
+    } catch (error) {
+      if (error instanceof ApiError) return { error: error.message };
+      if (error instanceof z.ZodError) return { fieldErrors: z.flattenError(error).fieldErrors as FormState["fieldErrors"] };
+      throw error;
+    }
   },
 );
 

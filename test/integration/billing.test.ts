@@ -33,6 +33,9 @@ async function expectLedgerConsistent(email: string, requestIds: string[] = []) 
   }, 10_000);
   const account = await accountOf(email);
   expect(account.balanceMicrocredits).toBe(account.transactions.reduce((sum, t) => sum + t.amountMicrocredits, 0n));
+  // and the grants the charges drew down add up to the balance
+  const { reconcileLedger } = await import("@/lib/billing/reconcile");
+  expect(await reconcileLedger([id])).toEqual([]);
   return account;
 }
 

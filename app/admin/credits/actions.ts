@@ -3,6 +3,8 @@
 import { z } from "zod";
 import { grantCredits } from "@/lib/admin/credits";
 import { addPackage } from "@/lib/admin/packages";
+import { refundTopUp } from "@/lib/admin/payments";
+import { REFUND_REASONS } from "@/lib/billing/refunds";
 import { adminAction } from "@/lib/ui/admin-action";
 
 export const grantAction = adminAction(
@@ -11,10 +13,11 @@ export const grantAction = adminAction(
     amount: z.string({ error: "Give an amount" }).regex(/^-?\d+(\.\d+)?$/, "A number of credits like 1000 (negative only for an adjustment)"),
     kind: z.enum(["grant", "adjustment", "refund"]).default("grant"),
     note: z.string({ error: "Say why" }).trim().min(1, "Say why (it is kept in the ledger)").max(200),
+    expiresInDays: z.coerce.number().int("Whole days").min(1, "At least 1 day").max(3650).optional(),
   }),
-  async ({ account, amount, kind, note }, admin) => {
+  async ({ account, amount, kind, note, expiresInDays }, admin) => {
     const [type, name] = [account.slice(0, account.indexOf(":")), account.slice(account.indexOf(":") + 1)];
-    const result = await grantCredits({ ...(type === "team" ? { teamName: name } : { userEmail: name }), amount, kind, note }, admin.email);
+    const result = await grantCredits({ ...(type === "team" ? { teamName: name } : { userEmail: name }), amount, kind, note, expiresInDays }, admin.email);
     return `${kind === "grant" ? "Granted" : "Booked"} ${amount} credits; balance now ${result.balance}`;
   },
 );
@@ -29,5 +32,19 @@ export const addPackageAction = adminAction(
   async (input, admin) => {
     const pack = await addPackage(input, admin.email);
     return `Added package ${pack.name}`;
+  },
+);
+
+export const refundAction = adminAction(
+  z.object({
+    paymentId: z.string().min(1),
+    amount: z.string().regex(/^\d+(\.\d{1,2})?$/, "An amount like 5 or 4.99").optional(),
+    reason: z.enum(REFUND_REASONS),
+    note: z.string().trim().max(500).optional(),
+  }),
+  async ({ paymentId, amount, reason, note }, admin) => {
+    const amountCents = amount === undefined ? undefined : Math.round(Number(amount) * 100);
+    const result = await refundTopUp({ paymentId, amountCents, reason, note }, admin.email);
+    return `Refunded ${(result.amountCents / 100).toFixed(2)}; the credits were taken back`;
   },
 );

@@ -2,7 +2,7 @@
 
 import { Field, SelectField, SubmitButton } from "@/components/action-form";
 import { FormDialog } from "@/components/form-dialog";
-import { addPackageAction, grantAction } from "./actions";
+import { addPackageAction, grantAction, refundAction } from "./actions";
 
 export function GrantDialog({ accounts }: { accounts: { value: string; label: string }[] }) {
   return (
@@ -20,6 +20,7 @@ export function GrantDialog({ accounts }: { accounts: { value: string; label: st
       />
       <Field name="amount" label="Credits" inputMode="decimal" placeholder="1000" />
       <Field name="note" label="Reason" placeholder="Welcome bonus" />
+      <Field name="expiresInDays" label="Expires after (days; empty: never)" inputMode="numeric" placeholder="never" />
       <SubmitButton>Book it</SubmitButton>
     </FormDialog>
   );
@@ -35,6 +36,28 @@ export function AddPackageDialog({ currency }: { currency: string }) {
       </div>
       <Field name="credits" label="Credits" inputMode="decimal" placeholder="10000" />
       <SubmitButton>Add package</SubmitButton>
+    </FormDialog>
+  );
+}
+
+/** Refunds a top-up through Stripe; its credits are taken back pro rata. */
+export function RefundDialog({ paymentId, label, refundable }: { paymentId: string; label: string; refundable: string }) {
+  return (
+    <FormDialog trigger="Refund" variant="outline" size="sm" title={`Refund ${label}`} description={`Up to ${refundable} can still be refunded. The credits it bought are taken back in proportion.`} action={refundAction}>
+      <input type="hidden" name="paymentId" value={paymentId} />
+      <Field name="amount" label="Amount (empty: all that is left)" inputMode="decimal" placeholder={refundable.split(" ")[0]} />
+      <SelectField
+        name="reason"
+        label="Reason"
+        defaultValue="requested_by_customer"
+        options={[
+          { value: "requested_by_customer", label: "requested by the customer" },
+          { value: "duplicate", label: "duplicate" },
+          { value: "fraudulent", label: "fraudulent" },
+        ]}
+      />
+      <Field name="note" label="Note (kept in the ledger and the audit log)" placeholder="Customer asked on 3 Dec" />
+      <SubmitButton>Refund through Stripe</SubmitButton>
     </FormDialog>
   );
 }

@@ -6,11 +6,13 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatCredits } from "@/lib/money";
 import { requireAdmin } from "@/lib/auth/session";
-import { allPackages, creditAccountChoices, ledgerPage } from "@/lib/dal/admin";
+import { allPackages, creditAccountChoices, ledgerPage, recentPayments } from "@/lib/dal/admin";
+import { currentMonth } from "@/lib/billing/statements";
+import Link from "next/link";
 import { settings } from "@/lib/settings";
 import { credits, dateTime } from "@/lib/ui/format";
 import { toggleAction } from "../actions";
-import { AddPackageDialog, GrantDialog } from "./credit-forms";
+import { AddPackageDialog, GrantDialog, RefundDialog } from "./credit-forms";
 
 export const metadata = { title: "Credits" };
 
@@ -19,10 +21,11 @@ const PAGE_SIZE = 50;
 export default async function CreditsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const user = await requireAdmin();
   const page = Math.max(1, Number((await searchParams).page) || 1);
-  const [ledger, packages, accounts, { currency, mode }] = await Promise.all([
+  const [ledger, packages, accounts, payments, { currency, mode }] = await Promise.all([
     ledgerPage(user, { page, pageSize: PAGE_SIZE }),
     allPackages(user),
     creditAccountChoices(user),
+    recentPayments(user),
     settings(),
   ]);
   return (
@@ -59,6 +62,51 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
                   <TableCell className="text-right tabular-nums">{credits(formatCredits(p.creditsMicrocredits))}</TableCell>
                   <TableCell>
                     <Toggle action={toggleAction} fields={{ kind: "package", id: p.id }} enabled={p.enabled} label={`Sell ${p.name}`} />
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Payments</CardTitle>
+          <CardDescription>Top-ups and auto-recharges through Stripe. A refund here, in Stripe&apos;s dashboard or a lost dispute takes the credits back.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <Table data-testid="admin-payments">
+            <TableHeader>
+              <TableRow>
+                <TableHead>When</TableHead>
+                <TableHead>Account</TableHead>
+                <TableHead>Kind</TableHead>
+                <TableHead>Status</TableHead>
+                <TableHead className="text-right">Amount</TableHead>
+                <TableHead className="text-right">Credits</TableHead>
+                <TableHead />
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {payments.length === 0 && <TableEmpty colSpan={7}>No payments yet.</TableEmpty>}
+              {payments.map((p) => (
+                <TableRow key={p.id}>
+                  <TableCell className="whitespace-nowrap text-xs">{dateTime(p.createdAt)}</TableCell>
+                  <TableCell>
+                    <Link className="underline" href={`/admin/credits/statement?account=${p.accountId}&month=${currentMonth()}`}>
+                      {p.account}
+                    </Link>
+                  </TableCell>
+                  <TableCell>{p.kind === "recharge" ? "auto-recharge" : "checkout"}</TableCell>
+                  <TableCell>
+                    <Badge variant={p.status === "paid" ? "success" : "outline"}>{p.status.replace("_", " ")}</Badge>
+                    {p.refunded && <span className="ml-2 text-xs text-muted-foreground">refunded {p.refunded}</span>}
+                    {p.disputed && <span className="ml-2 text-xs text-destructive">disputed {p.disputed}</span>}
+                  </TableCell>
+                  <TableCell className="text-right tabular-nums">{p.amount}</TableCell>
+                  <TableCell className="text-right tabular-nums">{credits(p.credits)}</TableCell>
+                  <TableCell className="text-right">
+                    {p.refundableCents > 0 && <RefundDialog paymentId={p.id} label={`${p.amount} by ${p.account}`} refundable={`${(p.refundableCents / 100).toFixed(2)} ${p.currency.toUpperCase()}`} />}
                   </TableCell>
                 </TableRow>
               ))}

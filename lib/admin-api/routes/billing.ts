@@ -38,6 +38,7 @@ export const billingRoutes = [
       kind: z.enum(["grant", "adjustment", "refund"]).default("grant"),
       note: z.string().max(500).optional(),
       reference: z.string().min(1).max(200).optional().describe("a ledger reference of yours; a grant with a reference already booked is not booked again"),
+      expiresInDays: z.number().int().min(1).max(3650).optional().describe("promotional credits: they expire this many days after the grant; spending uses the soonest-expiring credits first"),
     }),
     response: z.object({ applied: z.boolean(), balance: z.string(), reference: z.string(), accountId: z.string() }),
     status: 201,

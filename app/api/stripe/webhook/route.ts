@@ -1,4 +1,4 @@
-import { checkWebhookDelivery, handleWebhook } from "@/lib/billing/stripe";
+import { checkWebhookDelivery, handleWebhook } from "@/lib/billing/stripe-webhook";
 import { bodyTooLarge, ApiError } from "@/lib/http/api-error";
 import { BodyTooLargeError, readBodyText, SMALL_BODY_BYTES } from "@/lib/http/body";
 import { log } from "@/lib/log";
