@@ -24,6 +24,7 @@ import { billingUrl, creditPayment, payerAccount, stripe, stripeCustomer, type P
 
 export const CHARGE_JOB = "recharge.charge";
 const RETRY_AFTER_FAILURE_MS = 3_600_000;
+const RESUME_AFTER_MS = 60_000;
 const PURPOSE = "auto_recharge";
 
 const refused = (message: string, param?: string) => new ApiError({ status: 400, type: "invalid_request_error", code: "auto_recharge_invalid", message, ...(param ? { param } : {}) });
@@ -126,8 +127,10 @@ export async function sweepAutoRecharge(accountIds?: string[]): Promise<number> 
      WHERE r."enabled" = true AND r."armed" = true AND a."balanceMicrocredits" < r."thresholdMicrocredits"${only}`,
     ...params.values,
   );
-  for (const { accountId } of due) await jobs.enqueue(CHARGE_JOB, { accountId });
-  return due.length;
+  // and the charges whose job died before Stripe answered
+  const stalled = accountIds ? [] : await db().payment.findMany({ where: { kind: "recharge", status: "pending", stripePaymentIntentId: null, openFor: { not: null }, createdAt: { lt: new Date(Date.now() - RESUME_AFTER_MS) } }, select: { accountId: true } });
+  for (const { accountId } of [...due, ...stalled]) await jobs.enqueue(CHARGE_JOB, { accountId });
+  return due.length + stalled.length;
 }
 
 /** After a usage batch: the accounts it lowered get their charge at once, not at the next sweep. Never throws. */
@@ -148,7 +151,9 @@ const dayStart = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getU
  */
 async function openCharge(accountId: string, now: Date) {
   const open = await db().payment.findUnique({ where: { openFor: accountId } });
-  if (open) return open.status === "pending" && !open.stripePaymentIntentId ? open : null;
+  // a charge another job started is its own; one left without an answer for a while (its job died
+  // between the row and Stripe's answer) is started again, under the same idempotency key
+  if (open) return open.status === "pending" && !open.stripePaymentIntentId && open.createdAt.getTime() < now.getTime() - RESUME_AFTER_MS ? open : null;
   const { autoRechargeMaxPerDay } = await settings();
   return transaction(async (tx) => {
     const recharge = await tx.autoRecharge.findUnique({ where: { accountId }, include: { package: true, account: { select: { balanceMicrocredits: true, userId: true } } } });

@@ -144,6 +144,7 @@ export async function refundPayment(input: z.infer<typeof refundSchema>) {
   if (!payment) throw new ApiError({ status: 404, type: "not_found_error", code: "payment_not_found", message: "No such payment.", param: "paymentId" });
   if (payment.status !== "paid" || !payment.stripePaymentIntentId) throw refundError("Only a paid top-up can be refunded.");
   const left = payment.amountCents - payment.refundedCents;
+  if (left <= 0) throw refundError("This payment was refunded in full already.");
   const amount = input.amountCents ?? left;
   if (amount > left) throw refundError(`At most ${money(left, payment.currency)} of this payment can still be refunded.`);
   const client = stripe();

@@ -46,7 +46,13 @@ export interface Payer {
 
 /** The payer's credit account, created on first purchase. */
 export async function payerAccount(payer: Payer): Promise<string> {
-  return payer.creditAccountId ?? (await transaction((tx) => creditAccount(tx, { userId: payer.userId }))).id;
+  if (payer.creditAccountId) return payer.creditAccountId;
+  return transaction(async (tx) => {
+    const account = await creditAccount(tx, { userId: payer.userId });
+    // running servers cached the payer with no account: their next call must find this one
+    await bumpConfigVersion(tx);
+    return account.id;
+  });
 }
 
 /**

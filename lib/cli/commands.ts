@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { ParseArgsConfig } from "node:util";
 import { grantCredits } from "../admin/credits";
+import { reconcileLedger } from "../billing/reconcile";
 import { AdminError } from "../admin/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "../admin/keys";
 import { resealWebhookSecrets } from "../alerts/secret";
@@ -575,6 +576,23 @@ export const commands: Record<string, Command> = {
     async run(_v, positionals) {
       if (positionals.length !== 1) throw new AdminError("give exactly one alert delivery id");
       return deliveryOutcome(await replayDelivery(positionals[0]!, ACTOR));
+    },
+  }),
+
+  "credits reconcile": command({
+    usage: "",
+    options: {},
+    async run() {
+      const wrong = await reconcileLedger();
+      if (wrong.length) {
+        throw new AdminError(
+          `${wrong.length} account(s) do not reconcile: ${wrong
+            .slice(0, 20)
+            .map((d) => `${d.accountId} balance ${formatCredits(d.balanceMicrocredits)}, ledger ${formatCredits(d.ledgerMicrocredits)}, grants ${formatCredits(d.grantsMicrocredits)}`)
+            .join("; ")}`,
+        );
+      }
+      return { message: "every balance equals its ledger and its grants", discrepancies: [] };
     },
   }),
 

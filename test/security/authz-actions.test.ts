@@ -3,6 +3,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leaked, seedAuthzWorld, SECRET_PROVIDER, type AuthzWorld } from "../helpers/authz-seed";
+import Stripe from "stripe";
+import { startFakeStripe, type FakeStripe } from "../fakes/stripe-api";
 import { MEMBER, startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 
 // Point 1 (and 8) of the security issue: every server action is an endpoint anyone can POST to with its
@@ -39,6 +41,9 @@ const MEMBER_ACTIONS: Record<string, { fields: Fields; memberRefused: boolean }>
   disableTotpAction: { fields: () => ({ code: "123456" }), memberRefused: false },
   // the caller's own low-balance alert: anonymous must not set anyone's
   lowBalanceAlertAction: { fields: () => ({ thresholdCredits: "100", email: "attacker-inbox@authz.test" }), memberRefused: false },
+  // the caller's own card and auto-recharge: anonymous must not open a card setup or set anyone's threshold
+  saveCardAction: { fields: () => ({}), memberRefused: false },
+  autoRechargeAction: { fields: async (_w, f) => ({ enabled: "true", thresholdCredits: "100", packageId: (await f.db.creditPackage.findFirstOrThrow()).id }), memberRefused: false },
 };
 
 /** An alert channel for the channel actions to aim at (its webhook answers nothing: port 9). */
@@ -83,6 +88,8 @@ const ADMIN_ACTIONS: Record<string, Fields> = {
   setPriceAction: () => ({ model: "gpt-4o-mini", inputUsdPer1M: "0", outputUsdPer1M: "0" }),
   addDeploymentAction: () => ({ model: "gpt-4o-mini", provider: "fake", upstreamModel: "attacker-upstream" }),
   addAliasAction: () => ({ model: "gpt-4o-mini", alias: "attacker-alias" }),
+  // a refund through Stripe takes a customer's credits back: only an admin may
+  refundAction: async (_w, f) => ({ paymentId: (await f.db.payment.findFirstOrThrow({ where: { status: "paid" } })).id, amount: "1", reason: "requested_by_customer", note: "attacker" }),
   saveSettingsAction: () => ({ mode: "service_provider", creditPriceUsd: "1", starterCredits: "1000000", signUpEnabled: "on", brandName: "Owned", currency: "usd", directModelRouting: "on" }),
 };
 
@@ -99,22 +106,40 @@ function pageUrl(worker: string): string {
 
 let f: HubFixture;
 let world: AuthzWorld;
+let stripe: FakeStripe;
+const WEBHOOK_SECRET = "whsec_authz_actions_0123";
+
+/** A paid top-up of the victim's, for the refund action to aim at. */
+async function paidTopUp(packageId: string) {
+  const { createCheckout } = await import("@/lib/billing/stripe");
+  const { id } = await createCheckout({ userId: world.victim.id, creditAccountId: null }, packageId, f.hub.url);
+  const payload = JSON.stringify(stripe.pay(id));
+  const res = await fetch(`${f.hub.url}/api/stripe/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "stripe-signature": new Stripe("sk_test_unused").webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) },
+    body: payload,
+  });
+  expect(res.status).toBe(200);
+}
 
 beforeAll(async () => {
-  f = await startHubFixture();
+  stripe = await startFakeStripe();
+  f = await startHubFixture({ env: { STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.url } });
   world = await seedAuthzWorld(f);
   await f.lib.createTeam({ name: "pool", poolCredits: true }, "test");
-  await f.lib.addPackage({ name: "starter pack", price: "10", credits: "1000" }, "test");
+  const pack = await f.lib.addPackage({ name: "starter pack", price: "10", credits: "1000" }, "test");
+  await paidTopUp(pack.id);
 }, 120_000);
 
 afterAll(async () => {
   await f?.close();
+  await stripe?.close();
 });
 
 /** Everything an action could change, small enough to compare whole. */
 async function snapshot() {
   const db = f.db;
-  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries] = await Promise.all([
+  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries, payments, autoRecharges, accounts] = await Promise.all([
     db.user.findMany({ select: { id: true, email: true, role: true, disabledAt: true, teamId: true, monthlyBudgetNanoUsd: true, alertEmail: true, alertLowBalanceMicrocredits: true }, orderBy: { id: "asc" } }),
     db.apiKey.findMany({ select: { id: true, revokedAt: true, rpm: true }, orderBy: { id: "asc" } }),
     db.creditTransaction.count(),
@@ -132,8 +157,11 @@ async function snapshot() {
     db.adminToken.findMany({ select: { id: true, revokedAt: true }, orderBy: { id: "asc" } }),
     db.alertChannel.findMany({ select: { id: true, enabled: true }, orderBy: { id: "asc" } }),
     db.alertDelivery.count(),
+    db.payment.findMany({ select: { id: true, status: true, refundedCents: true }, orderBy: { id: "asc" } }),
+    db.autoRecharge.findMany({ orderBy: { accountId: "asc" } }),
+    db.creditAccount.findMany({ select: { id: true, stripeCustomerId: true }, orderBy: { id: "asc" } }),
   ]);
-  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries }, (_key, value) =>
+  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries, payments, autoRecharges, accounts }, (_key, value) =>
     typeof value === "bigint" ? value.toString() : value,
   );
 }
