@@ -10,6 +10,7 @@ import { jobs } from "../jobs";
 import { log } from "../log";
 import { formatCredits, formatDecimal } from "../money";
 import { redisEnabled } from "../redis";
+import { settings } from "../settings";
 import { processSingleton } from "../singleton";
 import { creditedInRedis } from "./holds-redis";
 import { book, creditAccount } from "./ledger";
@@ -55,6 +56,7 @@ export async function createCheckout(principal: Payer, packageId: string, origin
   const session = await client.checkout.sessions.create({
     mode: "payment",
     line_items: [{ quantity: 1, price_data: { currency: pack.currency, unit_amount: pack.priceCents, product_data: { name: pack.name } } }],
+    allow_promotion_codes: (await settings()).checkoutPromotionCodes,
     client_reference_id: account.id,
     metadata: { accountId: account.id, packageId: pack.id, userId: principal.userId },
     success_url: `${base}/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,

@@ -53,6 +53,7 @@ export async function startFakeStripe(options: { port?: number; secretKey?: stri
         amount_total: amount,
         currency: items[0]!.price_data.currency,
         client_reference_id: form.client_reference_id ?? null,
+        allow_promotion_codes: form.allow_promotion_codes === undefined ? null : form.allow_promotion_codes === "true",
         metadata: form.metadata ?? {},
         success_url: String(form.success_url).replace("{CHECKOUT_SESSION_ID}", id),
         cancel_url: form.cancel_url ?? null,
