@@ -21,6 +21,7 @@ export { listProviders, providerNames } from "../admin/providers";
 export { overview } from "../analytics/overview";
 export { explorerPage, explorerQuery } from "../analytics/explorer";
 export { ledgerPage } from "../billing/ledger-view";
+export { listCodes, MAX_BATCH } from "../admin/codes";
 
 /** The emails of enabled users, for the owner picker of a new key. */
 export async function activeUserEmails(caller: Caller): Promise<string[]> {

@@ -39,12 +39,20 @@ const MEMBER_ACTIONS: Record<string, { fields: Fields; memberRefused: boolean }>
   disableTotpAction: { fields: () => ({ code: "123456" }), memberRefused: false },
   // the caller's own low-balance alert: anonymous must not set anyone's
   lowBalanceAlertAction: { fields: () => ({ thresholdCredits: "100", email: "attacker-inbox@authz.test" }), memberRefused: false },
+  // redeems into the caller's own account only: anonymous must not redeem (or burn) anyone's code
+  redeemCodeAction: { fields: async () => ({ code: (await redemptionCode("attacker guess")).code }), memberRefused: false },
 };
 
 /** An alert channel for the channel actions to aim at (its webhook answers nothing: port 9). */
 async function alertChannel(name: string) {
   const { createChannel } = await import("@/lib/admin/alert-channels");
   return (await createChannel({ name, kind: "webhook", target: "http://127.0.0.1:9/hook" }, "test")).channel;
+}
+
+/** A fresh redemption code of a batch named `batch`, for the code actions to aim at. */
+async function redemptionCode(batch: string) {
+  const { mintCodes } = await import("@/lib/admin/codes");
+  return (await mintCodes({ amount: "1000", batch }, "test")).codes[0]!;
 }
 
 /** Admin actions, each with fields an attacker would send to take something over. */
@@ -78,6 +86,12 @@ const ADMIN_ACTIONS: Record<string, Fields> = {
   joinTeamAction: (w) => ({ email: w.attacker.email, team: "pool" }),
   limitsAction: (w) => ({ userEmail: w.victim.email, monthlyUsd: "0.01", rpm: "1" }),
   grantAction: (w) => ({ account: `user:${w.attacker.email}`, amount: "1000000", note: "free money" }),
+  mintCodesAction: () => ({ amount: "1000000", count: "5", maxUses: "1000" }),
+  disableCodeAction: async () => ({ id: (await redemptionCode("ops codes")).id }),
+  disableBatchAction: async () => {
+    await redemptionCode("ops batch");
+    return { batch: "ops batch" };
+  },
   addPackageAction: () => ({ name: "attacker pack", price: "0.01", credits: "1000000" }),
   addModelAction: () => ({ name: "attacker-model", provider: "fake", upstreamModel: "gpt-4o-mini", type: "chat", inputUsdPer1M: "0", outputUsdPer1M: "0" }),
   setPriceAction: () => ({ model: "gpt-4o-mini", inputUsdPer1M: "0", outputUsdPer1M: "0" }),
@@ -114,7 +128,7 @@ afterAll(async () => {
 /** Everything an action could change, small enough to compare whole. */
 async function snapshot() {
   const db = f.db;
-  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries] = await Promise.all([
+  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries, codes] = await Promise.all([
     db.user.findMany({ select: { id: true, email: true, role: true, disabledAt: true, teamId: true, monthlyBudgetNanoUsd: true, alertEmail: true, alertLowBalanceMicrocredits: true }, orderBy: { id: "asc" } }),
     db.apiKey.findMany({ select: { id: true, revokedAt: true, rpm: true }, orderBy: { id: "asc" } }),
     db.creditTransaction.count(),
@@ -132,8 +146,9 @@ async function snapshot() {
     db.adminToken.findMany({ select: { id: true, revokedAt: true }, orderBy: { id: "asc" } }),
     db.alertChannel.findMany({ select: { id: true, enabled: true }, orderBy: { id: "asc" } }),
     db.alertDelivery.count(),
+    db.redemptionCode.findMany({ select: { id: true, uses: true, disabledAt: true }, orderBy: { id: "asc" } }),
   ]);
-  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries }, (_key, value) =>
+  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries, codes }, (_key, value) =>
     typeof value === "bigint" ? value.toString() : value,
   );
 }

@@ -12,6 +12,7 @@ import { env } from "@/lib/env";
 import { settings } from "@/lib/settings";
 import { credits, dateTime, number } from "@/lib/ui/format";
 import { TopUpButton } from "./top-up";
+import { RedeemCodeForm } from "@/components/billing/redeem-code-form";
 
 export const metadata = { title: "Billing" };
 
@@ -67,6 +68,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
           </CardContent>
         </Card>
       )}
+      {mode === "service_provider" && <RedeemCodeForm />}
       <Card>
         <CardHeader>
           <CardTitle>Transactions</CardTitle>
