@@ -21,7 +21,7 @@ const ATTEMPTS = 2;
 
 export const redeemSchema = z.object({ code: z.string().trim().min(1, "Enter a code").max(64, "Codes are shorter than that") });
 
-export const REFUSALS = {
+const REFUSALS = {
   // an unknown and a disabled code read the same, so guessing learns nothing from the answer
   invalid: { code: "invalid_code", message: "This code is not valid." },
   expired: { code: "code_expired", message: "This code has expired." },
@@ -36,8 +36,6 @@ export interface Redemption {
   amountMicrocredits: bigint;
   /** when the credits it brought expire (null: never) */
   creditsExpireAt: Date | null;
-  /** the ledger entry */
-  reference: string;
 }
 
 type CodeRow = { disabledAt: Date | null; expiresAt: Date | null };
@@ -74,19 +72,18 @@ async function redeemOnce(tx: Tx, userId: string, typed: string, now: Date): Pro
   await tx.codeRedemption.create({ data: { codeId: code.id, accountId: account.id, userId, ordinal } });
 
   const creditsExpireAt = code.creditExpiryDays === null ? null : new Date(now.getTime() + code.creditExpiryDays * DAY_MS);
-  const reference = `code:${code.id}:${account.id}:${ordinal}`;
   await book(tx, {
     accountId: account.id,
     kind: "code",
     amountMicrocredits: code.amountMicrocredits,
-    reference,
+    reference: `code:${code.id}:${account.id}:${ordinal}`,
     note: `Code ${codePrefix(typed)}…${expiryNote(creditsExpireAt)}`,
     createdById: email,
     expiresAt: creditsExpireAt,
   });
   // a new balance must reach running servers at once (it may unblock the customer's calls)
   await bumpConfigVersion(tx);
-  return { accountId: account.id, amountMicrocredits: code.amountMicrocredits, creditsExpireAt, reference };
+  return { accountId: account.id, amountMicrocredits: code.amountMicrocredits, creditsExpireAt };
 }
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === "P2002";
