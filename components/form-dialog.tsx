@@ -3,6 +3,7 @@
 import { useState, type ReactNode } from "react";
 import type { FormState } from "@/lib/ui/form-state";
 import { ActionForm } from "./action-form";
+import { SecretList } from "./secret-list";
 import { SecretReveal } from "./secret-reveal";
 import { Button } from "./ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogTrigger } from "./ui/dialog";
@@ -17,6 +18,7 @@ export function FormDialog({
   variant = "default",
   size,
   secretLabel = "Copy it now",
+  secretsFileName = "secrets.csv",
 }: {
   trigger: ReactNode;
   title: string;
@@ -27,15 +29,17 @@ export function FormDialog({
   size?: "default" | "sm";
   /** what a secret in the answer is (a new key, a generated password): shown once instead of closing */
   secretLabel?: string;
+  /** the file several secrets in the answer (a batch of codes) download as */
+  secretsFileName?: string;
 }) {
   const [open, setOpen] = useState(false);
-  const [secret, setSecret] = useState<string>();
+  const [revealed, setRevealed] = useState<Pick<FormState, "secret" | "secrets">>();
   return (
     <Dialog
       open={open}
       onOpenChange={(next) => {
         setOpen(next);
-        if (!next) setSecret(undefined);
+        if (!next) setRevealed(undefined);
       }}
     >
       <DialogTrigger asChild>
@@ -46,10 +50,12 @@ export function FormDialog({
       <DialogContent>
         <DialogTitle>{title}</DialogTitle>
         {description && <DialogDescription>{description}</DialogDescription>}
-        {secret ? (
-          <SecretReveal secret={secret} label={secretLabel} />
+        {revealed?.secret ? (
+          <SecretReveal secret={revealed.secret} label={secretLabel} />
+        ) : revealed?.secrets ? (
+          <SecretList secrets={revealed.secrets} label={secretLabel} fileName={secretsFileName} />
         ) : (
-          <ActionForm action={action} onDone={(state) => (state.secret ? setSecret(state.secret) : state.ok && setOpen(false))}>
+          <ActionForm action={action} onDone={(state) => (state.secret || state.secrets ? setRevealed(state) : state.ok && setOpen(false))}>
             {children}
           </ActionForm>
         )}

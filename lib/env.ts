@@ -112,6 +112,8 @@ const envSchema = z.object({
   HUB_SIGNUP_LIMIT_IP: limitWithDefault("5/1h"),
   /** API keys a signed-in user may create for themselves */
   HUB_KEY_CREATE_LIMIT_USER: limitWithDefault("20/1h"),
+  /** failed redemption-code attempts per user (guessing codes) */
+  HUB_CODE_REDEEM_LIMIT_USER: limitWithDefault("10/10m"),
   /** outgoing mail (address confirmation): smtp://user:pass@host:port or smtps://…; unset: self sign-up is closed */
   HUB_SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, "must be smtp://… or smtps://…")),
   HUB_MAIL_FROM: withDefault(z.string().min(3), "AIGNE Hub <hub@localhost>"),

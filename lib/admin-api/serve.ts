@@ -10,7 +10,7 @@ import { fromZodError } from "../gateway/errors";
 import { asApiError, readJson } from "../gateway/with-api-key";
 import { adminCaller, requireScope } from "./auth";
 import type { AdminRoute } from "./define";
-import { onceFor } from "./idempotency";
+import { onceFor } from "../http/idempotency";
 
 // The admin API's one wrapper: admission, admin token, scope, parameters, query and body through
 // their zod schemas, Idempotency-Key, and every error in the one documented shape ({"error": {message, type, code, param}}).

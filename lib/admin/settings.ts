@@ -3,8 +3,10 @@ import { settings, storedSettingsSchema, writeSetting, type SettingKey, type Sto
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 
-// CLI names of the settings (kebab-case) and how a string from the command line becomes a value.
+/** "on"/"true" and "off"/"false" as a boolean; anything else is left for the schema to refuse. */
 const onOff = (raw: string) => ({ on: true, true: true, off: false, false: false })[raw.toLowerCase()] ?? raw;
+
+// CLI names of the settings (kebab-case) and how a string from the command line becomes a value.
 const whole = (raw: string) => (/^\d+$/.test(raw) ? Number(raw) : raw);
 const days = (raw: string) => (raw === "" || raw === "none" || raw === "never" ? null : whole(raw));
 const SETTINGS: Record<string, { key: SettingKey; parse: (raw: string) => unknown }> = {
@@ -13,20 +15,20 @@ const SETTINGS: Record<string, { key: SettingKey; parse: (raw: string) => unknow
   "starter-credits": { key: "starterCredits", parse: (raw) => raw },
   "top-up-url": { key: "topUpUrl", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
   currency: { key: "currency", parse: (raw) => raw.toLowerCase() },
-  "sign-up": { key: "signUpEnabled", parse: (raw) => onOff(raw) },
+  "sign-up": { key: "signUpEnabled", parse: onOff },
   "brand-name": { key: "brandName", parse: (raw) => raw },
   "brand-logo-url": { key: "brandLogoUrl", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
   "direct-model-routing": { key: "directModelRouting", parse: (raw) => raw.toLowerCase() },
   "alert-low-balance-credits": { key: "alertLowBalanceCredits", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
   "alert-spend-spike-factor": { key: "alertSpendSpikeFactor", parse: (raw) => (raw === "" || raw === "none" ? null : /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw) },
   "alert-spend-spike-floor-usd": { key: "alertSpendSpikeFloorUsd", parse: (raw) => raw },
-  "starter-credit-expiry-days": { key: "starterCreditExpiryDays", parse: (raw) => days(raw) },
-  "paid-credit-expiry-days": { key: "paidCreditExpiryDays", parse: (raw) => days(raw) },
-  "checkout-promotion-codes": { key: "checkoutPromotionCodes", parse: (raw) => onOff(raw) },
-  "auto-recharge-max-per-day": { key: "autoRechargeMaxPerDay", parse: (raw) => whole(raw) },
-  "auto-recharge-max-failures": { key: "autoRechargeMaxFailures", parse: (raw) => whole(raw) },
+  "starter-credit-expiry-days": { key: "starterCreditExpiryDays", parse: days },
+  "paid-credit-expiry-days": { key: "paidCreditExpiryDays", parse: days },
+  "checkout-promotion-codes": { key: "checkoutPromotionCodes", parse: onOff },
+  "auto-recharge-max-per-day": { key: "autoRechargeMaxPerDay", parse: whole },
+  "auto-recharge-max-failures": { key: "autoRechargeMaxFailures", parse: whole },
   "price-source-url": { key: "priceSourceUrl", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
-  "refuse-below-cost": { key: "refuseBelowCost", parse: (raw) => onOff(raw) },
+  "refuse-below-cost": { key: "refuseBelowCost", parse: onOff },
 };
 
 const CHOICES: Partial<Record<SettingKey, string>> = { mode: "enterprise or service_provider", directModelRouting: "auto, on or off" };

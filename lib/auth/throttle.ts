@@ -5,12 +5,12 @@ import { fastRedis, redisEnabled } from "../redis";
 import { processSingleton } from "../singleton";
 
 // Throttles for what an attacker repeats: password guesses (per account and per client address),
-// self sign-ups (per address) and key creation (per user). With REDIS_URL the counters live in Redis,
+// self sign-ups (per address), key creation and redemption-code guesses (per user). With REDIS_URL the counters live in Redis,
 // so every hub process shares them; otherwise in this process's memory. A Redis outage falls back to
 // memory (per process) rather than to no limit. Callers consume BEFORE the expensive work (scrypt), so
 // a throttled attempt costs a counter lookup.
 
-export type ThrottleName = "signInAccount" | "signInAddress" | "signUpAddress" | "keyCreation";
+export type ThrottleName = "signInAccount" | "signInAddress" | "signUpAddress" | "keyCreation" | "codeRedemption";
 
 const SETTINGS: Record<ThrottleName, { variable: keyof Env; block: boolean }> = {
   // a guessed-at account stays closed for the whole window, however slowly the guesses come
@@ -18,6 +18,7 @@ const SETTINGS: Record<ThrottleName, { variable: keyof Env; block: boolean }> = 
   signInAddress: { variable: "HUB_SIGNIN_LIMIT_IP", block: true },
   signUpAddress: { variable: "HUB_SIGNUP_LIMIT_IP", block: false },
   keyCreation: { variable: "HUB_KEY_CREATE_LIMIT_USER", block: false },
+  codeRedemption: { variable: "HUB_CODE_REDEEM_LIMIT_USER", block: false },
 };
 
 /** Refused by a throttle; retryAfterSeconds is when the next attempt may pass. */

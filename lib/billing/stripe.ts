@@ -44,11 +44,12 @@ export interface Payer {
   creditAccountId: string | null;
 }
 
-/** The payer's credit account, created on first purchase. */
+/** The payer's credit account — their team's when the team pools credits — created on first purchase. */
 export async function payerAccount(payer: Payer): Promise<string> {
   if (payer.creditAccountId) return payer.creditAccountId;
   return transaction(async (tx) => {
-    const account = await creditAccount(tx, { userId: payer.userId });
+    const { team } = await tx.user.findUniqueOrThrow({ where: { id: payer.userId }, select: { team: { select: { id: true, poolCredits: true } } } });
+    const account = await creditAccount(tx, team?.poolCredits ? { teamId: team.id } : { userId: payer.userId });
     // running servers cached the payer with no account: their next call must find this one
     await bumpConfigVersion(tx);
     return account.id;
@@ -84,6 +85,7 @@ export async function createCheckout(principal: Payer, packageId: string, origin
     line_items: [{ quantity: 1, price_data: { currency: pack.currency, unit_amount: pack.priceCents, product_data: { name: pack.name } } }],
     // Stripe makes an invoice of every paid top-up; the billing page links it
     invoice_creation: { enabled: true },
+    allow_promotion_codes: (await settings()).checkoutPromotionCodes,
     client_reference_id: accountId,
     metadata: { accountId, packageId: pack.id, userId: principal.userId },
     success_url: billingUrl(origin, "checkout=success&session_id={CHECKOUT_SESSION_ID}"),

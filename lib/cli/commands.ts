@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { ParseArgsConfig } from "node:util";
+import { disableBatch, disableCode, mintCodes } from "../admin/codes";
 import { grantCredits } from "../admin/credits";
 import { reconcileLedger } from "../billing/reconcile";
 import { AdminError } from "../admin/errors";
@@ -593,6 +594,42 @@ export const commands: Record<string, Command> = {
         );
       }
       return { message: "every balance equals its ledger and its grants", discrepancies: [] };
+    },
+  }),
+
+  "codes mint": command({
+    usage: "--amount N [--count C] [--max-uses U] [--per-customer P] [--credit-expiry-days D] [--expires-at ISO-DATE] [--batch B] [--note TEXT]",
+    options: { amount: string, count: string, "max-uses": string, "per-customer": string, "credit-expiry-days": string, "expires-at": string, batch: string, note: string },
+    async run(v) {
+      const { batch, codes } = await mintCodes(
+        {
+          amount: required(v, "amount"),
+          count: optional(v, "count"),
+          maxUses: optional(v, "max-uses"),
+          perCustomerLimit: optional(v, "per-customer"),
+          creditExpiryDays: optional(v, "credit-expiry-days"),
+          expiresAt: optional(v, "expires-at"),
+          batch: optional(v, "batch"),
+          note: optional(v, "note"),
+        },
+        ACTOR,
+      );
+      return { message: `${codes.map((c) => c.code).join("\n")}\n(minted ${codes.length} code${codes.length === 1 ? "" : "s"}${batch ? ` in ${batch}` : ""}; they are shown only this once)`, batch, codes };
+    },
+  }),
+
+  "codes disable": command({
+    usage: "<code id> | --batch B",
+    options: { batch: string },
+    positionals: true,
+    async run(v, positionals) {
+      const batch = optional(v, "batch");
+      if (batch !== undefined && positionals.length === 0) return { message: `disabled ${await disableBatch(batch, ACTOR)} codes of ${batch}` };
+      if (batch === undefined && positionals.length === 1) {
+        const code = await disableCode(positionals[0]!, ACTOR);
+        return { message: `disabled ${code.prefix}…`, code };
+      }
+      throw new AdminError("give one code id, or --batch");
     },
   }),
 

@@ -22,6 +22,7 @@ export { listProviders, providerNames } from "../admin/providers";
 export { overview } from "../analytics/overview";
 export { explorerPage, explorerQuery } from "../analytics/explorer";
 export { ledgerPage } from "../billing/ledger-view";
+export { listCodes, MAX_BATCH } from "../admin/codes";
 
 /** Any account's monthly statement (null when there is no such account). */
 export async function accountStatement(caller: Caller, accountId: string, month: string) {

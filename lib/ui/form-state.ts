@@ -5,4 +5,6 @@ export interface FormState {
   fieldErrors?: Record<string, string[] | undefined>;
   /** anything the form shows once, such as a new key's secret */
   secret?: string;
+  /** several shown once, such as a batch of redemption codes */
+  secrets?: string[];
 }

@@ -100,6 +100,10 @@ function exampleRequests(ids: Record<string, string>): Array<{ method: AdminRout
     { method: "post", route: "/keys/{id}/revoke", path: "/keys/{rotated}/revoke" },
     { method: "post", route: "/credits/grants", path: "/credits/grants", body: { userEmail: EXAMPLE_USER, amount: "25", note: "welcome" } },
     { method: "get", route: "/ledger", path: "/ledger?userId={user}" },
+    { method: "post", route: "/codes", path: "/codes", body: { amount: "50", count: 2, batch: "api-batch", creditExpiryDays: 30, maxUses: 10, perCustomerLimit: 2 } },
+    { method: "get", route: "/codes", path: "/codes?batch=api-batch&limit=1" },
+    { method: "post", route: "/codes/{id}/disable", path: "/codes/{code}/disable" },
+    { method: "post", route: "/code-batches/{batch}/disable", path: "/code-batches/api-batch/disable" },
     { method: "post", route: "/budgets", path: "/budgets", body: { target: { userEmail: EXAMPLE_USER }, monthlyUsd: "100" } },
     { method: "post", route: "/rate-limits", path: "/rate-limits", body: { target: { userEmail: EXAMPLE_USER }, rpm: "60" } },
     { method: "get", route: "/providers", path: "/providers" },
@@ -172,15 +176,16 @@ describe("every route", () => {
       if (request.route === "/teams" && request.method === "post") ids.team = answer.body.id;
       if (request.route === "/keys" && request.method === "post") ids.key = answer.body.key.id;
       if (request.route === "/keys/{id}/rotate") ids.rotated = answer.body.key.id;
+      if (request.route === "/codes" && request.method === "post") ids.code = answer.body.codes[0].id;
       if (request.route === "/admin-tokens" && request.method === "post") ids.adminToken = answer.body.token.id;
       if (request.route === "/alert-channels" && request.method === "post") ids.alertChannel = answer.body.channel.id;
       if (request.route === "/alert-channels/{id}/test") ids.alertDelivery = answer.body.id;
     }
   });
 
-  it("never answers a provider secret or a key's hash", async () => {
-    const answers = await Promise.all(["/providers", "/keys", "/audit?limit=200", "/config", "/admin-tokens", "/alert-channels", "/alert-deliveries"].map((path) => api("GET", path)));
-    const hashes = (await f.db.apiKey.findMany({ select: { hash: true } })).map((k) => k.hash);
+  it("never answers a provider secret or a key's or code's hash", async () => {
+    const answers = await Promise.all(["/providers", "/keys", "/codes", "/audit?limit=200", "/config", "/admin-tokens", "/alert-channels", "/alert-deliveries"].map((path) => api("GET", path)));
+    const hashes = [...(await f.db.apiKey.findMany({ select: { hash: true } })), ...(await f.db.redemptionCode.findMany({ select: { hash: true } }))].map((k) => k.hash);
     for (const answer of answers) {
       expect(answer.status).toBe(200);
       expect(answer.text).not.toContain(f.upstream.apiKey);

@@ -95,6 +95,18 @@ describe("holds in Redis, usage written by the worker", () => {
     expect(response.status).toBe(200);
   });
 
+  it("credits redeemed from a code reach the Redis balance at once", async () => {
+    const [client] = await customer("redis-redeemer@test.local", "1");
+    const failure = (await client!.chat.completions.create({ model: "metered", messages: [{ role: "user", content: "x" }], max_tokens: 9 }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(failure.status).toBe(402);
+    const { code } = (await (await import("@/lib/admin/codes")).mintCodes({ amount: "100" }, "test")).codes[0]!;
+    const redeemed = await fetch(`${second.url}/api/billing/redeem`, { method: "POST", headers: { authorization: `Bearer ${client!.apiKey}`, "content-type": "application/json" }, body: JSON.stringify({ code }) });
+    expect(redeemed.status).toBe(200);
+    // redeemed through one process, spent through the other
+    const { response } = await client!.chat.completions.create({ model: "metered", messages: [{ role: "user", content: "x" }], max_tokens: 9 }).withResponse();
+    expect(response.status).toBe(200);
+  });
+
   it("releases the hold of a call whose process died, once it expires", async () => {
     const account = await ledger("redis-payer@test.local");
     const base = `${f.env.HUB_REDIS_PREFIX}:pot:credit:${account.id}`;

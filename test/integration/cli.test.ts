@@ -92,6 +92,20 @@ describe("operator CLI against a running hub", () => {
     await json("mode", "set", "enterprise");
   });
 
+  it("mints redemption codes, printed once, and disables a code or a batch", async () => {
+    const minted = await json<{ batch: string; codes: Array<{ id: string; code: string }> }>("codes", "mint", "--amount", "20", "--count", "3", "--batch", "cli-batch", "--credit-expiry-days", "30", "--max-uses", "2");
+    expect(minted.batch).toBe("cli-batch");
+    expect(minted.codes.map((c) => c.code)).toEqual([expect.stringMatching(/^HUB-/), expect.stringMatching(/^HUB-/), expect.stringMatching(/^HUB-/)]);
+    expect(await f.db.redemptionCode.findMany({ where: { batch: "cli-batch" }, select: { amountMicrocredits: true, creditExpiryDays: true, maxUses: true } })).toEqual(
+      Array(3).fill({ amountMicrocredits: 20_000_000n, creditExpiryDays: 30, maxUses: 2 }),
+    );
+    const refused = await cli("codes", "mint", "--amount", "20", "--max-uses", "1", "--per-customer", "2");
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining("cannot exceed")]);
+
+    expect(await json("codes", "disable", minted.codes[0]!.id)).toMatchObject({ code: { status: "disabled" } });
+    expect((await json<{ message: string }>("codes", "disable", "--batch", "cli-batch")).message).toBe("disabled 2 codes of cli-batch");
+  });
+
   it("adds credentials, deployments and aliases, and tests a provider's connection", async () => {
     const credential = await json<{ credential: { name: string; hint: string; weight: number } }>(
       "provider", "credential", "--provider", "fake", "--name", "second", "--api-key", "sk-second-key-for-fake-9999", "--weight", "2",

@@ -1,6 +1,7 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeStripe, type FakeStripe } from "../fakes/stripe-api";
+import { eventually } from "../helpers/eventually";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 
 // Stripe top-ups end to end: package → checkout session (real `stripe` SDK against a fake Stripe API)
@@ -91,6 +92,14 @@ describe("Stripe top-ups", () => {
     const expired = { ...unpaid, type: "checkout.session.expired" };
     expect(await (await deliver(expired)).json()).toEqual({ received: true, outcome: "ignored" });
     expect(await f.db.payment.findUniqueOrThrow({ where: { stripeSessionId: session.id } })).toMatchObject({ status: "expired" });
+  });
+
+  it("lets customers enter Stripe promotion codes at Checkout only when the operator allows it", async () => {
+    expect(fakeStripe.sessions.get((await checkout()).id)).toMatchObject({ allow_promotion_codes: false });
+    await f.lib.setSetting("checkout-promotion-codes", "on", "test");
+    // the running server sees the setting within a second
+    await eventually(async () => expect(fakeStripe.sessions.get((await checkout()).id)).toMatchObject({ allow_promotion_codes: true }), 5000);
+    await f.lib.setSetting("checkout-promotion-codes", "off", "test");
   });
 
   it("answers an unknown package with 404", async () => {

@@ -44,12 +44,20 @@ const MEMBER_ACTIONS: Record<string, { fields: Fields; memberRefused: boolean }>
   // the caller's own card and auto-recharge: anonymous must not open a card setup or set anyone's threshold
   saveCardAction: { fields: () => ({}), memberRefused: false },
   autoRechargeAction: { fields: async (_w, f) => ({ enabled: "true", thresholdCredits: "100", packageId: (await f.db.creditPackage.findFirstOrThrow()).id }), memberRefused: false },
+  // redeems into the caller's own account only: anonymous must not redeem (or burn) anyone's code
+  redeemCodeAction: { fields: async () => ({ code: (await redemptionCode("attacker guess")).code }), memberRefused: false },
 };
 
 /** An alert channel for the channel actions to aim at (its webhook answers nothing: port 9). */
 async function alertChannel(name: string) {
   const { createChannel } = await import("@/lib/admin/alert-channels");
   return (await createChannel({ name, kind: "webhook", target: "http://127.0.0.1:9/hook" }, "test")).channel;
+}
+
+/** A fresh redemption code of a batch named `batch`, for the code actions to aim at. */
+async function redemptionCode(batch: string) {
+  const { mintCodes } = await import("@/lib/admin/codes");
+  return (await mintCodes({ amount: "1000", batch }, "test")).codes[0]!;
 }
 
 /** Admin actions, each with fields an attacker would send to take something over. */
@@ -83,6 +91,12 @@ const ADMIN_ACTIONS: Record<string, Fields> = {
   joinTeamAction: (w) => ({ email: w.attacker.email, team: "pool" }),
   limitsAction: (w) => ({ userEmail: w.victim.email, monthlyUsd: "0.01", rpm: "1" }),
   grantAction: (w) => ({ account: `user:${w.attacker.email}`, amount: "1000000", note: "free money" }),
+  mintCodesAction: () => ({ amount: "1000000", count: "5", maxUses: "1000" }),
+  disableCodeAction: async () => ({ id: (await redemptionCode("ops codes")).id }),
+  disableBatchAction: async () => {
+    await redemptionCode("ops batch");
+    return { batch: "ops batch" };
+  },
   addPackageAction: () => ({ name: "attacker pack", price: "0.01", credits: "1000000" }),
   addModelAction: () => ({ name: "attacker-model", provider: "fake", upstreamModel: "gpt-4o-mini", type: "chat", inputUsdPer1M: "0", outputUsdPer1M: "0" }),
   setPriceAction: () => ({ model: "gpt-4o-mini", inputUsdPer1M: "0", outputUsdPer1M: "0" }),
@@ -139,7 +153,7 @@ afterAll(async () => {
 /** Everything an action could change, small enough to compare whole. */
 async function snapshot() {
   const db = f.db;
-  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries, payments, autoRecharges, accounts] = await Promise.all([
+  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries, payments, autoRecharges, accounts, codes] = await Promise.all([
     db.user.findMany({ select: { id: true, email: true, role: true, disabledAt: true, teamId: true, monthlyBudgetNanoUsd: true, alertEmail: true, alertLowBalanceMicrocredits: true }, orderBy: { id: "asc" } }),
     db.apiKey.findMany({ select: { id: true, revokedAt: true, rpm: true }, orderBy: { id: "asc" } }),
     db.creditTransaction.count(),
@@ -160,8 +174,9 @@ async function snapshot() {
     db.payment.findMany({ select: { id: true, status: true, refundedCents: true }, orderBy: { id: "asc" } }),
     db.autoRecharge.findMany({ orderBy: { accountId: "asc" } }),
     db.creditAccount.findMany({ select: { id: true, stripeCustomerId: true }, orderBy: { id: "asc" } }),
+    db.redemptionCode.findMany({ select: { id: true, uses: true, disabledAt: true }, orderBy: { id: "asc" } }),
   ]);
-  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries, payments, autoRecharges, accounts }, (_key, value) =>
+  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries, payments, autoRecharges, accounts, codes }, (_key, value) =>
     typeof value === "bigint" ? value.toString() : value,
   );
 }

@@ -17,6 +17,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { AutoRechargeForm } from "@/components/billing/auto-recharge-form";
 import { currentMonth } from "@/lib/billing/statements";
+import { RedeemCodeForm } from "@/components/billing/redeem-code-form";
 
 export const metadata = { title: "Billing" };
 
@@ -185,6 +186,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
           </form>
         </CardContent>
       </Card>
+      {mode === "service_provider" && <RedeemCodeForm />}
       <Card>
         <CardHeader>
           <CardTitle>Transactions</CardTitle>

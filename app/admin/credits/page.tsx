@@ -1,14 +1,15 @@
+import Link from "next/link";
 import { PageHeader } from "@/components/app-shell";
 import { Pager } from "@/components/pager";
 import { Toggle } from "@/components/toggle";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatCredits } from "@/lib/money";
 import { requireAdmin } from "@/lib/auth/session";
 import { allPackages, creditAccountChoices, ledgerPage, recentPayments } from "@/lib/dal/admin";
 import { currentMonth } from "@/lib/billing/statements";
-import Link from "next/link";
 import { settings } from "@/lib/settings";
 import { credits, dateTime } from "@/lib/ui/format";
 import { toggleAction } from "../actions";
@@ -31,6 +32,9 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <PageHeader title="Credits" description={mode === "service_provider" ? "The ledger of every account, manual grants, and the packages customers buy." : "Credits only matter in Service Provider mode; the ledger is kept in both."}>
+        <Button asChild variant="outline">
+          <Link href="/admin/credits/codes">Redemption codes</Link>
+        </Button>
         <GrantDialog accounts={accounts} />
       </PageHeader>
       <Card>

@@ -15,6 +15,7 @@ const FIELDS = {
   topUpUrl: "top-up-url",
   currency: "currency",
   directModelRouting: "direct-model-routing",
+  checkoutPromotionCodes: "checkout-promotion-codes",
 } as const;
 
 export const saveSettingsAction = adminAction(
@@ -28,6 +29,7 @@ export const saveSettingsAction = adminAction(
     topUpUrl: z.url("Not a URL").optional(),
     currency: z.string().regex(/^[A-Za-z]{3}$/, "A three-letter code like usd"),
     directModelRouting: z.enum(["auto", "on", "off"]),
+    checkoutPromotionCodes: z.literal("on").optional(),
   }),
   async (input, admin) => {
     const current = await currentSettings();
@@ -41,6 +43,7 @@ export const saveSettingsAction = adminAction(
       topUpUrl: input.topUpUrl ?? "none",
       currency: input.currency,
       directModelRouting: input.directModelRouting,
+      checkoutPromotionCodes: input.checkoutPromotionCodes ? "on" : "off",
     };
     const stored = (key: keyof typeof FIELDS) => {
       const value = current[key];

@@ -29,6 +29,10 @@ export function SettingsForm({ settings }: { settings: StoredSettings }) {
         <input type="checkbox" name="signUpEnabled" defaultChecked={settings.signUpEnabled} className="size-4" disabled={mode !== "service_provider"} />
         Anyone may sign up at /sign-up (Service Provider mode only)
       </label>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="checkoutPromotionCodes" defaultChecked={settings.checkoutPromotionCodes} className="size-4" />
+        Customers may enter Stripe promotion codes at Checkout (codes and coupons are made in the Stripe dashboard)
+      </label>
       <SelectField
         name="directModelRouting"
         label="Direct provider/model names"

@@ -2,12 +2,13 @@ import { createHash } from "node:crypto";
 import { keyForVersion, masterKey } from "../crypto/master-key";
 import { open, seal, type Sealed } from "../crypto/secret-box";
 import { db } from "../db/client";
-import { ApiError } from "../http/api-error";
+import { ApiError } from "./api-error";
 
-// Idempotency-Key on the admin API's creating and money-moving POSTs, as Stripe has it: the first
-// request with a key runs, its answer is kept for a day, and a retry with the same key and the same
-// request gets that answer again without running anything. Answers may hold a secret shown once (a
-// new API key), so they are kept sealed under the master key, like provider credentials.
+// Idempotency-Key, as Stripe has it, on the admin API's creating and money-moving POSTs and on a
+// customer's code redemption: the first request with a key runs, its answer is kept for a day, and a
+// retry with the same key and the same request gets that answer again without running anything.
+// Answers may hold a secret shown once (a new API key), so they are kept sealed under the master key,
+// like provider credentials.
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const KEPT_MS = 24 * 3_600_000;
