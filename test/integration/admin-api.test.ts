@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AdminScope } from "@/lib/admin/tokens";
 import type { AdminRoute } from "@/lib/admin-api/define";
 import { runCli } from "../helpers/cli";
-import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+import Stripe from "stripe";
+import { startFakeStripe, type FakeStripe } from "../fakes/stripe-api";
+import { MEMBER, startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 
 // The admin API through the real server: every route driven with an admin token of each scope
 // (refused outside it), every answer checked against the OpenAPI document the hub serves, and the
@@ -57,9 +59,31 @@ function expectDocumented(route: AdminRoute, answer: Answer) {
 
 const EXAMPLE_USER = "api-user@test.local";
 let requestId: string;
+let stripe: FakeStripe;
+const WEBHOOK_SECRET = "whsec_admin_api_0123";
+/** a paid top-up, for the payments, refund and statement routes */
+let paid: { paymentId: string; accountId: string };
+
+async function paidTopUp(): Promise<typeof paid> {
+  const [{ createCheckout }, { userPrincipal }] = await Promise.all([import("@/lib/billing/stripe"), import("@/lib/gateway/authenticate")]);
+  const pack = await f.lib.addPackage({ name: "API pack", price: "10", credits: "10000" }, "test");
+  const member = await f.db.user.findUniqueOrThrow({ where: { email: MEMBER } });
+  const { id } = await createCheckout((await userPrincipal(member.id))!, pack.id, f.hub.url);
+  const payload = JSON.stringify(stripe.pay(id));
+  const res = await fetch(`${f.hub.url}/api/stripe/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "stripe-signature": new Stripe("sk_test_unused").webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) },
+    body: payload,
+  });
+  expect(res.status).toBe(200);
+  const payment = await f.db.payment.findUniqueOrThrow({ where: { stripeSessionId: id } });
+  return { paymentId: payment.id, accountId: payment.accountId };
+}
 
 beforeAll(async () => {
-  f = await startHubFixture();
+  stripe = await startFakeStripe();
+  f = await startHubFixture({ env: { STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.url } });
+  paid = await paidTopUp();
   const [{ createAdminToken, scopeAllows: allows }, { adminRoutes }] = await Promise.all([import("@/lib/admin/tokens"), import("@/lib/admin-api/table")]);
   routes = adminRoutes;
   scopeAllows = allows;
@@ -77,6 +101,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await f?.close();
+  await stripe?.close();
 });
 
 /** A request for every route that a full token gets a 2xx for, in an order where each finds what it needs. */
@@ -100,6 +125,9 @@ function exampleRequests(ids: Record<string, string>): Array<{ method: AdminRout
     { method: "post", route: "/keys/{id}/revoke", path: "/keys/{rotated}/revoke" },
     { method: "post", route: "/credits/grants", path: "/credits/grants", body: { userEmail: EXAMPLE_USER, amount: "25", note: "welcome" } },
     { method: "get", route: "/ledger", path: "/ledger?userId={user}" },
+    { method: "get", route: "/payments", path: `/payments?accountId=${paid.accountId}&limit=5` },
+    { method: "post", route: "/payments/{id}/refund", path: `/payments/${paid.paymentId}/refund`, body: { amountCents: 100, reason: "requested_by_customer", note: "goodwill" } },
+    { method: "get", route: "/accounts/{id}/statement", path: `/accounts/${paid.accountId}/statement?month=${month}` },
     { method: "post", route: "/codes", path: "/codes", body: { amount: "50", count: 2, batch: "api-batch", creditExpiryDays: 30, maxUses: 10, perCustomerLimit: 2 } },
     { method: "get", route: "/codes", path: "/codes?batch=api-batch&limit=1" },
     { method: "post", route: "/codes/{id}/disable", path: "/codes/{code}/disable" },

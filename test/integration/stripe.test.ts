@@ -95,7 +95,8 @@ describe("Stripe top-ups", () => {
   });
 
   it("lets customers enter Stripe promotion codes at Checkout only when the operator allows it", async () => {
-    expect(fakeStripe.sessions.get((await checkout()).id)).toMatchObject({ allow_promotion_codes: false });
+    // Stripe shows a session that does not allow them with null
+    expect(fakeStripe.sessions.get((await checkout()).id)!.allow_promotion_codes).toBeNull();
     await f.lib.setSetting("checkout-promotion-codes", "on", "test");
     // the running server sees the setting within a second
     await eventually(async () => expect(fakeStripe.sessions.get((await checkout()).id)).toMatchObject({ allow_promotion_codes: true }), 5000);
