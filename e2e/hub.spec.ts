@@ -333,6 +333,98 @@ test("a customer signs up, confirms the address, sees starter credits, tops up w
   await customer.context().close();
 });
 
+/** What Stripe would POST to the webhook, signed; delivered from Node (not the page) like Stripe does. */
+async function deliverToHub(baseURL: string, event: unknown) {
+  const payload = JSON.stringify(event);
+  const signature = new Stripe(E2E.stripeSecretKey).webhooks.generateTestHeaderString({ payload, secret: E2E.stripeWebhookSecret });
+  const res = await fetch(`${baseURL}/api/stripe/webhook`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": signature }, body: payload });
+  expect(res.status).toBe(200);
+}
+
+test("a customer saves a card, is recharged when a call crosses the threshold, redeems a code and reads the month's statement", async ({ browser, baseURL }) => {
+  // the admin mints a code to hand out
+  await admin.goto("/admin/credits/codes");
+  const box = await dialog(admin, "Mint codes");
+  await box.getByLabel("Credits per code").fill("250");
+  await box.getByLabel("Credits expire after (days)").fill("30");
+  await box.getByRole("button", { name: "Mint", exact: true }).click();
+  const code = (await box.getByTestId("secret").textContent())!.trim();
+  expect(code).toMatch(/^HUB-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  await admin.keyboard.press("Escape");
+
+  const customer = await signedIn(browser, "customer@e2e.local", "customer-password-1");
+  await customer.route("https://checkout.stripe.test/**", (route) => route.fulfill({ contentType: "text/html", body: "<h1>Stripe Checkout (fake)</h1>" }));
+  await customer.goto("/billing");
+  const auto = customer.getByTestId("auto-recharge");
+  await expect(auto.getByTestId("saved-card")).toHaveText("none saved");
+  // saving a card: Checkout in setup mode, where nothing is charged
+  await auto.getByRole("button", { name: "Save a card" }).click();
+  await expect(customer.getByRole("heading", { name: "Stripe Checkout (fake)" })).toBeVisible();
+  const setupSession = customer.url().split("/").pop()!;
+  expect(stripe.sessions.get(setupSession)).toMatchObject({ mode: "setup" });
+  await deliverToHub(baseURL!, stripe.completeSetup(setupSession, "ok"));
+  await customer.goto("/billing?card=saved");
+  await expect(customer.getByTestId("card-saved")).toBeVisible();
+  await expect(auto.getByTestId("saved-card")).toHaveText("visa •••• 4242");
+
+  // recharge with the Starter pack when the balance falls below what it is now
+  await auto.getByLabel("Recharge automatically").check();
+  await auto.getByLabel("When the balance falls below (credits)").fill("10500");
+  await auto.getByLabel("Buy").selectOption({ label: "Starter pack — 10.00 USD" });
+  await auto.getByRole("button", { name: "Save auto-recharge" }).click();
+  await expect(customer.getByText("Auto-recharge on: below 10500 credits we charge your card")).toBeVisible();
+
+  // a call with the customer's key takes the balance under it: the worker charges the card, once
+  await customer.goto("/keys");
+  const keyBox = await dialog(customer, "Create key");
+  await keyBox.getByLabel("Name").fill("statement-app");
+  await keyBox.getByRole("button", { name: "Create key" }).click();
+  const secret = (await keyBox.getByTestId("secret").textContent())!;
+  await customer.keyboard.press("Escape");
+  const answer = fetch(`${baseURL}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-e2e", max_tokens: 16, messages: [{ role: "user", content: "charge me" }] }),
+  });
+  // gpt-e2e's upstream model answers when the test lets it (the playground's streaming test needs that)
+  await expect.poll(async () => (upstream.release(), Promise.race([answer.then(() => true), new Promise((r) => setTimeout(() => r(false), 200))]))).toBe(true);
+  const call = await answer;
+  expect(call.status, await call.clone().text()).toBe(200);
+  await expect(async () => {
+    await customer.goto("/billing");
+    await expect(customer.getByTestId("payments")).toContainText("Auto-recharge");
+    await expect(customer.getByTestId("payments")).toContainText("paid");
+  }).toPass({ timeout: 30_000 });
+  // one off-session charge (the customer's other payment intent is their Checkout top-up)
+  expect([...stripe.paymentIntents.values()].filter((pi) => pi.customer === stripe.sessions.get(setupSession)!.customer && pi.description === "Auto-recharge")).toHaveLength(1);
+  await customer.screenshot({ path: "e2e/screenshots/flow-billing-recharged.jpeg", type: "jpeg", quality: 70, fullPage: true });
+
+  // the code from the admin
+  const redeem = customer.getByTestId("redeem-code-form");
+  await redeem.getByLabel("Code").fill(code.toLowerCase().replaceAll("-", " "));
+  await redeem.getByRole("button", { name: "Redeem" }).click();
+  await expect(customer.getByText(/^Redeemed 250 credits; they expire on \d{4}-\d{2}-\d{2}$/)).toBeVisible();
+  await customer.reload();
+  await expect(customer.getByTestId("expiring-credits")).toContainText("250");
+
+  // this month's statement: the top-up, the recharge, the call, the code
+  await customer.getByRole("button", { name: "View statement" }).click();
+  const statement = customer.getByTestId("statement");
+  await expect(statement).toBeVisible();
+  await expect(customer.getByTestId("statement-opening")).toHaveText("0");
+  await expect(customer.getByTestId("statement-topups")).toHaveText("20,000");
+  await expect(customer.getByTestId("statement-usage-by-model")).toContainText("gpt-e2e");
+  await expect(customer.getByTestId("statement-movements")).toContainText("starter");
+  await expect(customer.getByTestId("statement-movements")).toContainText("code");
+  const closing = (await customer.getByTestId("statement-closing").textContent())!;
+  await expect(customer.getByTestId("billing-balance")).toHaveCount(0);
+  await customer.goto("/billing");
+  await expect(customer.getByTestId("billing-balance")).toHaveText(closing);
+  await customer.goto(`/billing/statement?month=${new Date().toISOString().slice(0, 7)}`);
+  await customer.screenshot({ path: "e2e/screenshots/flow-statement.jpeg", type: "jpeg", quality: 70, fullPage: true });
+  await customer.context().close();
+});
+
 test("single sign-on: the identity provider vouches for a person, who becomes a member on first sign-in", async ({ browser }) => {
   oidc.user = { email: "Sso.Person@E2E.local", name: "Sso Person", sub: "acme-42" };
   const page = await (await browser.newContext()).newPage();
@@ -349,8 +441,8 @@ test("single sign-on: the identity provider vouches for a person, who becomes a 
   await page.context().close();
 });
 
-const ADMIN_PAGES = ["/admin", "/admin/providers", "/admin/models", "/admin/users", "/admin/keys", "/admin/usage", "/admin/credits", "/admin/settings", "/admin/playground", "/admin/alerts", "/admin/audit", "/admin/api"];
-const ACCOUNT_PAGES = ["/dashboard", "/keys", "/usage", "/billing", "/quickstart"];
+const ADMIN_PAGES = ["/admin", "/admin/providers", "/admin/models", "/admin/users", "/admin/keys", "/admin/usage", "/admin/credits", "/admin/credits/codes", "/admin/settings", "/admin/playground", "/admin/alerts", "/admin/audit", "/admin/api"];
+const ACCOUNT_PAGES = ["/dashboard", "/keys", "/usage", "/billing", "/billing/statement", "/quickstart"];
 const PUBLIC_PAGES = ["/", "/pricing", "/sign-in", "/sign-up"];
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
