@@ -116,7 +116,7 @@ export async function exportConfig(options: { includeSecrets?: boolean } = {}): 
       include: {
         aliases: { orderBy: { alias: "asc" } },
         deployments: { orderBy: [{ priority: "asc" }, { createdAt: "asc" }], include: { provider: true, credential: true } },
-        prices: { orderBy: { effectiveFrom: "desc" }, take: 1 },
+        prices: { where: { effectiveFrom: { lte: new Date() } }, orderBy: { effectiveFrom: "desc" }, take: 1 },
       },
     }),
     db().creditPackage.findMany({ orderBy: [{ sortOrder: "asc" }, { createdAt: "asc" }] }),
@@ -297,7 +297,7 @@ async function importProvider(tx: Tx, input: z.output<typeof providerSchema>, re
 
 async function importModel(tx: Tx, input: z.output<typeof modelSchema>, report: ImportReport, actor: Actor): Promise<void> {
   checkModelName(input.name);
-  let model = await tx.model.findUnique({ where: { name: input.name }, include: { prices: { orderBy: { effectiveFrom: "desc" }, take: 1 } } });
+  let model = await tx.model.findUnique({ where: { name: input.name }, include: { prices: { where: { effectiveFrom: { lte: new Date() } }, orderBy: { effectiveFrom: "desc" }, take: 1 } } });
   if (!model && (await tx.modelAlias.findUnique({ where: { alias: input.name } }))) throw new AdminError(`${input.name} is an alias of another model here`, "conflict");
   checkOutputLimits(input);
   const fields = { type: input.type, enabled: input.enabled, maxOutputTokens: input.maxOutputTokens, defaultOutputTokens: input.defaultOutputTokens };

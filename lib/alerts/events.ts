@@ -10,6 +10,7 @@ export const ALERT_EVENTS = [
   "topup.paid",
   "topup.failed",
   "spend.spike",
+  "price.below_cost",
 ] as const;
 
 export type AlertEventType = (typeof ALERT_EVENTS)[number];
@@ -26,6 +27,8 @@ export interface AlertDataByType {
   "topup.paid": { paymentId: string; accountId: string; customer: string | null; amount: string; currency: string; credits: string };
   "topup.failed": { paymentId: string; accountId: string; customer: string | null; amount: string; currency: string; credits: string };
   "spend.spike": { userId: string; customer: string; day: string; spentUsd: string; meanUsd: string; factor: number };
+  /** the price guard found a model newly selling below its provider's cost (details: which components, to whom, at what) */
+  "price.below_cost": { modelId: string; model: string; details: string };
   test: { channel: string };
 }
 

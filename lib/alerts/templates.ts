@@ -14,6 +14,7 @@ const TITLES: Titles = {
   "topup.paid": (d) => `Top-up paid: ${d.amount} ${d.currency.toUpperCase()} for ${d.credits} credits${d.customer ? ` by ${d.customer}` : ""}`,
   "topup.failed": (d) => `Top-up failed: ${d.amount} ${d.currency.toUpperCase()}${d.customer ? ` by ${d.customer}` : ""}`,
   "spend.spike": (d) => `Spend spike: ${d.customer} spent $${d.spentUsd} today, over ${d.factor}× their daily mean of $${d.meanUsd}`,
+  "price.below_cost": (d) => `Below cost: ${d.model} sells below its provider's cost`,
   test: (d) => `Test alert for channel ${d.channel}`,
 };
 

@@ -13,6 +13,7 @@ import { redisEnabled } from "../redis";
 import { processSingleton } from "../singleton";
 import { creditedInRedis } from "./holds-redis";
 import { book, creditAccount } from "./ledger";
+import { joinPackageGroup } from "./package-group";
 
 // Stripe top-ups: a customer picks a credit package, the hub opens a Checkout Session and records a
 // pending Payment; Stripe's signed `checkout.session.completed` webhook fulfils it — exactly once,
@@ -95,6 +96,7 @@ export async function fulfil(sessionId: string): Promise<Fulfilment> {
     const moved = await tx.payment.updateMany({ where: { id: payment.id, status: { not: "paid" } }, data: { status: "paid", paidAt: new Date() } });
     if (moved.count === 0) return { outcome: "already_fulfilled" as const };
     await book(tx, { accountId: payment.accountId, kind: "topup", amountMicrocredits: payment.creditsMicrocredits, reference: `topup:${sessionId}`, note: `Stripe checkout ${sessionId}` });
+    await joinPackageGroup(tx, payment);
     // the customer's balance changed: running servers must see it now
     await bumpConfigVersion(tx);
     return { outcome: "credited" as const, payment };
