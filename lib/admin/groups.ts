@@ -118,12 +118,18 @@ export async function assignGroup(userEmail: string, groupId: string | null, act
   });
 }
 
-/** Every group with its per-model margins and how many customers and packages it has, by name. */
+const SHOWN_MEMBERS = 50;
+
+/** Every group with its per-model margins, its customers (the first few by email) and how many packages move buyers into it, by name. */
 export async function listGroups(caller: Caller) {
   assertAdmin(caller, "customer groups");
   const rows = await db().customerGroup.findMany({
     orderBy: { name: "asc" },
-    include: { prices: { include: { model: { select: { name: true } } } }, _count: { select: { users: true, packages: true } } },
+    include: {
+      prices: { include: { model: { select: { name: true } } } },
+      users: { select: { email: true }, orderBy: { email: "asc" }, take: SHOWN_MEMBERS },
+      _count: { select: { users: true, packages: true } },
+    },
   });
   return rows.map((g) => ({
     id: g.id,
@@ -133,6 +139,7 @@ export async function listGroups(caller: Caller) {
     allowedModels: JSON.parse(g.allowedModels) as string[],
     modelMargins: g.prices.map((p) => ({ model: p.model.name, marginPercent: (p.marginBps / 100).toString() })).sort((a, b) => a.model.localeCompare(b.model)),
     members: g._count.users,
+    memberEmails: g.users.map((u) => u.email),
     packages: g._count.packages,
     createdAt: g.createdAt,
   }));

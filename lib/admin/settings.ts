@@ -3,6 +3,8 @@ import { settings, storedSettingsSchema, writeSetting, type SettingKey, type Sto
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 
+const onOff = (raw: string): unknown => ({ on: true, true: true, off: false, false: false })[raw.toLowerCase()] ?? raw;
+
 // CLI names of the settings (kebab-case) and how a string from the command line becomes a value.
 const SETTINGS: Record<string, { key: SettingKey; parse: (raw: string) => unknown }> = {
   mode: { key: "mode", parse: (raw) => raw },
@@ -10,13 +12,15 @@ const SETTINGS: Record<string, { key: SettingKey; parse: (raw: string) => unknow
   "starter-credits": { key: "starterCredits", parse: (raw) => raw },
   "top-up-url": { key: "topUpUrl", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
   currency: { key: "currency", parse: (raw) => raw.toLowerCase() },
-  "sign-up": { key: "signUpEnabled", parse: (raw) => ({ on: true, true: true, off: false, false: false })[raw.toLowerCase()] ?? raw },
+  "sign-up": { key: "signUpEnabled", parse: onOff },
   "brand-name": { key: "brandName", parse: (raw) => raw },
   "brand-logo-url": { key: "brandLogoUrl", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
   "direct-model-routing": { key: "directModelRouting", parse: (raw) => raw.toLowerCase() },
   "alert-low-balance-credits": { key: "alertLowBalanceCredits", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
   "alert-spend-spike-factor": { key: "alertSpendSpikeFactor", parse: (raw) => (raw === "" || raw === "none" ? null : /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw) },
   "alert-spend-spike-floor-usd": { key: "alertSpendSpikeFloorUsd", parse: (raw) => raw },
+  "price-source-url": { key: "priceSourceUrl", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
+  "refuse-below-cost": { key: "refuseBelowCost", parse: onOff },
 };
 
 const CHOICES: Partial<Record<SettingKey, string>> = { mode: "enterprise or service_provider", directModelRouting: "auto, on or off" };

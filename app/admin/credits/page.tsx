@@ -6,7 +6,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatCredits } from "@/lib/money";
 import { requireAdmin } from "@/lib/auth/session";
-import { allPackages, creditAccountChoices, ledgerPage } from "@/lib/dal/admin";
+import { allPackages, creditAccountChoices, ledgerPage, listGroups } from "@/lib/dal/admin";
 import { settings } from "@/lib/settings";
 import { credits, dateTime } from "@/lib/ui/format";
 import { toggleAction } from "../actions";
@@ -19,11 +19,12 @@ const PAGE_SIZE = 50;
 export default async function CreditsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const user = await requireAdmin();
   const page = Math.max(1, Number((await searchParams).page) || 1);
-  const [ledger, packages, accounts, { currency, mode }] = await Promise.all([
+  const [ledger, packages, accounts, { currency, mode }, groups] = await Promise.all([
     ledgerPage(user, { page, pageSize: PAGE_SIZE }),
     allPackages(user),
     creditAccountChoices(user),
     settings(),
+    listGroups(user),
   ]);
   return (
     <>
@@ -36,7 +37,7 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
             <CardTitle>Credit packages</CardTitle>
             <CardDescription>What customers can buy with Stripe Checkout.</CardDescription>
           </div>
-          <AddPackageDialog currency={currency} />
+          <AddPackageDialog currency={currency} groups={groups.map((g) => ({ value: g.id, label: g.name }))} />
         </CardHeader>
         <CardContent>
           <Table>
@@ -52,7 +53,10 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
               {packages.length === 0 && <TableEmpty colSpan={4}>No packages yet.</TableEmpty>}
               {packages.map((p) => (
                 <TableRow key={p.id}>
-                  <TableCell className="font-medium">{p.name}</TableCell>
+                  <TableCell className="font-medium">
+                    {p.name}
+                    {p.groupId && <Badge variant="outline" className="ml-2">{`joins ${groups.find((g) => g.id === p.groupId)?.name ?? "a group"}`}</Badge>}
+                  </TableCell>
                   <TableCell className="text-right tabular-nums">
                     {(p.priceCents / 100).toFixed(2)} {p.currency.toUpperCase()}
                   </TableCell>
