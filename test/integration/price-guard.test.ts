@@ -84,10 +84,12 @@ describe("the price guard", () => {
 
   it("prices cached input against the list's cached price, and skips groups that may not call the model", async () => {
     const found = await findings("cache-cheap");
-    // cached input at $0.01 (+25 %: $0.0125) against $0.075 in both lists; the free group may not call it
+    // cached input at $0.01 (+25 %: $0.0125, +50 % to vip: $0.015) against $0.075 in both lists; the free group may not call it
     expectFindings(found.filter((x) => x.component === "cached_read"), [
       { kind: "below_cost", source: "bundled", component: "cached_read", group: null, hub: 12_500_000n, reference: 75_000_000n },
       { kind: "below_cost", source: "catalogue", component: "cached_read", group: null, hub: 12_500_000n, reference: 75_000_000n },
+      { kind: "below_cost", source: "bundled", component: "cached_read", group: "vip", hub: 15_000_000n, reference: 75_000_000n },
+      { kind: "below_cost", source: "catalogue", component: "cached_read", group: "vip", hub: 15_000_000n, reference: 75_000_000n },
       { kind: "drift", source: "bundled", component: "cached_read", group: null, hub: 10_000_000n, reference: 75_000_000n },
       { kind: "drift", source: "catalogue", component: "cached_read", group: null, hub: 10_000_000n, reference: 75_000_000n },
     ]);
@@ -106,7 +108,7 @@ describe("the price guard", () => {
     catalogue.served.status = 500;
     const result = await checkPrices();
     expect(result.catalogue).toMatchObject({ ok: false });
-    expect((await findings("cache-cheap")).filter((x) => x.source === "bundled").length).toBe(2);
+    expect((await findings("cache-cheap")).filter((x) => x.source === "bundled").length).toBe(3);
     expect((await findings("guarded")).length).toBe(0);
     catalogue.served.status = 200;
     await checkPrices();
@@ -149,6 +151,7 @@ describe("a price scheduled for later", () => {
     // $1 / $2 per 1M at +25 %: 10 prompt and 9 completion tokens cost 28,000 nano-USD and are charged 35 credits
     await f.lib.addModel({ name: "scheduled", provider: "fake", upstreamModel: "fake-gated", type: "chat", inputUsdPer1M: "1", outputUsdPer1M: "2", marginPercent: "25" }, "test");
     const client = await customer("early@test.local");
+    await eventually(() => client.models.retrieve("scheduled"), 3000);
     const effectiveFrom = new Date(Date.now() + 3000);
     await f.lib.setPrice("scheduled", { inputUsdPer1M: "2", outputUsdPer1M: "4", effectiveFrom }, "test");
     const version = (await f.db.configVersion.findUniqueOrThrow({ where: { id: 1 } })).version;
