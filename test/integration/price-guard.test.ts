@@ -123,7 +123,6 @@ describe("refusing calls below cost", () => {
     expect((await call(plain, "guarded")).response.status).toBe(200);
 
     await f.lib.setSetting("refuse-below-cost", "on", "test");
-    const upstreamBefore = f.upstream.requests.length;
     const refused = await eventually(async () => {
       const error = await failure(call(plain, "guarded"));
       expect(error?.status).toBe(403);
@@ -131,6 +130,9 @@ describe("refusing calls below cost", () => {
     }, 5000);
     expect(refused.value.error).toMatchObject({ type: "permission_error", code: "model_not_for_sale", param: "model" });
     expect(refused.value.message).not.toMatch(/cost|margin|\$/);
+    // refused before anything goes upstream
+    const upstreamBefore = f.upstream.requests.length;
+    expect((await failure(call(plain, "guarded")))?.status).toBe(403);
     expect(f.upstream.requests.length).toBe(upstreamBefore);
     // the vip group's 50 % sells above the provider's cost
     expect((await call(vip, "guarded")).response.status).toBe(200);
