@@ -14,6 +14,7 @@ const ADMIN: NavSection = {
     { href: "/admin/providers", label: "Providers" },
     { href: "/admin/models", label: "Models & prices" },
     { href: "/admin/users", label: "Users & teams" },
+    { href: "/admin/groups", label: "Customer groups" },
     { href: "/admin/keys", label: "API keys" },
     { href: "/admin/usage", label: "Usage" },
     { href: "/admin/credits", label: "Credits" },

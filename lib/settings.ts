@@ -60,7 +60,7 @@ export const storedSettingsSchema = z.object({
   autoRechargeMaxPerDay: z.number().int().min(1).max(100),
   /** … and turns itself off after this many failed charges in a row */
   autoRechargeMaxFailures: z.number().int().min(1).max(20),
-  /** a price catalogue the price guard compares with (JSON, the genai-prices shape); null: the bundled list only */
+  /** a price catalogue the price guard compares with (JSON, the format in the README's "Price guard"); null: the bundled list only */
   priceSourceUrl: z.url().nullable(),
   /** refuse calls to a model the price guard found selling below its provider's cost */
   refuseBelowCost: z.boolean(),

@@ -5,16 +5,18 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { priceList } from "@/lib/billing/price-list";
+import { currentUser } from "@/lib/auth/session";
+import { pricesFor } from "@/lib/dal/prices";
 import { site } from "@/lib/dal/site";
 import { credits } from "@/lib/ui/format";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Pricing" };
 
-// GET /pricing – public: what every enabled model sells for (never the provider cost or margin)
+// GET /pricing – public: what every enabled model sells for (never the provider cost or margin); a
+// signed-in customer sees their own group's prices
 export default async function PricingPage() {
-  const [{ models, creditPriceUsd }, { brand, mode }] = await Promise.all([priceList({ enabledOnly: true }), site()]);
+  const [{ models, creditPriceUsd, group }, { brand, mode }] = await Promise.all([currentUser().then(pricesFor), site()]);
   const usdPer1M = (creditsPer1M: string) => (Number(creditsPer1M) * Number(creditPriceUsd)).toFixed(4).replace(/\.?0+$/, "");
   return (
     <div className="mx-auto flex max-w-5xl flex-col gap-6 px-4 py-8">
@@ -31,6 +33,7 @@ export default async function PricingPage() {
         <h1 className="text-3xl font-semibold tracking-tight">Pricing</h1>
         <p className="mt-1 text-sm text-muted-foreground">
           {mode === "service_provider" ? `Pay as you go with credits (1 credit = $${creditPriceUsd}). Prices per million tokens.` : "Prices per million tokens."}
+          {group && <span data-testid="pricing-group"> Your prices as a member of {group}.</span>}
         </p>
       </div>
       <Card>

@@ -8,6 +8,7 @@ import { auditRoutes } from "./routes/audit";
 import { billingRoutes } from "./routes/billing";
 import { catalogRoutes } from "./routes/catalog";
 import { codeRoutes } from "./routes/codes";
+import { groupRoutes } from "./routes/groups";
 import { hubRoutes } from "./routes/hub";
 import { keyRoutes } from "./routes/keys";
 import { teamRoutes } from "./routes/teams";
@@ -17,7 +18,7 @@ import { ADMIN_API_PREFIX, noSuchRoute, serveRoute } from "./serve";
 // The admin API's table: every route under /api/admin/v1, served from Node like the gateway's
 // (lib/server.ts puts the two tables side by side) and documented from the same definitions.
 
-export const adminRoutes: AdminRoute[] = [...userRoutes, ...teamRoutes, ...keyRoutes, ...billingRoutes, ...codeRoutes, ...catalogRoutes, ...analyticsRoutes, ...auditRoutes, ...alertRoutes, ...hubRoutes];
+export const adminRoutes: AdminRoute[] = [...userRoutes, ...teamRoutes, ...keyRoutes, ...billingRoutes, ...codeRoutes, ...catalogRoutes, ...groupRoutes, ...analyticsRoutes, ...auditRoutes, ...alertRoutes, ...hubRoutes];
 
 const compiled = adminRoutes.map((definition) => {
   const names: string[] = [];

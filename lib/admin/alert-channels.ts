@@ -7,7 +7,7 @@ import { db, type Tx } from "../db/client";
 import { transaction } from "../db/transaction";
 import { uuidv7 } from "../ids";
 import { audit, type Actor } from "./audit";
-import { AdminError } from "./errors";
+import { AdminError, parseInput as parse } from "./errors";
 
 // The operator's alert channels: an e-mail address or a signed webhook, each receiving the event
 // types it subscribes to (none listed: all). A webhook's signing secret is made here, answered once
@@ -53,12 +53,6 @@ export const publicChannel = (row: ChannelRow) => ({
   updatedAt: row.updatedAt,
 });
 export type PublicChannel = ReturnType<typeof publicChannel>;
-
-function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new AdminError(`${what}: ${parsed.error.issues[0]?.path.join(".") || "input"} ${parsed.error.issues[0]?.message ?? "is not valid"}`);
-  return parsed.data;
-}
 
 async function channelById(tx: Tx, id: string) {
   const channel = await tx.alertChannel.findUnique({ where: { id } });

@@ -8,13 +8,14 @@ import type { ProviderConfig } from "../providers/types";
 import { storedSettingsSchema, writeSetting, type SettingKey } from "../settings";
 import { audit, throughSource, type Actor } from "./audit";
 import { AdminError } from "./errors";
-import { appendPrice, checkModelName, checkOutputLimits, MODEL_TYPES, parsePrice } from "./models";
+import { checkModelPatterns } from "./keys";
+import { appendPrice, checkModelName, checkOutputLimits, MODEL_TYPES, parseMarginPercent, parsePrice } from "./models";
 import { checkPackage } from "./packages";
 import { checkCredential, checkProvider, createCredential, hintOf } from "./providers";
 import { currentSettings } from "./settings";
 
 // Configuration as code: `hub config export` writes the hub's providers, models (deployments,
-// aliases, current price), credit packages and settings as one JSON document; `hub config import`
+// aliases, current price), customer groups, credit packages and settings as one JSON document; `hub config import`
 // brings a hub to what a document says. Import merges: it creates what is missing and updates what
 // differs, never deletes, and a second run of the same document changes nothing. Provider keys are
 // exported only when asked; an import without them keeps the keys a hub already has.
@@ -78,8 +79,21 @@ const modelSchema = z.object({
   price: priceSchema.nullable().default(null),
 });
 
+const groupSchema = z.object({
+  name: z.string().min(1).max(63),
+  description: z.string().max(500).nullable().default(null),
+  /** null: each model's own margin */
+  marginPercent: decimal.nullable().default(null),
+  /** model names or globs; empty: every model */
+  allowedModels: z.array(z.string()).default([]),
+  /** model name → the group's margin for it, in percent */
+  modelMargins: z.record(z.string(), decimal).default({}),
+});
+
 const packageSchema = z.object({
   name: z.string(),
+  /** the customer group buying it moves the customer into */
+  group: z.string().nullable().default(null),
   /** what the customer pays, in the currency's main unit */
   price: decimal,
   currency: z.string().default("usd"),
@@ -97,6 +111,7 @@ export const hubConfigSchema = z
     settings: storedSettingsSchema.partial().default({}),
     providers: z.array(providerSchema).default([]),
     models: z.array(modelSchema).default([]),
+    groups: z.array(groupSchema).default([]),
     packages: z.array(packageSchema).default([]),
   })
   .strict();
@@ -107,19 +122,21 @@ export type HubConfig = z.input<typeof hubConfigSchema>;
 const SECRET_HEADER = /authorization|token|secret|key|cookie|password/i;
 
 const optionalUsd = (nano: bigint | null) => (nano === null ? null : formatUsd(nano));
+const percentOf = (bps: number) => formatDecimal(BigInt(bps), 2);
 
 export async function exportConfig(options: { includeSecrets?: boolean } = {}): Promise<z.output<typeof hubConfigSchema>> {
-  const [providers, models, packages] = await Promise.all([
+  const [providers, models, groups, packages] = await Promise.all([
     db().provider.findMany({ orderBy: { name: "asc" }, include: { credentials: { orderBy: { name: "asc" } } } }),
     db().model.findMany({
       orderBy: { name: "asc" },
       include: {
         aliases: { orderBy: { alias: "asc" } },
         deployments: { orderBy: [{ priority: "asc" }, { createdAt: "asc" }], include: { provider: true, credential: true } },
-        prices: { orderBy: { effectiveFrom: "desc" }, take: 1 },
+        prices: { where: { effectiveFrom: { lte: new Date() } }, orderBy: { effectiveFrom: "desc" }, take: 1 },
       },
     }),
-    db().creditPackage.findMany({ orderBy: [{ sortOrder: "asc" }, { createdAt: "asc" }] }),
+    db().customerGroup.findMany({ orderBy: { name: "asc" }, include: { prices: { include: { model: { select: { name: true } } } } } }),
+    db().creditPackage.findMany({ orderBy: [{ sortOrder: "asc" }, { createdAt: "asc" }], include: { group: { select: { name: true } } } }),
   ]);
   return {
     aigneHubConfig: CONFIG_FORMAT,
@@ -168,13 +185,21 @@ export async function exportConfig(options: { includeSecrets?: boolean } = {}): 
               cachedInputUsdPer1M: optionalUsd(price.cachedReadNanoUsdPer1M),
               cacheWriteUsdPer1M: optionalUsd(price.cachedWriteNanoUsdPer1M),
               imageUsd: optionalUsd(price.imageNanoUsd),
-              marginPercent: formatDecimal(BigInt(price.marginBps), 2),
+              marginPercent: percentOf(price.marginBps),
             }
           : null,
       };
     }),
+    groups: groups.map((g) => ({
+      name: g.name,
+      description: g.description,
+      marginPercent: g.marginBps === null ? null : percentOf(g.marginBps),
+      allowedModels: JSON.parse(g.allowedModels) as string[],
+      modelMargins: Object.fromEntries(g.prices.map((p) => [p.model.name, percentOf(p.marginBps)]).sort(([a], [b]) => a!.localeCompare(b!))),
+    })),
     packages: packages.map((p) => ({
       name: p.name,
+      group: p.group?.name ?? null,
       price: formatDecimal(BigInt(p.priceCents), 2),
       currency: p.currency,
       credits: formatDecimal(p.creditsMicrocredits, 6),
@@ -235,6 +260,7 @@ async function applyConfig(document: unknown, options: { dryRun?: boolean }, act
       }
       for (const provider of config.providers) await importProvider(tx, provider, report);
       for (const model of config.models) await importModel(tx, model, report, actor);
+      for (const group of config.groups) await importGroup(tx, group, report);
       for (const pack of config.packages) await importPackage(tx, pack, report);
       if (options.dryRun) throw new DryRun(report);
       if (report.created.length || report.updated.length) {
@@ -297,7 +323,7 @@ async function importProvider(tx: Tx, input: z.output<typeof providerSchema>, re
 
 async function importModel(tx: Tx, input: z.output<typeof modelSchema>, report: ImportReport, actor: Actor): Promise<void> {
   checkModelName(input.name);
-  let model = await tx.model.findUnique({ where: { name: input.name }, include: { prices: { orderBy: { effectiveFrom: "desc" }, take: 1 } } });
+  let model = await tx.model.findUnique({ where: { name: input.name }, include: { prices: { where: { effectiveFrom: { lte: new Date() } }, orderBy: { effectiveFrom: "desc" }, take: 1 } } });
   if (!model && (await tx.modelAlias.findUnique({ where: { alias: input.name } }))) throw new AdminError(`${input.name} is an alias of another model here`, "conflict");
   checkOutputLimits(input);
   const fields = { type: input.type, enabled: input.enabled, maxOutputTokens: input.maxOutputTokens, defaultOutputTokens: input.defaultOutputTokens };
@@ -354,14 +380,37 @@ async function importModel(tx: Tx, input: z.output<typeof modelSchema>, report: 
   }
 }
 
+async function importGroup(tx: Tx, input: z.output<typeof groupSchema>, report: ImportReport): Promise<void> {
+  const fields = { description: input.description, marginBps: input.marginPercent === null ? null : parseMarginPercent(input.marginPercent), allowedModels: JSON.stringify(checkModelPatterns(input.allowedModels)) };
+  let group = await tx.customerGroup.findUnique({ where: { name: input.name } });
+  if (!group) {
+    group = await tx.customerGroup.create({ data: { name: input.name, ...fields } });
+    report.created.push(`group ${input.name}`);
+  } else if (!same([group.description, group.marginBps, group.allowedModels], [fields.description, fields.marginBps, fields.allowedModels])) {
+    await tx.customerGroup.update({ where: { id: group.id }, data: fields });
+    report.updated.push(`group ${input.name}`);
+  }
+  for (const [modelName, percent] of Object.entries(input.modelMargins)) {
+    const model = await tx.model.findUnique({ where: { name: modelName } });
+    if (!model) throw new AdminError(`group ${input.name} sets a margin for ${modelName}, which is no model`, "not_found");
+    const marginBps = parseMarginPercent(percent)!;
+    const key = { groupId_modelId: { groupId: group.id, modelId: model.id } };
+    if ((await tx.groupPrice.findUnique({ where: key }))?.marginBps === marginBps) continue;
+    await tx.groupPrice.upsert({ where: key, create: { groupId: group.id, modelId: model.id, marginBps }, update: { marginBps } });
+    report.updated.push(`group ${input.name}'s margin for ${modelName}`);
+  }
+}
+
 async function importPackage(tx: Tx, input: z.output<typeof packageSchema>, report: ImportReport): Promise<void> {
   const checked = checkPackage({ name: input.name, price: input.price, currency: input.currency, credits: input.credits });
-  const fields = { priceCents: checked.priceCents, creditsMicrocredits: checked.creditsMicrocredits, enabled: input.enabled, sortOrder: input.sortOrder };
+  const group = input.group === null ? null : await tx.customerGroup.findUnique({ where: { name: input.group } });
+  if (input.group !== null && !group) throw new AdminError(`package ${input.name} names group ${input.group}, which does not exist`, "not_found");
+  const fields = { priceCents: checked.priceCents, creditsMicrocredits: checked.creditsMicrocredits, enabled: input.enabled, sortOrder: input.sortOrder, groupId: group?.id ?? null };
   const existing = await tx.creditPackage.findFirst({ where: { name: checked.name, currency: checked.currency }, orderBy: { createdAt: "asc" } });
   if (!existing) {
     await tx.creditPackage.create({ data: { name: checked.name, currency: checked.currency, ...fields } });
     report.created.push(`package ${checked.name}`);
-  } else if (!same([existing.priceCents, existing.creditsMicrocredits.toString(), existing.enabled, existing.sortOrder], [fields.priceCents, fields.creditsMicrocredits.toString(), fields.enabled, fields.sortOrder])) {
+  } else if (!same([existing.priceCents, existing.creditsMicrocredits.toString(), existing.enabled, existing.sortOrder, existing.groupId], [fields.priceCents, fields.creditsMicrocredits.toString(), fields.enabled, fields.sortOrder, fields.groupId])) {
     await tx.creditPackage.update({ where: { id: existing.id }, data: fields });
     report.updated.push(`package ${checked.name}`);
   }

@@ -16,11 +16,17 @@ export interface CreateKeyInput {
   expiresAt?: Date;
 }
 
-/** Creates a hub API key. The secret is returned once and only its hash is stored. */
-export async function createApiKey(input: CreateKeyInput, actor: Actor) {
-  const models = (input.models ?? []).map((m) => m.trim()).filter(Boolean);
+/** Model names or globs ("openai/*"), trimmed, blanks dropped; anything else is refused. */
+export function checkModelPatterns(patterns: readonly string[]): string[] {
+  const models = patterns.map((m) => m.trim()).filter(Boolean);
   const bad = models.find((m) => !PATTERN.test(m));
   if (bad) throw new AdminError(`not a model name or pattern: "${bad}"`);
+  return models;
+}
+
+/** Creates a hub API key. The secret is returned once and only its hash is stored. */
+export async function createApiKey(input: CreateKeyInput, actor: Actor) {
+  const models = checkModelPatterns(input.models ?? []);
   if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw new AdminError("expiry must be in the future");
   const user = await findUserByEmail(input.userEmail);
   if (user.disabledAt) throw new AdminError(`user ${user.email} is disabled`);

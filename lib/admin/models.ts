@@ -49,7 +49,8 @@ function usd(value: string | undefined, what: string): bigint | null {
   }
 }
 
-function marginBps(value: string | undefined): number | null {
+/** A margin in percent ("25", "12.5") → basis points; absent → null. */
+export function parseMarginPercent(value: string | undefined): number | null {
   if (value === undefined) return null;
   const match = /^(\d{1,4})(?:\.(\d{1,2}))?$/.exec(value.trim());
   if (!match) throw new AdminError(`margin must be a percentage with at most two decimals, got "${value}"`);
@@ -64,7 +65,7 @@ export function parsePrice(input: PriceInput) {
     cachedReadNanoUsdPer1M: usd(input.cachedInputUsdPer1M, "cached input price"),
     cachedWriteNanoUsdPer1M: usd(input.cacheWriteUsdPer1M, "cache write price"),
     imageNanoUsd: usd(input.imageUsd, "image price"),
-    marginBps: marginBps(input.marginPercent),
+    marginBps: parseMarginPercent(input.marginPercent),
   };
 }
 
@@ -136,31 +137,40 @@ export async function addModel(input: AddModelInput, actor: Actor) {
   });
 }
 
+/** A new price, and when it takes effect (absent: now; never in the past, where calls were already charged). */
+export interface SetPriceInput extends PriceInput {
+  effectiveFrom?: Date;
+}
+
 /**
- * A new price for a model: the fields given replace the current ones, the others carry over. Prices
- * are never edited in place: the history stays for audit, and each usage event kept its own cost.
+ * A new price for a model, now or from a time in the future: the fields given replace those of the
+ * price in force then, the others carry over. Prices are never edited in place: the history stays for
+ * audit, each usage event kept its own cost, and a call is charged the price in force when it started.
  */
-export async function setPrice(modelName: string, input: PriceInput, actor: Actor) {
-  const given = parsePrice(input);
+export async function setPrice(modelName: string, input: SetPriceInput, actor: Actor) {
+  const { effectiveFrom, ...fields } = input;
+  const given = parsePrice(fields);
   if (Object.values(given).every((v) => v === null)) throw new AdminError("give at least one price or the margin");
+  const at = effectiveFrom ?? new Date();
+  if (Number.isNaN(at.getTime()) || at.getTime() < Date.now() - 1000) throw new AdminError("the effective time must be now or in the future");
   return transaction(async (tx) => {
-    const model = await tx.model.findUnique({ where: { name: modelName }, include: { prices: { orderBy: { effectiveFrom: "desc" }, take: 1 } } });
+    const model = await tx.model.findUnique({ where: { name: modelName }, include: { prices: { where: { effectiveFrom: { lte: at } }, orderBy: { effectiveFrom: "desc" }, take: 1 } } });
     if (!model) throw new AdminError(`no model named ${modelName}`, "not_found");
-    const price = await appendPrice(tx, model.id, model.prices[0], given, actor);
-    await audit(tx, actor, "price.set", model.id, { model: modelName, ...input }, { before: model.prices[0] ?? null, after: price });
+    const price = await appendPrice(tx, model.id, model.prices[0], given, actor, { carryOver: true, effectiveFrom: at });
+    await audit(tx, actor, "price.set", model.id, { model: modelName, ...fields, effectiveFrom: price.effectiveFrom.toISOString() }, { before: model.prices[0] ?? null, after: price });
     await bumpConfigVersion(tx);
     return price;
   });
 }
 
 /**
- * A model's next price row: the fields given replace the current price's, the others carry over
- * (or, with `carryOver: false`, are no price).
+ * A model's next price row, from `effectiveFrom` (default now): the fields given replace those of
+ * `base` (the price in force then), the others carry over (or, with `carryOver: false`, are no price).
  */
-export async function appendPrice(tx: Tx, modelId: string, latest: Price | undefined, given: ReturnType<typeof parsePrice>, actor: Actor, options = { carryOver: true }) {
-  // strictly after the current price, so "the latest" is never a tie
-  const effectiveFrom = new Date(Math.max(Date.now(), (latest?.effectiveFrom.getTime() ?? 0) + 1));
-  const current = options.carryOver ? latest : undefined;
+export async function appendPrice(tx: Tx, modelId: string, base: Price | undefined, given: ReturnType<typeof parsePrice>, actor: Actor, options: { carryOver: boolean; effectiveFrom?: Date } = { carryOver: true }) {
+  // strictly after the price it follows, so "the latest by then" is never a tie
+  const effectiveFrom = new Date(Math.max((options.effectiveFrom ?? new Date()).getTime(), (base?.effectiveFrom.getTime() ?? 0) + 1));
+  const current = options.carryOver ? base : undefined;
   return tx.price.create({
     data: {
       modelId,

@@ -12,6 +12,8 @@ export interface AddPackageInput {
   currency?: string;
   /** credits the customer gets */
   credits: string;
+  /** the customer group buying it moves the customer into */
+  groupId?: string;
 }
 
 /** A package's fields checked: name, ISO currency, price in cents and credits in micro-credits. */
@@ -37,7 +39,8 @@ export function checkPackage(input: AddPackageInput) {
 export async function addPackage(input: AddPackageInput, actor: Actor) {
   const data = checkPackage(input);
   return transaction(async (tx) => {
-    const pack = await tx.creditPackage.create({ data });
+    if (input.groupId && !(await tx.customerGroup.findUnique({ where: { id: input.groupId } }))) throw new AdminError(`no customer group ${input.groupId}`, "not_found");
+    const pack = await tx.creditPackage.create({ data: { ...data, groupId: input.groupId ?? null } });
     await audit(tx, actor, "package.add", pack.id, { ...input, currency: data.currency });
     await bumpConfigVersion(tx);
     return pack;

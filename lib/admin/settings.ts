@@ -4,7 +4,7 @@ import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 
 /** "on"/"true" and "off"/"false" as a boolean; anything else is left for the schema to refuse. */
-const onOff = (raw: string) => ({ on: true, true: true, off: false, false: false })[raw.toLowerCase()] ?? raw;
+const onOff = (raw: string): unknown => ({ on: true, true: true, off: false, false: false })[raw.toLowerCase()] ?? raw;
 
 // CLI names of the settings (kebab-case) and how a string from the command line becomes a value.
 const whole = (raw: string) => (/^\d+$/.test(raw) ? Number(raw) : raw);

@@ -11,6 +11,7 @@ export const ALERT_EVENTS = [
   "topup.failed",
   "recharge.failed",
   "spend.spike",
+  "price.below_cost",
 ] as const;
 
 export type AlertEventType = (typeof ALERT_EVENTS)[number];
@@ -29,6 +30,8 @@ export interface AlertDataByType {
   /** an auto-recharge charge did not pay (declined, or the bank asks the customer to confirm it); `disabled`: it turned itself off */
   "recharge.failed": { paymentId: string; accountId: string; customer: string | null; amount: string; currency: string; reason: string; needsAction: boolean; disabled: boolean };
   "spend.spike": { userId: string; customer: string; day: string; spentUsd: string; meanUsd: string; factor: number };
+  /** the price guard found a model newly selling below its provider's cost (details: which components, to whom, at what) */
+  "price.below_cost": { modelId: string; model: string; details: string };
   test: { channel: string };
 }
 

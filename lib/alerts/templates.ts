@@ -16,6 +16,7 @@ const TITLES: Titles = {
   "recharge.failed": (d) =>
     `Auto-recharge of ${d.amount} ${d.currency.toUpperCase()} failed${d.customer ? ` for ${d.customer}` : ""}: ${d.reason}${d.needsAction ? " — top up on the billing page to confirm with your bank" : ""}${d.disabled ? " (auto-recharge is now off)" : ""}`,
   "spend.spike": (d) => `Spend spike: ${d.customer} spent $${d.spentUsd} today, over ${d.factor}× their daily mean of $${d.meanUsd}`,
+  "price.below_cost": (d) => `Below cost: ${d.model} sells below its provider's cost`,
   test: (d) => `Test alert for channel ${d.channel}`,
 };
 

@@ -3,6 +3,7 @@ import { expireGrants } from "./expiry";
 import type { JobDefinition } from "../jobs";
 import { fromWire } from "../jobs/wire";
 import { releaseExpiredHolds } from "./holds";
+import { checkPrices } from "./price-guard/check";
 import { pruneUsage, rollUp } from "./rollups";
 import { checkSpendSpikes } from "./spend-spikes";
 import { CHARGE_JOB, chargeAutoRecharge, sweepAutoRecharge } from "./auto-recharge";
@@ -11,11 +12,12 @@ import { FULFIL_JOB } from "./stripe-webhook";
 import { writeUsageBatch, type Queued } from "./usage-writer";
 
 const SPEND_SPIKES_EVERY_MS = 15 * 60_000;
+const PRICE_CHECK_EVERY_MS = 3_600_000;
 
 /**
  * Billing's background jobs: usage writes, rollups, hold reconciliation, retention, spend-spike
- * checks, credit expiry, top-up fulfilment and
- * receipts, auto-recharge. The server (no Redis) or the worker (Redis) registers and runs them.
+ * checks, the price guard, credit expiry, top-up fulfilment and receipts, auto-recharge. The server (no Redis)
+ * or the worker (Redis) registers and runs them.
  */
 export function billingJobs(): JobDefinition[] {
   const { HUB_ROLLUP_EVERY_MS, HUB_USAGE_RETENTION_DAYS } = env();
@@ -25,6 +27,7 @@ export function billingJobs(): JobDefinition[] {
     { name: "holds.reconcile", every: 60_000, run: async () => void (await releaseExpiredHolds()) },
     { name: "usage.retention", every: 24 * 3_600_000, run: async () => void (await pruneUsage(HUB_USAGE_RETENTION_DAYS)) },
     { name: "usage.spend-spikes", every: SPEND_SPIKES_EVERY_MS, run: async () => void (await checkSpendSpikes()) },
+    { name: "prices.check", every: PRICE_CHECK_EVERY_MS, run: async () => void (await checkPrices()) },
     { name: "credits.expire", every: 5 * 60_000, run: async () => void (await expireGrants()) },
     {
       name: FULFIL_JOB,

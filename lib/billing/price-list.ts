@@ -1,10 +1,11 @@
 import { db } from "../db/client";
 import { settings } from "../settings";
 import { chargeFor } from "./charge";
+import { effectiveMarginBps, type GroupMargins } from "./customer-price";
 import { formatCredits, formatUsd } from "../money";
 
 // Each model's current provider cost and what it sells for (cost × (1 + margin) at the credit
-// price), for the models page and the public price list.
+// price), for the models page and the public price list; with a customer group, at its margins.
 
 type PriceRow = {
   inputNanoUsdPer1M: bigint;
@@ -44,8 +45,8 @@ export function presentPrice(price: PriceRow, creditPriceNanoUsd: bigint) {
 
 export type PresentedPrice = ReturnType<typeof presentPrice>;
 
-/** Every model with its deployments, aliases and current price (enabled ones only when asked). */
-export async function priceList(options: { enabledOnly?: boolean } = {}) {
+/** Every model with its deployments, aliases and current price (enabled ones only when asked), at the group's margins when given. */
+export async function priceList(options: { enabledOnly?: boolean; group?: GroupMargins | null } = {}) {
   const now = new Date();
   const [{ creditPriceNanoUsd, creditPriceUsd }, models] = await Promise.all([
     settings(),
@@ -78,7 +79,7 @@ export async function priceList(options: { enabledOnly?: boolean } = {}) {
         weight: d.weight,
         enabled: d.enabled,
       })),
-      price: m.prices[0] ? presentPrice(m.prices[0], creditPriceNanoUsd) : null,
+      price: m.prices[0] ? presentPrice({ ...m.prices[0], marginBps: effectiveMarginBps(m.id, m.prices[0].marginBps, options.group ?? null) }, creditPriceNanoUsd) : null,
     })),
   };
 }

@@ -14,6 +14,7 @@ import { processSingleton } from "../singleton";
 import { expiryAfter } from "./expiry";
 import { creditedInRedis } from "./holds-redis";
 import { book, creditAccount } from "./ledger";
+import { joinPackageGroup } from "./package-group";
 
 // Stripe top-ups: a customer picks a credit package, the hub opens a Checkout Session and records a
 // pending Payment; Stripe's signed `checkout.session.completed` webhook fulfils it — exactly once,
@@ -144,6 +145,7 @@ export async function creditPayment(where: { stripeSessionId: string } | { id: s
       expiresAt: expiryAfter(paidCreditExpiryDays),
     });
     await afterPaid(tx, payment);
+    await joinPackageGroup(tx, payment);
     // the customer's balance changed: running servers must see it now
     await bumpConfigVersion(tx);
     return { outcome: "credited" as const, payment };

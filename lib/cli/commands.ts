@@ -11,7 +11,10 @@ import { addAlias, addDeployment, addModel, MODEL_TYPES, priceHistory, setPrice,
 import { setMonthlyBudget, setRateLimits, type LimitTarget } from "../admin/limits";
 import { addPackage, listPackages } from "../admin/packages";
 import { createTeam, joinTeam } from "../admin/teams";
+import { assignGroup, createGroup, listGroups } from "../admin/groups";
+import { priceFindings, runPriceCheck } from "../admin/price-findings";
 import { formatCredits, formatDecimal, formatUsd } from "../money";
+import { OPERATOR } from "../caller";
 import { addCredential, addProvider, testProvider } from "../admin/providers";
 import { currentSettings, setMode, setSetting, SETTING_NAMES } from "../admin/settings";
 import { rotateCredentials } from "../admin/crypto";
@@ -299,14 +302,52 @@ export const commands: Record<string, Command> = {
   }),
 
   "price set": command({
-    usage: "--model PUBLIC [--input-usd-per-1m X] [--output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--margin-percent P]",
-    options: { model: string, ...priceOptions },
+    usage: "--model PUBLIC [--input-usd-per-1m X] [--output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--margin-percent P] [--effective-from ISO-TIME]",
+    options: { model: string, ...priceOptions, "effective-from": string },
     async run(v) {
-      const price = await setPrice(required(v, "model"), priceOf(v), ACTOR);
+      const from = optional(v, "effective-from");
+      const price = await setPrice(required(v, "model"), { ...priceOf(v), ...(from ? { effectiveFrom: new Date(from) } : {}) }, ACTOR);
       return {
         message: `${required(v, "model")}: $${formatUsd(price.inputNanoUsdPer1M)} in / $${formatUsd(price.outputNanoUsdPer1M)} out per 1M tokens, margin ${price.marginBps / 100}%`,
         price: { id: price.id, inputUsdPer1M: formatUsd(price.inputNanoUsdPer1M), outputUsdPer1M: formatUsd(price.outputNanoUsdPer1M), marginPercent: price.marginBps / 100 },
       };
+    },
+  }),
+
+  "prices check": command({
+    usage: "(runs the price guard now: drift from the list prices, prices selling below cost)",
+    options: {},
+    async run() {
+      const result = await runPriceCheck(ACTOR);
+      const catalogue = result.catalogue ? (result.catalogue.ok ? `, catalogue: ${result.catalogue.entries} prices` : `, catalogue unreadable: ${result.catalogue.error}`) : "";
+      const found = (await priceFindings(OPERATOR)).filter((f) => f.kind === "below_cost");
+      const lines = found.map((f) => `  ${f.model}: ${f.component} sells at $${f.hubUsd} ${f.group ? `to group ${f.group}` : "at its margin"}, ${f.source} cost $${f.referenceUsd}`);
+      return { message: [`checked ${result.models} models: ${result.belowCost} below cost, ${result.drift} drift${catalogue}`, ...lines].join("\n"), result, belowCost: found };
+    },
+  }),
+
+  "group create": command({
+    usage: "--name N [--margin-percent P] [--models PATTERN,…] [--description D]",
+    options: { name: string, "margin-percent": string, models: string, description: string },
+    async run(v) {
+      const group = await createGroup(
+        { name: required(v, "name"), marginPercent: optional(v, "margin-percent"), description: optional(v, "description"), allowedModels: optional(v, "models")?.split(",") },
+        ACTOR,
+      );
+      return { message: `created customer group ${group.name}`, group: { id: group.id, name: group.name } };
+    },
+  }),
+
+  "group assign": command({
+    usage: "--user E (--group NAME | --none)",
+    options: { user: string, group: string, none: flag },
+    async run(v) {
+      const name = optional(v, "group");
+      if ((name === undefined) === (v.none !== true)) throw new AdminError("give exactly one of --group or --none");
+      const group = name === undefined ? null : (await listGroups(OPERATOR)).find((g) => g.name === name);
+      if (group === undefined) throw new AdminError(`no customer group named ${name}`, "not_found");
+      const user = await assignGroup(required(v, "user"), group?.id ?? null, ACTOR);
+      return { message: group ? `${user.email} is now in group ${group.name}` : `${user.email} is in no group now`, user: user.email, group: group?.name ?? null };
     },
   }),
 

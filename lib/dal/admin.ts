@@ -19,6 +19,8 @@ import { pageOf } from "../db/page";
 
 export { listKeys, listTeams, listUsers } from "../admin/directory";
 export { listProviders, providerNames } from "../admin/providers";
+export { listGroups } from "../admin/groups";
+export { priceFindings } from "../admin/price-findings";
 export { overview } from "../analytics/overview";
 export { explorerPage, explorerQuery } from "../analytics/explorer";
 export { ledgerPage } from "../billing/ledger-view";
@@ -60,6 +62,13 @@ export async function allPackages(caller: Caller) {
 export async function adminPriceList(caller: Caller) {
   assertAdmin(caller, "the models and their costs");
   return priceList();
+}
+
+/** Every model's public name. */
+export async function modelNames(caller: Caller): Promise<string[]> {
+  assertAdmin(caller, "the models");
+  const models = await db().model.findMany({ select: { name: true }, orderBy: { name: "asc" } });
+  return models.map((m) => m.name);
 }
 
 /** The chat models the playground offers. */

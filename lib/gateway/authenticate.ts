@@ -1,11 +1,10 @@
-import { z } from "zod";
 import { ConfigCache } from "../db/change-feed";
 import { API_KEY_PREFIX, hashApiKey } from "../crypto/api-key";
 import { db } from "../db/client";
 import type { Budget } from "../billing/budgets";
 import { processSingleton } from "../singleton";
 import { ApiError } from "../http/api-error";
-import { compileModelPatterns, type ModelMatcher } from "./model-patterns";
+import { compileModelPatterns, storedModelPatterns, type ModelMatcher } from "../model-patterns";
 import type { Limit } from "./rate-limit";
 import type { InboundRequest } from "../http/inbound";
 
@@ -18,6 +17,9 @@ export interface Principal {
   userId: string;
   role: "admin" | "member";
   teamId: string | null;
+  /** the customer group whose margins and model list apply (the registry holds them); null: none */
+  groupId: string | null;
+  /** the models the key may call (the group's list applies on top: lib/gateway/route.ts) */
   allowedModels: ModelMatcher;
   expiresAt: Date | null;
   /** the credit account calls are charged to: the team's when the team pools credits, else the user's */
@@ -30,8 +32,6 @@ export interface Principal {
 
 type KeyLookup = { principal: Principal } | { refused: "revoked" | "disabled" } | null;
 
-const patternsSchema = z.array(z.string());
-
 const USER_SELECT = {
   id: true,
   email: true,
@@ -40,6 +40,7 @@ const USER_SELECT = {
   monthlyBudgetNanoUsd: true,
   rpm: true,
   tpm: true,
+  groupId: true,
   creditAccount: { select: { id: true } },
   team: { select: { id: true, name: true, poolCredits: true, monthlyBudgetNanoUsd: true, rpm: true, tpm: true, creditAccount: { select: { id: true } } } },
 } as const;
@@ -77,7 +78,8 @@ function toPrincipal(user: PrincipalUser, key: PrincipalKey | null): Principal {
     userId: user.id,
     role: user.role === "admin" ? "admin" : "member",
     teamId: team?.id ?? key?.teamId ?? null,
-    allowedModels: compileModelPatterns(key ? patternsSchema.parse(JSON.parse(key.allowedModels)) : []),
+    groupId: user.groupId,
+    allowedModels: key ? storedModelPatterns(key.allowedModels) : compileModelPatterns([]),
     expiresAt: key?.expiresAt ?? null,
     creditAccountId: (team?.poolCredits ? team.creditAccount?.id : user.creditAccount?.id) ?? null,
     budgets,

@@ -51,7 +51,7 @@ export type ChatOutcome =
 export async function runChat(ctx: CallContext, asked: ChatRequest): Promise<ChatOutcome> {
   ctx.call.requestedModel = asked.model;
   refuseUnpricedChat(asked);
-  const plan = await planRoute(ctx.principal, asked.model, "chat");
+  const plan = await planRoute(ctx, asked.model, "chat");
   // n choices are n answers of up to the cap each; the prompt is billed once
   const cap = heldOutputTokens(maxOutputTokens(asked), plan.model);
   await admit(ctx, plan, { promptTokens: roughPromptTokens(asked), outputTokens: cap * (asked.n ?? 1), images: 0 });

@@ -14,7 +14,7 @@ import { callOptions, costHeaders } from "./upstream-call";
 export async function createEmbeddings(ctx: CallContext, request: EmbeddingsRequest): Promise<Reply> {
   ctx.call.requestedModel = request.model;
   refuseUnpricedEmbeddings(request);
-  const plan = await planRoute(ctx.principal, request.model, "embedding");
+  const plan = await planRoute(ctx, request.model, "embedding");
   const inputs = typeof request.input === "string" ? [request.input] : request.input.map((i) => (typeof i === "string" ? i : JSON.stringify(i)));
   const promptTokens = inputs.reduce((sum, input) => sum + roughTextTokens(input), 0);
   await admit(ctx, plan, { promptTokens, outputTokens: 0, images: 0 });

@@ -14,7 +14,7 @@ import { callOptions, costHeaders } from "./upstream-call";
 /** An image request through the pipeline (route → admission → upstream with failover), metered. */
 export async function runImages(ctx: CallContext, request: ImagesRequest): Promise<ImagesResponse> {
   ctx.call.requestedModel = request.model;
-  const plan = await planRoute(ctx.principal, request.model, "image");
+  const plan = await planRoute(ctx, request.model, "image");
   refuseUnpricedImages(request, plan.price);
   // image APIs take no output cap: token-priced image models (gpt-image, Gemini) are held for their
   // dearest image (or the model's maximum output per image), per-image prices per image

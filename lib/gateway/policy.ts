@@ -4,10 +4,11 @@ import { maxCost, type MaxUsage } from "../billing/cost";
 import { formatCredits, formatUsd } from "../money";
 import { chargeFor } from "../billing/charge";
 import { placeHolds } from "../billing/hold-backend";
+import { sellsBelowCost } from "../billing/price-components";
 import type { HoldRefusal } from "../billing/holds";
 import { env } from "../env";
 import { log } from "../log";
-import { settings } from "../settings";
+import { settings, type Settings } from "../settings";
 import type { Budget } from "../billing/budgets";
 import type { CallContext } from "./context";
 import { ApiError } from "../http/api-error";
@@ -66,6 +67,23 @@ function refused(refusal: HoldRefusal, topUpUrl: string, balanceHint: string): A
 }
 
 /**
+ * A price the price guard found selling below the provider's cost is not sold while the operator
+ * refuses such calls (refuseBelowCost): checked against the caller's own price (their group's margin)
+ * from the snapshot, so a price fixed since then sells again at once. The customer learns the model
+ * is not on sale, not why.
+ */
+function refuseBelowCost(plan: RoutePlan, config: Settings): void {
+  if (!config.refuseBelowCost || !plan.model || !plan.price || sellsBelowCost(plan.price, plan.model.costFloor).length === 0) return;
+  throw new ApiError({
+    status: 403,
+    type: "permission_error",
+    code: "model_not_for_sale",
+    param: "model",
+    message: `The model '${plan.requested}' is not on sale right now; try another model or ask the hub's operator.`,
+  });
+}
+
+/**
  * Counts the call against its rate limits and places its holds, or throws the 402 / 429 the client
  * gets. The two are independent, so they run together (with Redis: one round trip, not two); a hold
  * placed for a call the rate limit refuses is released when the call record settles, like any other.
@@ -79,6 +97,7 @@ export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage): P
   if (paid && !plan.price) {
     throw new ApiError({ status: 503, type: "service_unavailable", code: "model_not_priced", message: `The model '${plan.requested}' has no price yet; an administrator must set one.` });
   }
+  if (paid) refuseBelowCost(plan, config);
   const cost = plan.price ? maxCost(plan.price, max) : 0n;
   const credit = paid ? chargeFor(cost, plan.price!.marginBps, config.creditPriceNanoUsd) : 0n;
   call.billing = {

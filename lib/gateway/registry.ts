@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { ModelPrice } from "../billing/cost";
+import { groupMarginsOf, type GroupMargins, type ScheduledPrice } from "../billing/customer-price";
+import type { ComponentCosts, PriceComponent } from "../billing/price-components";
 import { defaultPrice } from "../billing/prices";
 import { ConfigCache } from "../db/change-feed";
 import { openCredential } from "../crypto/credentials";
@@ -7,10 +9,11 @@ import { db } from "../db/client";
 import { log } from "../log";
 import type { ProviderType, UpstreamCredential, UpstreamProvider } from "../providers/types";
 import { processSingleton } from "../singleton";
+import { storedModelPatterns, type ModelMatcher } from "../model-patterns";
 
 // An in-memory snapshot of everything routing needs (providers, decrypted credentials, models,
-// aliases, deployments, current prices), rebuilt when the configuration changes. The hot path reads
-// it without touching the database.
+// aliases, deployments, current and scheduled prices, customer groups, what the price guard found),
+// rebuilt when the configuration changes. The hot path reads it without touching the database.
 
 export type ModelType = "chat" | "embedding" | "image";
 
@@ -40,7 +43,20 @@ export interface ModelEntry {
   maxOutputTokens: number | null;
   defaultOutputTokens: number | null;
   deployments: DeploymentEntry[];
-  price: ModelPrice | null;
+  /**
+   * The price in force when the snapshot was taken and those scheduled after it, newest first: a call
+   * is priced by when it started (customerPrice), so a scheduled price applies on time without a reload.
+   */
+  prices: ScheduledPrice[];
+  /** provider costs the price guard found this model selling below, per component (empty: none) */
+  costFloor: ComponentCosts;
+}
+
+/** A customer group: its margins and the models its members may call. */
+export interface GroupEntry extends GroupMargins {
+  id: string;
+  name: string;
+  allowedModels: ModelMatcher;
 }
 
 export interface Registry {
@@ -55,6 +71,8 @@ export interface Registry {
   withdrawn: Set<string>;
   /** list prices of direct calls to models nobody registered, looked up once */
   listPrices: Map<string, ModelPrice | null>;
+  /** customer groups by id */
+  groups: Map<string, GroupEntry>;
 }
 
 export const providerConfigSchema = z.object({
@@ -70,22 +88,60 @@ export function upstreamProvider(row: ProviderRow): UpstreamProvider {
   return { id: row.id, type: row.type as ProviderType, name: row.name, baseUrl: row.baseUrl, region: row.region, config: config.success ? config.data : {} };
 }
 
+async function loadGroups(): Promise<Map<string, GroupEntry>> {
+  const rows = await db().customerGroup.findMany({ include: { prices: { select: { modelId: true, marginBps: true } } } });
+  return new Map(
+    rows.map((g) => [
+      g.id,
+      { id: g.id, name: g.name, ...groupMarginsOf(g), allowedModels: storedModelPatterns(g.allowedModels) },
+    ]),
+  );
+}
+
+/** Per model, the highest provider cost of each component it was found selling below. */
+async function loadCostFloors(): Promise<Map<string, ComponentCosts>> {
+  const findings = await db().priceFinding.findMany({ where: { kind: "below_cost" }, select: { modelId: true, component: true, referenceNanoUsd: true } });
+  const floors = new Map<string, ComponentCosts>();
+  for (const f of findings) {
+    const floor = floors.get(f.modelId) ?? {};
+    const component = f.component as PriceComponent;
+    if ((floor[component] ?? -1n) < f.referenceNanoUsd) floor[component] = f.referenceNanoUsd;
+    floors.set(f.modelId, floor);
+  }
+  return floors;
+}
+
+const scheduled = (p: { id: string; inputNanoUsdPer1M: bigint; outputNanoUsdPer1M: bigint; cachedReadNanoUsdPer1M: bigint | null; cachedWriteNanoUsdPer1M: bigint | null; imageNanoUsd: bigint | null; marginBps: number; effectiveFrom: Date }): ScheduledPrice => ({
+  id: p.id,
+  effectiveFrom: p.effectiveFrom,
+  inputNanoUsdPer1M: p.inputNanoUsdPer1M,
+  outputNanoUsdPer1M: p.outputNanoUsdPer1M,
+  cachedReadNanoUsdPer1M: p.cachedReadNanoUsdPer1M,
+  cacheWriteNanoUsdPer1M: p.cachedWriteNanoUsdPer1M,
+  imageNanoUsd: p.imageNanoUsd,
+  marginBps: p.marginBps,
+});
+
 async function loadRegistry(): Promise<Registry> {
-  const [providerRows, modelRows, disabledRows] = await Promise.all([
+  const now = new Date();
+  const [providerRows, modelRows, futurePrices, disabledRows, groups, costFloors] = await Promise.all([
     db().provider.findMany({ include: { credentials: { where: { status: "active" }, orderBy: { createdAt: "asc" } } } }),
     db().model.findMany({
       where: { enabled: true },
       include: {
         aliases: true,
         deployments: { where: { enabled: true }, orderBy: [{ priority: "asc" }, { createdAt: "asc" }] },
-        prices: { where: { effectiveFrom: { lte: new Date() } }, orderBy: { effectiveFrom: "desc" }, take: 1 },
+        prices: { where: { effectiveFrom: { lte: now } }, orderBy: { effectiveFrom: "desc" }, take: 1 },
       },
       orderBy: { name: "asc" },
     }),
+    db().price.findMany({ where: { effectiveFrom: { gt: now }, model: { enabled: true } }, orderBy: { effectiveFrom: "desc" } }),
     db().deployment.findMany({
       where: { OR: [{ enabled: false }, { model: { enabled: false } }] },
       select: { upstreamModel: true, provider: { select: { name: true } } },
     }),
+    loadGroups(),
+    loadCostFloors(),
   ]);
 
   const credentialsById = new Map<string, UpstreamCredential>();
@@ -107,11 +163,12 @@ async function loadRegistry(): Promise<Registry> {
     providersById.set(row.id, entry);
   }
 
+  const scheduledByModel = new Map<string, typeof futurePrices>();
+  for (const p of futurePrices) scheduledByModel.set(p.modelId, [...(scheduledByModel.get(p.modelId) ?? []), p]);
   const models = new Map<string, ModelEntry>();
   const publicModels: ModelEntry[] = [];
   const byDeployment = new Map<string, ModelEntry>();
   for (const row of modelRows) {
-    const price = row.prices[0];
     const deployments: DeploymentEntry[] = row.deployments.flatMap((d) => {
       const provider = providersById.get(d.providerId);
       if (!provider?.enabled) return [];
@@ -129,16 +186,8 @@ async function loadRegistry(): Promise<Registry> {
       maxOutputTokens: row.maxOutputTokens,
       defaultOutputTokens: row.defaultOutputTokens,
       deployments,
-      price: price
-        ? {
-            inputNanoUsdPer1M: price.inputNanoUsdPer1M,
-            outputNanoUsdPer1M: price.outputNanoUsdPer1M,
-            cachedReadNanoUsdPer1M: price.cachedReadNanoUsdPer1M,
-            cacheWriteNanoUsdPer1M: price.cachedWriteNanoUsdPer1M,
-            imageNanoUsd: price.imageNanoUsd,
-            marginBps: price.marginBps,
-          }
-        : null,
+      prices: [...(scheduledByModel.get(row.id) ?? []), ...row.prices].map(scheduled),
+      costFloor: costFloors.get(row.id) ?? {},
     };
     models.set(row.name, entry);
     for (const alias of row.aliases) if (!models.has(alias.alias)) models.set(alias.alias, entry);
@@ -149,7 +198,7 @@ async function loadRegistry(): Promise<Registry> {
     }
   }
   const withdrawn = new Set(disabledRows.map((d) => `${d.provider.name}/${d.upstreamModel}`).filter((name) => !byDeployment.has(name)));
-  return { providers, models, publicModels, byDeployment, withdrawn, listPrices: new Map() };
+  return { providers, models, publicModels, byDeployment, withdrawn, listPrices: new Map(), groups };
 }
 
 /** The price of a direct "<provider>/<model>" call: the registered model's, else the provider's list price. */

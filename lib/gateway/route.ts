@@ -5,8 +5,11 @@ import type { Principal } from "./authenticate";
 import { ApiError } from "../http/api-error";
 import { balancer } from "./route-balancer";
 import { settings } from "../settings";
-import { directPrice, registry, type DeploymentEntry, type ModelEntry, type ModelType, type Registry } from "./registry";
+import { directPrice, registry, type DeploymentEntry, type GroupEntry, type ModelEntry, type ModelType, type Registry } from "./registry";
 import { type ModelPrice } from "../billing/cost";
+import { customerPrice, priceInForce } from "../billing/customer-price";
+import type { CallContext } from "./context";
+import type { ModelMatcher } from "../model-patterns";
 
 /** One way to serve the call: a deployment with one credential. */
 export interface Target {
@@ -66,47 +69,56 @@ function* targetsOf(deployment: DeploymentEntry): Generator<Target> {
  * enabled provider, never a model the operator disabled, and — where customers pay — only a model the
  * hub prices, charged at that price and its margin. Anything else is unknown to the caller (404).
  */
-async function directRoute(reg: Registry, requested: string): Promise<{ deployment: DeploymentEntry; model: ModelEntry | null; price: ModelPrice | null }> {
+async function directRoute(reg: Registry, requested: string, at: Date): Promise<{ deployment: DeploymentEntry; model: ModelEntry | null }> {
   const config = await settings();
   const slash = requested.indexOf("/");
   const provider = slash > 0 ? reg.providers.get(requested.slice(0, slash)) : undefined;
   if (!config.directRouting || !provider?.enabled || slash === requested.length - 1 || reg.withdrawn.has(requested)) throw notFound(requested);
   const model = reg.byDeployment.get(requested) ?? null;
-  if (config.mode === "service_provider" && !model?.price) throw notFound(requested);
-  const deployment: DeploymentEntry = { id: "", provider, credential: null, upstreamModel: requested.slice(slash + 1), priority: 0, weight: 1 };
-  return { deployment, model, price: model?.price ?? directPrice(reg, provider, deployment.upstreamModel) };
+  if (config.mode === "service_provider" && !(model && priceInForce(model.prices, at))) throw notFound(requested);
+  return { deployment: { id: "", provider, credential: null, upstreamModel: requested.slice(slash + 1), priority: 0, weight: 1 }, model };
 }
+
+/** The caller's customer group, from the snapshot (a group deleted since the key was cached is none). */
+export const groupOf = (reg: Registry, principal: Principal): GroupEntry | null => (principal.groupId ? (reg.groups.get(principal.groupId) ?? null) : null);
+
+const allows = (matcher: ModelMatcher, requested: string, model: ModelEntry | null) => matcher(requested) || (model !== null && matcher(model.name));
+
+const notAllowed = (message: string) => new ApiError({ status: 403, type: "permission_error", code: "model_not_allowed", param: "model", message });
+
+/** Whether the caller may use a model by this name: both its key's list and its group's list allow it. */
+export const mayUse = (principal: Principal, group: GroupEntry | null, requested: string, model: ModelEntry | null = null) =>
+  allows(principal.allowedModels, requested, model) && (!group || allows(group.allowedModels, requested, model));
 
 /**
  * "model" → where to send it: a registered public name or alias (its deployments), else
- * "<provider>/<upstream-model>" straight to that provider (see directRoute). Checks that the key may
- * use the model and that the model fits the endpoint.
+ * "<provider>/<upstream-model>" straight to that provider (see directRoute). Checks that the key and
+ * the caller's group may use the model and that the model fits the endpoint, and prices the call for
+ * this caller (their group's margin) at the price in force when the call started.
  */
-export async function planRoute(principal: Principal, requested: string, type: ModelType): Promise<RoutePlan> {
+export async function planRoute(ctx: Pick<CallContext, "principal" | "call">, requested: string, type: ModelType): Promise<RoutePlan> {
+  const { principal } = ctx;
+  const at = ctx.call.startedAt;
   const reg = await registry();
+  const group = groupOf(reg, principal);
   let model = reg.models.get(requested) ?? null;
   let deployments: () => Generator<DeploymentEntry>;
-  let price: ModelPrice | null = model?.price ?? null;
+  let price: ModelPrice | null;
 
   if (model) {
     const registered = model;
     deployments = () => orderedDeployments(registered);
+    price = customerPrice(model, at, group);
   } else {
-    const direct = await directRoute(reg, requested);
-    ({ model, price } = direct);
+    const direct = await directRoute(reg, requested, at);
+    model = direct.model;
+    price = (model && customerPrice(model, at, group)) ?? directPrice(reg, direct.deployment.provider, direct.deployment.upstreamModel);
     deployments = function* () {
       yield direct.deployment;
     };
   }
-  if (!principal.allowedModels(requested) && !(model && principal.allowedModels(model.name))) {
-    throw new ApiError({
-      status: 403,
-      type: "permission_error",
-      code: "model_not_allowed",
-      param: "model",
-      message: `This API key is not allowed to use the model '${requested}'.`,
-    });
-  }
+  if (!allows(principal.allowedModels, requested, model)) throw notAllowed(`This API key is not allowed to use the model '${requested}'.`);
+  if (group && !allows(group.allowedModels, requested, model)) throw notAllowed(`Your plan does not include the model '${requested}'.`);
   if (model && model.type !== type) {
     throw new ApiError({
       status: 400,

@@ -145,6 +145,15 @@ function exampleRequests(ids: Record<string, string>): Array<{ method: AdminRout
     { method: "get", route: "/models/{name}/prices", path: "/models/api-chat/prices" },
     { method: "post", route: "/models/{name}/deployments", path: "/models/api-chat/deployments", body: { provider: "fake", upstreamModel: "gpt-4o-mini", priority: 1 } },
     { method: "post", route: "/models/{name}/aliases", path: "/models/api-chat/aliases", body: { alias: "api-chat-latest" } },
+    { method: "get", route: "/groups", path: "/groups" },
+    { method: "post", route: "/groups", path: "/groups", body: { name: "api-pro", marginPercent: "10", allowedModels: ["api-*", "gpt-4o-mini"] } },
+    { method: "patch", route: "/groups/{id}", path: "/groups/{group}", body: { description: "paying customers" } },
+    { method: "post", route: "/groups/{id}/model-margins", path: "/groups/{group}/model-margins", body: { model: "api-chat", marginPercent: "5" } },
+    { method: "post", route: "/groups/{id}/members", path: "/groups/{group}/members", body: { userEmail: EXAMPLE_USER } },
+    { method: "delete", route: "/groups/{id}/members/{userId}", path: "/groups/{group}/members/{user}" },
+    { method: "post", route: "/price-findings/check", path: "/price-findings/check" },
+    { method: "get", route: "/price-findings", path: "/price-findings" },
+    { method: "delete", route: "/groups/{id}", path: "/groups/{group}" },
     { method: "get", route: "/analytics/usage", path: `/analytics/usage?${range}&bucket=hour` },
     { method: "get", route: "/analytics/breakdown", path: `/analytics/breakdown?${range}&groupBy=model` },
     { method: "get", route: "/analytics/calls", path: "/analytics/calls?pageSize=5" },
@@ -202,6 +211,7 @@ describe("every route", () => {
       expectDocumented(route, answer);
       if (request.route === "/users" && request.method === "post") ids.user = answer.body.id;
       if (request.route === "/teams" && request.method === "post") ids.team = answer.body.id;
+      if (request.route === "/groups" && request.method === "post") ids.group = answer.body.id;
       if (request.route === "/keys" && request.method === "post") ids.key = answer.body.key.id;
       if (request.route === "/keys/{id}/rotate") ids.rotated = answer.body.key.id;
       if (request.route === "/codes" && request.method === "post") ids.code = answer.body.codes[0].id;

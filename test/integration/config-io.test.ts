@@ -34,6 +34,10 @@ beforeAll(async () => {
   await f.lib.addAlias("gpt-4o-mini", "mini", "test");
   await f.lib.setPrice("gpt-4o-mini", { marginPercent: "12.5" }, "test");
   await f.lib.addPackage({ name: "Starter", price: "9.99", credits: "1000000" }, "test");
+  const { createGroup, setGroupModelMargin } = await import("@/lib/admin/groups");
+  const pro = await createGroup({ name: "pro", marginPercent: "10", allowedModels: ["gpt-4o-mini", "openai/*"] }, "test");
+  await setGroupModelMargin(pro.id, "gpt-4o-mini", "5", "test");
+  await f.lib.addPackage({ name: "Pro", price: "49", credits: "5000000", groupId: pro.id }, "test");
   await f.lib.setSetting("brand-name", "Acme AI", "test");
 }, 90_000);
 
@@ -63,7 +67,7 @@ describe("hub config export / import", () => {
   it("exports providers, models, prices, aliases, packages and settings without a single secret", async () => {
     const text = await cli(f.env, "config", "export");
     for (const secret of [f.upstream.apiKey, "sk-or-router-key-1", "sk-or-router-key-2", ROUTER_SECRET_HEADER]) expect(text).not.toContain(secret);
-    const doc = JSON.parse(text) as Document & { settings: { brandName: string }; packages: unknown[] };
+    const doc = JSON.parse(text) as Document & { settings: { brandName: string }; packages: unknown[]; groups: unknown[] };
     expect(doc.settings.brandName).toBe("Acme AI");
     expect(doc.providers.find((p) => p.name === "router")).toMatchObject({
       type: "openrouter",
@@ -87,7 +91,11 @@ describe("hub config export / import", () => {
       // exact decimals, never floats
       price: { inputUsdPer1M: "0.15", outputUsdPer1M: "0.6", cachedInputUsdPer1M: "0.075", cacheWriteUsdPer1M: null, imageUsd: null, marginPercent: "12.5" },
     });
-    expect(doc.packages).toEqual([{ name: "Starter", price: "9.99", currency: "usd", credits: "1000000", enabled: true, sortOrder: 0 }]);
+    expect(doc.packages).toEqual([
+      { name: "Starter", group: null, price: "9.99", currency: "usd", credits: "1000000", enabled: true, sortOrder: 0 },
+      { name: "Pro", group: "pro", price: "49", currency: "usd", credits: "5000000", enabled: true, sortOrder: 0 },
+    ]);
+    expect(doc.groups).toEqual([{ name: "pro", description: null, marginPercent: "10", allowedModels: ["gpt-4o-mini", "openai/*"], modelMargins: { "gpt-4o-mini": "5" } }]);
     writeFileSync(path.join(dir, "public.json"), text);
   });
 
@@ -95,7 +103,7 @@ describe("hub config export / import", () => {
     targetKeys = targetEnv();
     const first = JSON.parse(await cli(targetKeys, "config", "import", "--file", path.join(dir, "public.json"), "--json")) as { created: string[]; updated: string[]; skipped: string[] };
     expect(first.created).toEqual(
-      expect.arrayContaining(["provider fake", "provider router", "model gpt-4o-mini", "deployment gpt-4o-mini → router/openai/gpt-4o-mini", "alias mini → gpt-4o-mini", "package Starter"]),
+      expect.arrayContaining(["provider fake", "provider router", "model gpt-4o-mini", "deployment gpt-4o-mini → router/openai/gpt-4o-mini", "alias mini → gpt-4o-mini", "group pro", "package Starter", "package Pro"]),
     );
     expect(first.updated).toEqual(expect.arrayContaining(["setting brandName", "price of gpt-4o-mini"]));
     expect(first.skipped).toEqual([

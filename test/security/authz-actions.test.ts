@@ -60,6 +60,12 @@ async function redemptionCode(batch: string) {
   return (await mintCodes({ amount: "1000", batch }, "test")).codes[0]!;
 }
 
+/** A customer group for the group actions to aim at. */
+async function customerGroup(name: string) {
+  const { createGroup } = await import("@/lib/admin/groups");
+  return createGroup({ name, marginPercent: "50" }, "test");
+}
+
 /** Admin actions, each with fields an attacker would send to take something over. */
 const ADMIN_ACTIONS: Record<string, Fields> = {
   toggleAction: (w) => ({ kind: "user", id: w.victim.id, enabled: "false" }),
@@ -104,6 +110,13 @@ const ADMIN_ACTIONS: Record<string, Fields> = {
   addAliasAction: () => ({ model: "gpt-4o-mini", alias: "attacker-alias" }),
   // a refund through Stripe takes a customer's credits back: only an admin may
   refundAction: async (_w, f) => ({ paymentId: (await f.db.payment.findFirstOrThrow({ where: { status: "paid" } })).id, amount: "1", reason: "requested_by_customer", note: "attacker" }),
+  // a member must not price themselves into a cheaper group, nor make one
+  assignGroupAction: async (w) => ({ email: w.attacker.email, id: (await customerGroup("free-lunch")).id }),
+  createGroupAction: () => ({ name: "attacker-group", marginPercent: "0" }),
+  updateGroupAction: async () => ({ id: (await customerGroup("vip")).id, name: "vip", marginPercent: "0" }),
+  groupModelMarginAction: async () => ({ id: (await customerGroup("margins")).id, model: "gpt-4o-mini", marginPercent: "0" }),
+  deleteGroupAction: async () => ({ id: (await customerGroup("doomed")).id }),
+  checkPricesAction: () => ({}),
   saveSettingsAction: () => ({ mode: "service_provider", creditPriceUsd: "1", starterCredits: "1000000", signUpEnabled: "on", brandName: "Owned", currency: "usd", directModelRouting: "on" }),
 };
 
@@ -153,8 +166,8 @@ afterAll(async () => {
 /** Everything an action could change, small enough to compare whole. */
 async function snapshot() {
   const db = f.db;
-  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries, payments, autoRecharges, accounts, codes] = await Promise.all([
-    db.user.findMany({ select: { id: true, email: true, role: true, disabledAt: true, teamId: true, monthlyBudgetNanoUsd: true, alertEmail: true, alertLowBalanceMicrocredits: true }, orderBy: { id: "asc" } }),
+  const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries, payments, autoRecharges, accounts, codes, groups, groupPrices] = await Promise.all([
+    db.user.findMany({ select: { id: true, email: true, role: true, disabledAt: true, teamId: true, groupId: true, monthlyBudgetNanoUsd: true, alertEmail: true, alertLowBalanceMicrocredits: true }, orderBy: { id: "asc" } }),
     db.apiKey.findMany({ select: { id: true, revokedAt: true, rpm: true }, orderBy: { id: "asc" } }),
     db.creditTransaction.count(),
     db.provider.findMany({ select: { id: true, baseUrl: true, enabled: true }, orderBy: { id: "asc" } }),
@@ -175,8 +188,10 @@ async function snapshot() {
     db.autoRecharge.findMany({ orderBy: { accountId: "asc" } }),
     db.creditAccount.findMany({ select: { id: true, stripeCustomerId: true }, orderBy: { id: "asc" } }),
     db.redemptionCode.findMany({ select: { id: true, uses: true, disabledAt: true }, orderBy: { id: "asc" } }),
+    db.customerGroup.findMany({ select: { id: true, name: true, marginBps: true, allowedModels: true }, orderBy: { id: "asc" } }),
+    db.groupPrice.findMany({ orderBy: { id: "asc" } }),
   ]);
-  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries, payments, autoRecharges, accounts, codes }, (_key, value) =>
+  return JSON.stringify({ users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries, payments, autoRecharges, accounts, codes, groups, groupPrices }, (_key, value) =>
     typeof value === "bigint" ? value.toString() : value,
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileModelPatterns } from "@/lib/gateway/model-patterns";
+import { compileModelPatterns } from "@/lib/model-patterns";
 
 describe("key model scopes", () => {
   it("allows everything when no pattern is set", () => {

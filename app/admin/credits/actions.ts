@@ -28,6 +28,7 @@ export const addPackageAction = adminAction(
     price: z.string({ error: "Give the price" }).regex(/^\d+(\.\d{1,2})?$/, "A price like 10 or 9.99"),
     currency: z.string().regex(/^[A-Za-z]{3}$/, "A three-letter code like usd").optional(),
     credits: z.string({ error: "Give the credits" }).regex(/^\d+(\.\d+)?$/, "A number of credits"),
+    groupId: z.string().optional(),
   }),
   async (input, admin) => {
     const pack = await addPackage(input, admin.email);

@@ -26,7 +26,7 @@ export function GrantDialog({ accounts }: { accounts: { value: string; label: st
   );
 }
 
-export function AddPackageDialog({ currency }: { currency: string }) {
+export function AddPackageDialog({ currency, groups }: { currency: string; groups: { value: string; label: string }[] }) {
   return (
     <FormDialog trigger="Add package" variant="outline" title="Add a credit package" description="Sold through Stripe Checkout." action={addPackageAction}>
       <Field name="name" label="Name" placeholder="Starter pack" />
@@ -35,6 +35,7 @@ export function AddPackageDialog({ currency }: { currency: string }) {
         <Field name="currency" label="Currency" defaultValue={currency} />
       </div>
       <Field name="credits" label="Credits" inputMode="decimal" placeholder="10000" />
+      {groups.length > 0 && <SelectField name="groupId" label="Buying it moves the customer into" options={[{ value: "", label: "No group" }, ...groups]} />}
       <SubmitButton>Add package</SubmitButton>
     </FormDialog>
   );

@@ -8,7 +8,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatCredits } from "@/lib/money";
 import { requireAdmin } from "@/lib/auth/session";
-import { allPackages, creditAccountChoices, ledgerPage, recentPayments } from "@/lib/dal/admin";
+import { allPackages, creditAccountChoices, ledgerPage, recentPayments, listGroups } from "@/lib/dal/admin";
 import { currentMonth } from "@/lib/billing/statements";
 import { settings } from "@/lib/settings";
 import { credits, dateTime } from "@/lib/ui/format";
@@ -22,12 +22,13 @@ const PAGE_SIZE = 50;
 export default async function CreditsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const user = await requireAdmin();
   const page = Math.max(1, Number((await searchParams).page) || 1);
-  const [ledger, packages, accounts, payments, { currency, mode }] = await Promise.all([
+  const [ledger, packages, accounts, payments, { currency, mode }, groups] = await Promise.all([
     ledgerPage(user, { page, pageSize: PAGE_SIZE }),
     allPackages(user),
     creditAccountChoices(user),
     recentPayments(user),
     settings(),
+    listGroups(user),
   ]);
   return (
     <>
@@ -43,7 +44,7 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
             <CardTitle>Credit packages</CardTitle>
             <CardDescription>What customers can buy with Stripe Checkout.</CardDescription>
           </div>
-          <AddPackageDialog currency={currency} />
+          <AddPackageDialog currency={currency} groups={groups.map((g) => ({ value: g.id, label: g.name }))} />
         </CardHeader>
         <CardContent>
           <Table>
@@ -59,7 +60,10 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
               {packages.length === 0 && <TableEmpty colSpan={4}>No packages yet.</TableEmpty>}
               {packages.map((p) => (
                 <TableRow key={p.id}>
-                  <TableCell className="font-medium">{p.name}</TableCell>
+                  <TableCell className="font-medium">
+                    {p.name}
+                    {p.groupId && <Badge variant="outline" className="ml-2">{`joins ${groups.find((g) => g.id === p.groupId)?.name ?? "a group"}`}</Badge>}
+                  </TableCell>
                   <TableCell className="text-right tabular-nums">
                     {(p.priceCents / 100).toFixed(2)} {p.currency.toUpperCase()}
                   </TableCell>

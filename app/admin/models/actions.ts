@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { addAlias, addDeployment, addModel, MODEL_TYPES, setPrice } from "@/lib/admin/models";
+import { runPriceCheck } from "@/lib/admin/price-findings";
 import { adminAction } from "@/lib/ui/admin-action";
 
 const decimal = (what: string) => z.string().regex(/^\d+(\.\d+)?$/, `${what} must be a decimal number like 0.15`).optional();
@@ -30,9 +31,22 @@ export const addModelAction = adminAction(
   },
 );
 
-export const setPriceAction = adminAction(z.object({ model: z.string().min(1), ...prices }), async ({ model, ...price }, user) => {
-  await setPrice(model, price, user.email);
-  return `New price for ${model} applies now`;
+/** The form's datetime-local value, read as UTC (as its label says) */
+const utc = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, "A date and time")
+  .transform((s) => new Date(`${s}Z`))
+  .optional();
+
+export const setPriceAction = adminAction(z.object({ model: z.string().min(1), ...prices, effectiveFrom: utc }), async ({ model, ...price }, user) => {
+  const saved = await setPrice(model, price, user.email);
+  return price.effectiveFrom ? `New price for ${model} applies from ${saved.effectiveFrom.toISOString()}` : `New price for ${model} applies now`;
+});
+
+export const checkPricesAction = adminAction(z.object({}), async (_input, user) => {
+  const result = await runPriceCheck(user.email);
+  const catalogue = result.catalogue && !result.catalogue.ok ? `; the price catalogue could not be read (${result.catalogue.error})` : "";
+  return `Checked ${result.models} models: ${result.belowCost} below-cost and ${result.drift} drift findings${catalogue}`;
 });
 
 export const addDeploymentAction = adminAction(

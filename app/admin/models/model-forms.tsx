@@ -37,6 +37,7 @@ export function PriceDialog({ model, current }: { model: string; current: Presen
     <FormDialog trigger="Price" variant="outline" size="sm" title={`Price of ${model}`} description="Empty fields keep their current value. The old price stays in the history." action={setPriceAction}>
       <input type="hidden" name="model" value={model} />
       <PriceFields current={current} />
+      <Field name="effectiveFrom" label="Takes effect at, UTC (empty: now)" type="datetime-local" hint="A call is charged the price in force when it starts." />
       <SubmitButton>Save price</SubmitButton>
     </FormDialog>
   );

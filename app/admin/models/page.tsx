@@ -1,12 +1,15 @@
 import { PageHeader } from "@/components/app-shell";
+import { ActionButton } from "@/components/action-button";
 import { Toggle } from "@/components/toggle";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireAdmin } from "@/lib/auth/session";
-import { adminPriceList, providerNames as listProviderNames } from "@/lib/dal/admin";
+import { adminPriceList, priceFindings, providerNames as listProviderNames } from "@/lib/dal/admin";
 import { credits } from "@/lib/ui/format";
 import { toggleAction } from "../actions";
+import { checkPricesAction } from "./actions";
+import { PriceFlags } from "./price-flags";
 import { WeightInput } from "../weight-input";
 import { AddModelDialog, AliasDialog, DeployDialog, PriceDialog } from "./model-forms";
 
@@ -14,10 +17,15 @@ export const metadata = { title: "Models & prices" };
 
 export default async function ModelsPage() {
   const user = await requireAdmin();
-  const [{ models, creditPriceUsd }, providerNames] = await Promise.all([adminPriceList(user), listProviderNames(user)]);
+  const [{ models, creditPriceUsd }, providerNames, findings] = await Promise.all([adminPriceList(user), listProviderNames(user), priceFindings(user)]);
   return (
     <>
       <PageHeader title="Models & prices" description={`Public models, where they are served and what they cost. 1 credit = $${creditPriceUsd}.`}>
+        {models.length > 0 && (
+          <ActionButton action={checkPricesAction} fields={{}} variant="outline">
+            Check prices
+          </ActionButton>
+        )}
         {providerNames.length > 0 && <AddModelDialog providers={providerNames} />}
       </PageHeader>
       <Card>
@@ -67,6 +75,7 @@ export default async function ModelsPage() {
                   <TableCell className="text-right align-top tabular-nums" data-testid="model-cost">
                     {m.price ? `$${m.price.cost.inputUsdPer1M} / $${m.price.cost.outputUsdPer1M}` : <Badge variant="warning">no price</Badge>}
                     {m.price?.cost.imageUsd && <div className="text-xs text-muted-foreground">${m.price.cost.imageUsd} per image</div>}
+                    <PriceFlags findings={findings.filter((f) => f.model === m.name)} />
                   </TableCell>
                   <TableCell className="text-right align-top tabular-nums">{m.price ? `${m.price.marginPercent}%` : "—"}</TableCell>
                   <TableCell className="text-right align-top tabular-nums" data-testid="model-sell">

@@ -72,9 +72,10 @@ const modelSchema = z.object({
   price: priceSchema.nullable(),
   createdAt: dateTime,
 });
-const MODEL_INCLUDE = { aliases: true, deployments: { include: { provider: { select: { name: true } } }, orderBy: [{ priority: "asc" as const }, { createdAt: "asc" as const }] }, prices: { orderBy: { effectiveFrom: "desc" as const }, take: 1 } };
+// the price in force now (a price scheduled for later is in the model's price history)
+const modelInclude = () => ({ aliases: true, deployments: { include: { provider: { select: { name: true } } }, orderBy: [{ priority: "asc" as const }, { createdAt: "asc" as const }] }, prices: { where: { effectiveFrom: { lte: new Date() } }, orderBy: { effectiveFrom: "desc" as const }, take: 1 } });
 type ModelRow = Awaited<ReturnType<typeof modelRows>>[number];
-const modelRows = (args: object) => db().model.findMany({ ...args, include: MODEL_INCLUDE });
+const modelRows = (args: object) => db().model.findMany({ ...args, include: modelInclude() });
 const modelView = (m: ModelRow): z.infer<typeof modelSchema> => ({
   id: m.id,
   name: m.name,
@@ -200,9 +201,9 @@ export const catalogRoutes = [
     path: "/models/{name}/prices",
     scope: "billing",
     tag: "Models",
-    summary: "A new price for a model (fields not given carry over); prices are never edited in place",
+    summary: "A new price for a model, now or from effectiveFrom (never in the past); fields not given carry over from the price in force then; prices are never edited in place",
     params: nameParams,
-    body: z.object(priceFields),
+    body: z.object({ ...priceFields, effectiveFrom: z.coerce.date().optional() }),
     response: priceSchema,
     status: 201,
     idempotent: true,

@@ -9,7 +9,7 @@ import type { CountTokensRequest } from "./schema";
 // Held to the key's model scope (403, as /v1/messages) and counted against its request limits: the
 // tokenizer costs the hub CPU, and an answer about a model tells a key that the model exists.
 export async function countMessageTokens(ctx: CallContext, body: CountTokensRequest): Promise<{ input_tokens: number }> {
-  await planRoute(ctx.principal, body.model, "chat");
+  await planRoute(ctx, body.model, "chat");
   ctx.call.rate = await checkRateLimits(ctx.principal, 0);
   return { input_tokens: await countPromptTokens(toChatRequest(body)) };
 }

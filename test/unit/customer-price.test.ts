@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { customerPrice, effectiveMarginBps, priceInForce, type ScheduledPrice } from "@/lib/billing/customer-price";
+import { componentsOf, differences, sellsBelowCost } from "@/lib/billing/price-components";
+import { parseCatalogue } from "@/lib/billing/price-guard/catalogue";
+
+const price = (effectiveFrom: string, inputNanoUsdPer1M: bigint, marginBps = 2500): ScheduledPrice => ({
+  id: effectiveFrom,
+  effectiveFrom: new Date(effectiveFrom),
+  inputNanoUsdPer1M,
+  outputNanoUsdPer1M: 2n * inputNanoUsdPer1M,
+  cachedReadNanoUsdPer1M: null,
+  cacheWriteNanoUsdPer1M: null,
+  imageNanoUsd: null,
+  marginBps,
+});
+
+describe("a customer's price", () => {
+  const schedule = [price("2030-01-01T00:00:00Z", 3_000_000_000n), price("2020-01-01T00:00:00Z", 1_000_000_000n)];
+
+  it("is the price in force when the call started", () => {
+    expect(priceInForce(schedule, new Date("2029-12-31T23:59:59.999Z"))?.inputNanoUsdPer1M).toBe(1_000_000_000n);
+    expect(priceInForce(schedule, new Date("2030-01-01T00:00:00Z"))?.inputNanoUsdPer1M).toBe(3_000_000_000n);
+    expect(priceInForce(schedule, new Date("2019-01-01T00:00:00Z"))).toBeNull();
+  });
+
+  it("takes the group's margin for the model over the group's, over the model's own", () => {
+    const group = { marginBps: 1000, modelMargins: new Map([["m1", 500]]) };
+    expect(effectiveMarginBps("m1", 2500, group)).toBe(500);
+    expect(effectiveMarginBps("m2", 2500, group)).toBe(1000);
+    expect(effectiveMarginBps("m2", 2500, { marginBps: null, modelMargins: new Map() })).toBe(2500);
+    expect(effectiveMarginBps("m2", 2500, null)).toBe(2500);
+    expect(customerPrice({ id: "m1", prices: schedule }, new Date("2025-01-01"), group)).toMatchObject({ inputNanoUsdPer1M: 1_000_000_000n, marginBps: 500 });
+  });
+});
+
+describe("price components", () => {
+  it("price cached reads and cache writes as input when the price sets none", () => {
+    expect(componentsOf({ inputNanoUsdPer1M: 5n, outputNanoUsdPer1M: 9n, cachedReadNanoUsdPer1M: null, cacheWriteNanoUsdPer1M: 7n })).toEqual({ input: 5n, output: 9n, cached_read: 5n, cache_write: 7n });
+  });
+
+  it("find drift and sales below cost component by component, margin included", () => {
+    const hub = { inputNanoUsdPer1M: 1_000n, outputNanoUsdPer1M: 4_000n, cachedReadNanoUsdPer1M: 100n, cacheWriteNanoUsdPer1M: null, imageNanoUsd: null, marginBps: 2500 };
+    const reference = { input: 1_000n, output: 4_000n, cached_read: 500n, cache_write: 1_250n };
+    expect(differences(componentsOf(hub), reference)).toEqual([
+      { component: "cached_read", hubNanoUsd: 100n, referenceNanoUsd: 500n },
+      { component: "cache_write", hubNanoUsd: 1_000n, referenceNanoUsd: 1_250n },
+    ]);
+    // cache writes sell at 1,000 × 1.25 = 1,250: not below a cost of 1,250
+    expect(sellsBelowCost(hub, reference)).toEqual([{ component: "cached_read", hubNanoUsd: 125n, referenceNanoUsd: 500n }]);
+    expect(sellsBelowCost({ ...hub, marginBps: 0 }, reference).map((g) => g.component)).toEqual(["cached_read", "cache_write"]);
+  });
+
+  it("read a catalogue of USD per 1M tokens, as numbers or decimal strings", () => {
+    const catalogue = parseCatalogue([{ provider: "openai", model: "gpt-4o-mini", input: 0.15, output: "0.6", cache_read: 0.075 }]);
+    expect(catalogue.get("openai/gpt-4o-mini")).toEqual({ input: 150_000_000n, output: 600_000_000n, cached_read: 75_000_000n, cache_write: 150_000_000n });
+    expect(() => parseCatalogue([{ provider: "openai", model: "x", input: -1, output: 1 }])).toThrow();
+  });
+});
