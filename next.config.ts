@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
 
 const nextConfig: NextConfig = {
   output: "standalone",
@@ -19,4 +20,7 @@ const nextConfig: NextConfig = {
   experimental: { authInterrupts: true, preloadEntriesOnStart: false, serverActions: { bodySizeLimit: "1mb" } },
 };
 
-export default nextConfig;
+// next-intl without locale routing: i18n/request.ts picks the language per request (cookie, then Accept-Language)
+const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
+
+export default withNextIntl(nextConfig);

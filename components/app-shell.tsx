@@ -1,46 +1,48 @@
 import type { ReactNode } from "react";
+import { useTranslations } from "next-intl";
 import { signOutAction } from "@/lib/ui/sign-in-actions";
 import type { SessionUser } from "@/lib/auth/session";
 import type { Site } from "@/lib/dal/site";
 import { Brand } from "./brand";
+import { LocaleSwitcher } from "./locale-switcher";
 import { NavLinks, type NavSection } from "./nav-links";
 import { ThemeToggle } from "./theme-toggle";
 import { Button } from "./ui/button";
 
-const ADMIN: NavSection = {
-  title: "Admin",
-  items: [
-    { href: "/admin", label: "Overview" },
-    { href: "/admin/providers", label: "Providers" },
-    { href: "/admin/models", label: "Models & prices" },
-    { href: "/admin/users", label: "Users & teams" },
-    { href: "/admin/groups", label: "Customer groups" },
-    { href: "/admin/keys", label: "API keys" },
-    { href: "/admin/usage", label: "Usage" },
-    { href: "/admin/credits", label: "Credits" },
-    { href: "/admin/settings", label: "Settings" },
-    { href: "/admin/alerts", label: "Alerts" },
-    { href: "/admin/audit", label: "Audit log" },
-    { href: "/admin/api", label: "Admin API" },
-    { href: "/admin/playground", label: "Playground" },
-  ],
-};
+/** The admin section's links; labels are keys of common.nav. */
+const ADMIN_LINKS = [
+  ["/admin", "adminOverview"],
+  ["/admin/providers", "adminProviders"],
+  ["/admin/models", "adminModels"],
+  ["/admin/users", "adminUsers"],
+  ["/admin/groups", "adminGroups"],
+  ["/admin/keys", "adminKeys"],
+  ["/admin/usage", "adminUsage"],
+  ["/admin/credits", "adminCredits"],
+  ["/admin/settings", "adminSettings"],
+  ["/admin/alerts", "adminAlerts"],
+  ["/admin/audit", "adminAudit"],
+  ["/admin/api", "adminApi"],
+  ["/admin/playground", "adminPlayground"],
+] as const;
 
-/** The frame of every signed-in page: brand, navigation for the user's role, theme and sign-out. */
+/** The frame of every signed-in page: brand, navigation for the user's role, language, theme and sign-out. */
 export function AppShell({ user, site: { brand, mode }, children }: { user: SessionUser; site: Site; children: ReactNode }) {
+  const t = useTranslations("common");
+  const admin: NavSection = { title: t("nav.admin"), items: ADMIN_LINKS.map(([href, label]) => ({ href, label: t(`nav.${label}`) })) };
   const account: NavSection = {
-    title: "My account",
+    title: t("nav.account"),
     items: [
-      { href: "/dashboard", label: "Dashboard" },
-      { href: "/keys", label: "API keys" },
-      { href: "/usage", label: "Usage" },
-      ...(mode === "service_provider" ? [{ href: "/billing", label: "Billing" }] : []),
-      { href: "/quickstart", label: "Quickstart" },
-      { href: "/pricing", label: "Pricing" },
-      { href: "/security", label: "Security" },
+      { href: "/dashboard", label: t("nav.dashboard") },
+      { href: "/keys", label: t("nav.keys") },
+      { href: "/usage", label: t("nav.usage") },
+      ...(mode === "service_provider" ? [{ href: "/billing", label: t("nav.billing") }] : []),
+      { href: "/quickstart", label: t("nav.quickstart") },
+      { href: "/pricing", label: t("nav.pricing") },
+      { href: "/security", label: t("nav.security") },
     ],
   };
-  const sections = user.role === "admin" ? [ADMIN, account] : [account];
+  const sections = user.role === "admin" ? [admin, account] : [account];
   return (
     <div className="min-h-screen">
       <header className="sticky top-0 z-40 flex h-14 items-center gap-3 border-b border-border bg-background/90 px-4 backdrop-blur print:hidden">
@@ -49,10 +51,11 @@ export function AppShell({ user, site: { brand, mode }, children }: { user: Sess
           <span className="hidden text-sm text-muted-foreground sm:inline" data-testid="signed-in-as">
             {user.email}
           </span>
+          <LocaleSwitcher />
           <ThemeToggle />
           <form action={signOutAction}>
             <Button variant="outline" size="sm" type="submit">
-              Sign out
+              {t("shell.signOut")}
             </Button>
           </form>
         </div>
@@ -60,12 +63,12 @@ export function AppShell({ user, site: { brand, mode }, children }: { user: Sess
       <div className="mx-auto flex max-w-7xl gap-8 px-4 py-6">
         <aside className="hidden w-48 shrink-0 md:block print:hidden">
           <div className="sticky top-20">
-            <NavLinks sections={sections} />
+            <NavLinks sections={sections} label={t("nav.main")} />
           </div>
         </aside>
         <main className="flex min-w-0 flex-1 flex-col gap-6">
           <div className="md:hidden print:hidden">
-            <NavLinks sections={sections} compact />
+            <NavLinks sections={sections} label={t("nav.main")} compact />
           </div>
           {children}
         </main>

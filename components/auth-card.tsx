@@ -2,8 +2,9 @@ import type { ReactNode } from "react";
 import type { Branding } from "@/lib/dal/site";
 import { Card, CardContent, CardDescription, CardHeader } from "./ui/card";
 import { Brand } from "./brand";
+import { LocaleSwitcher } from "./locale-switcher";
 
-/** The centred card of the sign-in and sign-up pages. */
+/** The centred card of the sign-in and sign-up pages, with the language switcher under it. */
 export function AuthCard({ brand, title, description, children }: { brand: Branding; title: string; description: string; children: ReactNode }) {
   return (
     <main className="flex min-h-screen items-center justify-center p-4">
@@ -16,6 +17,7 @@ export function AuthCard({ brand, title, description, children }: { brand: Brand
           </CardHeader>
           <CardContent>{children}</CardContent>
         </Card>
+        <LocaleSwitcher className="self-center" />
       </div>
     </main>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState, type ReactNode } from "react";
 import type { FormState } from "@/lib/ui/form-state";
 import { ActionForm } from "./action-form";
@@ -17,7 +18,7 @@ export function FormDialog({
   children,
   variant = "default",
   size,
-  secretLabel = "Copy it now",
+  secretLabel,
   secretsFileName = "secrets.csv",
 }: {
   trigger: ReactNode;
@@ -32,6 +33,7 @@ export function FormDialog({
   /** the file several secrets in the answer (a batch of codes) download as */
   secretsFileName?: string;
 }) {
+  const t = useTranslations("common.secret");
   const [open, setOpen] = useState(false);
   const [revealed, setRevealed] = useState<Pick<FormState, "secret" | "secrets">>();
   return (
@@ -51,9 +53,9 @@ export function FormDialog({
         <DialogTitle>{title}</DialogTitle>
         {description && <DialogDescription>{description}</DialogDescription>}
         {revealed?.secret ? (
-          <SecretReveal secret={revealed.secret} label={secretLabel} />
+          <SecretReveal secret={revealed.secret} label={secretLabel ?? t("copyNow")} />
         ) : revealed?.secrets ? (
-          <SecretList secrets={revealed.secrets} label={secretLabel} fileName={secretsFileName} />
+          <SecretList secrets={revealed.secrets} label={secretLabel ?? t("copyNow")} fileName={secretsFileName} />
         ) : (
           <ActionForm action={action} onDone={(state) => (state.secret || state.secrets ? setRevealed(state) : state.ok && setOpen(false))}>
             {children}

@@ -17,11 +17,11 @@ export interface NavSection {
 const active = (pathname: string, href: string) => pathname === href || (href !== "/admin" && pathname.startsWith(`${href}/`));
 
 /** The sidebar on wide screens; a scrolling strip of links on phones. */
-export function NavLinks({ sections, compact = false }: { sections: NavSection[]; compact?: boolean }) {
+export function NavLinks({ sections, label, compact = false }: { sections: NavSection[]; label: string; compact?: boolean }) {
   const pathname = usePathname();
   if (!compact) {
     return (
-      <nav aria-label="Main" className="flex flex-col gap-6">
+      <nav aria-label={label} className="flex flex-col gap-6">
         {sections.map((section) => (
           <div key={section.title} className="flex flex-col gap-0.5">
             <p className="px-3 pb-1 text-xs font-medium uppercase tracking-wide text-muted-foreground">{section.title}</p>
@@ -44,7 +44,7 @@ export function NavLinks({ sections, compact = false }: { sections: NavSection[]
     );
   }
   return (
-    <nav aria-label="Main" className="-mx-4 flex gap-1 overflow-x-auto border-b border-border px-4 pb-2">
+    <nav aria-label={label} className="-mx-4 flex gap-1 overflow-x-auto border-b border-border px-4 pb-2">
         {sections.flatMap((s) => s.items).map((item) => (
           <Link
             key={item.href}

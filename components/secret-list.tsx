@@ -1,12 +1,14 @@
 "use client";
 
 import { CheckIcon, CopyIcon, DownloadIcon } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "./ui/button";
 
 /** Secrets shown once (a batch of codes): listed, copied all at once, or saved as a one-column CSV. */
 export function SecretList({ secrets, label, fileName }: { secrets: string[]; label: string; fileName: string }) {
   const [copied, setCopied] = useState(false);
+  const t = useTranslations("common.secret");
   const download = () => {
     // made in the browser: the codes never travel to the server again
     const url = URL.createObjectURL(new Blob([`code\n${secrets.join("\n")}\n`], { type: "text/csv" }));
@@ -22,7 +24,7 @@ export function SecretList({ secrets, label, fileName }: { secrets: string[]; la
       </pre>
       <div className="flex gap-2">
         <Button type="button" variant="outline" size="sm" onClick={download}>
-          <DownloadIcon /> Download CSV
+          <DownloadIcon /> {t("downloadCsv")}
         </Button>
         <Button
           type="button"
@@ -33,10 +35,10 @@ export function SecretList({ secrets, label, fileName }: { secrets: string[]; la
             setCopied(true);
           }}
         >
-          {copied ? <CheckIcon /> : <CopyIcon />} Copy all
+          {copied ? <CheckIcon /> : <CopyIcon />} {t("copyAll")}
         </Button>
       </div>
-      <p className="text-xs text-muted-foreground">They are not stored in readable form and will not be shown again.</p>
+      <p className="text-xs text-muted-foreground">{t("notStoredMany")}</p>
     </div>
   );
 }

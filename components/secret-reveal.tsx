@@ -1,12 +1,14 @@
 "use client";
 
 import { CheckIcon, CopyIcon } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "./ui/button";
 
 /** A secret shown once, with a copy button. */
 export function SecretReveal({ secret, label }: { secret: string; label: string }) {
   const [copied, setCopied] = useState(false);
+  const t = useTranslations("common.secret");
   return (
     <div className="flex flex-col gap-2 rounded-lg border border-amber-500/40 bg-amber-500/10 p-3">
       <p className="text-sm font-medium">{label}</p>
@@ -18,7 +20,7 @@ export function SecretReveal({ secret, label }: { secret: string; label: string 
           type="button"
           variant="outline"
           size="icon"
-          aria-label="Copy"
+          aria-label={t("copy")}
           onClick={() => {
             void navigator.clipboard?.writeText(secret);
             setCopied(true);
@@ -27,7 +29,7 @@ export function SecretReveal({ secret, label }: { secret: string; label: string 
           {copied ? <CheckIcon /> : <CopyIcon />}
         </Button>
       </div>
-      <p className="text-xs text-muted-foreground">It is not stored in readable form and will not be shown again.</p>
+      <p className="text-xs text-muted-foreground">{t("notStored")}</p>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 export interface ChartPoint {
@@ -9,7 +10,6 @@ export interface ChartPoint {
 }
 
 const COLORS = ["var(--chart-1)", "var(--chart-2)", "var(--chart-3)", "var(--chart-4)", "var(--chart-5)"];
-const OTHER = "other";
 
 /**
  * Stacked bars per day (or hour), one colour per group; groups past the top five are summed into
@@ -29,7 +29,10 @@ export function UsageChart({
   unit?: "count" | "usd";
   height?: number;
 }) {
-  const format = unit === "usd" ? (v: number) => (v === 0 ? "$0" : v < 0.01 ? `$${v.toPrecision(2)}` : `$${v.toFixed(2)}`) : (v: number) => v.toLocaleString("en");
+  const t = useTranslations("usage.chart");
+  const locale = useLocale();
+  const OTHER = t("other");
+  const format = unit === "usd" ? (v: number) => (v === 0 ? "$0" : v < 0.01 ? `$${v.toPrecision(2)}` : `$${v.toFixed(2)}`) : (v: number) => v.toLocaleString(locale);
   const totals = new Map<string, number>();
   for (const p of points) totals.set(p.group ?? label, (totals.get(p.group ?? label) ?? 0) + p.value);
   const top = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, COLORS.length - 1).map(([g]) => g);
@@ -46,12 +49,12 @@ export function UsageChart({
   if (rows.size === 0) {
     return (
       <div className="flex items-center justify-center rounded-lg border border-dashed border-border text-sm text-muted-foreground" style={{ height }}>
-        No calls in this period yet.
+        {t("empty")}
       </div>
     );
   }
   return (
-    <div role="img" aria-label={`${label} chart`} style={{ height }}>
+    <div role="img" aria-label={t("label", { label })} style={{ height }}>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={[...rows.values()]} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid vertical={false} stroke="var(--border)" />

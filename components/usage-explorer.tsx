@@ -2,6 +2,7 @@
 
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
 import { ArrowDownIcon, ArrowUpIcon, DownloadIcon } from "lucide-react";
+import { useLocale, useTranslations } from "next-intl";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Badge } from "./ui/badge";
@@ -52,11 +53,13 @@ type Option = { value: string; label: string };
 
 const SORTABLE = new Set(["startedAt", "costNanoUsd", "latencyMs", "promptTokens", "completionTokens"]);
 
-const columns: ColumnDef<CallRow>[] = [
-  { id: "startedAt", header: "Time (UTC)", cell: ({ row }) => <span className="whitespace-nowrap text-xs">{row.original.startedAt.replace("T", " ").slice(0, 19)}</span> },
+type T = ReturnType<typeof useTranslations<"usage.explorer">>;
+
+const columnsFor = (t: T, locale: string): ColumnDef<CallRow>[] => [
+  { id: "startedAt", header: t("time"), cell: ({ row }) => <span className="whitespace-nowrap text-xs">{row.original.startedAt.replace("T", " ").slice(0, 19)}</span> },
   {
     id: "model",
-    header: "Model",
+    header: t("model"),
     cell: ({ row }) => (
       <div>
         <div className="font-medium">{row.original.requestedModel}</div>
@@ -64,16 +67,16 @@ const columns: ColumnDef<CallRow>[] = [
       </div>
     ),
   },
-  { id: "user", header: "User", cell: ({ row }) => <span className="text-xs">{row.original.user ?? "—"}</span> },
+  { id: "user", header: t("user"), cell: ({ row }) => <span className="text-xs">{row.original.user ?? "—"}</span> },
   {
     id: "status",
-    header: "Status",
+    header: t("status"),
     cell: ({ row }) => <Badge variant={row.original.status < 400 ? "success" : "destructive"}>{row.original.status}</Badge>,
   },
-  { id: "promptTokens", header: "In", cell: ({ row }) => <span className="tabular-nums">{row.original.promptTokens.toLocaleString("en")}</span> },
-  { id: "completionTokens", header: "Out", cell: ({ row }) => <span className="tabular-nums">{row.original.completionTokens.toLocaleString("en")}</span> },
-  { id: "costNanoUsd", header: "Cost", cell: ({ row }) => <span className="tabular-nums" data-testid="call-cost">${row.original.costUsd}</span> },
-  { id: "latencyMs", header: "Latency", cell: ({ row }) => <span className="tabular-nums">{row.original.latencyMs} ms</span> },
+  { id: "promptTokens", header: t("in"), cell: ({ row }) => <span className="tabular-nums">{row.original.promptTokens.toLocaleString(locale)}</span> },
+  { id: "completionTokens", header: t("out"), cell: ({ row }) => <span className="tabular-nums">{row.original.completionTokens.toLocaleString(locale)}</span> },
+  { id: "costNanoUsd", header: t("cost"), cell: ({ row }) => <span className="tabular-nums" data-testid="call-cost">${row.original.costUsd}</span> },
+  { id: "latencyMs", header: t("latency"), cell: ({ row }) => <span className="tabular-nums">{row.original.latencyMs} ms</span> },
 ];
 
 /**
@@ -103,6 +106,9 @@ export function UsageExplorer({
   showCharge: boolean;
   exportHref: string;
 }) {
+  const t = useTranslations("usage.explorer");
+  const locale = useLocale();
+  const columns = columnsFor(t, locale);
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -120,7 +126,7 @@ export function UsageExplorer({
   const sorting: SortingState = [{ id: sort, desc: order === "desc" }];
   const table = useReactTable({
     data: rows,
-    columns: showCharge ? [...columns.slice(0, 7), { id: "charge", header: "Charge", cell: ({ row }) => <span className="tabular-nums">{row.original.chargeCredits}</span> }, columns[7]!] : columns,
+    columns: showCharge ? [...columns.slice(0, 7), { id: "charge", header: t("charge"), cell: ({ row }) => <span className="tabular-nums">{row.original.chargeCredits}</span> }, columns[7]!] : columns,
     getCoreRowModel: getCoreRowModel(),
     manualPagination: true,
     manualSorting: true,
@@ -131,7 +137,7 @@ export function UsageExplorer({
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const select = (name: keyof ExplorerFilters, label: string, list: Option[]) => (
     <NativeSelect aria-label={label} className="h-8 w-auto text-xs" value={filters[name] ?? ""} onChange={(e) => navigate({ [name]: e.target.value || undefined })}>
-      <option value="">All {label}</option>
+      <option value="">{t("all", { label })}</option>
       {list.map((o) => (
         <option key={o.value} value={o.value}>
           {o.label}
@@ -142,20 +148,20 @@ export function UsageExplorer({
   return (
     <div className={cn("flex flex-col gap-3", pending && "opacity-60 transition-opacity")} aria-busy={pending}>
       <div className="flex flex-wrap items-center gap-2" data-testid="usage-filters">
-        <Input type="date" aria-label="From" className="h-8 w-auto text-xs" defaultValue={filters.from?.slice(0, 10)} onChange={(e) => navigate({ from: e.target.value || undefined })} />
-        <Input type="date" aria-label="To" className="h-8 w-auto text-xs" defaultValue={filters.to?.slice(0, 10)} onChange={(e) => navigate({ to: e.target.value || undefined })} />
-        {select("userId", "users", options.users)}
-        {select("teamId", "teams", options.teams)}
-        {select("keyId", "keys", options.keys)}
-        {select("model", "models", options.models.map((m) => ({ value: m, label: m })))}
-        {select("provider", "providers", options.providers.map((p) => ({ value: p, label: p })))}
-        {select("status", "statuses", [
-          { value: "ok", label: "succeeded" },
-          { value: "error", label: "failed" },
+        <Input type="date" aria-label={t("from")} className="h-8 w-auto text-xs" defaultValue={filters.from?.slice(0, 10)} onChange={(e) => navigate({ from: e.target.value || undefined })} />
+        <Input type="date" aria-label={t("to")} className="h-8 w-auto text-xs" defaultValue={filters.to?.slice(0, 10)} onChange={(e) => navigate({ to: e.target.value || undefined })} />
+        {select("userId", t("users"), options.users)}
+        {select("teamId", t("teams"), options.teams)}
+        {select("keyId", t("keys"), options.keys)}
+        {select("model", t("models"), options.models.map((m) => ({ value: m, label: m })))}
+        {select("provider", t("providers"), options.providers.map((p) => ({ value: p, label: p })))}
+        {select("status", t("statuses"), [
+          { value: "ok", label: t("succeeded") },
+          { value: "error", label: t("failed") },
         ])}
         <Button asChild variant="outline" size="sm" className="ml-auto">
           <a href={exportHref} download>
-            <DownloadIcon /> CSV
+            <DownloadIcon /> {t("csv")}
           </a>
         </Button>
       </div>
@@ -187,7 +193,7 @@ export function UsageExplorer({
           ))}
         </TableHeader>
         <TableBody>
-          {rows.length === 0 && <TableEmpty colSpan={table.getAllColumns().length}>No calls match these filters.</TableEmpty>}
+          {rows.length === 0 && <TableEmpty colSpan={table.getAllColumns().length}>{t("empty")}</TableEmpty>}
           {table.getRowModel().rows.map((row) => (
             <TableRow key={row.id} className="cursor-pointer" onClick={() => setOpen(row.original)} data-testid="call-row">
               {row.getVisibleCells().map((cell) => (
@@ -198,37 +204,44 @@ export function UsageExplorer({
         </TableBody>
       </Table>
       <div className="flex items-center justify-between text-sm text-muted-foreground">
-        <span>
-          {total.toLocaleString("en")} call{total === 1 ? "" : "s"} · page {page} of {pages}
-        </span>
+        <span>{t("summary", { total, page, pages })}</span>
         <div className="flex gap-2">
           <Button variant="outline" size="sm" disabled={page <= 1} onClick={() => navigate({ page: String(page - 1) })}>
-            Previous
+            {t("previous")}
           </Button>
           <Button variant="outline" size="sm" disabled={page >= pages} onClick={() => navigate({ page: String(page + 1) })}>
-            Next
+            {t("next")}
           </Button>
         </div>
       </div>
       <Dialog open={open !== null} onOpenChange={(next) => !next && setOpen(null)}>
         {open && (
           <DialogContent side="right">
-            <DialogTitle>Call {open.requestId}</DialogTitle>
+            <DialogTitle>{t("call", { id: open.requestId })}</DialogTitle>
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm" data-testid="call-detail">
               {(
                 [
-                  ["Started", open.startedAt],
-                  ["Endpoint", `${open.endpoint}${open.stream ? " (stream)" : ""}`],
-                  ["Model", open.requestedModel],
-                  ["Upstream", `${open.providerName ?? "—"} · ${open.upstreamModel ?? "—"} · ${open.attempts} attempt${open.attempts === 1 ? "" : "s"}`],
-                  ["User / team", `${open.user ?? "—"} / ${open.team ?? "—"}`],
-                  ["Key", open.key ?? "web session"],
-                  ["Status", `${open.status}${open.errorCode ? ` · ${open.errorCode}` : ""}`],
-                  ["Error", open.errorMessage ?? "—"],
-                  ["Tokens", `${open.promptTokens} in (${open.cachedTokens} cached) · ${open.completionTokens} out (${open.reasoningTokens} reasoning) · ${open.usageSource}`],
-                  ["Provider cost", `$${open.costUsd}`],
-                  ["Charge", `${open.chargeCredits} credits`],
-                  ["Latency", `${open.latencyMs} ms (first byte ${open.ttfbMs ?? "—"} ms)`],
+                  [t("started"), open.startedAt],
+                  [t("endpoint"), open.stream ? t("stream", { endpoint: open.endpoint }) : open.endpoint],
+                  [t("model"), open.requestedModel],
+                  [t("upstream"), t("attempts", { provider: open.providerName ?? "—", model: open.upstreamModel ?? "—", attempts: open.attempts })],
+                  [t("userTeam"), `${open.user ?? "—"} / ${open.team ?? "—"}`],
+                  [t("key"), open.key ?? t("webSession")],
+                  [t("status"), `${open.status}${open.errorCode ? ` · ${open.errorCode}` : ""}`],
+                  [t("error"), open.errorMessage ?? "—"],
+                  [
+                    t("tokens"),
+                    t("tokensDetail", {
+                      prompt: String(open.promptTokens),
+                      cached: String(open.cachedTokens),
+                      completion: String(open.completionTokens),
+                      reasoning: String(open.reasoningTokens),
+                      source: open.usageSource,
+                    }),
+                  ],
+                  [t("providerCost"), `$${open.costUsd}`],
+                  [t("charge"), t("chargeCredits", { credits: open.chargeCredits })],
+                  [t("latency"), t("latencyDetail", { latency: String(open.latencyMs), ttfb: String(open.ttfbMs ?? "—") })],
                 ] as const
               ).map(([label, value]) => (
                 <div key={label} className="contents">

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { Brand } from "@/components/brand";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Badge } from "@/components/ui/badge";
@@ -8,32 +9,37 @@ import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableR
 import { currentUser } from "@/lib/auth/session";
 import { pricesFor } from "@/lib/dal/prices";
 import { site } from "@/lib/dal/site";
-import { credits } from "@/lib/ui/format";
+import { formats } from "@/lib/ui/format";
+import { LocaleSwitcher } from "@/components/locale-switcher";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Pricing" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("public.pricing"))("title") };
+}
 
 // GET /pricing – public: what every enabled model sells for (never the provider cost or margin); a
 // signed-in customer sees their own group's prices
 export default async function PricingPage() {
-  const [{ models, creditPriceUsd, group }, { brand, mode }] = await Promise.all([currentUser().then(pricesFor), site()]);
+  const [{ models, creditPriceUsd, group }, { brand, mode }, t, locale] = await Promise.all([currentUser().then(pricesFor), site(), getTranslations("public.pricing"), getLocale()]);
+  const { credits } = formats(locale);
   const usdPer1M = (creditsPer1M: string) => (Number(creditsPer1M) * Number(creditPriceUsd)).toFixed(4).replace(/\.?0+$/, "");
   return (
     <div className="mx-auto flex max-w-5xl flex-col gap-6 px-4 py-8">
       <header className="flex items-center gap-3">
         <Brand brand={brand} />
         <div className="ml-auto flex gap-2">
+          <LocaleSwitcher />
           <ThemeToggle />
           <Button asChild size="sm">
-            <Link href="/sign-in">Sign in</Link>
+            <Link href="/sign-in">{t("signIn")}</Link>
           </Button>
         </div>
       </header>
       <div>
-        <h1 className="text-3xl font-semibold tracking-tight">Pricing</h1>
+        <h1 className="text-3xl font-semibold tracking-tight">{t("title")}</h1>
         <p className="mt-1 text-sm text-muted-foreground">
-          {mode === "service_provider" ? `Pay as you go with credits (1 credit = $${creditPriceUsd}). Prices per million tokens.` : "Prices per million tokens."}
-          {group && <span data-testid="pricing-group"> Your prices as a member of {group}.</span>}
+          {mode === "service_provider" ? t("reseller", { price: creditPriceUsd }) : t("perMillion")}
+          {group && <span data-testid="pricing-group"> {t("group", { group })}</span>}
         </p>
       </div>
       <Card>
@@ -41,18 +47,18 @@ export default async function PricingPage() {
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>Model</TableHead>
-                <TableHead className="text-right">Input / 1M</TableHead>
-                <TableHead className="text-right">Output / 1M</TableHead>
-                <TableHead className="text-right">Cached input / 1M</TableHead>
-                <TableHead className="text-right">Per image</TableHead>
+                <TableHead>{t("model")}</TableHead>
+                <TableHead className="text-right">{t("input")}</TableHead>
+                <TableHead className="text-right">{t("output")}</TableHead>
+                <TableHead className="text-right">{t("cachedInput")}</TableHead>
+                <TableHead className="text-right">{t("perImage")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {models.length === 0 && <TableEmpty colSpan={5}>No models are available yet.</TableEmpty>}
+              {models.length === 0 && <TableEmpty colSpan={5}>{t("empty")}</TableEmpty>}
               {models.map((m) => {
                 const sell = m.price?.sell;
-                const show = (value: string | null | undefined) => (value == null ? "—" : mode === "service_provider" ? `${credits(value)} cr` : `$${usdPer1M(value)}`);
+                const show = (value: string | null | undefined) => (value == null ? "—" : mode === "service_provider" ? t("credits", { credits: credits(value) }) : `$${usdPer1M(value)}`);
                 return (
                   <TableRow key={m.id} data-testid={`price-${m.name}`}>
                     <TableCell>

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { AuthCard } from "@/components/auth-card";
 import { Button } from "@/components/ui/button";
 import { signInWithSso } from "@/lib/ui/sign-in-actions";
@@ -10,13 +11,9 @@ import { settings } from "@/lib/settings";
 import { SignInForm } from "./sign-in-form";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Sign in" };
 
-/** What a failed sign-in that came back through Auth.js's redirect (SSO, or a form posted without JavaScript) shows. */
-function signInError(error: string, code: string | undefined): string {
-  if (code === "throttled") return "Too many attempts; try again later.";
-  if (error === "CredentialsSignin") return "Wrong email or password (or two-factor code), or the account is not active.";
-  return `Single sign-on did not complete (${error}).`;
+export async function generateMetadata() {
+  return { title: (await getTranslations("auth.signIn"))("title") };
 }
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string; error?: string; code?: string }> }) {
@@ -24,24 +21,26 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (user) redirect(user.role === "admin" ? "/admin" : "/dashboard");
   const { next, error, code } = await searchParams;
   const { AUTH_OIDC_ISSUER, AUTH_OIDC_NAME } = env();
-  const [{ mode, signUpEnabled }, { brand }] = await Promise.all([settings(), site()]);
+  const [{ mode, signUpEnabled }, { brand }, t] = await Promise.all([settings(), site(), getTranslations("auth.signIn")]);
+  // what a failed sign-in that came back through Auth.js's redirect (SSO, or a form posted without JavaScript) shows
+  const failure = !error ? null : code === "throttled" ? t("throttled") : error === "CredentialsSignin" ? t("failed") : t("ssoFailed", { error });
   return (
-    <AuthCard brand={brand} title="Sign in" description="Use your email and password.">
+    <AuthCard brand={brand} title={t("title")} description={t("description")}>
       <div className="flex flex-col gap-4">
-        {error && <p className="text-sm text-destructive">{signInError(error, code)}</p>}
+        {failure && <p className="text-sm text-destructive">{failure}</p>}
         <SignInForm next={next} />
         {AUTH_OIDC_ISSUER && (
           <form action={signInWithSso}>
             <Button variant="outline" className="w-full" type="submit">
-              Continue with {AUTH_OIDC_NAME}
+              {t("sso", { name: AUTH_OIDC_NAME })}
             </Button>
           </form>
         )}
         {mode === "service_provider" && signUpEnabled && (
           <p className="text-center text-sm text-muted-foreground">
-            New here?{" "}
+            {t("newHere")}{" "}
             <Link href="/sign-up" className="text-primary hover:underline">
-              Create an account
+              {t("createAccount")}
             </Link>
           </p>
         )}

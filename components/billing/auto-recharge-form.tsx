@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { ActionForm, Field, SelectField, SubmitButton } from "@/components/action-form";
 import { autoRechargeAction, saveCardAction } from "@/lib/ui/account-actions";
 
@@ -14,15 +15,16 @@ export interface AutoRechargeView {
 /** The customer's auto-recharge: the saved card (or a button to save one) and when to charge it for which package. */
 export function AutoRechargeForm({ current, packages }: { current: AutoRechargeView | null; packages: Array<{ value: string; label: string }> }) {
   const card = current?.card ?? null;
+  const t = useTranslations("billing.autoRechargeForm");
   return (
     <div className="flex flex-col gap-4" data-testid="auto-recharge">
       <div className="flex flex-wrap items-center gap-3 text-sm">
         <span>
-          Card: <span className="font-medium" data-testid="saved-card">{card ?? "none saved"}</span>
+          {t("card")} <span className="font-medium" data-testid="saved-card">{card ?? t("noCard")}</span>
         </span>
         <ActionForm action={saveCardAction} resetOnSuccess={false}>
           <SubmitButton variant="outline" size="sm">
-            {card ? "Replace card" : "Save a card"}
+            {card ? t("replaceCard") : t("saveCard")}
           </SubmitButton>
         </ActionForm>
       </div>
@@ -34,12 +36,12 @@ export function AutoRechargeForm({ current, packages }: { current: AutoRechargeV
       <ActionForm action={autoRechargeAction} resetOnSuccess={false} className="grid gap-4 sm:grid-cols-4">
         <label className="flex items-center gap-2 self-end pb-2 text-sm">
           <input type="checkbox" name="enabled" value="true" defaultChecked={current?.enabled ?? false} disabled={!card} />
-          Recharge automatically
+          {t("enabled")}
         </label>
-        <Field name="thresholdCredits" label="When the balance falls below (credits)" defaultValue={current?.threshold ?? ""} placeholder="1000" />
-        <SelectField name="packageId" label="Buy" options={packages} defaultValue={current?.packageId ?? packages[0]?.value} />
+        <Field name="thresholdCredits" label={t("threshold")} defaultValue={current?.threshold ?? ""} placeholder="1000" />
+        <SelectField name="packageId" label={t("buy")} options={packages} defaultValue={current?.packageId ?? packages[0]?.value} />
         <div className="flex items-end">
-          <SubmitButton>Save auto-recharge</SubmitButton>
+          <SubmitButton>{t("save")}</SubmitButton>
         </div>
       </ActionForm>
     </div>

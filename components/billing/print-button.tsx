@@ -1,11 +1,13 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { Button } from "../ui/button";
 
 export function PrintButton() {
+  const t = useTranslations("billing.statement");
   return (
     <Button type="button" variant="outline" size="sm" onClick={() => window.print()}>
-      Print
+      {t("print")}
     </Button>
   );
 }

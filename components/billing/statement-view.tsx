@@ -1,71 +1,70 @@
+import { useLocale, useTranslations } from "next-intl";
 import type { Statement } from "@/lib/billing/statements";
 import { formatCredits } from "@/lib/money";
-import { credits, date, number } from "@/lib/ui/format";
+import { formats } from "@/lib/ui/format";
 import { Card, CardContent, CardHeader, CardTitle } from "../ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableFooter, TableHead, TableHeader, TableRow } from "../ui/table";
 import { PrintButton } from "./print-button";
 
-const amount = (microcredits: bigint) => credits(formatCredits(microcredits));
-
 /** A monthly statement, laid out to print on paper (the navigation hides when printing). */
 export function StatementView({ statement: s, csvHref }: { statement: Statement; csvHref: string }) {
   const lastDay = new Date(s.end.getTime() - 1);
+  const t = useTranslations("billing.statement");
+  const tb = useTranslations("billing");
+  const { credits, date, number } = formats(useLocale());
+  const amount = (microcredits: bigint) => credits(formatCredits(microcredits));
   return (
     <Card className="print:border-0 print:shadow-none" data-testid="statement">
       <CardHeader className="flex-row items-start justify-between gap-3">
         <div>
-          <CardTitle>
-            Statement {s.month} · {s.owner}
-          </CardTitle>
-          <p className="text-sm text-muted-foreground">
-            {date(s.start)} to {date(lastDay)} (UTC), in credits
-          </p>
+          <CardTitle>{t("heading", { month: s.month, owner: s.owner })}</CardTitle>
+          <p className="text-sm text-muted-foreground">{t("period", { start: date(s.start), end: date(lastDay) })}</p>
         </div>
         <div className="flex gap-3 text-sm print:hidden">
           <a className="underline" href={csvHref}>
-            Download CSV
+            {t("downloadCsv")}
           </a>
           <PrintButton />
         </div>
       </CardHeader>
       <CardContent className="flex flex-col gap-6">
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
-          <Figure label="Opening balance" value={amount(s.openingMicrocredits)} testId="statement-opening" />
-          <Figure label="Top-ups" value={amount(s.topUpMicrocredits)} testId="statement-topups" />
-          <Figure label="Usage" value={amount(-s.usageMicrocredits)} testId="statement-usage" />
-          <Figure label="Closing balance" value={amount(s.closingMicrocredits)} testId="statement-closing" />
+          <Figure label={t("opening")} value={amount(s.openingMicrocredits)} testId="statement-opening" />
+          <Figure label={t("topUps")} value={amount(s.topUpMicrocredits)} testId="statement-topups" />
+          <Figure label={t("usage")} value={amount(-s.usageMicrocredits)} testId="statement-usage" />
+          <Figure label={t("closing")} value={amount(s.closingMicrocredits)} testId="statement-closing" />
         </dl>
-        <Section title="Top-ups">
+        <Section title={t("topUps")}>
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>Paid</TableHead>
-                <TableHead>What</TableHead>
-                <TableHead className="text-right">Amount</TableHead>
-                <TableHead className="text-right">Credits</TableHead>
-                <TableHead className="print:hidden">Receipt</TableHead>
+                <TableHead>{t("paid")}</TableHead>
+                <TableHead>{t("what")}</TableHead>
+                <TableHead className="text-right">{t("amount")}</TableHead>
+                <TableHead className="text-right">{t("credits")}</TableHead>
+                <TableHead className="print:hidden">{t("receipt")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {s.topUps.length === 0 && <TableEmpty colSpan={5}>No top-ups this month.</TableEmpty>}
-              {s.topUps.map((t) => (
-                <TableRow key={t.id}>
-                  <TableCell className="text-xs">{date(t.paidAt)}</TableCell>
+              {s.topUps.length === 0 && <TableEmpty colSpan={5}>{t("noTopUps")}</TableEmpty>}
+              {s.topUps.map((top) => (
+                <TableRow key={top.id}>
+                  <TableCell className="text-xs">{date(top.paidAt)}</TableCell>
                   <TableCell>
-                    {t.kind === "recharge" ? "Auto-recharge" : "Top-up"}
-                    {t.refunded && <span className="ml-2 text-xs text-muted-foreground">refunded {t.refunded}</span>}
+                    {top.kind === "recharge" ? tb("recharge") : tb("topUp")}
+                    {top.refunded && <span className="ml-2 text-xs text-muted-foreground">{tb("refunded", { amount: top.refunded })}</span>}
                   </TableCell>
-                  <TableCell className="text-right tabular-nums">{t.amount}</TableCell>
-                  <TableCell className="text-right tabular-nums">{amount(t.microcredits)}</TableCell>
+                  <TableCell className="text-right tabular-nums">{top.amount}</TableCell>
+                  <TableCell className="text-right tabular-nums">{amount(top.microcredits)}</TableCell>
                   <TableCell className="space-x-2 text-xs print:hidden">
-                    {t.receiptUrl && (
-                      <a className="underline" href={t.receiptUrl} target="_blank" rel="noreferrer">
-                        Receipt
+                    {top.receiptUrl && (
+                      <a className="underline" href={top.receiptUrl} target="_blank" rel="noreferrer">
+                        {tb("receipt")}
                       </a>
                     )}
-                    {t.invoiceUrl && (
-                      <a className="underline" href={t.invoiceUrl} target="_blank" rel="noreferrer">
-                        Invoice
+                    {top.invoiceUrl && (
+                      <a className="underline" href={top.invoiceUrl} target="_blank" rel="noreferrer">
+                        {tb("invoice")}
                       </a>
                     )}
                   </TableCell>
@@ -74,19 +73,19 @@ export function StatementView({ statement: s, csvHref }: { statement: Statement;
             </TableBody>
           </Table>
         </Section>
-        <Section title="Usage by model">
+        <Section title={t("usageByModel")}>
           <Table data-testid="statement-usage-by-model">
             <TableHeader>
               <TableRow>
-                <TableHead>Model</TableHead>
-                <TableHead className="text-right">Calls</TableHead>
-                <TableHead className="text-right">Input tokens</TableHead>
-                <TableHead className="text-right">Output tokens</TableHead>
-                <TableHead className="text-right">Credits</TableHead>
+                <TableHead>{t("model")}</TableHead>
+                <TableHead className="text-right">{t("calls")}</TableHead>
+                <TableHead className="text-right">{t("inputTokens")}</TableHead>
+                <TableHead className="text-right">{t("outputTokens")}</TableHead>
+                <TableHead className="text-right">{t("credits")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {s.usage.length === 0 && <TableEmpty colSpan={5}>No usage this month.</TableEmpty>}
+              {s.usage.length === 0 && <TableEmpty colSpan={5}>{t("noUsage")}</TableEmpty>}
               {s.usage.map((u) => (
                 <TableRow key={u.model}>
                   <TableCell className="font-mono text-xs">{u.model}</TableCell>
@@ -99,22 +98,22 @@ export function StatementView({ statement: s, csvHref }: { statement: Statement;
             </TableBody>
           </Table>
         </Section>
-        <Section title="Grants and other movements">
+        <Section title={t("movements")}>
           <Table data-testid="statement-movements">
             <TableHeader>
               <TableRow>
-                <TableHead>When</TableHead>
-                <TableHead>Kind</TableHead>
-                <TableHead>Note</TableHead>
-                <TableHead className="text-right">Credits</TableHead>
+                <TableHead>{t("when")}</TableHead>
+                <TableHead>{t("kind")}</TableHead>
+                <TableHead>{t("note")}</TableHead>
+                <TableHead className="text-right">{t("credits")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {s.movements.length === 0 && <TableEmpty colSpan={4}>Nothing else this month.</TableEmpty>}
+              {s.movements.length === 0 && <TableEmpty colSpan={4}>{t("noMovements")}</TableEmpty>}
               {s.movements.map((m, i) => (
                 <TableRow key={i}>
                   <TableCell className="text-xs">{date(m.at)}</TableCell>
-                  <TableCell>{m.kind.replace("_", " ")}</TableCell>
+                  <TableCell>{tb("kind", { kind: m.kind.replace("_", " ") })}</TableCell>
                   <TableCell className="text-xs text-muted-foreground">{m.note ?? ""}</TableCell>
                   <TableCell className="text-right tabular-nums">{amount(m.microcredits)}</TableCell>
                 </TableRow>
@@ -122,7 +121,7 @@ export function StatementView({ statement: s, csvHref }: { statement: Statement;
             </TableBody>
             <TableFooter>
               <TableRow>
-                <TableCell colSpan={3}>Closing balance</TableCell>
+                <TableCell colSpan={3}>{t("closing")}</TableCell>
                 <TableCell className="text-right tabular-nums">{amount(s.closingMicrocredits)}</TableCell>
               </TableRow>
             </TableFooter>

@@ -17,28 +17,29 @@ import { hashPassword } from "../crypto/password";
 // password; the starter credits follow the confirmation, once.
 
 export const CONFIRMATION_TTL_MS = 24 * 3600 * 1000;
-export const SIGN_UP_ANSWER = "Check your inbox: we sent a link to confirm your address. Follow it, then sign in.";
-
 export interface SignUpInput {
   email: string;
   password: string;
   name?: string;
 }
 
-/** Why self sign-up is closed on this hub, or null when it is open. */
-export async function signUpClosedReason(): Promise<string | null> {
+/**
+ * Why self sign-up is closed on this hub, or null when it is open: "closed" by the operator (or the mode),
+ * "no_mail" when the hub cannot send the confirmation link. The UI says it in the reader's language.
+ */
+export async function signUpClosedReason(): Promise<"closed" | "no_mail" | null> {
   const { mode, signUpEnabled } = await settings();
-  if (mode !== "service_provider" || !signUpEnabled) return "Sign-up is closed on this hub. Ask its administrator for an account.";
+  if (mode !== "service_provider" || !signUpEnabled) return "closed";
   // the link must point at the hub's own address: built from the Host header, an attacker could
   // send a victim a link to their own server and learn the token
-  if (!mailConfigured() || !env().HUB_PUBLIC_URL) return "Sign-up is not available: this hub cannot send e-mail yet. Ask its administrator for an account.";
+  if (!mailConfigured() || !env().HUB_PUBLIC_URL) return "no_mail";
   return null;
 }
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 const confirmUrl = (token: string) => `${env().HUB_PUBLIC_URL!.replace(/\/+$/, "")}/verify-email?token=${token}`;
 
-/** Registers a sign-up and queues the right e-mail; the caller answers SIGN_UP_ANSWER whatever happened. */
+/** Registers a sign-up and queues the right e-mail; the caller gives the same answer whatever happened. */
 export async function registerSignUp(input: SignUpInput): Promise<void> {
   const email = normalizeEmail(input.email);
   const passwordHash = await hashPassword(input.password);

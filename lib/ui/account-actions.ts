@@ -1,6 +1,7 @@
 "use server";
 
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { AdminError } from "../admin/errors";
@@ -17,6 +18,7 @@ import type { FormState } from "./form-state";
 import { keyFormSchema } from "./key-input";
 import { requireUser } from "../auth/session";
 import { consume, Throttled } from "../auth/throttle";
+import { throttledText } from "./throttled-text";
 
 // What signed-in people do to their own account: keys, top-ups and their low-balance alert.
 
@@ -25,11 +27,11 @@ export const createOwnKeyAction = userAction(keyFormSchema, async (input, user) 
   try {
     await consume("keyCreation", user.id);
   } catch (error) {
-    if (error instanceof Throttled) return { error: error.message };
+    if (error instanceof Throttled) return { error: await throttledText(error.retryAfterSeconds) };
     throw error;
   }
   const { secret, key } = await createApiKey({ userEmail: user.email, ...input }, user.email);
-  return { ok: `Created ${key.name}`, secret };
+  return { ok: (await getTranslations("keys"))("created", { name: key.name }), secret };
 });
 
 export const revokeOwnKeyAction = userAction(z.object({ id: z.string().min(1) }), async ({ id }, user) => {
@@ -37,14 +39,15 @@ export const revokeOwnKeyAction = userAction(z.object({ id: z.string().min(1) })
   const key = await db().apiKey.findFirst({ where: { id, userId: user.id } });
   if (!key) throw new AdminError("no such key", "not_found");
   await revokeApiKey(key.id, user.email);
-  return `Revoked ${key.name}`;
+  return (await getTranslations("keys"))("revokedToast", { name: key.name });
 });
 
 export const lowBalanceAlertAction = userAction(
   z.object({ thresholdCredits: z.string().trim().max(40).optional(), email: z.string().trim().max(320).optional() }),
   async ({ thresholdCredits, email }, user) => {
     const alert = await setMyLowBalanceAlert(user, { thresholdCredits: thresholdCredits ?? null, email: email ?? null });
-    return alert.thresholdCredits ? `We will e-mail ${alert.email ?? alert.signInEmail} when your balance falls below ${alert.thresholdCredits} credits` : "Low-balance alert off";
+    const t = await getTranslations("account.dashboard");
+    return alert.thresholdCredits ? t("alertOn", { email: alert.email ?? alert.signInEmail, credits: alert.thresholdCredits }) : t("alertOff");
   },
 );
 
@@ -52,7 +55,8 @@ export const lowBalanceAlertAction = userAction(
 export async function saveCardAction(_state: FormState): Promise<FormState> {
   const user = await requireUser();
   const principal = await userPrincipal(user.id);
-  if (!principal) return { error: "Your account is disabled." };
+  const t = await getTranslations();
+  if (!principal) return { error: t("common.accountDisabled") };
   let url: string | null;
   try {
     ({ url } = await createCardSetup(principal, publicBaseUrl(await headers())));
@@ -60,7 +64,7 @@ export async function saveCardAction(_state: FormState): Promise<FormState> {
     if (error instanceof ApiError) return { error: error.message };
     throw error;
   }
-  if (!url) return { error: "Stripe did not return a page to save the card on." };
+  if (!url) return { error: t("billing.actions.noCardPage") };
   redirect(url);
 }
 
@@ -68,10 +72,11 @@ export const autoRechargeAction = userAction(
   z.object({ enabled: z.stringbool().default(false), thresholdCredits: z.string().trim().max(40).default(""), packageId: z.string().max(100).default("") }),
   async (input, user) => {
     const principal = await userPrincipal(user.id);
-    if (!principal) return { error: "Your account is disabled." };
+    const t = await getTranslations();
+    if (!principal) return { error: t("common.accountDisabled") };
     try {
       const saved = await setAutoRecharge(principal, autoRechargeSchema.parse(input));
-      return saved.enabled ? `Auto-recharge on: below ${input.thresholdCredits} credits we charge your card` : "Auto-recharge off";
+      return saved.enabled ? t("billing.actions.autoRechargeOn", { credits: input.thresholdCredits }) : t("billing.actions.autoRechargeOff");
     } catch (error) {
       if (error instanceof ApiError) return { error: error.message };
       if (error instanceof z.ZodError) return { fieldErrors: z.flattenError(error).fieldErrors as FormState["fieldErrors"] };
@@ -85,7 +90,8 @@ export async function topUpAction(_state: FormState, form: FormData): Promise<Fo
   const user = await requireUser();
   const principal = await userPrincipal(user.id);
   const packageId = form.get("packageId");
-  if (!principal || typeof packageId !== "string") return { error: "Pick a package." };
+  const t = await getTranslations();
+  if (!principal || typeof packageId !== "string") return { error: t("billing.actions.pickPackage") };
   let url: string | null;
   try {
     ({ url } = await createCheckout(principal, packageId, publicBaseUrl(await headers())));
@@ -93,6 +99,6 @@ export async function topUpAction(_state: FormState, form: FormData): Promise<Fo
     if (error instanceof ApiError) return { error: error.message };
     throw error;
   }
-  if (!url) return { error: "Stripe did not return a checkout page." };
+  if (!url) return { error: t("billing.actions.noCheckout") };
   redirect(url);
 }

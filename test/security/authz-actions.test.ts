@@ -25,8 +25,11 @@ interface ManifestEntry {
   exportedName: string;
 }
 
-/** Actions anyone may call: signing in and up, and signing out (which only clears the caller's own cookie). */
-const ANONYMOUS_ACTIONS = ["signInWithPassword", "signInWithSso", "signUp", "signOutAction"];
+/**
+ * Actions anyone may call: signing in and up, signing out (which only clears the caller's own cookie) and
+ * the language switcher (which only sets the caller's own language cookie).
+ */
+const ANONYMOUS_ACTIONS = ["signInWithPassword", "signInWithSso", "signUp", "signOutAction", "setLocaleAction"];
 
 type Fields = (w: AuthzWorld, f: HubFixture) => Promise<Record<string, string>> | Record<string, string>;
 

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { Stat } from "@/components/stat";
 import { Button } from "@/components/ui/button";
@@ -8,45 +9,48 @@ import { requireUser } from "@/lib/auth/session";
 import { ActionForm, Field, SubmitButton } from "@/components/action-form";
 import { myAlert, myDashboard } from "@/lib/dal/account";
 import { lowBalanceAlertAction } from "@/lib/ui/account-actions";
-import { credits, number, percent, usd } from "@/lib/ui/format";
+import { formats } from "@/lib/ui/format";
 
-export const metadata = { title: "Dashboard" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("account.dashboard"))("title") };
+}
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<{ welcome?: string }> }) {
   const user = await requireUser();
-  const [dashboardData, alert] = await Promise.all([myDashboard(user), myAlert(user)]);
+  const [dashboardData, alert, t, locale] = await Promise.all([myDashboard(user), myAlert(user), getTranslations("account.dashboard"), getLocale()]);
+  const { credits, number, percent, usd } = formats(locale);
   const data = dashboardData!;
   const { welcome } = await searchParams;
   const { account, usage } = data;
   const reseller = data.mode === "service_provider";
   return (
     <>
-      <PageHeader title={`Hello${user.name ? `, ${user.name}` : ""}`} description="Your usage of the hub over the last 30 days.">
+      <PageHeader title={user.name ? t("helloName", { name: user.name }) : t("hello")} description={t("description")}>
         {reseller && (
           <Button asChild>
-            <Link href="/billing">Buy credits</Link>
+            <Link href="/billing">{t("buyCredits")}</Link>
           </Button>
         )}
         <Button asChild variant="outline">
-          <Link href="/keys">API keys</Link>
+          <Link href="/keys">{t("apiKeys")}</Link>
         </Button>
       </PageHeader>
-      {welcome && <p className="rounded-lg border border-primary/30 bg-primary/5 p-3 text-sm">Welcome! Your account is ready: create an API key and follow the quickstart.</p>}
+      {welcome && <p className="rounded-lg border border-primary/30 bg-primary/5 p-3 text-sm">{t("welcome")}</p>}
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         {reseller ? (
           <>
-            <Stat label="Balance (credits)" value={credits(account.balance)} testId="balance" />
-            <Stat label="Available" value={credits(account.available)} hint={account.held !== "0" ? `${credits(account.held)} held by calls in flight` : undefined} />
-            <Stat label="Daily spend (7-day avg)" value={credits(account.averageDailySpend)} />
-            <Stat label="Days of credit left" value={account.estimatedDaysLeft === null ? "—" : number(account.estimatedDaysLeft)} testId="days-left" hint="at the last week's pace" />
+            <Stat label={t("balance")} value={credits(account.balance)} testId="balance" />
+            <Stat label={t("available")} value={credits(account.available)} hint={account.held !== "0" ? t("held", { credits: credits(account.held) }) : undefined} />
+            <Stat label={t("dailySpend")} value={credits(account.averageDailySpend)} />
+            <Stat label={t("daysLeft")} value={account.estimatedDaysLeft === null ? "—" : number(account.estimatedDaysLeft)} testId="days-left" hint={t("daysLeftHint")} />
           </>
         ) : (
           <>
-            <Stat label="Calls (30 days)" value={number(usage.totals.calls)} />
-            <Stat label="Cost (30 days)" value={usd(usage.totals.costUsd)} />
-            {data.budgets.length === 0 && <Stat label="Budget" value="none" hint="no monthly budget applies to you" />}
+            <Stat label={t("calls")} value={number(usage.totals.calls)} />
+            <Stat label={t("cost")} value={usd(usage.totals.costUsd)} />
+            {data.budgets.length === 0 && <Stat label={t("budget")} value={t("noBudget")} hint={t("noBudgetHint")} />}
             {data.budgets.map((b) => (
-              <Stat key={b.scope} label={`${b.scope} budget this month`} value={`${usd(b.spentUsd)} / ${usd(b.limitUsd)}`} hint={`${percent(b.share)} used · ${b.label}`} testId={`budget-${b.scope}`} />
+              <Stat key={b.scope} label={t("budgetScope", { scope: b.scope })} value={`${usd(b.spentUsd)} / ${usd(b.limitUsd)}`} hint={t("budgetHint", { share: percent(b.share), label: b.label })} testId={`budget-${b.scope}`} />
             ))}
           </>
         )}
@@ -54,14 +58,14 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       {reseller && alert && (
         <Card>
           <CardHeader>
-            <CardTitle>Low-balance alert</CardTitle>
+            <CardTitle>{t("lowBalance")}</CardTitle>
           </CardHeader>
           <CardContent>
             <ActionForm action={lowBalanceAlertAction} resetOnSuccess={false} className="grid gap-4 sm:grid-cols-3" testId="low-balance-alert">
-              <Field name="thresholdCredits" label="E-mail me below (credits)" defaultValue={alert.thresholdCredits ?? ""} placeholder="off" hint="Empty turns the alert off" />
-              <Field name="email" label="To" type="email" defaultValue={alert.email ?? ""} placeholder={alert.signInEmail} hint="Empty: your sign-in address" />
+              <Field name="thresholdCredits" label={t("threshold")} defaultValue={alert.thresholdCredits ?? ""} placeholder={t("thresholdPlaceholder")} hint={t("thresholdHint")} />
+              <Field name="email" label={t("alertTo")} type="email" defaultValue={alert.email ?? ""} placeholder={alert.signInEmail} hint={t("alertToHint")} />
               <div className="flex items-end">
-                <SubmitButton>Save alert</SubmitButton>
+                <SubmitButton>{t("saveAlert")}</SubmitButton>
               </div>
             </ActionForm>
           </CardContent>
@@ -69,11 +73,11 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       )}
       <Card>
         <CardHeader>
-          <CardTitle>{reseller ? "Credits spent per day" : "Calls per day"}</CardTitle>
+          <CardTitle>{reseller ? t("creditsPerDay") : t("callsPerDay")}</CardTitle>
         </CardHeader>
         <CardContent>
           <UsageChart
-            label={reseller ? "credits" : "calls"}
+            label={reseller ? t("creditsSeries") : t("callsSeries")}
             points={usage.series.map((p) => ({ bucketStart: p.bucketStart, group: p.group, value: reseller ? Number(p.chargeCredits) : p.calls }))}
           />
         </CardContent>

@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { CreateKeyDialog } from "@/components/create-key-dialog";
 import { KeysTable } from "@/components/keys-table";
@@ -6,14 +7,16 @@ import { requireUser } from "@/lib/auth/session";
 import { myKeys } from "@/lib/dal/account";
 import { createOwnKeyAction, revokeOwnKeyAction } from "@/lib/ui/account-actions";
 
-export const metadata = { title: "My API keys" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("account.keys"))("metaTitle") };
+}
 
 export default async function MyKeysPage() {
   const user = await requireUser();
-  const keys = await myKeys(user);
+  const [keys, t] = await Promise.all([myKeys(user), getTranslations("account.keys")]);
   return (
     <>
-      <PageHeader title="API keys" description="Use a key as the OpenAI API key of any client pointed at this hub. The secret is shown once.">
+      <PageHeader title={t("title")} description={t("description")}>
         <CreateKeyDialog action={createOwnKeyAction} />
       </PageHeader>
       <Card>

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { CodeBlock } from "@/components/code-block";
 import { requireUser } from "@/lib/auth/session";
@@ -7,7 +8,9 @@ import { registry } from "@/lib/gateway/registry";
 import { publicBaseUrl } from "@/lib/public-url";
 import { snippets } from "@/lib/ui/snippets";
 
-export const metadata = { title: "Quickstart" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("account.quickstart"))("title") };
+}
 
 export default async function QuickstartPage() {
   await requireUser();
@@ -15,23 +18,35 @@ export default async function QuickstartPage() {
   const models = (await registry()).publicModels;
   const model = models.find((m) => m.type === "chat")?.name ?? "gpt-4o-mini";
   const code = snippets(baseUrl, model);
+  const t = await getTranslations("account.quickstart");
   return (
     <>
-      <PageHeader title="Quickstart" description="The hub speaks the OpenAI API: point any OpenAI client at it with your hub key." />
+      <PageHeader title={t("title")} description={t("description")} />
       <ol className="flex list-decimal flex-col gap-2 pl-5 text-sm">
         <li>
-          Create a key on{" "}
-          <Link href="/keys" className="text-primary hover:underline">
-            API keys
-          </Link>{" "}
-          and export it: <code className="font-mono">export AIGNE_HUB_API_KEY=sk-hub-…</code>
+          {t.rich("step1", {
+            link: (chunks) => (
+              <Link href="/keys" className="text-primary hover:underline">
+                {chunks}
+              </Link>
+            ),
+            code: (chunks) => <code className="font-mono">{chunks}</code>,
+          })}
         </li>
         <li>
-          Use base URL <code className="font-mono" data-testid="quickstart-base-url">{baseUrl}</code> and any model of the{" "}
-          <Link href="/pricing" className="text-primary hover:underline">
-            price list
-          </Link>
-          .
+          {t.rich("step2", {
+            baseUrl,
+            link: (chunks) => (
+              <Link href="/pricing" className="text-primary hover:underline">
+                {chunks}
+              </Link>
+            ),
+            code: (chunks) => (
+              <code className="font-mono" data-testid="quickstart-base-url">
+                {chunks}
+              </code>
+            ),
+          })}
         </li>
       </ol>
       <CodeBlock title="curl" code={code.curl} />

@@ -1,3 +1,4 @@
+import { getLocale, getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { Pager } from "@/components/pager";
 import { Badge } from "@/components/ui/badge";
@@ -6,35 +7,38 @@ import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableR
 import { requireUser } from "@/lib/auth/session";
 import { myCalls } from "@/lib/dal/account";
 import { settings } from "@/lib/settings";
-import { dateTime, number } from "@/lib/ui/format";
+import { formats } from "@/lib/ui/format";
 
-export const metadata = { title: "My usage" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("account.usage"))("metaTitle") };
+}
 
 const PAGE_SIZE = 50;
 
 export default async function MyUsagePage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const user = await requireUser();
   const page = Math.max(1, Number((await searchParams).page) || 1);
-  const [calls, { mode }] = await Promise.all([myCalls(user, page, PAGE_SIZE), settings()]);
+  const [calls, { mode }, t, locale] = await Promise.all([myCalls(user, page, PAGE_SIZE), settings(), getTranslations("account.usage"), getLocale()]);
+  const { dateTime, number } = formats(locale);
   const reseller = mode === "service_provider";
   return (
     <>
-      <PageHeader title="Usage" description="Your calls, newest first, with what each cost." />
+      <PageHeader title={t("title")} description={t("description")} />
       <Card>
         <CardContent className="flex flex-col gap-3 pt-4">
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>Time</TableHead>
-                <TableHead>Model</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead className="text-right">Tokens in / out</TableHead>
-                <TableHead className="text-right">{reseller ? "Credits" : "Cost"}</TableHead>
-                <TableHead className="text-right">Latency</TableHead>
+                <TableHead>{t("time")}</TableHead>
+                <TableHead>{t("model")}</TableHead>
+                <TableHead>{t("status")}</TableHead>
+                <TableHead className="text-right">{t("tokens")}</TableHead>
+                <TableHead className="text-right">{reseller ? t("credits") : t("cost")}</TableHead>
+                <TableHead className="text-right">{t("latency")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {calls.data.length === 0 && <TableEmpty colSpan={6}>No calls yet. Create a key and make your first call.</TableEmpty>}
+              {calls.data.length === 0 && <TableEmpty colSpan={6}>{t("empty")}</TableEmpty>}
               {calls.data.map((c) => (
                 <TableRow key={c.requestId} data-testid="my-call">
                   <TableCell className="whitespace-nowrap text-xs">{dateTime(c.startedAt)}</TableCell>
@@ -46,7 +50,7 @@ export default async function MyUsagePage({ searchParams }: { searchParams: Prom
                     {number(c.promptTokens)} / {number(c.completionTokens)}
                   </TableCell>
                   <TableCell className="text-right tabular-nums">{reseller ? c.chargeCredits : `$${c.costUsd}`}</TableCell>
-                  <TableCell className="text-right tabular-nums">{c.latencyMs} ms</TableCell>
+                  <TableCell className="text-right tabular-nums">{number(c.latencyMs)} ms</TableCell>
                 </TableRow>
               ))}
             </TableBody>
