@@ -370,7 +370,7 @@ test("a customer saves a card, is recharged when a call crosses the threshold, r
   // recharge with the Starter pack when the balance falls below what it is now
   await auto.getByLabel("Recharge automatically").check();
   await auto.getByLabel("When the balance falls below (credits)").fill("10500");
-  await auto.getByLabel("Buy").selectOption({ label: "Starter pack — 10.00 USD" });
+  await auto.getByLabel("Buy").selectOption({ label: "Starter pack — $10.00" });
   await auto.getByRole("button", { name: "Save auto-recharge" }).click();
   await expect(customer.getByText("Auto-recharge on: below 10500 credits we charge your card")).toBeVisible();
 
