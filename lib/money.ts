@@ -31,6 +31,8 @@ export function formatDecimal(units: bigint, scale: number): string {
 
 export const parseUsd = (input: string, what = "USD amount") => parseDecimal(input, 9, what);
 export const formatUsd = (nanoUsd: bigint) => formatDecimal(nanoUsd, 9);
+/** An amount in a currency's minor unit as the hub writes it in notes and lists: "12.50 USD". */
+export const formatMinorUnits = (cents: number, currency: string) => `${formatDecimal(BigInt(cents), 2)} ${currency.toUpperCase()}`;
 export const parseCredits = (input: string, what = "credit amount") => parseDecimal(input, 6, what);
 export const formatCredits = (microcredits: bigint) => formatDecimal(microcredits, 6);
 

@@ -2,14 +2,12 @@ import type { z } from "zod";
 import { assertAdmin, type Caller } from "../caller";
 import { refundPayment, type refundSchema } from "../billing/refunds";
 import { db } from "../db/client";
-import { formatCredits, formatDecimal } from "../money";
+import { formatCredits, formatMinorUnits } from "../money";
 import { ApiError } from "../http/api-error";
 import { audit, type Actor } from "./audit";
 import { AdminError } from "./errors";
 
 // Top-ups as the operator sees them (the credits page) and the refund an admin makes from there.
-
-const money = (cents: number, currency: string) => `${formatDecimal(BigInt(cents), 2)} ${currency.toUpperCase()}`;
 
 /** The newest payments of every account: status, refunds, disputes, Stripe's receipt and invoice. */
 export async function recentPayments(caller: Caller, take = 50) {
@@ -26,10 +24,10 @@ export async function recentPayments(caller: Caller, take = 50) {
     account: p.account.user?.email ?? (p.account.team ? `team ${p.account.team.name}` : p.accountId),
     kind: p.kind,
     status: p.status,
-    amount: money(p.amountCents, p.currency),
+    amount: formatMinorUnits(p.amountCents, p.currency),
     credits: formatCredits(p.creditsMicrocredits),
-    refunded: p.refundedCents ? money(p.refundedCents, p.currency) : null,
-    disputed: p.disputedCents ? money(p.disputedCents, p.currency) : null,
+    refunded: p.refundedCents ? formatMinorUnits(p.refundedCents, p.currency) : null,
+    disputed: p.disputedCents ? formatMinorUnits(p.disputedCents, p.currency) : null,
     refundableCents: p.status === "paid" && p.stripePaymentIntentId ? p.amountCents - p.refundedCents : 0,
     currency: p.currency,
     failureMessage: p.failureMessage,
@@ -46,6 +44,6 @@ export async function refundTopUp(input: z.infer<typeof refundSchema>, actor: Ac
     throw error;
   });
   const payment = await db().payment.findUniqueOrThrow({ where: { id: input.paymentId }, select: { currency: true, accountId: true } });
-  await audit(db(), actor, "payment.refund", input.paymentId, { accountId: payment.accountId, amount: money(result.amountCents, payment.currency), reason: input.reason, note: input.note ?? null });
+  await audit(db(), actor, "payment.refund", input.paymentId, { accountId: payment.accountId, amount: formatMinorUnits(result.amountCents, payment.currency), reason: input.reason, note: input.note ?? null });
   return result;
 }

@@ -5,7 +5,7 @@ import { db } from "../db/client";
 import { transaction } from "../db/transaction";
 import { ApiError } from "../http/api-error";
 import { log } from "../log";
-import { formatDecimal } from "../money";
+import { formatMinorUnits } from "../money";
 import { redisEnabled } from "../redis";
 import { creditedInRedis } from "./holds-redis";
 import { book, type CreditKind } from "./ledger";
@@ -61,8 +61,6 @@ async function moveTo(paymentId: string, next: (p: PaymentState) => { refundedCe
   throw new Error(`payment ${paymentId} kept changing under its refund`);
 }
 
-const money = (cents: number, currency: string) => `${formatDecimal(BigInt(cents), 2)} ${currency.toUpperCase()}`;
-
 /** Applies a charge's cumulative refunded amount (Stripe's `charge.refunded`, or after an admin's refund). */
 async function applyRefundTotal(paymentId: string, amountRefunded: number, currency: string, reason?: string): Promise<boolean> {
   return moveTo(paymentId, (p) =>
@@ -73,7 +71,7 @@ async function applyRefundTotal(paymentId: string, amountRefunded: number, curre
           disputedCents: p.disputedCents,
           kind: "topup_refund",
           reference: `topup_refund:${p.id}:${amountRefunded}`,
-          note: `Refunded ${money(amountRefunded, currency)} of ${money(p.amountCents, currency)}${reason ? ` (${reason})` : ""}`,
+          note: `Refunded ${formatMinorUnits(amountRefunded, currency)} of ${formatMinorUnits(p.amountCents, currency)}${reason ? ` (${reason})` : ""}`,
         },
   );
 }
@@ -102,7 +100,7 @@ export async function disputeOpened(dispute: Stripe.Dispute): Promise<boolean> {
     disputedCents: p.disputedCents + dispute.amount,
     kind: "dispute",
     reference: `dispute:${dispute.id}`,
-    note: `Payment disputed (${dispute.reason}): ${money(dispute.amount, dispute.currency)}`,
+    note: `Payment disputed (${dispute.reason}): ${formatMinorUnits(dispute.amount, dispute.currency)}`,
   }));
 }
 
@@ -118,7 +116,7 @@ export async function disputeClosed(dispute: Stripe.Dispute): Promise<boolean> {
     disputedCents: Math.max(0, p.disputedCents - dispute.amount),
     kind: "dispute_won",
     reference: `dispute_won:${dispute.id}`,
-    note: `Dispute won: ${money(dispute.amount, dispute.currency)} restored`,
+    note: `Dispute won: ${formatMinorUnits(dispute.amount, dispute.currency)} restored`,
   }));
 }
 
@@ -146,7 +144,7 @@ export async function refundPayment(input: z.infer<typeof refundSchema>) {
   const left = payment.amountCents - payment.refundedCents;
   if (left <= 0) throw refundError("This payment was refunded in full already.");
   const amount = input.amountCents ?? left;
-  if (amount > left) throw refundError(`At most ${money(left, payment.currency)} of this payment can still be refunded.`);
+  if (amount > left) throw refundError(`At most ${formatMinorUnits(left, payment.currency)} of this payment can still be refunded.`);
   const client = stripe();
   await client.refunds.create(
     { payment_intent: payment.stripePaymentIntentId, amount, reason: input.reason, metadata: { paymentId: payment.id, ...(input.note ? { note: input.note } : {}) } },

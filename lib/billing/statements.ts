@@ -3,7 +3,7 @@ import { db } from "../db/client";
 import { ApiError } from "../http/api-error";
 import { csvBody } from "../http/csv";
 import { Reply } from "../http/reply";
-import { formatCredits, formatDecimal } from "../money";
+import { formatCredits, formatMinorUnits } from "../money";
 
 // A customer's monthly statement, read from the ledger (UTC months): the opening balance, top-ups
 // with their receipts, usage by model, grants and every other movement, and the closing balance.
@@ -69,9 +69,9 @@ export async function statement(accountId: string, month: string) {
       id: p.id,
       paidAt: p.paidAt!,
       kind: p.kind,
-      amount: `${formatDecimal(BigInt(p.amountCents), 2)} ${p.currency.toUpperCase()}`,
+      amount: formatMinorUnits(p.amountCents, p.currency),
       microcredits: p.creditsMicrocredits,
-      refunded: p.refundedCents > 0 ? `${formatDecimal(BigInt(p.refundedCents), 2)} ${p.currency.toUpperCase()}` : null,
+      refunded: p.refundedCents > 0 ? formatMinorUnits(p.refundedCents, p.currency) : null,
       receiptUrl: p.receiptUrl,
       invoiceUrl: p.invoiceUrl,
     })),

@@ -1,5 +1,5 @@
 import { db } from "../db/client";
-import { formatDecimal } from "../money";
+import { formatMinorUnits } from "../money";
 
 /** An account's latest top-ups and auto-recharges, with Stripe's receipt and invoice (the customer's billing page). */
 export async function accountTopUps(accountId: string, take = 10) {
@@ -9,9 +9,9 @@ export async function accountTopUps(accountId: string, take = 10) {
     at: p.paidAt ?? p.createdAt,
     kind: p.kind,
     status: p.status,
-    amount: `${formatDecimal(BigInt(p.amountCents), 2)} ${p.currency.toUpperCase()}`,
+    amount: formatMinorUnits(p.amountCents, p.currency),
     creditsMicrocredits: p.creditsMicrocredits,
-    refunded: p.refundedCents ? `${formatDecimal(BigInt(p.refundedCents), 2)} ${p.currency.toUpperCase()}` : null,
+    refunded: p.refundedCents ? formatMinorUnits(p.refundedCents, p.currency) : null,
     failureMessage: p.failureMessage,
     receiptUrl: p.receiptUrl,
     invoiceUrl: p.invoiceUrl,
