@@ -1,4 +1,5 @@
 import { useLocale, useTranslations } from "next-intl";
+import { PaymentDocuments } from "./payment-documents";
 import type { Statement } from "@/lib/billing/statements";
 import { formatCredits } from "@/lib/money";
 import { formats } from "@/lib/ui/format";
@@ -57,16 +58,7 @@ export function StatementView({ statement: s, csvHref }: { statement: Statement;
                   <TableCell className="text-right tabular-nums">{top.amount}</TableCell>
                   <TableCell className="text-right tabular-nums">{amount(top.microcredits)}</TableCell>
                   <TableCell className="space-x-2 text-xs print:hidden">
-                    {top.receiptUrl && (
-                      <a className="underline" href={top.receiptUrl} target="_blank" rel="noreferrer">
-                        {tb("receipt")}
-                      </a>
-                    )}
-                    {top.invoiceUrl && (
-                      <a className="underline" href={top.invoiceUrl} target="_blank" rel="noreferrer">
-                        {tb("invoice")}
-                      </a>
-                    )}
+                    <PaymentDocuments receiptUrl={top.receiptUrl} invoiceUrl={top.invoiceUrl} />
                   </TableCell>
                 </TableRow>
               ))}

@@ -1,4 +1,5 @@
 import { getLocale, getTranslations } from "next-intl/server";
+import { PaymentDocuments } from "@/components/billing/payment-documents";
 import { PageHeader } from "@/components/app-shell";
 import { Pager } from "@/components/pager";
 import { Stat } from "@/components/stat";
@@ -150,16 +151,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
                     <TableCell className="text-right tabular-nums">{p.amount}</TableCell>
                     <TableCell className="text-right tabular-nums">{credits(formatCredits(p.creditsMicrocredits))}</TableCell>
                     <TableCell className="space-x-3 text-xs">
-                      {p.receiptUrl && (
-                        <a className="underline" href={p.receiptUrl} target="_blank" rel="noreferrer">
-                          {tb("receipt")}
-                        </a>
-                      )}
-                      {p.invoiceUrl && (
-                        <a className="underline" href={p.invoiceUrl} target="_blank" rel="noreferrer">
-                          {tb("invoice")}
-                        </a>
-                      )}
+                      <PaymentDocuments receiptUrl={p.receiptUrl} invoiceUrl={p.invoiceUrl} />
                     </TableCell>
                   </TableRow>
                 ))}
