@@ -10,7 +10,7 @@ import { log } from "../log";
 import { formatCredits, formatDecimal, MoneyFormatError, parseCredits } from "../money";
 import { settings } from "../settings";
 import type { BalanceMove } from "./ledger";
-import { billingUrl, creditPayment, payerAccount, stripe, stripeCustomer, type Payer } from "./stripe";
+import { billingUrl, creditPayment, payerAccount, stripe, stripeCustomer, stripeId, type Payer } from "./stripe";
 
 // Auto-recharge: a customer saves a card (Checkout in setup mode), sets a threshold and a package;
 // when the balance falls below the threshold the worker charges the card off-session for the package.
@@ -59,10 +59,10 @@ export async function createCardSetup(payer: Payer, origin: string) {
 /** Stripe's `checkout.session.completed` for a setup session: the card becomes the account's auto-recharge card. */
 export async function cardSaved(session: Stripe.Checkout.Session): Promise<boolean> {
   const accountId = session.metadata?.accountId;
-  const intentId = typeof session.setup_intent === "string" ? session.setup_intent : session.setup_intent?.id;
+  const intentId = stripeId(session.setup_intent);
   if (!accountId || !intentId) return false;
   const account = await db().creditAccount.findUnique({ where: { id: accountId }, select: { stripeCustomerId: true } });
-  const customer = typeof session.customer === "string" ? session.customer : session.customer?.id;
+  const customer = stripeId(session.customer);
   // a session of another customer (forged metadata on a real event of this Stripe account) saves nothing
   if (!account?.stripeCustomerId || account.stripeCustomerId !== customer) return false;
   const intent = await stripe().setupIntents.retrieve(intentId, { expand: ["payment_method"] });

@@ -9,7 +9,7 @@ import { formatMinorUnits } from "../money";
 import { redisEnabled } from "../redis";
 import { creditedInRedis } from "./holds-redis";
 import { book, type CreditKind } from "./ledger";
-import { stripe, topUpReference } from "./stripe";
+import { stripe, stripeId, topUpReference } from "./stripe";
 
 // Refunds and disputes take a top-up's credits back, pro rata: a payment's credits times the share of
 // its amount refunded or disputed (never more than the credits). Each change books the difference
@@ -76,10 +76,8 @@ async function applyRefundTotal(paymentId: string, amountRefunded: number, curre
   );
 }
 
-const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? null));
-
 async function paymentOfCharge(charge: { payment_intent: string | { id: string } | null }) {
-  const intent = idOf(charge.payment_intent);
+  const intent = stripeId(charge.payment_intent);
   const payment = intent ? await db().payment.findUnique({ where: { stripePaymentIntentId: intent }, select: { id: true } }) : null;
   if (!payment) log.warn({ paymentIntent: intent }, "a Stripe refund or dispute names no payment of this hub; ignored");
   return payment;

@@ -7,7 +7,7 @@ import { log } from "../log";
 import { cardSaved, rechargeFailed, rechargeSucceeded } from "./auto-recharge";
 import { chargeRefunded, disputeClosed, disputeOpened } from "./refunds";
 import { emit } from "../alerts/emit";
-import { fulfil, notConfigured, stripe, topUpData, type Fulfilment } from "./stripe";
+import { fulfil, notConfigured, stripe, stripeId, topUpData, type Fulfilment } from "./stripe";
 
 // POST /api/stripe/webhook: the signature is verified on the raw body, then each event type goes to
 // the module that owns it. Every handler is idempotent (Stripe delivers at least once, in any order);
@@ -34,12 +34,10 @@ async function checkoutFailed(sessionId: string): Promise<void> {
   emit("topup.failed", topUpData(payment), { dedupKey: `topup:${sessionId}:failed` });
 }
 
-const intentOf = (session: Stripe.Checkout.Session) => (typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null));
-
 async function checkoutCompleted(session: Stripe.Checkout.Session): Promise<Outcome> {
   if (session.mode === "setup") return (await cardSaved(session)) ? "applied" : "ignored";
   if (session.payment_status !== "paid") return "ignored";
-  const paymentIntentId = intentOf(session);
+  const paymentIntentId = stripeId(session.payment_intent);
   try {
     return await fulfil(session.id, paymentIntentId);
   } catch (error) {

@@ -21,6 +21,9 @@ import { joinPackageGroup } from "./package-group";
 // however often the event is delivered, because the payment moves pending → paid in the same
 // transaction that books the credits (reference topup:<session id>).
 
+/** The id of a field Stripe sends as an id or, expanded, as the object. */
+export const stripeId = (value: string | { id: string } | null | undefined): string | null => (typeof value === "string" ? value : (value?.id ?? null));
+
 export const notConfigured = () =>
   new ApiError({ status: 503, type: "service_unavailable", code: "payments_unavailable", message: "Card payments are not set up on this hub (STRIPE_SECRET_KEY)." });
 
@@ -178,7 +181,7 @@ export async function fetchReceipt(paymentId: string): Promise<void> {
     const session = await client.checkout.sessions.retrieve(payment.stripeSessionId, { expand: ["invoice"] });
     const invoice = session.invoice;
     invoiceUrl = invoice && typeof invoice !== "string" ? (invoice.hosted_invoice_url ?? null) : null;
-    paymentIntentId ??= typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
+    paymentIntentId ??= stripeId(session.payment_intent);
   }
   let receiptUrl: string | null = null;
   if (paymentIntentId) {
