@@ -1,3 +1,4 @@
+import { getLocale, getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { Stat } from "@/components/stat";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -6,71 +7,74 @@ import { UsageChart } from "@/components/usage-chart";
 import { requireAdmin } from "@/lib/auth/session";
 import { overview } from "@/lib/dal/admin";
 import { settings } from "@/lib/settings";
-import { credits, ms, number, percent, usd } from "@/lib/ui/format";
+import { formats } from "@/lib/ui/format";
 
-export const metadata = { title: "Overview" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("admin.overview"))("metaTitle") };
+}
 
 export default async function OverviewPage() {
   const user = await requireAdmin();
-  const [data, { mode }] = await Promise.all([overview(user), settings()]);
+  const [data, { mode }, t, locale] = await Promise.all([overview(user), settings(), getTranslations("admin.overview"), getLocale()]);
+  const { credits, ms, number, percent, usd } = formats(locale);
   const { today } = data;
   const money = mode === "service_provider";
   return (
     <>
-      <PageHeader title="Overview" description="Today so far (UTC), and the last 30 days." />
+      <PageHeader title={t("title")} description={t("description")} />
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-6">
-        <Stat label="Calls" value={number(today.calls)} testId="stat-calls" />
-        <Stat label="Tokens" value={number(today.tokens)} />
-        <Stat label="Provider cost" value={usd(today.costUsd)} />
-        <Stat label={money ? "Revenue (credits)" : "Charged (credits)"} value={credits(today.chargeCredits)} />
-        <Stat label="Error rate" value={percent(today.errorRate)} hint={`${number(today.errors)} failed`} />
-        <Stat label="Latency p50 / p95" value={`${ms(today.p50LatencyMs)}`} hint={`p95 ${ms(today.p95LatencyMs)}`} />
+        <Stat label={t("calls")} value={number(today.calls)} testId="stat-calls" />
+        <Stat label={t("tokens")} value={number(today.tokens)} />
+        <Stat label={t("providerCost")} value={usd(today.costUsd)} />
+        <Stat label={money ? t("revenueCredits") : t("chargedCredits")} value={credits(today.chargeCredits)} />
+        <Stat label={t("errorRate")} value={percent(today.errorRate)} hint={t("failed", { count: number(today.errors) })} />
+        <Stat label={t("latency")} value={`${ms(today.p50LatencyMs)}`} hint={t("p95", { latency: ms(today.p95LatencyMs) })} />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
           <CardHeader>
-            <CardTitle>Calls by model</CardTitle>
+            <CardTitle>{t("callsByModel")}</CardTitle>
           </CardHeader>
           <CardContent>
-            <UsageChart label="calls" points={data.days.byModel.map((p) => ({ bucketStart: p.bucketStart, group: p.group, value: p.calls }))} />
+            <UsageChart label={t("callsSeries")} points={data.days.byModel.map((p) => ({ bucketStart: p.bucketStart, group: p.group, value: p.calls }))} />
           </CardContent>
         </Card>
         <Card>
           <CardHeader>
-            <CardTitle>Provider cost by provider</CardTitle>
+            <CardTitle>{t("costByProvider")}</CardTitle>
           </CardHeader>
           <CardContent>
-            <UsageChart label="cost" unit="usd" points={data.days.byProvider.map((p) => ({ bucketStart: p.bucketStart, group: p.group || "(none)", value: Number(p.costUsd) }))} />
+            <UsageChart label={t("costSeries")} unit="usd" points={data.days.byProvider.map((p) => ({ bucketStart: p.bucketStart, group: p.group || t("none"), value: Number(p.costUsd) }))} />
           </CardContent>
         </Card>
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         {(
           [
-            ["Models", data.models],
-            ["Providers", data.providers],
+            ["models", t("modelsTitle"), t("model"), data.models],
+            ["providers", t("providersTitle"), t("provider"), data.providers],
           ] as const
-        ).map(([title, rows]) => (
-          <Card key={title}>
+        ).map(([key, title, column, rows]) => (
+          <Card key={key}>
             <CardHeader>
-              <CardTitle>{title}, last 30 days</CardTitle>
+              <CardTitle>{title}</CardTitle>
             </CardHeader>
             <CardContent>
               <Table>
                 <TableHeader>
                   <TableRow>
-                    <TableHead>{title.slice(0, -1)}</TableHead>
-                    <TableHead className="text-right">Calls</TableHead>
-                    <TableHead className="text-right">Errors</TableHead>
-                    <TableHead className="text-right">Cost</TableHead>
-                    <TableHead className="text-right">Avg latency</TableHead>
+                    <TableHead>{column}</TableHead>
+                    <TableHead className="text-right">{t("calls")}</TableHead>
+                    <TableHead className="text-right">{t("errors")}</TableHead>
+                    <TableHead className="text-right">{t("cost")}</TableHead>
+                    <TableHead className="text-right">{t("avgLatency")}</TableHead>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
-                  {rows.length === 0 && <TableEmpty colSpan={5}>No calls yet.</TableEmpty>}
+                  {rows.length === 0 && <TableEmpty colSpan={5}>{t("empty")}</TableEmpty>}
                   {rows.map((r) => (
                     <TableRow key={r.group}>
-                      <TableCell className="font-medium">{r.group || "(none)"}</TableCell>
+                      <TableCell className="font-medium">{r.group || t("none")}</TableCell>
                       <TableCell className="text-right tabular-nums">{number(r.calls)}</TableCell>
                       <TableCell className="text-right tabular-nums">{number(r.errors)}</TableCell>
                       <TableCell className="text-right tabular-nums">{usd(r.costUsd)}</TableCell>

@@ -1,4 +1,5 @@
 import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { withAuditOrigin } from "../admin/audit";
 import { AdminError } from "../admin/errors";
@@ -8,6 +9,9 @@ import { log } from "../log";
 import type { FormState } from "./form-state";
 
 type Run<T> = (input: T, user: SessionUser) => Promise<string | FormState>;
+
+/** A form's schema, or a function building it per request (to word its messages in the reader's language). */
+type Schema<S extends z.ZodType> = S | (() => S | Promise<S>);
 
 /** FormData → object: repeated names become arrays; empty strings become absent (optional fields). */
 function formObject(form: FormData): Record<string, unknown> {
@@ -20,10 +24,10 @@ function formObject(form: FormData): Record<string, unknown> {
   return out;
 }
 
-function wrap<S extends z.ZodType>(guard: () => Promise<SessionUser>, schema: S, run: Run<z.infer<S>>) {
+function wrap<S extends z.ZodType>(guard: () => Promise<SessionUser>, schema: Schema<S>, run: Run<z.infer<S>>) {
   return async (_state: FormState, form: FormData): Promise<FormState> => {
     const user = await guard();
-    const parsed = schema.safeParse(formObject(form));
+    const parsed = (typeof schema === "function" ? await schema() : schema).safeParse(formObject(form));
     if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors as FormState["fieldErrors"] };
     try {
       // every change the action makes is audited as the web UI's, with the client's address
@@ -34,17 +38,18 @@ function wrap<S extends z.ZodType>(guard: () => Promise<SessionUser>, schema: S,
       // operator mistakes read as a message; anything else is logged, not shown (it may hold internals)
       if (error instanceof AdminError) return { error: error.message };
       log.error({ err: (error as Error).message }, "server action failed");
-      return { error: "Something went wrong; the details are in the server log." };
+      return { error: (await getTranslations("admin"))("somethingWentWrong") };
     }
   };
 }
 
 /**
  * A server action for an admin form: the caller must be an admin (checked here, not only by the
- * page) and the form is validated with zod (errors go next to the fields). It does not revalidate
+ * page) and the form is validated with zod (errors go next to the fields; pass a function building
+ * the schema to word its messages in the reader's language). It does not revalidate
  * the page: the form refreshes it once the answer is shown (components/action-form.tsx).
  */
-export const adminAction = <S extends z.ZodType>(schema: S, run: Run<z.infer<S>>) => wrap(requireAdmin, schema, run);
+export const adminAction = <S extends z.ZodType>(schema: Schema<S>, run: Run<z.infer<S>>) => wrap(requireAdmin, schema, run);
 
 /** The same for what any signed-in user may do to their own things. */
-export const userAction = <S extends z.ZodType>(schema: S, run: Run<z.infer<S>>) => wrap(requireUser, schema, run);
+export const userAction = <S extends z.ZodType>(schema: Schema<S>, run: Run<z.infer<S>>) => wrap(requireUser, schema, run);

@@ -1,3 +1,4 @@
+import { getLocale, getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { ActionButton } from "@/components/action-button";
 import { AdminTokenDialog } from "@/components/admin-token-dialog";
@@ -6,62 +7,65 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireAdmin } from "@/lib/auth/session";
 import { adminTokens, apiReference } from "@/lib/dal/admin";
-import { dateTime } from "@/lib/ui/format";
+import { formats } from "@/lib/ui/format";
 import { createAdminTokenAction, revokeAdminTokenAction } from "./actions";
 
-export const metadata = { title: "Admin API" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("admin.tokens"))("metaTitle") };
+}
 
 const METHOD_VARIANT = { GET: "outline", POST: "success", PATCH: "warning", DELETE: "destructive" } as const;
 
 export default async function AdminApiPage() {
   const user = await requireAdmin();
-  const [tokens, reference] = await Promise.all([adminTokens(user), apiReference(user)]);
+  const [tokens, reference, t, locale] = await Promise.all([adminTokens(user), apiReference(user), getTranslations("admin.tokens"), getLocale()]);
+  const { dateTime } = formats(locale);
   const now = new Date();
   return (
     <>
-      <PageHeader title="Admin API" description="Drive the hub from code: every page and CLI command has a route under /api/admin/v1, authenticated with an admin token.">
+      <PageHeader title={t("title")} description={t("description")}>
         <AdminTokenDialog action={createAdminTokenAction} />
       </PageHeader>
 
       <Card>
         <CardHeader>
-          <CardTitle>Admin tokens</CardTitle>
-          <CardDescription>Sent as &quot;Authorization: Bearer sk-admin-…&quot;. Only hashes are stored. API keys never work on the admin API.</CardDescription>
+          <CardTitle>{t("tokensTitle")}</CardTitle>
+          <CardDescription>{t("tokensDescription")}</CardDescription>
         </CardHeader>
         <CardContent>
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>Token</TableHead>
-                <TableHead>Scope</TableHead>
-                <TableHead>Addresses</TableHead>
-                <TableHead>Expires</TableHead>
-                <TableHead>Last used</TableHead>
-                <TableHead>Status</TableHead>
+                <TableHead>{t("token")}</TableHead>
+                <TableHead>{t("scope")}</TableHead>
+                <TableHead>{t("addresses")}</TableHead>
+                <TableHead>{t("expires")}</TableHead>
+                <TableHead>{t("lastUsed")}</TableHead>
+                <TableHead>{t("status")}</TableHead>
                 <TableHead />
               </TableRow>
             </TableHeader>
             <TableBody>
-              {tokens.length === 0 && <TableEmpty colSpan={7}>No admin tokens yet.</TableEmpty>}
-              {tokens.map((t) => {
-                const expired = t.expiresAt !== null && t.expiresAt <= now;
+              {tokens.length === 0 && <TableEmpty colSpan={7}>{t("empty")}</TableEmpty>}
+              {tokens.map((token) => {
+                const expired = token.expiresAt !== null && token.expiresAt <= now;
                 return (
-                  <TableRow key={t.id} data-testid={`admin-token-${t.name}`}>
+                  <TableRow key={token.id} data-testid={`admin-token-${token.name}`}>
                     <TableCell>
-                      <div className="font-medium">{t.name}</div>
-                      <code className="text-xs text-muted-foreground">{t.prefix}…</code>
+                      <div className="font-medium">{token.name}</div>
+                      <code className="text-xs text-muted-foreground">{token.prefix}…</code>
                     </TableCell>
                     <TableCell>
-                      <Badge variant="outline">{t.scope}</Badge>
+                      <Badge variant="outline">{token.scope}</Badge>
                     </TableCell>
-                    <TableCell className="text-xs">{t.allowedIps.length ? t.allowedIps.join(", ") : <span className="text-muted-foreground">any</span>}</TableCell>
-                    <TableCell className="text-xs">{t.expiresAt ? dateTime(t.expiresAt) : "never"}</TableCell>
-                    <TableCell className="text-xs">{t.lastUsedAt ? dateTime(t.lastUsedAt) : "never"}</TableCell>
-                    <TableCell>{t.revokedAt ? <Badge variant="destructive">revoked</Badge> : expired ? <Badge variant="warning">expired</Badge> : <Badge variant="success">active</Badge>}</TableCell>
+                    <TableCell className="text-xs">{token.allowedIps.length ? token.allowedIps.join(", ") : <span className="text-muted-foreground">{t("anyAddress")}</span>}</TableCell>
+                    <TableCell className="text-xs">{token.expiresAt ? dateTime(token.expiresAt) : t("never")}</TableCell>
+                    <TableCell className="text-xs">{token.lastUsedAt ? dateTime(token.lastUsedAt) : t("never")}</TableCell>
+                    <TableCell>{token.revokedAt ? <Badge variant="destructive">{t("revoked")}</Badge> : expired ? <Badge variant="warning">{t("expired")}</Badge> : <Badge variant="success">{t("active")}</Badge>}</TableCell>
                     <TableCell className="text-right">
-                      {!t.revokedAt && !expired && (
-                        <ActionButton action={revokeAdminTokenAction} fields={{ id: t.id }} variant="ghost" size="sm" confirm={`Revoke ${t.name}? Programs using it stop working at once.`}>
-                          Revoke
+                      {!token.revokedAt && !expired && (
+                        <ActionButton action={revokeAdminTokenAction} fields={{ id: token.id }} variant="ghost" size="sm" confirm={t("confirmRevoke", { name: token.name })}>
+                          {t("revoke")}
                         </ActionButton>
                       )}
                     </TableCell>
@@ -75,9 +79,16 @@ export default async function AdminApiPage() {
 
       <Card>
         <CardHeader>
-          <CardTitle>Reference</CardTitle>
+          <CardTitle>{t("reference")}</CardTitle>
           <CardDescription>
-            Generated from the OpenAPI 3.1 document at <a className="underline" href="/api/admin/v1/openapi.json">/api/admin/v1/openapi.json</a>. Lists page with limit and cursor; POSTs that create or move money take an Idempotency-Key; every error is {'{"error": {"message", "type", "code", "param"}}'}.
+            {t.rich("referenceDescription", {
+              link: (chunks) => (
+                <a className="underline" href="/api/admin/v1/openapi.json">
+                  {chunks}
+                </a>
+              ),
+              error: '{"error": {"message", "type", "code", "param"}}',
+            })}
           </CardDescription>
         </CardHeader>
         <CardContent className="flex flex-col gap-8">
@@ -91,7 +102,7 @@ export default async function AdminApiPage() {
                   <div className="flex flex-wrap items-center gap-2">
                     <Badge variant={METHOD_VARIANT[op.method as keyof typeof METHOD_VARIANT]}>{op.method}</Badge>
                     <code className="text-sm font-medium">{op.path}</code>
-                    <Badge variant="outline">scope {op.scope}</Badge>
+                    <Badge variant="outline">{t("operationScope", { scope: op.scope })}</Badge>
                     {op.idempotent && <Badge variant="outline">Idempotency-Key</Badge>}
                   </div>
                   <p className="mt-1 text-sm text-muted-foreground">{op.summary}</p>
@@ -99,7 +110,7 @@ export default async function AdminApiPage() {
                     <ul className="mt-2 grid gap-0.5 text-xs">
                       {op.fields.map((field) => (
                         <li key={`${field.where}-${field.name}`}>
-                          <code className="font-medium">{field.name}</code> <span className="text-muted-foreground">({field.where}{field.required ? ", required" : ""})</span> <code>{field.type}</code>
+                          <code className="font-medium">{field.name}</code> <span className="text-muted-foreground">{t("fieldWhere", { where: field.where, required: String(field.required) })}</span> <code>{field.type}</code>
                           {field.description && <span className="text-muted-foreground"> — {field.description}</span>}
                         </li>
                       ))}

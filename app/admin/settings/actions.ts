@@ -1,5 +1,6 @@
 "use server";
 
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { currentSettings, setSetting } from "@/lib/admin/settings";
 import { adminAction } from "@/lib/ui/admin-action";
@@ -16,41 +17,72 @@ const FIELDS = {
   currency: "currency",
   directModelRouting: "direct-model-routing",
   checkoutPromotionCodes: "checkout-promotion-codes",
+  starterCreditExpiryDays: "starter-credit-expiry-days",
+  paidCreditExpiryDays: "paid-credit-expiry-days",
+  autoRechargeMaxPerDay: "auto-recharge-max-per-day",
+  autoRechargeMaxFailures: "auto-recharge-max-failures",
+  priceSourceUrl: "price-source-url",
+  refuseBelowCost: "refuse-below-cost",
 } as const;
 
-export const saveSettingsAction = adminAction(
-  z.object({
+/** the form, its messages in the reader's language; the ranges are lib/settings.ts's */
+async function settingsForm() {
+  const t = await getTranslations("admin.settings.validation");
+  const wholeIn = (min: number, max: number) =>
+    z
+      .string()
+      .regex(/^\d+$/, t("wholeIn", { min, max }))
+      .refine((v) => Number(v) >= min && Number(v) <= max, t("wholeIn", { min, max }))
+      .transform((v) => String(Number(v)));
+  return z.object({
     mode: z.enum(["enterprise", "service_provider"]),
-    creditPriceUsd: z.string().regex(/^\d+(\.\d+)?$/, "A USD amount like 0.000001"),
-    starterCredits: z.string().regex(/^\d+(\.\d+)?$/, "A number of credits"),
+    creditPriceUsd: z.string().regex(/^\d+(\.\d+)?$/, t("usdAmount")),
+    starterCredits: z.string().regex(/^\d+(\.\d+)?$/, t("credits")),
     signUpEnabled: z.literal("on").optional(),
-    brandName: z.string().trim().min(1, "Give the hub a name").max(60),
-    brandLogoUrl: z.url("Not a URL").optional(),
-    topUpUrl: z.url("Not a URL").optional(),
-    currency: z.string().regex(/^[A-Za-z]{3}$/, "A three-letter code like usd"),
+    brandName: z.string().trim().min(1, t("brandName")).max(60),
+    brandLogoUrl: z.url(t("notUrl")).optional(),
+    topUpUrl: z.url(t("notUrl")).optional(),
+    currency: z.string().regex(/^[A-Za-z]{3}$/, t("currency")),
     directModelRouting: z.enum(["auto", "on", "off"]),
     checkoutPromotionCodes: z.literal("on").optional(),
-  }),
-  async (input, admin) => {
-    const current = await currentSettings();
-    const wanted: Record<keyof typeof FIELDS, string> = {
-      mode: input.mode,
-      creditPriceUsd: input.creditPriceUsd,
-      starterCredits: input.starterCredits,
-      signUpEnabled: input.signUpEnabled ? "on" : "off",
-      brandName: input.brandName,
-      brandLogoUrl: input.brandLogoUrl ?? "none",
-      topUpUrl: input.topUpUrl ?? "none",
-      currency: input.currency,
-      directModelRouting: input.directModelRouting,
-      checkoutPromotionCodes: input.checkoutPromotionCodes ? "on" : "off",
-    };
-    const stored = (key: keyof typeof FIELDS) => {
-      const value = current[key];
-      return typeof value === "boolean" ? (value ? "on" : "off") : (value ?? "none");
-    };
-    const changed = (Object.keys(FIELDS) as Array<keyof typeof FIELDS>).filter((key) => stored(key) !== wanted[key]);
-    for (const key of changed) await setSetting(FIELDS[key], wanted[key], admin.email);
-    return changed.length ? `Saved ${changed.length} setting${changed.length === 1 ? "" : "s"}` : "Nothing changed";
-  },
-);
+    // empty: the credits never expire
+    starterCreditExpiryDays: wholeIn(1, 3650).optional(),
+    paidCreditExpiryDays: wholeIn(1, 3650).optional(),
+    // empty (or a form without them): left as they are
+    autoRechargeMaxPerDay: wholeIn(1, 100).optional(),
+    autoRechargeMaxFailures: wholeIn(1, 20).optional(),
+    priceSourceUrl: z.url(t("notUrl")).optional(),
+    refuseBelowCost: z.literal("on").optional(),
+  });
+}
+
+export const saveSettingsAction = adminAction(settingsForm, async (input, admin) => {
+  const current = await currentSettings();
+  // each setting as the CLI writes it, to compare with what the form sent
+  const stored = (key: keyof typeof FIELDS) => {
+    const value = current[key];
+    return typeof value === "boolean" ? (value ? "on" : "off") : value === null ? "none" : String(value);
+  };
+  const wanted: Record<keyof typeof FIELDS, string> = {
+    mode: input.mode,
+    creditPriceUsd: input.creditPriceUsd,
+    starterCredits: input.starterCredits,
+    signUpEnabled: input.signUpEnabled ? "on" : "off",
+    brandName: input.brandName,
+    brandLogoUrl: input.brandLogoUrl ?? "none",
+    topUpUrl: input.topUpUrl ?? "none",
+    currency: input.currency,
+    directModelRouting: input.directModelRouting,
+    checkoutPromotionCodes: input.checkoutPromotionCodes ? "on" : "off",
+    starterCreditExpiryDays: input.starterCreditExpiryDays ?? "none",
+    paidCreditExpiryDays: input.paidCreditExpiryDays ?? "none",
+    autoRechargeMaxPerDay: input.autoRechargeMaxPerDay ?? stored("autoRechargeMaxPerDay"),
+    autoRechargeMaxFailures: input.autoRechargeMaxFailures ?? stored("autoRechargeMaxFailures"),
+    priceSourceUrl: input.priceSourceUrl ?? "none",
+    refuseBelowCost: input.refuseBelowCost ? "on" : "off",
+  };
+  const changed = (Object.keys(FIELDS) as Array<keyof typeof FIELDS>).filter((key) => stored(key) !== wanted[key]);
+  for (const key of changed) await setSetting(FIELDS[key], wanted[key], admin.email);
+  const t = await getTranslations("admin.settings");
+  return changed.length ? t("saved", { count: changed.length }) : t("nothingChanged");
+});

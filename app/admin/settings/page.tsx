@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -7,21 +8,24 @@ import { env } from "@/lib/env";
 import { redisEnabled } from "@/lib/redis";
 import { SettingsForm } from "./settings-form";
 
-export const metadata = { title: "Settings" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("admin.settings"))("metaTitle") };
+}
 
 export default async function SettingsPage() {
   const user = await requireAdmin();
-  const settings = await adminSettings(user);
+  const [settings, t] = await Promise.all([adminSettings(user), getTranslations("admin.settings")]);
   const e = env();
-  const status: Array<[string, boolean, string]> = [
-    ["Stripe payments", !!e.STRIPE_SECRET_KEY, e.STRIPE_SECRET_KEY ? "STRIPE_SECRET_KEY is set" : "set STRIPE_SECRET_KEY to sell credits"],
-    ["Stripe webhook", !!e.STRIPE_WEBHOOK_SECRET, e.STRIPE_WEBHOOK_SECRET ? "payments are credited from /api/stripe/webhook" : "set STRIPE_WEBHOOK_SECRET"],
-    ["Single sign-on", !!e.AUTH_OIDC_ISSUER, e.AUTH_OIDC_ISSUER ? `OIDC via ${new URL(e.AUTH_OIDC_ISSUER).host}` : "set AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID, AUTH_OIDC_CLIENT_SECRET"],
-    ["Redis", redisEnabled(), redisEnabled() ? "holds, limits and jobs in Redis" : "in-process (set REDIS_URL for several processes)"],
+  // [test id (the English name), name, on, detail]
+  const status: Array<[string, string, boolean, string]> = [
+    ["Stripe payments", t("stripePayments"), !!e.STRIPE_SECRET_KEY, e.STRIPE_SECRET_KEY ? t("stripePaymentsOn") : t("stripePaymentsOff")],
+    ["Stripe webhook", t("stripeWebhook"), !!e.STRIPE_WEBHOOK_SECRET, e.STRIPE_WEBHOOK_SECRET ? t("stripeWebhookOn") : t("stripeWebhookOff")],
+    ["Single sign-on", t("sso"), !!e.AUTH_OIDC_ISSUER, e.AUTH_OIDC_ISSUER ? t("ssoOn", { host: new URL(e.AUTH_OIDC_ISSUER).host }) : t("ssoOff")],
+    ["Redis", t("redis"), redisEnabled(), redisEnabled() ? t("redisOn") : t("redisOff")],
   ];
   return (
     <>
-      <PageHeader title="Settings" description="Changes apply to every running process within a second." />
+      <PageHeader title={t("title")} description={t("description")} />
       <Card>
         <CardContent className="pt-5">
           <SettingsForm settings={settings} />
@@ -29,15 +33,15 @@ export default async function SettingsPage() {
       </Card>
       <Card>
         <CardHeader>
-          <CardTitle>Integrations</CardTitle>
-          <CardDescription>Configured by environment variables (see the README).</CardDescription>
+          <CardTitle>{t("integrations")}</CardTitle>
+          <CardDescription>{t("integrationsDescription")}</CardDescription>
         </CardHeader>
         <CardContent>
           <ul className="divide-y divide-border">
-            {status.map(([name, on, detail]) => (
-              <li key={name} className="flex items-center gap-3 py-2 text-sm" data-testid={`integration-${name}`}>
+            {status.map(([id, name, on, detail]) => (
+              <li key={id} className="flex items-center gap-3 py-2 text-sm" data-testid={`integration-${id}`}>
                 <span className="w-36 font-medium">{name}</span>
-                <Badge variant={on ? "success" : "outline"}>{on ? "on" : "off"}</Badge>
+                <Badge variant={on ? "success" : "outline"}>{on ? t("on") : t("off")}</Badge>
                 <span className="text-muted-foreground">{detail}</span>
               </li>
             ))}
