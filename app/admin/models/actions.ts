@@ -1,63 +1,95 @@
 "use server";
 
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { addAlias, addDeployment, addModel, MODEL_TYPES, setPrice } from "@/lib/admin/models";
 import { runPriceCheck } from "@/lib/admin/price-findings";
+import type { SessionUser } from "@/lib/auth/session";
 import { adminAction } from "@/lib/ui/admin-action";
+import type { FormState } from "@/lib/ui/form-state";
 
-const decimal = (what: string) => z.string().regex(/^\d+(\.\d+)?$/, `${what} must be a decimal number like 0.15`).optional();
-const prices = {
-  inputUsdPer1M: decimal("Input price"),
-  outputUsdPer1M: decimal("Output price"),
-  cachedInputUsdPer1M: decimal("Cached input price"),
-  cacheWriteUsdPer1M: decimal("Cache write price"),
-  imageUsd: decimal("Image price"),
-  marginPercent: decimal("Margin"),
-};
+// Answers and field errors in the reader's language (messages/*/adminCatalog.json); errors thrown by
+// lib/admin stay English, as the admin API and the CLI show them.
+
+type T = Awaited<ReturnType<typeof getTranslations<"adminCatalog.models">>>;
+
+/** An admin action whose schema is built per request, so its field errors read in the reader's language. */
+function localized<S extends z.ZodType>(schema: (t: T) => S, run: (input: z.infer<S>, user: SessionUser, t: T) => Promise<string | FormState>) {
+  return async (state: FormState, form: FormData): Promise<FormState> => {
+    const t = await getTranslations("adminCatalog.models");
+    return adminAction(schema(t), (input, user) => run(input, user, t))(state, form);
+  };
+}
+
+const decimal = (message: string) => z.string().regex(/^\d+(\.\d+)?$/, message).optional();
+const prices = (t: T) => ({
+  inputUsdPer1M: decimal(t("validation.decimal.inputUsdPer1M")),
+  outputUsdPer1M: decimal(t("validation.decimal.outputUsdPer1M")),
+  cachedInputUsdPer1M: decimal(t("validation.decimal.cachedInputUsdPer1M")),
+  cacheWriteUsdPer1M: decimal(t("validation.decimal.cacheWriteUsdPer1M")),
+  imageUsd: decimal(t("validation.decimal.imageUsd")),
+  marginPercent: decimal(t("validation.decimal.marginPercent")),
+});
 const whole = z.coerce.number().int().min(0).optional();
 
-export const addModelAction = adminAction(
-  z.object({
-    name: z.string({ error: "Give the public name" }).min(1),
-    provider: z.string({ error: "Pick a provider" }).min(1),
-    upstreamModel: z.string({ error: "Give the provider's model name" }).min(1),
-    type: z.enum(MODEL_TYPES).default("chat"),
-    maxOutputTokens: z.coerce.number().int().positive("Must be a positive whole number").optional(),
-    ...prices,
-  }),
-  async (input, user) => {
+export const addModelAction = localized(
+  (t) =>
+    z.object({
+      name: z.string({ error: t("validation.publicName") }).min(1),
+      provider: z.string({ error: t("validation.pickProvider") }).min(1),
+      upstreamModel: z.string({ error: t("validation.upstreamModel") }).min(1),
+      type: z.enum(MODEL_TYPES).default("chat"),
+      maxOutputTokens: z.coerce.number().int().positive(t("validation.positiveWhole")).optional(),
+      ...prices(t),
+    }),
+  async (input, user, t) => {
     const model = await addModel(input, user.email);
-    return `Added ${model.name}`;
+    return t("toast.added", { name: model.name });
   },
 );
 
 /** The form's datetime-local value, read as UTC (as its label says) */
-const utc = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, "A date and time")
-  .transform((s) => new Date(`${s}Z`))
-  .optional();
+const utc = (t: T) =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, t("validation.dateTime"))
+    .transform((s) => new Date(`${s}Z`))
+    .optional();
 
-export const setPriceAction = adminAction(z.object({ model: z.string().min(1), ...prices, effectiveFrom: utc }), async ({ model, ...price }, user) => {
-  const saved = await setPrice(model, price, user.email);
-  return price.effectiveFrom ? `New price for ${model} applies from ${saved.effectiveFrom.toISOString()}` : `New price for ${model} applies now`;
-});
-
-export const checkPricesAction = adminAction(z.object({}), async (_input, user) => {
-  const result = await runPriceCheck(user.email);
-  const catalogue = result.catalogue && !result.catalogue.ok ? `; the price catalogue could not be read (${result.catalogue.error})` : "";
-  return `Checked ${result.models} models: ${result.belowCost} below-cost and ${result.drift} drift findings${catalogue}`;
-});
-
-export const addDeploymentAction = adminAction(
-  z.object({ model: z.string().min(1), provider: z.string({ error: "Pick a provider" }).min(1), upstreamModel: z.string({ error: "Give the provider's model name" }).min(1), priority: whole, weight: whole, credential: z.string().optional() }),
-  async (input, user) => {
-    await addDeployment(input, user.email);
-    return `${input.model} can now be served by ${input.provider}`;
+export const setPriceAction = localized(
+  (t) => z.object({ model: z.string().min(1), ...prices(t), effectiveFrom: utc(t) }),
+  async ({ model, ...price }, user, t) => {
+    const saved = await setPrice(model, price, user.email);
+    return price.effectiveFrom ? t("toast.priceFrom", { model, at: saved.effectiveFrom.toISOString() }) : t("toast.priceNow", { model });
   },
 );
 
-export const addAliasAction = adminAction(z.object({ model: z.string().min(1), alias: z.string({ error: "Give the alias" }).min(1) }), async ({ model, alias }, user) => {
-  await addAlias(model, alias, user.email);
-  return `${alias} now names ${model}`;
+export const checkPricesAction = adminAction(z.object({}), async (_input, user) => {
+  const [result, t] = await Promise.all([runPriceCheck(user.email), getTranslations("adminCatalog.models.toast")]);
+  const counts = { models: result.models, belowCost: result.belowCost, drift: result.drift };
+  return result.catalogue && !result.catalogue.ok ? t("checkedCatalogueFailed", { ...counts, error: result.catalogue.error }) : t("checked", counts);
 });
+
+export const addDeploymentAction = localized(
+  (t) =>
+    z.object({
+      model: z.string().min(1),
+      provider: z.string({ error: t("validation.pickProvider") }).min(1),
+      upstreamModel: z.string({ error: t("validation.upstreamModel") }).min(1),
+      priority: whole,
+      weight: whole,
+      credential: z.string().optional(),
+    }),
+  async (input, user, t) => {
+    await addDeployment(input, user.email);
+    return t("toast.deployed", { model: input.model, provider: input.provider });
+  },
+);
+
+export const addAliasAction = localized(
+  (t) => z.object({ model: z.string().min(1), alias: z.string({ error: t("validation.alias") }).min(1) }),
+  async ({ model, alias }, user, t) => {
+    await addAlias(model, alias, user.email);
+    return t("toast.aliased", { alias, model });
+  },
+);

@@ -1,3 +1,4 @@
+import { getLocale, getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { ActionButton } from "@/components/action-button";
 import { Toggle } from "@/components/toggle";
@@ -6,24 +7,33 @@ import { Card, CardContent } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireAdmin } from "@/lib/auth/session";
 import { adminPriceList, priceFindings, providerNames as listProviderNames } from "@/lib/dal/admin";
-import { credits } from "@/lib/ui/format";
+import { formats } from "@/lib/ui/format";
 import { toggleAction } from "../actions";
 import { checkPricesAction } from "./actions";
 import { PriceFlags } from "./price-flags";
 import { WeightInput } from "../weight-input";
 import { AddModelDialog, AliasDialog, DeployDialog, PriceDialog } from "./model-forms";
 
-export const metadata = { title: "Models & prices" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("adminCatalog.models"))("metaTitle") };
+}
 
 export default async function ModelsPage() {
   const user = await requireAdmin();
-  const [{ models, creditPriceUsd }, providerNames, findings] = await Promise.all([adminPriceList(user), listProviderNames(user), priceFindings(user)]);
+  const [{ models, creditPriceUsd }, providerNames, findings, t, locale] = await Promise.all([
+    adminPriceList(user),
+    listProviderNames(user),
+    priceFindings(user),
+    getTranslations("adminCatalog.models"),
+    getLocale(),
+  ]);
+  const { credits } = formats(locale);
   return (
     <>
-      <PageHeader title="Models & prices" description={`Public models, where they are served and what they cost. 1 credit = $${creditPriceUsd}.`}>
+      <PageHeader title={t("title")} description={t("description", { price: creditPriceUsd })}>
         {models.length > 0 && (
           <ActionButton action={checkPricesAction} fields={{}} variant="outline">
-            Check prices
+            {t("checkPrices")}
           </ActionButton>
         )}
         {providerNames.length > 0 && <AddModelDialog providers={providerNames} />}
@@ -33,16 +43,16 @@ export default async function ModelsPage() {
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>Model</TableHead>
-                <TableHead>Deployments (fallback order)</TableHead>
-                <TableHead className="text-right">Cost in / out (USD per 1M)</TableHead>
-                <TableHead className="text-right">Margin</TableHead>
-                <TableHead className="text-right">Sells for in / out (credits per 1M)</TableHead>
-                <TableHead>On</TableHead>
+                <TableHead>{t("model")}</TableHead>
+                <TableHead>{t("deployments")}</TableHead>
+                <TableHead className="text-right">{t("cost")}</TableHead>
+                <TableHead className="text-right">{t("margin")}</TableHead>
+                <TableHead className="text-right">{t("sells")}</TableHead>
+                <TableHead>{t("on")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {models.length === 0 && <TableEmpty colSpan={6}>{providerNames.length ? "No models yet: publish one." : "Add a provider first, then publish its models."}</TableEmpty>}
+              {models.length === 0 && <TableEmpty colSpan={6}>{providerNames.length ? t("emptyNoModels") : t("emptyNoProviders")}</TableEmpty>}
               {models.map((m) => (
                 <TableRow key={m.id} data-testid={`model-${m.name}`}>
                   <TableCell className="min-w-48 align-top">
@@ -65,16 +75,16 @@ export default async function ModelsPage() {
                         <li key={d.id} className="flex flex-wrap items-center gap-2">
                           <span className="font-medium">{d.provider}</span>
                           <code className="text-muted-foreground">{d.upstreamModel}</code>
-                          {d.credential && <Badge variant="outline">key {d.credential}</Badge>}
+                          {d.credential && <Badge variant="outline">{t("pinnedKey", { name: d.credential })}</Badge>}
                           <WeightInput kind="deployment" id={d.id} weight={d.weight} priority={d.priority} />
-                          <Toggle action={toggleAction} fields={{ kind: "deployment", id: d.id }} enabled={d.enabled} label={`Enable deployment on ${d.provider}`} />
+                          <Toggle action={toggleAction} fields={{ kind: "deployment", id: d.id }} enabled={d.enabled} label={t("enableDeployment", { provider: d.provider })} />
                         </li>
                       ))}
                     </ol>
                   </TableCell>
                   <TableCell className="text-right align-top tabular-nums" data-testid="model-cost">
-                    {m.price ? `$${m.price.cost.inputUsdPer1M} / $${m.price.cost.outputUsdPer1M}` : <Badge variant="warning">no price</Badge>}
-                    {m.price?.cost.imageUsd && <div className="text-xs text-muted-foreground">${m.price.cost.imageUsd} per image</div>}
+                    {m.price ? `$${m.price.cost.inputUsdPer1M} / $${m.price.cost.outputUsdPer1M}` : <Badge variant="warning">{t("noPrice")}</Badge>}
+                    {m.price?.cost.imageUsd && <div className="text-xs text-muted-foreground">{t("perImage", { price: m.price.cost.imageUsd })}</div>}
                     <PriceFlags findings={findings.filter((f) => f.model === m.name)} />
                   </TableCell>
                   <TableCell className="text-right align-top tabular-nums">{m.price ? `${m.price.marginPercent}%` : "—"}</TableCell>
@@ -82,7 +92,7 @@ export default async function ModelsPage() {
                     {m.price ? `${credits(m.price.sell.inputCreditsPer1M)} / ${credits(m.price.sell.outputCreditsPer1M)}` : "—"}
                   </TableCell>
                   <TableCell className="align-top">
-                    <Toggle action={toggleAction} fields={{ kind: "model", id: m.id }} enabled={m.enabled} label={`Enable ${m.name}`} />
+                    <Toggle action={toggleAction} fields={{ kind: "model", id: m.id }} enabled={m.enabled} label={t("enable", { name: m.name })} />
                   </TableCell>
                 </TableRow>
               ))}

@@ -1,6 +1,7 @@
 "use client";
 
 import { Loader2Icon, SendIcon } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Textarea, NativeSelect } from "@/components/ui/input";
@@ -41,6 +42,7 @@ async function readStream(body: ReadableStream<Uint8Array>, onText: (text: strin
 }
 
 export function Playground({ models }: { models: string[] }) {
+  const t = useTranslations("adminCatalog.playground");
   const [model, setModel] = useState(models[0] ?? "");
   const [turns, setTurns] = useState<Turn[]>([]);
   const [input, setInput] = useState("");
@@ -52,7 +54,7 @@ export function Playground({ models }: { models: string[] }) {
   async function send() {
     const text = input.trim();
     if (!text || busy) return;
-    const history: Turn[] = [...turns.filter((t) => !t.error), { role: "user", content: text }];
+    const history: Turn[] = [...turns.filter((turn) => !turn.error), { role: "user", content: text }];
     setTurns([...history, { role: "assistant", content: "" }]);
     setInput("");
     setBusy(true);
@@ -64,7 +66,7 @@ export function Playground({ models }: { models: string[] }) {
       });
       if (!response.ok || !response.body) {
         const body = await response.json().catch(() => null);
-        throw new Error(body?.error?.message ?? `The hub answered ${response.status}`);
+        throw new Error(body?.error?.message ?? t("hubAnswered", { status: response.status }));
       }
       const requestId = response.headers.get("x-request-id");
       const usage = await readStream(response.body, (delta) => {
@@ -88,12 +90,12 @@ export function Playground({ models }: { models: string[] }) {
     }
   }
 
-  if (models.length === 0) return <p className="text-sm text-muted-foreground">Publish a chat model first (Models & prices).</p>;
+  if (models.length === 0) return <p className="text-sm text-muted-foreground">{t("noModels")}</p>;
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-end gap-3">
         <div className="flex flex-col gap-1.5">
-          <Label htmlFor="playground-model">Model</Label>
+          <Label htmlFor="playground-model">{t("model")}</Label>
           <NativeSelect id="playground-model" value={model} onChange={(e) => setModel(e.target.value)} className="w-64">
             {models.map((m) => (
               <option key={m}>{m}</option>
@@ -101,23 +103,23 @@ export function Playground({ models }: { models: string[] }) {
           </NativeSelect>
         </div>
         <Button variant="outline" onClick={() => setTurns([])} disabled={busy || turns.length === 0}>
-          New chat
+          {t("newChat")}
         </Button>
       </div>
       <div className="flex min-h-64 flex-col gap-3 rounded-xl border border-border bg-card p-4" data-testid="playground-transcript">
-        {turns.length === 0 && <p className="m-auto text-sm text-muted-foreground">Ask something to see the answer stream in.</p>}
-        {turns.map((t, i) => (
-          <div key={i} className={t.role === "user" ? "self-end max-w-[85%] rounded-lg bg-primary px-3 py-2 text-sm text-primary-foreground" : "max-w-[85%] text-sm"}>
-            <p className="whitespace-pre-wrap" data-testid={t.role === "assistant" ? "assistant-message" : undefined}>
-              {t.content || (t.role === "assistant" && busy && i === turns.length - 1 ? <Loader2Icon className="size-4 animate-spin" /> : null)}
+        {turns.length === 0 && <p className="m-auto text-sm text-muted-foreground">{t("empty")}</p>}
+        {turns.map((turn, i) => (
+          <div key={i} className={turn.role === "user" ? "self-end max-w-[85%] rounded-lg bg-primary px-3 py-2 text-sm text-primary-foreground" : "max-w-[85%] text-sm"}>
+            <p className="whitespace-pre-wrap" data-testid={turn.role === "assistant" ? "assistant-message" : undefined}>
+              {turn.content || (turn.role === "assistant" && busy && i === turns.length - 1 ? <Loader2Icon className="size-4 animate-spin" /> : null)}
             </p>
-            {t.error && <p className="mt-1 text-destructive">{t.error}</p>}
-            {t.usage && (
+            {turn.error && <p className="mt-1 text-destructive">{turn.error}</p>}
+            {turn.usage && (
               <p className="mt-1 text-xs text-muted-foreground" data-testid="answer-usage">
-                {t.usage.prompt} in · {t.usage.completion} out
-                {t.usage.costUsd !== undefined && ` · cost $${t.usage.costUsd}`}
-                {t.usage.chargeCredits !== undefined && t.usage.chargeCredits !== "0" && ` · ${t.usage.chargeCredits} credits`}
-                {t.usage.latencyMs !== undefined && ` · ${t.usage.latencyMs} ms`}
+                {t("tokens", { prompt: turn.usage.prompt, completion: turn.usage.completion })}
+                {turn.usage.costUsd !== undefined && ` · ${t("cost", { cost: turn.usage.costUsd })}`}
+                {turn.usage.chargeCredits !== undefined && turn.usage.chargeCredits !== "0" && ` · ${t("credits", { credits: turn.usage.chargeCredits })}`}
+                {turn.usage.latencyMs !== undefined && ` · ${turn.usage.latencyMs} ms`}
               </p>
             )}
           </div>
@@ -132,7 +134,7 @@ export function Playground({ models }: { models: string[] }) {
         }}
       >
         <Textarea
-          aria-label="Message"
+          aria-label={t("message")}
           value={input}
           onChange={(e) => setInput(e.target.value)}
           onKeyDown={(e) => {
@@ -141,10 +143,10 @@ export function Playground({ models }: { models: string[] }) {
               void send();
             }
           }}
-          placeholder="Message (Enter to send, Shift+Enter for a new line)"
+          placeholder={t("placeholder")}
           className="min-h-12"
         />
-        <Button type="submit" disabled={busy || !input.trim()} aria-label="Send">
+        <Button type="submit" disabled={busy || !input.trim()} aria-label={t("send")}>
           {busy ? <Loader2Icon className="animate-spin" /> : <SendIcon />}
         </Button>
       </form>

@@ -1,46 +1,63 @@
 "use server";
 
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { addCredential, addProvider, testProvider, updateProvider } from "@/lib/admin/providers";
+import type { SessionUser } from "@/lib/auth/session";
 import { adminAction } from "@/lib/ui/admin-action";
+import type { FormState } from "@/lib/ui/form-state";
+
+// Answers and field errors in the reader's language (messages/*/adminCatalog.json); errors thrown by
+// lib/admin stay English, as the admin API and the CLI show them.
+
+type T = Awaited<ReturnType<typeof getTranslations<"adminCatalog.providers">>>;
+
+/** An admin action whose schema is built per request, so its field errors read in the reader's language. */
+function localized<S extends z.ZodType>(schema: (t: T) => S, run: (input: z.infer<S>, user: SessionUser, t: T) => Promise<string | FormState>) {
+  return async (state: FormState, form: FormData): Promise<FormState> => {
+    const t = await getTranslations("adminCatalog.providers");
+    return adminAction(schema(t), (input, user) => run(input, user, t))(state, form);
+  };
+}
 
 const secret = { apiKey: z.string().optional(), accessKeyId: z.string().optional(), secretAccessKey: z.string().optional() };
-const timeout = z.coerce.number({ error: "Timeout must be a number" }).int().positive("Timeout must be positive").optional();
+const timeout = (t: T) => z.coerce.number({ error: t("validation.timeoutNumber") }).int().positive(t("validation.timeoutPositive")).optional();
 
-export const addProviderAction = adminAction(
-  z.object({
-    type: z.string({ error: "Pick a provider type" }).min(1, "Pick a provider type"),
-    name: z.string({ error: "Give it a name" }).regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "Lowercase letters, digits, '.', '_' or '-'"),
-    baseUrl: z.url("Not a URL").optional(),
-    region: z.string().optional(),
-    timeoutMs: timeout,
-    ...secret,
-  }),
-  async (input, user) => {
+export const addProviderAction = localized(
+  (t) =>
+    z.object({
+      type: z.string({ error: t("validation.pickType") }).min(1, t("validation.pickType")),
+      name: z.string({ error: t("validation.giveName") }).regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, t("validation.nameFormat")),
+      baseUrl: z.url(t("validation.notUrl")).optional(),
+      region: z.string().optional(),
+      timeoutMs: timeout(t),
+      ...secret,
+    }),
+  async (input, user, t) => {
     const { provider, credentialHint } = await addProvider(input, user.email);
-    return `Added ${provider.name}${credentialHint ? ` with key ${credentialHint}` : ""}`;
+    return credentialHint ? t("toast.addedWithKey", { name: provider.name, hint: credentialHint }) : t("toast.added", { name: provider.name });
   },
 );
 
-export const updateProviderAction = adminAction(
-  z.object({ name: z.string().min(1), baseUrl: z.url("Not a URL").optional(), region: z.string().optional(), timeoutMs: timeout }),
-  async ({ name, baseUrl, region, timeoutMs }, user) => {
+export const updateProviderAction = localized(
+  (t) => z.object({ name: z.string().min(1), baseUrl: z.url(t("validation.notUrl")).optional(), region: z.string().optional(), timeoutMs: timeout(t) }),
+  async ({ name, baseUrl, region, timeoutMs }, user, t) => {
     await updateProvider(name, { baseUrl: baseUrl ?? null, region: region ?? null, timeoutMs: timeoutMs ?? null }, user.email);
-    return `Saved ${name}`;
+    return t("toast.saved", { name });
   },
 );
 
-export const addCredentialAction = adminAction(
-  z.object({ provider: z.string().min(1), name: z.string({ error: "Give it a name" }).min(1), weight: z.coerce.number().int().min(0).max(1000).optional(), ...secret }),
-  async (input, user) => {
+export const addCredentialAction = localized(
+  (t) => z.object({ provider: z.string().min(1), name: z.string({ error: t("validation.giveName") }).min(1), weight: z.coerce.number().int().min(0).max(1000).optional(), ...secret }),
+  async (input, user, t) => {
     const credential = await addCredential(input, user.email);
-    return `Added key ${credential.hint}`;
+    return t("toast.keyAdded", { hint: credential.hint });
   },
 );
 
 export const testProviderAction = adminAction(z.object({ name: z.string().min(1) }), async ({ name }) => {
-  const { checks } = await testProvider(name);
+  const [{ checks }, t] = await Promise.all([testProvider(name), getTranslations("adminCatalog.providers.toast")]);
   const failed = checks.filter((c) => !c.ok);
-  if (failed.length) return { error: `${name}: ${failed.map((c) => `${c.credential} failed: ${c.error}`).join("; ")}` };
-  return `${name}: ${checks.map((c) => `${c.credential} ok in ${c.latencyMs} ms`).join(", ")}`;
+  if (failed.length) return { error: t("testResult", { name, checks: failed.map((c) => t("checkFailed", { credential: c.credential, error: c.error ?? "" })).join("; ") }) };
+  return t("testResult", { name, checks: checks.map((c) => t("checkOk", { credential: c.credential, ms: c.latencyMs })).join(", ") });
 });
