@@ -1,48 +1,71 @@
 "use server";
 
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { assignGroup, createGroup, deleteGroup, setGroupModelMargin, updateGroup } from "@/lib/admin/groups";
+import type { SessionUser } from "@/lib/auth/session";
 import { adminAction } from "@/lib/ui/admin-action";
+import type { FormState } from "@/lib/ui/form-state";
 
-const percent = z.string().regex(/^\d{1,4}(\.\d{1,2})?$/, "A percentage like 20 or 12.5").optional();
+// Answers and field errors in the reader's language (messages/*/adminPeople.json, "groups.actions").
+type T = Awaited<ReturnType<typeof getTranslations<"adminPeople.groups.actions">>>;
+
+/** adminAction with a schema built in the reader's language, its translator passed on to the run */
+const translated =
+  <S extends z.ZodType>(schema: (t: T) => S, run: (input: z.infer<S>, admin: SessionUser, t: T) => Promise<string | FormState>) =>
+  async (state: FormState, form: FormData): Promise<FormState> => {
+    const t = await getTranslations("adminPeople.groups.actions");
+    return adminAction(schema(t), (input, admin) => run(input, admin, t))(state, form);
+  };
+
+const percent = (t: T) => z.string().regex(/^\d{1,4}(\.\d{1,2})?$/, t("percent")).optional();
 /** "openai/*, gpt-4o" → ["openai/*", "gpt-4o"]; empty: every model */
 const modelList = z
   .string()
   .optional()
   .transform((s) => (s ?? "").split(/[\s,]+/).filter(Boolean));
 
-const groupFields = {
-  name: z.string({ error: "Give the group a name" }).trim().min(1),
+const groupFields = (t: T) => ({
+  name: z.string({ error: t("nameGroup") }).trim().min(1),
   description: z.string().trim().max(500).optional(),
-  marginPercent: percent,
+  marginPercent: percent(t),
   allowedModels: modelList,
-};
-
-export const createGroupAction = adminAction(z.object(groupFields), async (input, admin) => {
-  const group = await createGroup(input, admin.email);
-  return `Created group ${group.name}`;
 });
 
-// a form sends every field: an empty margin means the models' own, an empty list every model
-export const updateGroupAction = adminAction(z.object({ id: z.string().min(1), ...groupFields }), async ({ id, marginPercent, description, ...rest }, admin) => {
-  const group = await updateGroup(id, { ...rest, description: description ?? null, marginPercent: marginPercent ?? null }, admin.email);
-  return `Saved group ${group.name}`;
-});
-
-export const deleteGroupAction = adminAction(z.object({ id: z.string().min(1) }), async ({ id }, admin) => {
-  const group = await deleteGroup(id, admin.email);
-  return `Deleted group ${group.name}`;
-});
-
-export const groupModelMarginAction = adminAction(
-  z.object({ id: z.string().min(1), model: z.string({ error: "Pick a model" }).min(1), marginPercent: percent }),
-  async ({ id, model, marginPercent }, admin) => {
-    await setGroupModelMargin(id, model, marginPercent ?? null, admin.email);
-    return marginPercent ? `${model} sells at ${marginPercent}% to this group` : `${model} sells at the group's margin again`;
+export const createGroupAction = translated(
+  (t) => z.object(groupFields(t)),
+  async (input, admin, t) => {
+    const group = await createGroup(input, admin.email);
+    return t("created", { name: group.name });
   },
 );
 
-export const assignGroupAction = adminAction(z.object({ email: z.string({ error: "Pick a customer" }).min(1), id: z.string().optional() }), async ({ email, id }, admin) => {
-  await assignGroup(email, id ?? null, admin.email);
-  return id ? `Moved ${email} into the group` : `${email} is in no group now`;
+// a form sends every field: an empty margin means the models' own, an empty list every model
+export const updateGroupAction = translated(
+  (t) => z.object({ id: z.string().min(1), ...groupFields(t) }),
+  async ({ id, marginPercent, description, ...rest }, admin, t) => {
+    const group = await updateGroup(id, { ...rest, description: description ?? null, marginPercent: marginPercent ?? null }, admin.email);
+    return t("saved", { name: group.name });
+  },
+);
+
+export const deleteGroupAction = adminAction(z.object({ id: z.string().min(1) }), async ({ id }, admin) => {
+  const group = await deleteGroup(id, admin.email);
+  return (await getTranslations("adminPeople.groups.actions"))("deleted", { name: group.name });
 });
+
+export const groupModelMarginAction = translated(
+  (t) => z.object({ id: z.string().min(1), model: z.string({ error: t("pickModel") }).min(1), marginPercent: percent(t) }),
+  async ({ id, model, marginPercent }, admin, t) => {
+    await setGroupModelMargin(id, model, marginPercent ?? null, admin.email);
+    return marginPercent ? t("modelMarginSet", { model, margin: marginPercent }) : t("modelMarginCleared", { model });
+  },
+);
+
+export const assignGroupAction = translated(
+  (t) => z.object({ email: z.string({ error: t("pickCustomer") }).min(1), id: z.string().optional() }),
+  async ({ email, id }, admin, t) => {
+    await assignGroup(email, id ?? null, admin.email);
+    return id ? t("assigned", { email }) : t("unassigned", { email });
+  },
+);

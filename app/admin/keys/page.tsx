@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { CreateKeyDialog } from "@/components/create-key-dialog";
 import { KeysTable } from "@/components/keys-table";
@@ -7,27 +8,32 @@ import { activeUserEmails, listKeys } from "@/lib/dal/admin";
 import { createKeyAction, revokeKeyAction } from "./actions";
 import { LimitsDialog } from "../users/user-forms";
 
-export const metadata = { title: "API keys" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("adminPeople.keys.page"))("metaTitle") };
+}
 
 export default async function KeysPage() {
   const user = await requireAdmin();
-  const [keys, users] = await Promise.all([listKeys(user), activeUserEmails(user)]);
+  const [keys, users, t] = await Promise.all([listKeys(user), activeUserEmails(user), getTranslations("adminPeople.keys.page")]);
   return (
     <>
-      <PageHeader title="API keys" description="Every hub key, its owner, scope, last use and spend. Only hashes are stored.">
+      <PageHeader title={t("title")} description={t("description")}>
         <CreateKeyDialog action={createKeyAction} users={users} />
       </PageHeader>
       <Card>
         <CardContent className="pt-4">
-          <KeysTable keys={keys} revoke={revokeKeyAction} showOwner extra={(k) => <LimitsDialog target={{ keyId: k.id }} label={`key ${k.name}`} />} />
+          <KeysTable keys={keys} revoke={revokeKeyAction} showOwner extra={(k) => <LimitsDialog target={{ keyId: k.id }} label={t("keyLabel", { name: k.name })} />} />
         </CardContent>
       </Card>
       {keys.some((k) => k.monthlyBudgetUsd || k.rpm || k.tpm) && (
         <p className="text-xs text-muted-foreground">
-          Keys with their own limits:{" "}
+          {t("ownLimits")}{" "}
           {keys
             .filter((k) => k.monthlyBudgetUsd || k.rpm || k.tpm)
-            .map((k) => `${k.name} (${[k.monthlyBudgetUsd && `$${k.monthlyBudgetUsd}/month`, k.rpm && `${k.rpm} rpm`, k.tpm && `${k.tpm} tpm`].filter(Boolean).join(", ")})`)
+            .map(
+              (k) =>
+                `${k.name} (${[k.monthlyBudgetUsd && t("perMonth", { amount: `$${k.monthlyBudgetUsd}` }), k.rpm && t("rpm", { count: k.rpm }), k.tpm && t("tpm", { count: k.tpm })].filter(Boolean).join(", ")})`,
+            )
             .join("; ")}
         </p>
       )}

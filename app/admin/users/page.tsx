@@ -1,3 +1,4 @@
+import { getLocale, getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { ActionButton } from "@/components/action-button";
 import { Toggle } from "@/components/toggle";
@@ -7,21 +8,31 @@ import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableR
 import { requireAdmin } from "@/lib/auth/session";
 import { listTeams, listUsers } from "@/lib/dal/admin";
 import { settings } from "@/lib/settings";
-import { credits, date, usd } from "@/lib/ui/format";
+import { formats } from "@/lib/ui/format";
 import { toggleAction } from "../actions";
 import { roleAction } from "./actions";
 import { CreateTeamDialog, CreateUserDialog, JoinTeamDialog, LimitsDialog } from "./user-forms";
 
-export const metadata = { title: "Users & teams" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("adminPeople.users.page"))("metaTitle") };
+}
 
 export default async function UsersPage() {
   const admin = await requireAdmin();
-  const [users, teams, { mode }] = await Promise.all([listUsers(admin), listTeams(admin), settings()]);
-  const teamNames = teams.map((t) => t.name);
+  const [users, teams, { mode }, t, tu, locale] = await Promise.all([
+    listUsers(admin),
+    listTeams(admin),
+    settings(),
+    getTranslations("adminPeople.users.page"),
+    getTranslations("adminPeople.users"),
+    getLocale(),
+  ]);
+  const { credits, date, number, usd } = formats(locale);
+  const teamNames = teams.map((team) => team.name);
   const money = mode === "service_provider";
   return (
     <>
-      <PageHeader title="Users & teams" description={money ? "Customers, their balances and spend this month." : "People, their budgets and spend this month."}>
+      <PageHeader title={t("title")} description={money ? t("descriptionReseller") : t("descriptionEnterprise")}>
         <CreateTeamDialog />
         <CreateUserDialog teams={teamNames} />
       </PageHeader>
@@ -30,13 +41,13 @@ export default async function UsersPage() {
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>User</TableHead>
-                <TableHead>Role</TableHead>
-                <TableHead>Team</TableHead>
-                <TableHead className="text-right">{money ? "Balance (credits)" : "Budget / month"}</TableHead>
-                <TableHead className="text-right">Spend this month</TableHead>
-                <TableHead className="text-right">Keys</TableHead>
-                <TableHead>Enabled</TableHead>
+                <TableHead>{t("user")}</TableHead>
+                <TableHead>{t("role")}</TableHead>
+                <TableHead>{t("team")}</TableHead>
+                <TableHead className="text-right">{money ? t("balance") : t("budget")}</TableHead>
+                <TableHead className="text-right">{t("spend")}</TableHead>
+                <TableHead className="text-right">{t("keys")}</TableHead>
+                <TableHead>{t("enabled")}</TableHead>
                 <TableHead />
               </TableRow>
             </TableHeader>
@@ -46,24 +57,25 @@ export default async function UsersPage() {
                   <TableCell>
                     <div className="font-medium">{u.email}</div>
                     <div className="text-xs text-muted-foreground">
-                      {u.name ? `${u.name} · ` : ""}since {date(u.createdAt)}
+                      {u.name ? `${u.name} · ` : ""}
+                      {t("since", { date: date(u.createdAt) })}
                       {u.sso ? " · SSO" : ""}
                     </div>
                   </TableCell>
                   <TableCell>
-                    <Badge variant={u.role === "admin" ? "default" : "outline"}>{u.role}</Badge>
+                    <Badge variant={u.role === "admin" ? "default" : "outline"}>{tu("roleName", { role: u.role })}</Badge>
                   </TableCell>
                   <TableCell>{u.team ?? <span className="text-muted-foreground">—</span>}</TableCell>
-                  <TableCell className="text-right tabular-nums">{money ? (u.balanceCredits ? credits(u.balanceCredits) : "—") : u.monthlyBudgetUsd ? usd(u.monthlyBudgetUsd) : "no budget"}</TableCell>
+                  <TableCell className="text-right tabular-nums">{money ? (u.balanceCredits ? credits(u.balanceCredits) : "—") : u.monthlyBudgetUsd ? usd(u.monthlyBudgetUsd) : t("noBudget")}</TableCell>
                   <TableCell className="text-right tabular-nums">{usd(u.monthSpendUsd)}</TableCell>
-                  <TableCell className="text-right tabular-nums">{u.keys}</TableCell>
+                  <TableCell className="text-right tabular-nums">{number(u.keys)}</TableCell>
                   <TableCell>
-                    <Toggle action={toggleAction} fields={{ kind: "user", id: u.id }} enabled={!u.disabled} label={`Enable ${u.email}`} />
+                    <Toggle action={toggleAction} fields={{ kind: "user", id: u.id }} enabled={!u.disabled} label={t("enable", { email: u.email })} />
                   </TableCell>
                   <TableCell>
                     <div className="flex justify-end gap-1">
                       <ActionButton action={roleAction} fields={{ id: u.id, role: u.role === "admin" ? "member" : "admin" }} variant="ghost" size="sm">
-                        {u.role === "admin" ? "Make member" : "Make admin"}
+                        {u.role === "admin" ? t("makeMember") : t("makeAdmin")}
                       </ActionButton>
                       {teamNames.length > 0 && <JoinTeamDialog email={u.email} teams={teamNames} />}
                       <LimitsDialog target={{ userEmail: u.email }} label={u.email} />
@@ -77,31 +89,31 @@ export default async function UsersPage() {
       </Card>
       <Card>
         <CardHeader>
-          <CardTitle>Teams</CardTitle>
+          <CardTitle>{t("teams")}</CardTitle>
         </CardHeader>
         <CardContent>
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>Team</TableHead>
-                <TableHead className="text-right">Members</TableHead>
-                <TableHead>Credits</TableHead>
-                <TableHead className="text-right">Budget / month</TableHead>
-                <TableHead className="text-right">Spend this month</TableHead>
+                <TableHead>{t("team")}</TableHead>
+                <TableHead className="text-right">{t("members")}</TableHead>
+                <TableHead>{t("credits")}</TableHead>
+                <TableHead className="text-right">{t("budget")}</TableHead>
+                <TableHead className="text-right">{t("spend")}</TableHead>
                 <TableHead />
               </TableRow>
             </TableHeader>
             <TableBody>
-              {teams.length === 0 && <TableEmpty colSpan={6}>No teams yet.</TableEmpty>}
-              {teams.map((t) => (
-                <TableRow key={t.id}>
-                  <TableCell className="font-medium">{t.name}</TableCell>
-                  <TableCell className="text-right tabular-nums">{t.members}</TableCell>
-                  <TableCell>{t.poolCredits ? `pooled: ${t.balanceCredits ? credits(t.balanceCredits) : "0"}` : "each member's own"}</TableCell>
-                  <TableCell className="text-right tabular-nums">{t.monthlyBudgetUsd ? usd(t.monthlyBudgetUsd) : "—"}</TableCell>
-                  <TableCell className="text-right tabular-nums">{usd(t.monthSpendUsd)}</TableCell>
+              {teams.length === 0 && <TableEmpty colSpan={6}>{t("noTeams")}</TableEmpty>}
+              {teams.map((team) => (
+                <TableRow key={team.id}>
+                  <TableCell className="font-medium">{team.name}</TableCell>
+                  <TableCell className="text-right tabular-nums">{number(team.members)}</TableCell>
+                  <TableCell>{team.poolCredits ? t("pooled", { credits: team.balanceCredits ? credits(team.balanceCredits) : "0" }) : t("ownCredits")}</TableCell>
+                  <TableCell className="text-right tabular-nums">{team.monthlyBudgetUsd ? usd(team.monthlyBudgetUsd) : "—"}</TableCell>
+                  <TableCell className="text-right tabular-nums">{usd(team.monthSpendUsd)}</TableCell>
                   <TableCell className="text-right">
-                    <LimitsDialog target={{ teamName: t.name }} label={`team ${t.name}`} />
+                    <LimitsDialog target={{ teamName: team.name }} label={t("teamLabel", { name: team.name })} />
                   </TableCell>
                 </TableRow>
               ))}
