@@ -1,51 +1,67 @@
 "use server";
 
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { grantCredits } from "@/lib/admin/credits";
 import { addPackage } from "@/lib/admin/packages";
 import { refundTopUp } from "@/lib/admin/payments";
 import { REFUND_REASONS } from "@/lib/billing/refunds";
 import { adminAction } from "@/lib/ui/admin-action";
+import type { FormState } from "@/lib/ui/form-state";
 
-export const grantAction = adminAction(
+// Field errors and answers read in the admin's language (messages/*/adminBilling.json), so each
+// schema is built per request with the translator; refusals from lib/admin stay English.
+
+type T = Awaited<ReturnType<typeof getTranslations<"adminBilling.actions">>>;
+
+const grantSchema = (t: T) =>
   z.object({
-    account: z.string({ error: "Pick whose credits" }).min(1),
-    amount: z.string({ error: "Give an amount" }).regex(/^-?\d+(\.\d+)?$/, "A number of credits like 1000 (negative only for an adjustment)"),
+    account: z.string({ error: t("pickAccount") }).min(1),
+    amount: z.string({ error: t("giveAmount") }).regex(/^-?\d+(\.\d+)?$/, t("amountFormat")),
     kind: z.enum(["grant", "adjustment", "refund"]).default("grant"),
-    note: z.string({ error: "Say why" }).trim().min(1, "Say why (it is kept in the ledger)").max(200),
-    expiresInDays: z.coerce.number().int("Whole days").min(1, "At least 1 day").max(3650).optional(),
-  }),
-  async ({ account, amount, kind, note, expiresInDays }, admin) => {
+    note: z.string({ error: t("sayWhy") }).trim().min(1, t("sayWhyLedger")).max(200),
+    expiresInDays: z.coerce.number().int(t("wholeDays")).min(1, t("atLeastOneDay")).max(3650).optional(),
+  });
+
+export async function grantAction(state: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations("adminBilling.actions");
+  return adminAction(grantSchema(t), async ({ account, amount, kind, note, expiresInDays }, admin) => {
     const [type, name] = [account.slice(0, account.indexOf(":")), account.slice(account.indexOf(":") + 1)];
     const result = await grantCredits({ ...(type === "team" ? { teamName: name } : { userEmail: name }), amount, kind, note, expiresInDays }, admin.email);
-    return `${kind === "grant" ? "Granted" : "Booked"} ${amount} credits; balance now ${result.balance}`;
-  },
-);
+    return t("granted", { kind, amount, balance: result.balance });
+  })(state, form);
+}
 
-export const addPackageAction = adminAction(
+const packageSchema = (t: T) =>
   z.object({
-    name: z.string({ error: "Give it a name" }).trim().min(1),
-    price: z.string({ error: "Give the price" }).regex(/^\d+(\.\d{1,2})?$/, "A price like 10 or 9.99"),
-    currency: z.string().regex(/^[A-Za-z]{3}$/, "A three-letter code like usd").optional(),
-    credits: z.string({ error: "Give the credits" }).regex(/^\d+(\.\d+)?$/, "A number of credits"),
+    name: z.string({ error: t("giveName") }).trim().min(1),
+    price: z.string({ error: t("givePrice") }).regex(/^\d+(\.\d{1,2})?$/, t("priceFormat")),
+    currency: z.string().regex(/^[A-Za-z]{3}$/, t("currencyFormat")).optional(),
+    credits: z.string({ error: t("giveCredits") }).regex(/^\d+(\.\d+)?$/, t("creditsFormat")),
     groupId: z.string().optional(),
-  }),
-  async (input, admin) => {
-    const pack = await addPackage(input, admin.email);
-    return `Added package ${pack.name}`;
-  },
-);
+  });
 
-export const refundAction = adminAction(
+export async function addPackageAction(state: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations("adminBilling.actions");
+  return adminAction(packageSchema(t), async (input, admin) => {
+    const pack = await addPackage(input, admin.email);
+    return t("packageAdded", { name: pack.name });
+  })(state, form);
+}
+
+const refundSchema = (t: T) =>
   z.object({
     paymentId: z.string().min(1),
-    amount: z.string().regex(/^\d+(\.\d{1,2})?$/, "An amount like 5 or 4.99").optional(),
+    amount: z.string().regex(/^\d+(\.\d{1,2})?$/, t("refundAmountFormat")).optional(),
     reason: z.enum(REFUND_REASONS),
     note: z.string().trim().max(500).optional(),
-  }),
-  async ({ paymentId, amount, reason, note }, admin) => {
+  });
+
+export async function refundAction(state: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations("adminBilling.actions");
+  return adminAction(refundSchema(t), async ({ paymentId, amount, reason, note }, admin) => {
     const amountCents = amount === undefined ? undefined : Math.round(Number(amount) * 100);
     const result = await refundTopUp({ paymentId, amountCents, reason, note }, admin.email);
-    return `Refunded ${(result.amountCents / 100).toFixed(2)}; the credits were taken back`;
-  },
-);
+    return t("refunded", { amount: (result.amountCents / 100).toFixed(2) });
+  })(state, form);
+}

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { ActionButton } from "@/components/action-button";
 import { PageHeader } from "@/components/app-shell";
 import { Badge } from "@/components/ui/badge";
@@ -7,11 +8,13 @@ import { Card, CardContent } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireAdmin } from "@/lib/auth/session";
 import { listCodes, MAX_BATCH } from "@/lib/dal/admin";
-import { credits, date, number } from "@/lib/ui/format";
+import { formats } from "@/lib/ui/format";
 import { disableBatchAction, disableCodeAction } from "./actions";
 import { MintCodesDialog } from "./mint-codes-dialog";
 
-export const metadata = { title: "Redemption codes" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("adminBilling.codes"))("title") };
+}
 
 const PAGE_SIZE = 50;
 
@@ -23,25 +26,24 @@ export default async function CodesPage({ searchParams }: { searchParams: Promis
   const user = await requireAdmin();
   const params = await searchParams;
   const batch = text(params.batch, 63);
-  const { codes, nextCursor } = await listCodes(user, { batch }, { limit: PAGE_SIZE, cursor: text(params.cursor, 128) });
+  const [{ codes, nextCursor }, t, locale] = await Promise.all([listCodes(user, { batch }, { limit: PAGE_SIZE, cursor: text(params.cursor, 128) }), getTranslations("adminBilling.codes"), getLocale()]);
+  const { credits, date, number } = formats(locale);
   return (
     <>
-      <PageHeader title="Redemption codes" description="Codes customers redeem for credits on their billing page. Each code is shown once, when it is minted; the hub keeps only its hash.">
+      <PageHeader title={t("title")} description={t("description")}>
         <Button asChild variant="outline">
-          <Link href="/admin/credits">Credits</Link>
+          <Link href="/admin/credits">{t("creditsLink")}</Link>
         </Button>
         <MintCodesDialog maxBatch={MAX_BATCH} />
       </PageHeader>
       {batch && (
         <div className="flex flex-wrap items-center gap-3 text-sm">
-          <span>
-            Batch <span className="font-medium">{batch}</span>
-          </span>
+          <span>{t.rich("batchLabel", { batch, name: (chunks) => <span className="font-medium">{chunks}</span> })}</span>
           <Link href="/admin/credits/codes" className="text-muted-foreground underline underline-offset-4">
-            every code
+            {t("everyCode")}
           </Link>
-          <ActionButton action={disableBatchAction} fields={{ batch }} variant="outline" size="sm" confirm={`Disable every code of ${batch}?`}>
-            Disable the batch
+          <ActionButton action={disableBatchAction} fields={{ batch }} variant="outline" size="sm" confirm={t("disableBatchConfirm", { batch })}>
+            {t("disableBatch")}
           </ActionButton>
         </div>
       )}
@@ -50,19 +52,19 @@ export default async function CodesPage({ searchParams }: { searchParams: Promis
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>Code</TableHead>
-                <TableHead>Batch</TableHead>
-                <TableHead className="text-right">Credits</TableHead>
-                <TableHead>Credits expire</TableHead>
-                <TableHead className="text-right">Uses</TableHead>
-                <TableHead className="text-right">Per customer</TableHead>
-                <TableHead>Code expires</TableHead>
-                <TableHead>Status</TableHead>
+                <TableHead>{t("code")}</TableHead>
+                <TableHead>{t("batch")}</TableHead>
+                <TableHead className="text-right">{t("credits")}</TableHead>
+                <TableHead>{t("creditsExpire")}</TableHead>
+                <TableHead className="text-right">{t("uses")}</TableHead>
+                <TableHead className="text-right">{t("perCustomer")}</TableHead>
+                <TableHead>{t("codeExpires")}</TableHead>
+                <TableHead>{t("status")}</TableHead>
                 <TableHead />
               </TableRow>
             </TableHeader>
             <TableBody>
-              {codes.length === 0 && <TableEmpty colSpan={9}>No codes yet.</TableEmpty>}
+              {codes.length === 0 && <TableEmpty colSpan={9}>{t("noCodes")}</TableEmpty>}
               {codes.map((c) => (
                 <TableRow key={c.id} data-testid={`code-${c.id}`}>
                   <TableCell className="font-mono text-xs" title={c.note ?? undefined}>
@@ -70,19 +72,19 @@ export default async function CodesPage({ searchParams }: { searchParams: Promis
                   </TableCell>
                   <TableCell className="text-xs">{c.batch ? <Link href={`/admin/credits/codes?batch=${encodeURIComponent(c.batch)}`}>{c.batch}</Link> : "—"}</TableCell>
                   <TableCell className="text-right tabular-nums">{credits(c.amountCredits)}</TableCell>
-                  <TableCell className="text-xs">{c.creditExpiryDays === null ? "never" : `${number(c.creditExpiryDays)} days after redemption`}</TableCell>
+                  <TableCell className="text-xs">{c.creditExpiryDays === null ? t("never") : t("daysAfterRedemption", { days: number(c.creditExpiryDays) })}</TableCell>
                   <TableCell className="text-right tabular-nums">
                     {number(c.uses)} / {number(c.maxUses)}
                   </TableCell>
                   <TableCell className="text-right tabular-nums">{number(c.perCustomerLimit)}</TableCell>
-                  <TableCell className="text-xs">{c.expiresAt ? date(c.expiresAt) : "never"}</TableCell>
+                  <TableCell className="text-xs">{c.expiresAt ? date(c.expiresAt) : t("never")}</TableCell>
                   <TableCell>
-                    <Badge variant={STATUS_BADGE[c.status]}>{c.status.replace("_", " ")}</Badge>
+                    <Badge variant={STATUS_BADGE[c.status]}>{t("statusLabel", { status: c.status, label: c.status.replace("_", " ") })}</Badge>
                   </TableCell>
                   <TableCell className="text-right">
                     {c.status !== "disabled" && (
-                      <ActionButton action={disableCodeAction} fields={{ id: c.id }} variant="ghost" size="sm" confirm={`Disable ${c.prefix}…?`}>
-                        Disable
+                      <ActionButton action={disableCodeAction} fields={{ id: c.id }} variant="ghost" size="sm" confirm={t("disableConfirm", { prefix: c.prefix })}>
+                        {t("disable")}
                       </ActionButton>
                     )}
                   </TableCell>
@@ -93,7 +95,7 @@ export default async function CodesPage({ searchParams }: { searchParams: Promis
           {nextCursor && (
             <div>
               <Button asChild variant="outline" size="sm">
-                <Link href={`/admin/credits/codes?${new URLSearchParams({ ...(batch ? { batch } : {}), cursor: nextCursor }).toString()}`}>Older codes</Link>
+                <Link href={`/admin/credits/codes?${new URLSearchParams({ ...(batch ? { batch } : {}), cursor: nextCursor }).toString()}`}>{t("older")}</Link>
               </Button>
             </div>
           )}
