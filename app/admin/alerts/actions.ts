@@ -1,55 +1,71 @@
 "use server";
 
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { CHANNEL_KINDS, createChannel, deleteChannel, sendTestAlert, updateChannel } from "@/lib/admin/alert-channels";
 import { replayDelivery } from "@/lib/admin/alert-deliveries";
 import { setSetting } from "@/lib/admin/settings";
 import { ALERT_EVENTS } from "@/lib/alerts/events";
 import { adminAction } from "@/lib/ui/admin-action";
+import type { FormState } from "@/lib/ui/form-state";
+
+// Answers in the reader's language (messages/*/adminOps.json, "alerts.actions"); the two forms' schemas are
+// built per request so their field errors can be translated too.
+
+const actionsT = () => getTranslations("adminOps.alerts.actions");
+type ActionsT = Awaited<ReturnType<typeof actionsT>>;
 
 const events = z
   .union([z.enum(ALERT_EVENTS), z.array(z.enum(ALERT_EVENTS))])
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
 
-export const createChannelAction = adminAction(
-  z.object({ name: z.string().trim().min(1, "Give the channel a name").max(100), kind: z.enum(CHANNEL_KINDS), target: z.string().trim().min(1, "Where should alerts go?").max(2048), events }),
-  async (input, admin) => {
+const channelSchema = (t: ActionsT) =>
+  z.object({ name: z.string().trim().min(1, t("nameRequired")).max(100), kind: z.enum(CHANNEL_KINDS), target: z.string().trim().min(1, t("targetRequired")).max(2048), events });
+
+export async function createChannelAction(state: FormState, form: FormData): Promise<FormState> {
+  const t = await actionsT();
+  return adminAction(channelSchema(t), async (input, admin) => {
     const { secret, channel } = await createChannel(input, admin.email);
-    return secret ? { ok: `Added ${channel.name}`, secret } : `Added ${channel.name}`;
-  },
-);
+    const ok = t("added", { name: channel.name });
+    return secret ? { ok, secret } : ok;
+  })(state, form);
+}
 
 export const channelEnabledAction = adminAction(z.object({ id: z.string().min(1), enabled: z.enum(["true", "false"]) }), async ({ id, enabled }, admin) => {
   const channel = await updateChannel(id, { enabled: enabled === "true" }, admin.email);
-  return `${channel.name} ${channel.enabled ? "on" : "off"}`;
+  const t = await actionsT();
+  return channel.enabled ? t("turnedOn", { name: channel.name }) : t("turnedOff", { name: channel.name });
 });
 
 export const deleteChannelAction = adminAction(z.object({ id: z.string().min(1) }), async ({ id }, admin) => {
   const channel = await deleteChannel(id, admin.email);
-  return `Removed ${channel.name}`;
+  return (await actionsT())("removed", { name: channel.name });
 });
 
 export const testChannelAction = adminAction(z.object({ id: z.string().min(1) }), async ({ id }, admin) => {
   await sendTestAlert(id, admin.email);
-  return "Test alert sent: see its delivery below";
+  return (await actionsT())("testSent");
 });
 
 export const replayDeliveryAction = adminAction(z.object({ id: z.string().min(1) }), async ({ id }, admin) => {
   await replayDelivery(id, admin.email);
-  return "Sent again: see the new delivery below";
+  return (await actionsT())("replayed");
 });
 
-export const alertThresholdsAction = adminAction(
+const thresholdsSchema = (t: ActionsT) =>
   z.object({
-    lowBalanceCredits: z.string().trim().regex(/^(\d+(\.\d{1,6})?)?$/, "A number of credits, or empty for off").optional(),
-    spikeFactor: z.string().trim().regex(/^(\d+(\.\d+)?)?$/, "A factor like 3, or empty for off").optional(),
-    spikeFloorUsd: z.string().trim().regex(/^\d+(\.\d+)?$/, "A USD amount like 10"),
-  }),
-  async (input, admin) => {
+    lowBalanceCredits: z.string().trim().regex(/^(\d+(\.\d{1,6})?)?$/, t("lowBalanceInvalid")).optional(),
+    spikeFactor: z.string().trim().regex(/^(\d+(\.\d+)?)?$/, t("spikeFactorInvalid")).optional(),
+    spikeFloorUsd: z.string().trim().regex(/^\d+(\.\d+)?$/, t("spikeFloorInvalid")),
+  });
+
+export async function alertThresholdsAction(state: FormState, form: FormData): Promise<FormState> {
+  const t = await actionsT();
+  return adminAction(thresholdsSchema(t), async (input, admin) => {
     await setSetting("alert-low-balance-credits", input.lowBalanceCredits || "none", admin.email);
     await setSetting("alert-spend-spike-factor", input.spikeFactor || "none", admin.email);
     await setSetting("alert-spend-spike-floor-usd", input.spikeFloorUsd, admin.email);
-    return "Saved";
-  },
-);
+    return t("saved");
+  })(state, form);
+}

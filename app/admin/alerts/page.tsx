@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { ActionButton } from "@/components/action-button";
 import { ActionForm, Field, SubmitButton } from "@/components/action-form";
 import { AlertChannelDialog } from "@/components/alert-channel-dialog";
@@ -9,60 +10,69 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireAdmin } from "@/lib/auth/session";
 import { ALERT_EVENT_NAMES, alertChannels, alertDeliveries, alertDeliveriesQuery, alertThresholds } from "@/lib/dal/admin";
-import { dateTime } from "@/lib/ui/format";
+import { formats } from "@/lib/ui/format";
 import { alertThresholdsAction, channelEnabledAction, createChannelAction, deleteChannelAction, replayDeliveryAction, testChannelAction } from "./actions";
 
-export const metadata = { title: "Alerts" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("adminOps.alerts"))("metaTitle") };
+}
 
 const STATUS_VARIANT = { delivered: "success", failed: "destructive", pending: "warning" } as const;
 
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireAdmin();
   const query = alertDeliveriesQuery(await searchParams);
-  const [channels, { deliveries, nextCursor }, thresholds] = await Promise.all([alertChannels(user), alertDeliveries(user, query), alertThresholds(user)]);
+  const [channels, { deliveries, nextCursor }, thresholds, t, locale] = await Promise.all([
+    alertChannels(user),
+    alertDeliveries(user, query),
+    alertThresholds(user),
+    getTranslations("adminOps.alerts"),
+    getLocale(),
+  ]);
+  const { dateTime } = formats(locale);
   const names = new Map(channels.map((c) => [c.id, c.name]));
   return (
     <>
-      <PageHeader title="Alerts" description="Low balances, budgets at 80 % and 100 %, suspended and recovered provider keys, providers down, top-ups and spend spikes — by e-mail and signed webhooks.">
+      <PageHeader title={t("title")} description={t("description")}>
         <AlertChannelDialog action={createChannelAction} events={ALERT_EVENT_NAMES} />
       </PageHeader>
 
       <Card>
         <CardHeader>
-          <CardTitle>Channels</CardTitle>
-          <CardDescription>Webhooks carry webhook-id, webhook-timestamp and webhook-signature (v1, HMAC-SHA256 of id.timestamp.body) and are retried with backoff.</CardDescription>
+          <CardTitle>{t("channels.title")}</CardTitle>
+          <CardDescription>{t("channels.description")}</CardDescription>
         </CardHeader>
         <CardContent>
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>Channel</TableHead>
-                <TableHead>Destination</TableHead>
-                <TableHead>Events</TableHead>
-                <TableHead>Status</TableHead>
+                <TableHead>{t("channels.channel")}</TableHead>
+                <TableHead>{t("channels.destination")}</TableHead>
+                <TableHead>{t("channels.events")}</TableHead>
+                <TableHead>{t("channels.status")}</TableHead>
                 <TableHead />
               </TableRow>
             </TableHeader>
             <TableBody>
-              {channels.length === 0 && <TableEmpty colSpan={5}>No channels yet: alerts reach only customers who asked for their own.</TableEmpty>}
+              {channels.length === 0 && <TableEmpty colSpan={5}>{t("channels.empty")}</TableEmpty>}
               {channels.map((c) => (
                 <TableRow key={c.id} data-testid={`channel-${c.name}`}>
                   <TableCell>
                     <div className="font-medium">{c.name}</div>
-                    <div className="text-xs text-muted-foreground">{c.kind}</div>
+                    <div className="text-xs text-muted-foreground">{t("channels.kind", { kind: c.kind })}</div>
                   </TableCell>
                   <TableCell className="max-w-64 break-all text-xs">{c.target}</TableCell>
-                  <TableCell className="max-w-48 text-xs">{c.events.length ? c.events.join(", ") : <span className="text-muted-foreground">all</span>}</TableCell>
-                  <TableCell>{c.enabled ? <Badge variant="success">on</Badge> : <Badge variant="outline">off</Badge>}</TableCell>
+                  <TableCell className="max-w-48 text-xs">{c.events.length ? c.events.join(", ") : <span className="text-muted-foreground">{t("channels.allEvents")}</span>}</TableCell>
+                  <TableCell>{c.enabled ? <Badge variant="success">{t("channels.on")}</Badge> : <Badge variant="outline">{t("channels.off")}</Badge>}</TableCell>
                   <TableCell className="whitespace-nowrap text-right">
                     <ActionButton action={testChannelAction} fields={{ id: c.id }} variant="ghost" size="sm">
-                      Send test
+                      {t("channels.sendTest")}
                     </ActionButton>
                     <ActionButton action={channelEnabledAction} fields={{ id: c.id, enabled: String(!c.enabled) }} variant="ghost" size="sm">
-                      {c.enabled ? "Turn off" : "Turn on"}
+                      {c.enabled ? t("channels.turnOff") : t("channels.turnOn")}
                     </ActionButton>
-                    <ActionButton action={deleteChannelAction} fields={{ id: c.id }} variant="ghost" size="sm" confirm={`Remove ${c.name}? Its deliveries stay in the log.`}>
-                      Remove
+                    <ActionButton action={deleteChannelAction} fields={{ id: c.id }} variant="ghost" size="sm" confirm={t("channels.confirmRemove", { name: c.name })}>
+                      {t("channels.remove")}
                     </ActionButton>
                   </TableCell>
                 </TableRow>
@@ -74,16 +84,16 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
 
       <Card>
         <CardHeader>
-          <CardTitle>Thresholds</CardTitle>
-          <CardDescription>Customers also set their own low-balance alert on their dashboard.</CardDescription>
+          <CardTitle>{t("thresholds.title")}</CardTitle>
+          <CardDescription>{t("thresholds.description")}</CardDescription>
         </CardHeader>
         <CardContent>
           <ActionForm action={alertThresholdsAction} resetOnSuccess={false} className="grid gap-4 sm:grid-cols-3">
-            <Field name="lowBalanceCredits" label="Any account below (credits)" defaultValue={thresholds.alertLowBalanceCredits ?? ""} placeholder="off" hint="Empty turns it off" />
-            <Field name="spikeFactor" label="Spend spike: times the 7-day mean" defaultValue={thresholds.alertSpendSpikeFactor?.toString() ?? ""} placeholder="off" hint="Empty turns it off" />
-            <Field name="spikeFloorUsd" label="…and above (USD a day)" defaultValue={thresholds.alertSpendSpikeFloorUsd} />
+            <Field name="lowBalanceCredits" label={t("thresholds.lowBalance")} defaultValue={thresholds.alertLowBalanceCredits ?? ""} placeholder={t("thresholds.off")} hint={t("thresholds.emptyOff")} />
+            <Field name="spikeFactor" label={t("thresholds.spikeFactor")} defaultValue={thresholds.alertSpendSpikeFactor?.toString() ?? ""} placeholder={t("thresholds.off")} hint={t("thresholds.emptyOff")} />
+            <Field name="spikeFloorUsd" label={t("thresholds.spikeFloor")} defaultValue={thresholds.alertSpendSpikeFloorUsd} />
             <div className="sm:col-span-3">
-              <SubmitButton>Save thresholds</SubmitButton>
+              <SubmitButton>{t("thresholds.save")}</SubmitButton>
             </div>
           </ActionForm>
         </CardContent>
@@ -91,49 +101,47 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
 
       <Card>
         <CardHeader>
-          <CardTitle>Deliveries</CardTitle>
-          <CardDescription>Every alert sent, its attempts and the receiver&apos;s answer. A replay sends the same message (same webhook-id) again.</CardDescription>
+          <CardTitle>{t("deliveries.title")}</CardTitle>
+          <CardDescription>{t("deliveries.description")}</CardDescription>
         </CardHeader>
         <CardContent className="flex flex-col gap-3">
-          <nav aria-label="Delivery status" className="flex gap-2 text-sm">
+          <nav aria-label={t("deliveries.statusNav")} className="flex gap-2 text-sm">
             {["all", "failed", "pending", "delivered"].map((s) => (
               <Link key={s} href={s === "all" ? "/admin/alerts" : `/admin/alerts?status=${s}`} aria-current={(query.filter.status ?? "all") === s ? "page" : undefined} className="rounded-md px-2 py-1 hover:bg-muted aria-[current=page]:bg-muted aria-[current=page]:font-medium">
-                {s}
+                {t("deliveries.statusName", { status: s })}
               </Link>
             ))}
           </nav>
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>When</TableHead>
-                <TableHead>Event</TableHead>
-                <TableHead>To</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead>Answer</TableHead>
+                <TableHead>{t("deliveries.when")}</TableHead>
+                <TableHead>{t("deliveries.event")}</TableHead>
+                <TableHead>{t("deliveries.to")}</TableHead>
+                <TableHead>{t("deliveries.status")}</TableHead>
+                <TableHead>{t("deliveries.answer")}</TableHead>
                 <TableHead />
               </TableRow>
             </TableHeader>
             <TableBody>
-              {deliveries.length === 0 && <TableEmpty colSpan={6}>No deliveries.</TableEmpty>}
+              {deliveries.length === 0 && <TableEmpty colSpan={6}>{t("deliveries.empty")}</TableEmpty>}
               {deliveries.map((d) => (
                 <TableRow key={d.id} data-testid="delivery">
                   <TableCell className="whitespace-nowrap text-xs">{dateTime(d.createdAt)}</TableCell>
                   <TableCell className="text-xs">
                     <code>{d.event}</code>
-                    {d.replayOf && <div className="text-muted-foreground">replay</div>}
+                    {d.replayOf && <div className="text-muted-foreground">{t("deliveries.replayOf")}</div>}
                   </TableCell>
-                  <TableCell className="text-xs">{d.channelId ? (names.get(d.channelId) ?? "(removed channel)") : "the customer"}</TableCell>
+                  <TableCell className="text-xs">{d.channelId ? (names.get(d.channelId) ?? t("deliveries.removedChannel")) : t("deliveries.theCustomer")}</TableCell>
                   <TableCell>
-                    <Badge variant={STATUS_VARIANT[d.status]}>{d.status}</Badge>
-                    <div className="mt-1 text-xs text-muted-foreground">
-                      {d.attempts} attempt{d.attempts === 1 ? "" : "s"}
-                    </div>
+                    <Badge variant={STATUS_VARIANT[d.status]}>{t("deliveries.statusName", { status: d.status })}</Badge>
+                    <div className="mt-1 text-xs text-muted-foreground">{t("deliveries.attempts", { count: d.attempts })}</div>
                   </TableCell>
                   <TableCell className="max-w-64 break-all text-xs">{d.responseStatus ? `HTTP ${d.responseStatus}` : ""}{d.lastError ? ` ${d.lastError}` : ""}</TableCell>
                   <TableCell className="text-right">
                     {d.status !== "pending" && (
                       <ActionButton action={replayDeliveryAction} fields={{ id: d.id }} variant="ghost" size="sm">
-                        Replay
+                        {t("deliveries.replay")}
                       </ActionButton>
                     )}
                   </TableCell>
@@ -144,7 +152,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
           {nextCursor && (
             <div>
               <Button asChild variant="outline" size="sm">
-                <Link href={`/admin/alerts?${new URLSearchParams({ ...(query.filter.status ? { status: query.filter.status } : {}), cursor: nextCursor }).toString()}`}>Older deliveries</Link>
+                <Link href={`/admin/alerts?${new URLSearchParams({ ...(query.filter.status ? { status: query.filter.status } : {}), cursor: nextCursor }).toString()}`}>{t("deliveries.older")}</Link>
               </Button>
             </div>
           )}

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -8,9 +9,11 @@ import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireAdmin } from "@/lib/auth/session";
 import { auditPage, auditQuery } from "@/lib/dal/admin";
-import { dateTime } from "@/lib/ui/format";
+import { formats } from "@/lib/ui/format";
 
-export const metadata = { title: "Audit log" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("adminOps.audit"))("metaTitle") };
+}
 
 const SOURCES = ["page", "cli", "api", "import", "system"];
 const ACTOR_TYPES = ["user", "admin_token", "cli", "system"];
@@ -21,7 +24,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const user = await requireAdmin();
   const params = await searchParams;
   const { filter, cursor, invalid } = auditQuery(params);
-  const { entries, nextCursor } = await auditPage(user, filter, cursor);
+  const [{ entries, nextCursor }, t, locale] = await Promise.all([auditPage(user, filter, cursor), getTranslations("adminOps.audit"), getLocale()]);
+  const { dateTime } = formats(locale);
   const filterQuery = new URLSearchParams(
     Object.entries(filter)
       .map(([k, v]): [string, unknown] => [k, v instanceof Date ? v.toISOString() : v])
@@ -30,77 +34,81 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const pick = (name: string) => (typeof params[name] === "string" ? (params[name] as string) : "");
   return (
     <>
-      <PageHeader title="Audit log" description="Every change to the hub by anyone — web UI, CLI, admin API, configuration import — with who, what, when and from where. Entries cannot be changed or deleted.">
+      <PageHeader title={t("title")} description={t("description")}>
         <Button asChild variant="outline">
           <a href={`/admin/audit/export?${filterQuery.toString()}`} download>
-            Export CSV
+            {t("exportCsv")}
           </a>
         </Button>
       </PageHeader>
-      {invalid && <p className="text-sm text-destructive">Some filters in the address were not valid and were ignored.</p>}
+      {invalid && <p className="text-sm text-destructive">{t("invalidFilters")}</p>}
       <Card>
         <CardContent className="flex flex-col gap-4 pt-4">
-          <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Filters">
+          <form method="get" className="flex flex-wrap items-end gap-3" aria-label={t("filters")}>
             <div className="flex flex-col gap-1.5">
-              <Label htmlFor="audit-action">Action</Label>
-              <Input id="audit-action" name="action" defaultValue={pick("action")} placeholder="key. or key.create" className="w-44" />
+              <Label htmlFor="audit-action">{t("action")}</Label>
+              <Input id="audit-action" name="action" defaultValue={pick("action")} placeholder={t("actionPlaceholder")} className="w-44" />
             </div>
             <div className="flex flex-col gap-1.5">
-              <Label htmlFor="audit-actor">Actor</Label>
-              <Input id="audit-actor" name="actor" defaultValue={pick("actor")} placeholder="admin@example.com or token:…" className="w-56" />
+              <Label htmlFor="audit-actor">{t("actor")}</Label>
+              <Input id="audit-actor" name="actor" defaultValue={pick("actor")} placeholder={t("actorPlaceholder")} className="w-56" />
             </div>
             <div className="flex flex-col gap-1.5">
-              <Label htmlFor="audit-actor-type">Actor type</Label>
+              <Label htmlFor="audit-actor-type">{t("actorType")}</Label>
               <NativeSelect id="audit-actor-type" name="actorType" defaultValue={pick("actorType")}>
-                <option value="">any</option>
-                {ACTOR_TYPES.map((t) => (
-                  <option key={t}>{t}</option>
+                <option value="">{t("any")}</option>
+                {ACTOR_TYPES.map((type) => (
+                  <option key={type} value={type}>
+                    {t("actorTypeName", { type })}
+                  </option>
                 ))}
               </NativeSelect>
             </div>
             <div className="flex flex-col gap-1.5">
-              <Label htmlFor="audit-source">Source</Label>
+              <Label htmlFor="audit-source">{t("source")}</Label>
               <NativeSelect id="audit-source" name="source" defaultValue={pick("source")}>
-                <option value="">any</option>
-                {SOURCES.map((s) => (
-                  <option key={s}>{s}</option>
+                <option value="">{t("any")}</option>
+                {SOURCES.map((source) => (
+                  <option key={source} value={source}>
+                    {t("sourceName", { source })}
+                  </option>
                 ))}
               </NativeSelect>
             </div>
             <div className="flex flex-col gap-1.5">
-              <Label htmlFor="audit-from">From</Label>
+              <Label htmlFor="audit-from">{t("from")}</Label>
               <Input id="audit-from" name="from" type="date" defaultValue={pick("from")} />
             </div>
             <div className="flex flex-col gap-1.5">
-              <Label htmlFor="audit-to">Before</Label>
+              <Label htmlFor="audit-to">{t("before")}</Label>
               <Input id="audit-to" name="to" type="date" defaultValue={pick("to")} />
             </div>
-            <Button type="submit">Filter</Button>
+            <Button type="submit">{t("filter")}</Button>
             <Button asChild variant="ghost">
-              <Link href="/admin/audit">Clear</Link>
+              <Link href="/admin/audit">{t("clear")}</Link>
             </Button>
           </form>
           <Table>
             <TableHeader>
               <TableRow>
-                <TableHead>When</TableHead>
-                <TableHead>Who</TableHead>
-                <TableHead>Source</TableHead>
-                <TableHead>Action</TableHead>
-                <TableHead>Change</TableHead>
+                <TableHead>{t("when")}</TableHead>
+                <TableHead>{t("who")}</TableHead>
+                <TableHead>{t("source")}</TableHead>
+                <TableHead>{t("action")}</TableHead>
+                <TableHead>{t("change")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {entries.length === 0 && <TableEmpty colSpan={5}>No entries match.</TableEmpty>}
+              {entries.length === 0 && <TableEmpty colSpan={5}>{t("empty")}</TableEmpty>}
               {entries.map((e) => (
                 <TableRow key={e.id} data-testid="audit-entry">
                   <TableCell className="whitespace-nowrap text-xs">{dateTime(e.createdAt)}</TableCell>
                   <TableCell className="text-xs">
                     <div className="font-medium">{e.actor}</div>
-                    <div className="text-muted-foreground">{e.actorType}</div>
+                    <div className="text-muted-foreground">{t("actorTypeName", { type: e.actorType })}</div>
                   </TableCell>
                   <TableCell className="text-xs">
-                    <Badge variant="outline">{e.source}</Badge>
+                    <Badge variant="outline">{t("sourceName", { source: e.source })}</Badge>
                     {e.ip && <div className="mt-1 text-muted-foreground">{e.ip}</div>}
                   </TableCell>
                   <TableCell className="text-xs">
@@ -123,7 +131,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {nextCursor && (
             <div>
               <Button asChild variant="outline" size="sm">
-                <Link href={`/admin/audit?${new URLSearchParams([...filterQuery, ["cursor", nextCursor]]).toString()}`}>Older entries</Link>
+                <Link href={`/admin/audit?${new URLSearchParams([...filterQuery, ["cursor", nextCursor]]).toString()}`}>{t("older")}</Link>
               </Button>
             </div>
           )}

@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { Card, CardContent } from "@/components/ui/card";
 import { UsageExplorer } from "@/components/usage-explorer";
@@ -5,13 +6,15 @@ import { requireAdmin } from "@/lib/auth/session";
 import { explorerPage, explorerQuery } from "@/lib/dal/admin";
 import { settings } from "@/lib/settings";
 
-export const metadata = { title: "Usage" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("adminOps.usage"))("metaTitle") };
+}
 
 export default async function UsagePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireAdmin();
   const params = await searchParams;
   const { query, invalid } = explorerQuery(params);
-  const [data, { mode }] = await Promise.all([explorerPage(user, query), settings()]);
+  const [data, { mode }, t] = await Promise.all([explorerPage(user, query), settings(), getTranslations("adminOps.usage")]);
   const pick = (name: string) => (typeof params[name] === "string" ? (params[name] as string) : undefined);
   // the export gets the query as the page ran it (a date-only "to" already includes its day)
   const { page: _page, pageSize: _size, from, to, ...filters } = query;
@@ -20,8 +23,8 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
   );
   return (
     <>
-      <PageHeader title="Usage" description="Every call through the hub. Click a row for its details." />
-      {invalid && <p className="text-sm text-destructive">Some filters in the address were not valid and were ignored.</p>}
+      <PageHeader title={t("title")} description={t("description")} />
+      {invalid && <p className="text-sm text-destructive">{t("invalidFilters")}</p>}
       <Card>
         <CardContent className="pt-4">
           <UsageExplorer
