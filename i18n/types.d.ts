@@ -6,11 +6,19 @@ import type common from "../messages/en/common.json";
 import type keys from "../messages/en/keys.json";
 import type publicPages from "../messages/en/public.json";
 import type usage from "../messages/en/usage.json";
+import type admin from "../messages/en/admin.json";
+import type adminBilling from "../messages/en/adminBilling.json";
+import type adminCatalog from "../messages/en/adminCatalog.json";
+import type adminOps from "../messages/en/adminOps.json";
+import type adminPeople from "../messages/en/adminPeople.json";
 import type { Locale } from "../lib/ui/locale";
 
 declare module "next-intl" {
   interface AppConfig {
     Locale: Locale;
-    Messages: { common: typeof common; auth: typeof auth; account: typeof account; billing: typeof billing; keys: typeof keys; public: typeof publicPages; usage: typeof usage };
+    Messages: {
+      common: typeof common; auth: typeof auth; account: typeof account; billing: typeof billing; keys: typeof keys; public: typeof publicPages; usage: typeof usage;
+      admin: typeof admin; adminCatalog: typeof adminCatalog; adminPeople: typeof adminPeople; adminBilling: typeof adminBilling; adminOps: typeof adminOps;
+    };
   }
 }
