@@ -1,4 +1,5 @@
 import { headers } from "next/headers";
+import type { Messages, NamespaceKeys, NestedKeyOf } from "next-intl";
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { withAuditOrigin } from "../admin/audit";
@@ -53,3 +54,19 @@ export const adminAction = <S extends z.ZodType>(schema: Schema<S>, run: Run<z.i
 
 /** The same for what any signed-in user may do to their own things. */
 export const userAction = <S extends z.ZodType>(schema: Schema<S>, run: Run<z.infer<S>>) => wrap(requireUser, schema, run);
+
+type Namespace = NamespaceKeys<Messages, NestedKeyOf<Messages>>;
+/** the translator of one namespace of the UI's messages */
+export type Translator<N extends Namespace> = Awaited<ReturnType<typeof getTranslations<N>>>;
+
+/** adminAction in the reader's language: the namespace's translator words the schema's messages and is handed to the run. */
+export function translatedAdminAction<N extends Namespace, S extends z.ZodType>(
+  namespace: N,
+  schema: (t: Translator<N>) => S,
+  run: (input: z.infer<S>, user: SessionUser, t: Translator<N>) => Promise<string | FormState>,
+) {
+  return async (state: FormState, form: FormData): Promise<FormState> => {
+    const t = await getTranslations(namespace);
+    return adminAction(schema(t), (input, user) => run(input, user, t))(state, form);
+  };
+}

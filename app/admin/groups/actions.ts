@@ -3,20 +3,10 @@
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { assignGroup, createGroup, deleteGroup, setGroupModelMargin, updateGroup } from "@/lib/admin/groups";
-import type { SessionUser } from "@/lib/auth/session";
-import { adminAction } from "@/lib/ui/admin-action";
-import type { FormState } from "@/lib/ui/form-state";
+import { adminAction, translatedAdminAction, type Translator } from "@/lib/ui/admin-action";
 
 // Answers and field errors in the reader's language (messages/*/adminPeople.json, "groups.actions").
-type T = Awaited<ReturnType<typeof getTranslations<"adminPeople.groups.actions">>>;
-
-/** adminAction with a schema built in the reader's language, its translator passed on to the run */
-const translated =
-  <S extends z.ZodType>(schema: (t: T) => S, run: (input: z.infer<S>, admin: SessionUser, t: T) => Promise<string | FormState>) =>
-  async (state: FormState, form: FormData): Promise<FormState> => {
-    const t = await getTranslations("adminPeople.groups.actions");
-    return adminAction(schema(t), (input, admin) => run(input, admin, t))(state, form);
-  };
+type T = Translator<"adminPeople.groups.actions">;
 
 const percent = (t: T) => z.string().regex(/^\d{1,4}(\.\d{1,2})?$/, t("percent")).optional();
 /** "openai/*, gpt-4o" → ["openai/*", "gpt-4o"]; empty: every model */
@@ -32,7 +22,7 @@ const groupFields = (t: T) => ({
   allowedModels: modelList,
 });
 
-export const createGroupAction = translated(
+export const createGroupAction = translatedAdminAction("adminPeople.groups.actions", 
   (t) => z.object(groupFields(t)),
   async (input, admin, t) => {
     const group = await createGroup(input, admin.email);
@@ -41,7 +31,7 @@ export const createGroupAction = translated(
 );
 
 // a form sends every field: an empty margin means the models' own, an empty list every model
-export const updateGroupAction = translated(
+export const updateGroupAction = translatedAdminAction("adminPeople.groups.actions", 
   (t) => z.object({ id: z.string().min(1), ...groupFields(t) }),
   async ({ id, marginPercent, description, ...rest }, admin, t) => {
     const group = await updateGroup(id, { ...rest, description: description ?? null, marginPercent: marginPercent ?? null }, admin.email);
@@ -54,7 +44,7 @@ export const deleteGroupAction = adminAction(z.object({ id: z.string().min(1) })
   return (await getTranslations("adminPeople.groups.actions"))("deleted", { name: group.name });
 });
 
-export const groupModelMarginAction = translated(
+export const groupModelMarginAction = translatedAdminAction("adminPeople.groups.actions", 
   (t) => z.object({ id: z.string().min(1), model: z.string({ error: t("pickModel") }).min(1), marginPercent: percent(t) }),
   async ({ id, model, marginPercent }, admin, t) => {
     await setGroupModelMargin(id, model, marginPercent ?? null, admin.email);
@@ -62,7 +52,7 @@ export const groupModelMarginAction = translated(
   },
 );
 
-export const assignGroupAction = translated(
+export const assignGroupAction = translatedAdminAction("adminPeople.groups.actions", 
   (t) => z.object({ email: z.string({ error: t("pickCustomer") }).min(1), id: z.string().optional() }),
   async ({ email, id }, admin, t) => {
     await assignGroup(email, id ?? null, admin.email);

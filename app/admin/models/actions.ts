@@ -4,22 +4,12 @@ import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { addAlias, addDeployment, addModel, MODEL_TYPES, setPrice } from "@/lib/admin/models";
 import { runPriceCheck } from "@/lib/admin/price-findings";
-import type { SessionUser } from "@/lib/auth/session";
-import { adminAction } from "@/lib/ui/admin-action";
-import type { FormState } from "@/lib/ui/form-state";
+import { adminAction, translatedAdminAction, type Translator } from "@/lib/ui/admin-action";
 
 // Answers and field errors in the reader's language (messages/*/adminCatalog.json); errors thrown by
 // lib/admin stay English, as the admin API and the CLI show them.
 
-type T = Awaited<ReturnType<typeof getTranslations<"adminCatalog.models">>>;
-
-/** An admin action whose schema is built per request, so its field errors read in the reader's language. */
-function localized<S extends z.ZodType>(schema: (t: T) => S, run: (input: z.infer<S>, user: SessionUser, t: T) => Promise<string | FormState>) {
-  return async (state: FormState, form: FormData): Promise<FormState> => {
-    const t = await getTranslations("adminCatalog.models");
-    return adminAction(schema(t), (input, user) => run(input, user, t))(state, form);
-  };
-}
+type T = Translator<"adminCatalog.models">;
 
 const decimal = (message: string) => z.string().regex(/^\d+(\.\d+)?$/, message).optional();
 const prices = (t: T) => ({
@@ -32,7 +22,7 @@ const prices = (t: T) => ({
 });
 const whole = z.coerce.number().int().min(0).optional();
 
-export const addModelAction = localized(
+export const addModelAction = translatedAdminAction("adminCatalog.models", 
   (t) =>
     z.object({
       name: z.string({ error: t("validation.publicName") }).min(1),
@@ -56,7 +46,7 @@ const utc = (t: T) =>
     .transform((s) => new Date(`${s}Z`))
     .optional();
 
-export const setPriceAction = localized(
+export const setPriceAction = translatedAdminAction("adminCatalog.models", 
   (t) => z.object({ model: z.string().min(1), ...prices(t), effectiveFrom: utc(t) }),
   async ({ model, ...price }, user, t) => {
     const saved = await setPrice(model, price, user.email);
@@ -70,7 +60,7 @@ export const checkPricesAction = adminAction(z.object({}), async (_input, user) 
   return result.catalogue && !result.catalogue.ok ? t("checkedCatalogueFailed", { ...counts, error: result.catalogue.error }) : t("checked", counts);
 });
 
-export const addDeploymentAction = localized(
+export const addDeploymentAction = translatedAdminAction("adminCatalog.models", 
   (t) =>
     z.object({
       model: z.string().min(1),
@@ -86,7 +76,7 @@ export const addDeploymentAction = localized(
   },
 );
 
-export const addAliasAction = localized(
+export const addAliasAction = translatedAdminAction("adminCatalog.models", 
   (t) => z.object({ model: z.string().min(1), alias: z.string({ error: t("validation.alias") }).min(1) }),
   async ({ model, alias }, user, t) => {
     await addAlias(model, alias, user.email);

@@ -3,27 +3,17 @@
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { addCredential, addProvider, testProvider, updateProvider } from "@/lib/admin/providers";
-import type { SessionUser } from "@/lib/auth/session";
-import { adminAction } from "@/lib/ui/admin-action";
-import type { FormState } from "@/lib/ui/form-state";
+import { adminAction, translatedAdminAction, type Translator } from "@/lib/ui/admin-action";
 
 // Answers and field errors in the reader's language (messages/*/adminCatalog.json); errors thrown by
 // lib/admin stay English, as the admin API and the CLI show them.
 
-type T = Awaited<ReturnType<typeof getTranslations<"adminCatalog.providers">>>;
-
-/** An admin action whose schema is built per request, so its field errors read in the reader's language. */
-function localized<S extends z.ZodType>(schema: (t: T) => S, run: (input: z.infer<S>, user: SessionUser, t: T) => Promise<string | FormState>) {
-  return async (state: FormState, form: FormData): Promise<FormState> => {
-    const t = await getTranslations("adminCatalog.providers");
-    return adminAction(schema(t), (input, user) => run(input, user, t))(state, form);
-  };
-}
+type T = Translator<"adminCatalog.providers">;
 
 const secret = { apiKey: z.string().optional(), accessKeyId: z.string().optional(), secretAccessKey: z.string().optional() };
 const timeout = (t: T) => z.coerce.number({ error: t("validation.timeoutNumber") }).int().positive(t("validation.timeoutPositive")).optional();
 
-export const addProviderAction = localized(
+export const addProviderAction = translatedAdminAction("adminCatalog.providers", 
   (t) =>
     z.object({
       type: z.string({ error: t("validation.pickType") }).min(1, t("validation.pickType")),
@@ -39,7 +29,7 @@ export const addProviderAction = localized(
   },
 );
 
-export const updateProviderAction = localized(
+export const updateProviderAction = translatedAdminAction("adminCatalog.providers", 
   (t) => z.object({ name: z.string().min(1), baseUrl: z.url(t("validation.notUrl")).optional(), region: z.string().optional(), timeoutMs: timeout(t) }),
   async ({ name, baseUrl, region, timeoutMs }, user, t) => {
     await updateProvider(name, { baseUrl: baseUrl ?? null, region: region ?? null, timeoutMs: timeoutMs ?? null }, user.email);
@@ -47,7 +37,7 @@ export const updateProviderAction = localized(
   },
 );
 
-export const addCredentialAction = localized(
+export const addCredentialAction = translatedAdminAction("adminCatalog.providers", 
   (t) => z.object({ provider: z.string().min(1), name: z.string({ error: t("validation.giveName") }).min(1), weight: z.coerce.number().int().min(0).max(1000).optional(), ...secret }),
   async (input, user, t) => {
     const credential = await addCredential(input, user.email);
