@@ -5,7 +5,12 @@ import { startFakeOpenAI, type FakeOpenAI } from "../test/fakes/openai-upstream"
 import { startFakeSmtp, type FakeSmtp } from "../test/fakes/smtp-server";
 import { startFakeStripe, type FakeStripe } from "../test/fakes/stripe-api";
 import { startWebhookReceiver, type WebhookReceiver } from "../test/fakes/webhook-receiver";
+import type { Locale } from "../lib/ui/locale";
+import { formats } from "../lib/ui/format";
 import { E2E } from "./env";
+import { MISSING_MESSAGE, pattern, translator, type T } from "./messages";
+
+const EN = translator("en");
 
 // The hub in a real browser, against the production build, a fake OpenAI upstream and a fake Stripe:
 // an admin sets the hub up and chats in the playground; a member is kept out of the admin pages; a
@@ -38,11 +43,11 @@ test.afterAll(async () => {
   await receiver?.close();
 });
 
-async function signIn(page: Page, email: string, password: string) {
+async function signIn(page: Page, email: string, password: string, t = EN) {
   await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel(t("auth.signIn.email")).fill(email);
+  await page.getByLabel(t("auth.signIn.password")).fill(password);
+  await page.getByRole("button", { name: t("auth.signIn.submit") }).click();
 }
 
 async function signedIn(browser: Browser, email: string, password: string): Promise<Page> {
@@ -341,44 +346,55 @@ async function deliverToHub(baseURL: string, event: unknown) {
   expect(res.status).toBe(200);
 }
 
-test("a customer saves a card, is recharged when a call crosses the threshold, redeems a code and reads the month's statement", async ({ browser, baseURL }) => {
+interface Walk {
+  t: T;
+  locale: Locale;
+  admin: Page;
+  customer: Page;
+  /** the customer's balance when the walk starts: auto-recharge triggers below it */
+  threshold: string;
+  /** what the statement shows as the month's top-ups once the recharge is paid */
+  topUps: string;
+}
+
+/** Saves a card, is recharged when a call crosses the threshold, redeems a code the admin mints and reads the month's statement. */
+async function rechargeRedeemStatement({ t, locale, admin, customer, threshold, topUps }: Walk, baseURL: string) {
   // the admin mints a code to hand out
   await admin.goto("/admin/credits/codes");
-  const box = await dialog(admin, "Mint codes");
-  await box.getByLabel("Credits per code").fill("250");
-  await box.getByLabel("Credits expire after (days)").fill("30");
-  await box.getByRole("button", { name: "Mint", exact: true }).click();
+  const box = await dialog(admin, t("adminBilling.codes.mint.trigger"));
+  await box.getByLabel(t("adminBilling.codes.mint.amount")).fill("250");
+  await box.getByLabel(t("adminBilling.codes.mint.creditExpiryDays")).fill("30");
+  await box.getByRole("button", { name: t("adminBilling.codes.mint.submit"), exact: true }).click();
   const code = (await box.getByTestId("secret").textContent())!.trim();
   expect(code).toMatch(/^HUB-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
   await admin.keyboard.press("Escape");
 
-  const customer = await signedIn(browser, "customer@e2e.local", "customer-password-1");
   await customer.route("https://checkout.stripe.test/**", (route) => route.fulfill({ contentType: "text/html", body: "<h1>Stripe Checkout (fake)</h1>" }));
   await customer.goto("/billing");
   const auto = customer.getByTestId("auto-recharge");
-  await expect(auto.getByTestId("saved-card")).toHaveText("none saved");
+  await expect(auto.getByTestId("saved-card")).toHaveText(t("billing.autoRechargeForm.noCard"));
   // saving a card: Checkout in setup mode, where nothing is charged
-  await auto.getByRole("button", { name: "Save a card" }).click();
+  await auto.getByRole("button", { name: t("billing.autoRechargeForm.saveCard") }).click();
   await expect(customer.getByRole("heading", { name: "Stripe Checkout (fake)" })).toBeVisible();
   const setupSession = customer.url().split("/").pop()!;
   expect(stripe.sessions.get(setupSession)).toMatchObject({ mode: "setup" });
-  await deliverToHub(baseURL!, stripe.completeSetup(setupSession, "ok"));
+  await deliverToHub(baseURL, stripe.completeSetup(setupSession, "ok"));
   await customer.goto("/billing?card=saved");
   await expect(customer.getByTestId("card-saved")).toBeVisible();
   await expect(auto.getByTestId("saved-card")).toHaveText("visa •••• 4242");
 
   // recharge with the Starter pack when the balance falls below what it is now
-  await auto.getByLabel("Recharge automatically").check();
-  await auto.getByLabel("When the balance falls below (credits)").fill("10500");
-  await auto.getByLabel("Buy").selectOption({ label: "Starter pack — $10.00" });
-  await auto.getByRole("button", { name: "Save auto-recharge" }).click();
-  await expect(customer.getByText("Auto-recharge on: below 10500 credits we charge your card")).toBeVisible();
+  await auto.getByLabel(t("billing.autoRechargeForm.enabled")).check();
+  await auto.getByLabel(t("billing.autoRechargeForm.threshold")).fill(threshold);
+  await auto.getByLabel(t("billing.autoRechargeForm.buy")).selectOption({ label: `Starter pack — ${formats(locale).money(1000, "usd")}` });
+  await auto.getByRole("button", { name: t("billing.autoRechargeForm.save") }).click();
+  await expect(customer.getByText(t("billing.actions.autoRechargeOn", { credits: threshold }))).toBeVisible();
 
   // a call with the customer's key takes the balance under it: the worker charges the card, once
   await customer.goto("/keys");
-  const keyBox = await dialog(customer, "Create key");
-  await keyBox.getByLabel("Name").fill("statement-app");
-  await keyBox.getByRole("button", { name: "Create key" }).click();
+  const keyBox = await dialog(customer, t("keys.create.trigger"));
+  await keyBox.getByLabel(t("keys.create.name")).fill("statement-app");
+  await keyBox.getByRole("button", { name: t("keys.create.submit") }).click();
   const secret = (await keyBox.getByTestId("secret").textContent())!;
   await customer.keyboard.press("Escape");
   const answer = fetch(`${baseURL}/v1/chat/completions`, {
@@ -392,37 +408,78 @@ test("a customer saves a card, is recharged when a call crosses the threshold, r
   expect(call.status, await call.clone().text()).toBe(200);
   await expect(async () => {
     await customer.goto("/billing");
-    await expect(customer.getByTestId("payments")).toContainText("Auto-recharge");
-    await expect(customer.getByTestId("payments")).toContainText("paid");
+    await expect(customer.getByTestId("payments")).toContainText(t("billing.recharge"));
+    await expect(customer.getByTestId("payments")).toContainText(t("billing.paymentStatus", { status: "paid", label: "paid" }));
   }).toPass({ timeout: 30_000 });
-  // one off-session charge (the customer's other payment intent is their Checkout top-up)
+  // one off-session charge (any other payment intent of the customer's is a Checkout top-up)
   expect([...stripe.paymentIntents.values()].filter((pi) => pi.customer === stripe.sessions.get(setupSession)!.customer && pi.description === "Auto-recharge")).toHaveLength(1);
-  await customer.screenshot({ path: "e2e/screenshots/flow-billing-recharged.jpeg", type: "jpeg", quality: 70, fullPage: true });
+  await customer.screenshot({ path: `e2e/screenshots/flow-${locale}-billing-recharged.jpeg`, type: "jpeg", quality: 70, fullPage: true });
 
   // the code from the admin
   const redeem = customer.getByTestId("redeem-code-form");
-  await redeem.getByLabel("Code").fill(code.toLowerCase().replaceAll("-", " "));
-  await redeem.getByRole("button", { name: "Redeem" }).click();
-  await expect(customer.getByText(/^Redeemed 250 credits; they expire on \d{4}-\d{2}-\d{2}$/)).toBeVisible();
+  await redeem.getByLabel(t("billing.redeem.code")).fill(code.toLowerCase().replaceAll("-", " "));
+  await redeem.getByRole("button", { name: t("billing.redeem.submit") }).click();
+  await expect(customer.getByText(pattern(t, "billing.redeem.redeemedExpiring", { credits: 250, date: "*" }))).toBeVisible();
   await customer.reload();
   await expect(customer.getByTestId("expiring-credits")).toContainText("250");
 
-  // this month's statement: the top-up, the recharge, the call, the code
-  await customer.getByRole("button", { name: "View statement" }).click();
-  const statement = customer.getByTestId("statement");
-  await expect(statement).toBeVisible();
+  // this month's statement: the top-ups, the call, the starter credits and the code
+  await customer.getByRole("button", { name: t("billing.page.viewStatement") }).click();
+  await expect(customer.getByTestId("statement")).toBeVisible();
   await expect(customer.getByTestId("statement-opening")).toHaveText("0");
-  await expect(customer.getByTestId("statement-topups")).toHaveText("20,000");
+  await expect(customer.getByTestId("statement-topups")).toHaveText(topUps);
   await expect(customer.getByTestId("statement-usage-by-model")).toContainText("gpt-e2e");
-  await expect(customer.getByTestId("statement-movements")).toContainText("starter");
-  await expect(customer.getByTestId("statement-movements")).toContainText("code");
+  await expect(customer.getByTestId("statement-movements")).toContainText(t("billing.kind", { kind: "starter" }));
+  await expect(customer.getByTestId("statement-movements")).toContainText(t("billing.kind", { kind: "code" }));
   const closing = (await customer.getByTestId("statement-closing").textContent())!;
   await expect(customer.getByTestId("billing-balance")).toHaveCount(0);
   await customer.goto("/billing");
   await expect(customer.getByTestId("billing-balance")).toHaveText(closing);
   await customer.goto(`/billing/statement?month=${new Date().toISOString().slice(0, 7)}`);
-  await customer.screenshot({ path: "e2e/screenshots/flow-statement.jpeg", type: "jpeg", quality: 70, fullPage: true });
+  await customer.screenshot({ path: `e2e/screenshots/flow-${locale}-statement.jpeg`, type: "jpeg", quality: 70, fullPage: true });
+}
+
+test("a customer saves a card, is recharged when a call crosses the threshold, redeems a code and reads the month's statement", async ({ browser, baseURL }) => {
+  const customer = await signedIn(browser, "customer@e2e.local", "customer-password-1");
+  // the earlier top-up and now the recharge: 10,000 credits each
+  await rechargeRedeemStatement({ t: EN, locale: "en", admin, customer, threshold: "10500", topUps: "20,000" }, baseURL!);
   await customer.context().close();
+});
+
+test("the same in Simplified Chinese: a browser asking for Chinese signs up and walks through billing, an admin switches the language", async ({ browser, baseURL }) => {
+  const zh = translator("zh-CN");
+  // the admin picks the language with the switcher (a cookie); the customer's browser asks for Chinese
+  const adminZh = await signedIn(browser, E2E.admin.email, E2E.admin.password);
+  await adminZh.getByTestId("locale-switcher").getByRole("button", { name: "简体中文" }).click();
+  await expect(adminZh.locator("html")).toHaveAttribute("lang", "zh-CN");
+  const customer = await (await browser.newContext({ locale: "zh-CN" })).newPage();
+  await customer.goto("/sign-up");
+  await expect(customer.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await expect(customer.getByText(zh("auth.signUp.starter", { credits: 500 }))).toBeVisible();
+  await customer.getByLabel(zh("auth.signUp.email")).fill("kehu@e2e.local");
+  await customer.getByLabel(zh("auth.signUp.password")).fill("customer-password-2");
+  await customer.getByRole("button", { name: zh("auth.signUp.submit") }).click();
+  await expect(customer.getByTestId("sign-up-sent")).toContainText(zh("auth.signUp.answer"));
+  const mail = await smtp.waitFor("kehu@e2e.local", { match: /verify-email\?token=/ });
+  await customer.goto(/(http:\/\/\S+\/verify-email\?token=[A-Za-z0-9_-]+)/.exec(mail.raw)![1]!);
+  await expect(customer.getByRole("heading", { name: zh("auth.verify.confirmed") })).toBeVisible();
+  await signIn(customer, "kehu@e2e.local", "customer-password-2", zh);
+  await expect(customer.getByTestId("balance")).toHaveText("500");
+
+  // only the recharge is a top-up for this customer
+  await rechargeRedeemStatement({ t: zh, locale: "zh-CN", admin: adminZh, customer, threshold: "500", topUps: "10,000" }, baseURL!);
+
+  // every page in Chinese, with no text missing from the message files
+  const anonymous = await (await browser.newContext({ locale: "zh-CN" })).newPage();
+  for (const [page, paths] of [[adminZh, ADMIN_PAGES], [customer, ACCOUNT_PAGES], [anonymous, PUBLIC_PAGES]] as const) {
+    for (const path of paths) {
+      expect((await page.goto(path))?.status(), path).toBe(200);
+      await expect(page.locator("h1").first()).toBeVisible();
+      expect(await page.locator("body").innerText(), path).not.toMatch(MISSING_MESSAGE);
+      await page.screenshot({ path: `e2e/screenshots/zh-CN-${path === "/" ? "landing" : path.slice(1).replaceAll("/", "-")}.jpeg`, type: "jpeg", quality: 70, fullPage: true });
+    }
+  }
+  for (const page of [adminZh, customer, anonymous]) await page.context().close();
 });
 
 test("single sign-on: the identity provider vouches for a person, who becomes a member on first sign-in", async ({ browser }) => {
