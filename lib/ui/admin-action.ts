@@ -59,14 +59,18 @@ type Namespace = NamespaceKeys<Messages, NestedKeyOf<Messages>>;
 /** the translator of one namespace of the UI's messages */
 export type Translator<N extends Namespace> = Awaited<ReturnType<typeof getTranslations<N>>>;
 
-/** adminAction in the reader's language: the namespace's translator words the schema's messages and is handed to the run. */
+/**
+ * adminAction in the reader's language: the namespace's translator words the schema's messages and is
+ * handed to the run. The schema builder is async: Next's compiler refuses a synchronous function
+ * written in an exported action's definition ("Server Actions must be async functions").
+ */
 export function translatedAdminAction<N extends Namespace, S extends z.ZodType>(
   namespace: N,
-  schema: (t: Translator<N>) => S,
+  schema: (t: Translator<N>) => Promise<S>,
   run: (input: z.infer<S>, user: SessionUser, t: Translator<N>) => Promise<string | FormState>,
 ) {
   return async (state: FormState, form: FormData): Promise<FormState> => {
     const t = await getTranslations(namespace);
-    return adminAction(schema(t), (input, user) => run(input, user, t))(state, form);
+    return adminAction(() => schema(t), (input, user) => run(input, user, t))(state, form);
   };
 }

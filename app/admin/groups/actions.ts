@@ -22,8 +22,8 @@ const groupFields = (t: T) => ({
   allowedModels: modelList,
 });
 
-export const createGroupAction = translatedAdminAction("adminPeople.groups.actions", 
-  (t) => z.object(groupFields(t)),
+export const createGroupAction = translatedAdminAction("adminPeople.groups.actions",
+  async (t) => z.object(groupFields(t)),
   async (input, admin, t) => {
     const group = await createGroup(input, admin.email);
     return t("created", { name: group.name });
@@ -31,8 +31,8 @@ export const createGroupAction = translatedAdminAction("adminPeople.groups.actio
 );
 
 // a form sends every field: an empty margin means the models' own, an empty list every model
-export const updateGroupAction = translatedAdminAction("adminPeople.groups.actions", 
-  (t) => z.object({ id: z.string().min(1), ...groupFields(t) }),
+export const updateGroupAction = translatedAdminAction("adminPeople.groups.actions",
+  async (t) => z.object({ id: z.string().min(1), ...groupFields(t) }),
   async ({ id, marginPercent, description, ...rest }, admin, t) => {
     const group = await updateGroup(id, { ...rest, description: description ?? null, marginPercent: marginPercent ?? null }, admin.email);
     return t("saved", { name: group.name });
@@ -44,16 +44,16 @@ export const deleteGroupAction = adminAction(z.object({ id: z.string().min(1) })
   return (await getTranslations("adminPeople.groups.actions"))("deleted", { name: group.name });
 });
 
-export const groupModelMarginAction = translatedAdminAction("adminPeople.groups.actions", 
-  (t) => z.object({ id: z.string().min(1), model: z.string({ error: t("pickModel") }).min(1), marginPercent: percent(t) }),
+export const groupModelMarginAction = translatedAdminAction("adminPeople.groups.actions",
+  async (t) => z.object({ id: z.string().min(1), model: z.string({ error: t("pickModel") }).min(1), marginPercent: percent(t) }),
   async ({ id, model, marginPercent }, admin, t) => {
     await setGroupModelMargin(id, model, marginPercent ?? null, admin.email);
     return marginPercent ? t("modelMarginSet", { model, margin: marginPercent }) : t("modelMarginCleared", { model });
   },
 );
 
-export const assignGroupAction = translatedAdminAction("adminPeople.groups.actions", 
-  (t) => z.object({ email: z.string({ error: t("pickCustomer") }).min(1), id: z.string().optional() }),
+export const assignGroupAction = translatedAdminAction("adminPeople.groups.actions",
+  async (t) => z.object({ email: z.string({ error: t("pickCustomer") }).min(1), id: z.string().optional() }),
   async ({ email, id }, admin, t) => {
     await assignGroup(email, id ?? null, admin.email);
     return id ? t("assigned", { email }) : t("unassigned", { email });

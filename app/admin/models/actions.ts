@@ -22,8 +22,8 @@ const prices = (t: T) => ({
 });
 const whole = z.coerce.number().int().min(0).optional();
 
-export const addModelAction = translatedAdminAction("adminCatalog.models", 
-  (t) =>
+export const addModelAction = translatedAdminAction("adminCatalog.models",
+  async (t) =>
     z.object({
       name: z.string({ error: t("validation.publicName") }).min(1),
       provider: z.string({ error: t("validation.pickProvider") }).min(1),
@@ -46,8 +46,8 @@ const utc = (t: T) =>
     .transform((s) => new Date(`${s}Z`))
     .optional();
 
-export const setPriceAction = translatedAdminAction("adminCatalog.models", 
-  (t) => z.object({ model: z.string().min(1), ...prices(t), effectiveFrom: utc(t) }),
+export const setPriceAction = translatedAdminAction("adminCatalog.models",
+  async (t) => z.object({ model: z.string().min(1), ...prices(t), effectiveFrom: utc(t) }),
   async ({ model, ...price }, user, t) => {
     const saved = await setPrice(model, price, user.email);
     return price.effectiveFrom ? t("toast.priceFrom", { model, at: saved.effectiveFrom.toISOString() }) : t("toast.priceNow", { model });
@@ -60,8 +60,8 @@ export const checkPricesAction = adminAction(z.object({}), async (_input, user) 
   return result.catalogue && !result.catalogue.ok ? t("checkedCatalogueFailed", { ...counts, error: result.catalogue.error }) : t("checked", counts);
 });
 
-export const addDeploymentAction = translatedAdminAction("adminCatalog.models", 
-  (t) =>
+export const addDeploymentAction = translatedAdminAction("adminCatalog.models",
+  async (t) =>
     z.object({
       model: z.string().min(1),
       provider: z.string({ error: t("validation.pickProvider") }).min(1),
@@ -76,8 +76,8 @@ export const addDeploymentAction = translatedAdminAction("adminCatalog.models",
   },
 );
 
-export const addAliasAction = translatedAdminAction("adminCatalog.models", 
-  (t) => z.object({ model: z.string().min(1), alias: z.string({ error: t("validation.alias") }).min(1) }),
+export const addAliasAction = translatedAdminAction("adminCatalog.models",
+  async (t) => z.object({ model: z.string().min(1), alias: z.string({ error: t("validation.alias") }).min(1) }),
   async ({ model, alias }, user, t) => {
     await addAlias(model, alias, user.email);
     return t("toast.aliased", { alias, model });

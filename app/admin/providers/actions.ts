@@ -13,8 +13,8 @@ type T = Translator<"adminCatalog.providers">;
 const secret = { apiKey: z.string().optional(), accessKeyId: z.string().optional(), secretAccessKey: z.string().optional() };
 const timeout = (t: T) => z.coerce.number({ error: t("validation.timeoutNumber") }).int().positive(t("validation.timeoutPositive")).optional();
 
-export const addProviderAction = translatedAdminAction("adminCatalog.providers", 
-  (t) =>
+export const addProviderAction = translatedAdminAction("adminCatalog.providers",
+  async (t) =>
     z.object({
       type: z.string({ error: t("validation.pickType") }).min(1, t("validation.pickType")),
       name: z.string({ error: t("validation.giveName") }).regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, t("validation.nameFormat")),
@@ -29,16 +29,16 @@ export const addProviderAction = translatedAdminAction("adminCatalog.providers",
   },
 );
 
-export const updateProviderAction = translatedAdminAction("adminCatalog.providers", 
-  (t) => z.object({ name: z.string().min(1), baseUrl: z.url(t("validation.notUrl")).optional(), region: z.string().optional(), timeoutMs: timeout(t) }),
+export const updateProviderAction = translatedAdminAction("adminCatalog.providers",
+  async (t) => z.object({ name: z.string().min(1), baseUrl: z.url(t("validation.notUrl")).optional(), region: z.string().optional(), timeoutMs: timeout(t) }),
   async ({ name, baseUrl, region, timeoutMs }, user, t) => {
     await updateProvider(name, { baseUrl: baseUrl ?? null, region: region ?? null, timeoutMs: timeoutMs ?? null }, user.email);
     return t("toast.saved", { name });
   },
 );
 
-export const addCredentialAction = translatedAdminAction("adminCatalog.providers", 
-  (t) => z.object({ provider: z.string().min(1), name: z.string({ error: t("validation.giveName") }).min(1), weight: z.coerce.number().int().min(0).max(1000).optional(), ...secret }),
+export const addCredentialAction = translatedAdminAction("adminCatalog.providers",
+  async (t) => z.object({ provider: z.string().min(1), name: z.string({ error: t("validation.giveName") }).min(1), weight: z.coerce.number().int().min(0).max(1000).optional(), ...secret }),
   async (input, user, t) => {
     const credential = await addCredential(input, user.email);
     return t("toast.keyAdded", { hint: credential.hint });

@@ -15,8 +15,8 @@ type T = Translator<"adminPeople.users.actions">;
 const budget = (t: T) => z.string().regex(/^(\d+(\.\d+)?|none)$/, t("budget")).optional();
 const perMinute = (t: T) => z.string().regex(/^(\d+|none)$/, t("perMinute")).optional();
 
-export const createUserAction = translatedAdminAction("adminPeople.users.actions", 
-  (t) =>
+export const createUserAction = translatedAdminAction("adminPeople.users.actions",
+  async (t) =>
     z.object({
       email: z.email(t("invalidEmail")),
       name: z.string().trim().max(100).optional(),
@@ -40,16 +40,16 @@ export const roleAction = adminAction(z.object({ id: z.string().min(1), role: z.
   return t("actions.roleSet", { role: t("roleName", { role }) });
 });
 
-export const joinTeamAction = translatedAdminAction("adminPeople.users.actions", 
-  (t) => z.object({ email: z.string().min(1), team: z.string({ error: t("pickTeam") }).min(1) }),
+export const joinTeamAction = translatedAdminAction("adminPeople.users.actions",
+  async (t) => z.object({ email: z.string().min(1), team: z.string({ error: t("pickTeam") }).min(1) }),
   async ({ email, team }, admin, t) => {
     await joinTeam(email, team, admin.email);
     return t("joined", { email, team });
   },
 );
 
-export const createTeamAction = translatedAdminAction("adminPeople.users.actions", 
-  (t) => z.object({ name: z.string({ error: t("nameTeam") }).min(1), poolCredits: z.literal("on").optional(), monthlyBudgetUsd: budget(t) }),
+export const createTeamAction = translatedAdminAction("adminPeople.users.actions",
+  async (t) => z.object({ name: z.string({ error: t("nameTeam") }).min(1), poolCredits: z.literal("on").optional(), monthlyBudgetUsd: budget(t) }),
   async ({ name, poolCredits, monthlyBudgetUsd }, admin, t) => {
     await createTeam({ name, poolCredits: poolCredits === "on", monthlyBudgetUsd: monthlyBudgetUsd === "none" ? undefined : monthlyBudgetUsd }, admin.email);
     return t("teamCreated", { name });
@@ -58,8 +58,8 @@ export const createTeamAction = translatedAdminAction("adminPeople.users.actions
 
 const target = z.union([z.object({ userEmail: z.string().min(1) }), z.object({ teamName: z.string().min(1) }), z.object({ keyId: z.string().min(1) })]);
 
-export const limitsAction = translatedAdminAction("adminPeople.users.actions", 
-  (t) => z.object({ userEmail: z.string().optional(), teamName: z.string().optional(), keyId: z.string().optional(), monthlyUsd: budget(t), rpm: perMinute(t), tpm: perMinute(t) }),
+export const limitsAction = translatedAdminAction("adminPeople.users.actions",
+  async (t) => z.object({ userEmail: z.string().optional(), teamName: z.string().optional(), keyId: z.string().optional(), monthlyUsd: budget(t), rpm: perMinute(t), tpm: perMinute(t) }),
   async ({ monthlyUsd, rpm, tpm, ...who }, admin, t) => {
     const parsed = target.parse(Object.fromEntries(Object.entries(who).filter(([, v]) => v)));
     if (monthlyUsd) await setMonthlyBudget(parsed, monthlyUsd, admin.email);
