@@ -6,14 +6,13 @@ import { CHANNEL_KINDS, createChannel, deleteChannel, sendTestAlert, updateChann
 import { replayDelivery } from "@/lib/admin/alert-deliveries";
 import { setSetting } from "@/lib/admin/settings";
 import { ALERT_EVENTS } from "@/lib/alerts/events";
-import { adminAction } from "@/lib/ui/admin-action";
-import type { FormState } from "@/lib/ui/form-state";
+import { adminAction, translatedAdminAction, type Translator } from "@/lib/ui/admin-action";
 
 // Answers in the reader's language (messages/*/adminOps.json, "alerts.actions"); the two forms' schemas are
 // built per request so their field errors can be translated too.
 
 const actionsT = () => getTranslations("adminOps.alerts.actions");
-type ActionsT = Awaited<ReturnType<typeof actionsT>>;
+type ActionsT = Translator<"adminOps.alerts.actions">;
 
 const events = z
   .union([z.enum(ALERT_EVENTS), z.array(z.enum(ALERT_EVENTS))])
@@ -23,14 +22,11 @@ const events = z
 const channelSchema = (t: ActionsT) =>
   z.object({ name: z.string().trim().min(1, t("nameRequired")).max(100), kind: z.enum(CHANNEL_KINDS), target: z.string().trim().min(1, t("targetRequired")).max(2048), events });
 
-export async function createChannelAction(state: FormState, form: FormData): Promise<FormState> {
-  const t = await actionsT();
-  return adminAction(channelSchema(t), async (input, admin) => {
-    const { secret, channel } = await createChannel(input, admin.email);
-    const ok = t("added", { name: channel.name });
-    return secret ? { ok, secret } : ok;
-  })(state, form);
-}
+export const createChannelAction = translatedAdminAction("adminOps.alerts.actions", async (t) => channelSchema(t), async (input, admin, t) => {
+  const { secret, channel } = await createChannel(input, admin.email);
+  const ok = t("added", { name: channel.name });
+  return secret ? { ok, secret } : ok;
+});
 
 export const channelEnabledAction = adminAction(z.object({ id: z.string().min(1), enabled: z.enum(["true", "false"]) }), async ({ id, enabled }, admin) => {
   const channel = await updateChannel(id, { enabled: enabled === "true" }, admin.email);
@@ -60,12 +56,9 @@ const thresholdsSchema = (t: ActionsT) =>
     spikeFloorUsd: z.string().trim().regex(/^\d+(\.\d+)?$/, t("spikeFloorInvalid")),
   });
 
-export async function alertThresholdsAction(state: FormState, form: FormData): Promise<FormState> {
-  const t = await actionsT();
-  return adminAction(thresholdsSchema(t), async (input, admin) => {
-    await setSetting("alert-low-balance-credits", input.lowBalanceCredits || "none", admin.email);
-    await setSetting("alert-spend-spike-factor", input.spikeFactor || "none", admin.email);
-    await setSetting("alert-spend-spike-floor-usd", input.spikeFloorUsd, admin.email);
-    return t("saved");
-  })(state, form);
-}
+export const alertThresholdsAction = translatedAdminAction("adminOps.alerts.actions", async (t) => thresholdsSchema(t), async (input, admin, t) => {
+  await setSetting("alert-low-balance-credits", input.lowBalanceCredits || "none", admin.email);
+  await setSetting("alert-spend-spike-factor", input.spikeFactor || "none", admin.email);
+  await setSetting("alert-spend-spike-floor-usd", input.spikeFloorUsd, admin.email);
+  return t("saved");
+});

@@ -1,18 +1,16 @@
 "use server";
 
-import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { grantCredits } from "@/lib/admin/credits";
 import { addPackage } from "@/lib/admin/packages";
 import { refundTopUp } from "@/lib/admin/payments";
 import { REFUND_REASONS } from "@/lib/billing/refunds";
-import { adminAction } from "@/lib/ui/admin-action";
-import type { FormState } from "@/lib/ui/form-state";
+import { translatedAdminAction, type Translator } from "@/lib/ui/admin-action";
 
 // Field errors and answers read in the admin's language (messages/*/adminBilling.json), so each
 // schema is built per request with the translator; refusals from lib/admin stay English.
 
-type T = Awaited<ReturnType<typeof getTranslations<"adminBilling.actions">>>;
+type T = Translator<"adminBilling.actions">;
 
 const grantSchema = (t: T) =>
   z.object({
@@ -23,14 +21,11 @@ const grantSchema = (t: T) =>
     expiresInDays: z.coerce.number().int(t("wholeDays")).min(1, t("atLeastOneDay")).max(3650).optional(),
   });
 
-export async function grantAction(state: FormState, form: FormData): Promise<FormState> {
-  const t = await getTranslations("adminBilling.actions");
-  return adminAction(grantSchema(t), async ({ account, amount, kind, note, expiresInDays }, admin) => {
-    const [type, name] = [account.slice(0, account.indexOf(":")), account.slice(account.indexOf(":") + 1)];
-    const result = await grantCredits({ ...(type === "team" ? { teamName: name } : { userEmail: name }), amount, kind, note, expiresInDays }, admin.email);
-    return t("granted", { kind, amount, balance: result.balance });
-  })(state, form);
-}
+export const grantAction = translatedAdminAction("adminBilling.actions", async (t) => grantSchema(t), async ({ account, amount, kind, note, expiresInDays }, admin, t) => {
+  const [type, name] = [account.slice(0, account.indexOf(":")), account.slice(account.indexOf(":") + 1)];
+  const result = await grantCredits({ ...(type === "team" ? { teamName: name } : { userEmail: name }), amount, kind, note, expiresInDays }, admin.email);
+  return t("granted", { kind, amount, balance: result.balance });
+});
 
 const packageSchema = (t: T) =>
   z.object({
@@ -41,13 +36,10 @@ const packageSchema = (t: T) =>
     groupId: z.string().optional(),
   });
 
-export async function addPackageAction(state: FormState, form: FormData): Promise<FormState> {
-  const t = await getTranslations("adminBilling.actions");
-  return adminAction(packageSchema(t), async (input, admin) => {
-    const pack = await addPackage(input, admin.email);
-    return t("packageAdded", { name: pack.name });
-  })(state, form);
-}
+export const addPackageAction = translatedAdminAction("adminBilling.actions", async (t) => packageSchema(t), async (input, admin, t) => {
+  const pack = await addPackage(input, admin.email);
+  return t("packageAdded", { name: pack.name });
+});
 
 const refundSchema = (t: T) =>
   z.object({
@@ -57,11 +49,8 @@ const refundSchema = (t: T) =>
     note: z.string().trim().max(500).optional(),
   });
 
-export async function refundAction(state: FormState, form: FormData): Promise<FormState> {
-  const t = await getTranslations("adminBilling.actions");
-  return adminAction(refundSchema(t), async ({ paymentId, amount, reason, note }, admin) => {
-    const amountCents = amount === undefined ? undefined : Math.round(Number(amount) * 100);
-    const result = await refundTopUp({ paymentId, amountCents, reason, note }, admin.email);
-    return t("refunded", { amount: (result.amountCents / 100).toFixed(2) });
-  })(state, form);
-}
+export const refundAction = translatedAdminAction("adminBilling.actions", async (t) => refundSchema(t), async ({ paymentId, amount, reason, note }, admin, t) => {
+  const amountCents = amount === undefined ? undefined : Math.round(Number(amount) * 100);
+  const result = await refundTopUp({ paymentId, amountCents, reason, note }, admin.email);
+  return t("refunded", { amount: (result.amountCents / 100).toFixed(2) });
+});

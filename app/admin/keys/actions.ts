@@ -3,20 +3,16 @@
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { createApiKey, revokeApiKey } from "@/lib/admin/keys";
-import { adminAction } from "@/lib/ui/admin-action";
-import type { FormState } from "@/lib/ui/form-state";
+import { adminAction, translatedAdminAction } from "@/lib/ui/admin-action";
 import { keyFormSchema } from "@/lib/ui/key-input";
 
 // Answers in the reader's language (messages/*/adminPeople.json, "keys.actions"); the shared key fields'
 // own errors come from lib/ui/key-input.ts.
 
-export async function createKeyAction(state: FormState, form: FormData): Promise<FormState> {
-  const t = await getTranslations("adminPeople.keys.actions");
-  return adminAction(keyFormSchema.extend({ userEmail: z.string({ error: t("pickOwner") }).min(1) }), async ({ userEmail, ...input }, admin) => {
-    const { secret, key } = await createApiKey({ userEmail, ...input }, admin.email);
-    return { ok: t("created", { name: key.name, email: userEmail }), secret };
-  })(state, form);
-}
+export const createKeyAction = translatedAdminAction("adminPeople.keys.actions", async (t) => keyFormSchema.extend({ userEmail: z.string({ error: t("pickOwner") }).min(1) }), async ({ userEmail, ...input }, admin, t) => {
+  const { secret, key } = await createApiKey({ userEmail, ...input }, admin.email);
+  return { ok: t("created", { name: key.name, email: userEmail }), secret };
+});
 
 export const revokeKeyAction = adminAction(z.object({ id: z.string().min(1) }), async ({ id }, admin) => {
   const key = await revokeApiKey(id, admin.email);
