@@ -32,7 +32,11 @@ export function formatDecimal(units: bigint, scale: number): string {
 export const parseUsd = (input: string, what = "USD amount") => parseDecimal(input, 9, what);
 export const formatUsd = (nanoUsd: bigint) => formatDecimal(nanoUsd, 9);
 /** An amount in a currency's minor unit as the hub writes it in notes and lists: "12.50 USD". */
-export const formatMinorUnits = (cents: number, currency: string) => `${formatDecimal(BigInt(cents), 2)} ${currency.toUpperCase()}`;
+/** An amount of money as people write it: always two decimals ("10.00 USD", not "10 USD"). */
+export function formatMinorUnits(cents: number, currency: string): string {
+  const abs = BigInt(Math.abs(cents));
+  return `${cents < 0 ? "-" : ""}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")} ${currency.toUpperCase()}`;
+}
 export const parseCredits = (input: string, what = "credit amount") => parseDecimal(input, 6, what);
 export const formatCredits = (microcredits: bigint) => formatDecimal(microcredits, 6);
 

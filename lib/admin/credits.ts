@@ -37,6 +37,14 @@ async function ownerOf(input: GrantInput): Promise<{ owner: AccountOwner; label:
   return { owner: { userId: user.id }, label: user.email };
 }
 
+/** The credit account of a user or team, to read (a statement); an owner with none is not found. */
+export async function findCreditAccount(input: Pick<GrantInput, "userEmail" | "teamName">) {
+  const { owner, label } = await ownerOf({ ...input, amount: "" });
+  const account = await db().creditAccount.findUnique({ where: "userId" in owner ? { userId: owner.userId } : { teamId: owner.teamId } });
+  if (!account) throw new AdminError(`${label} has no credit account`, "not_found");
+  return { id: account.id, label };
+}
+
 /** Adds (or, as an adjustment, removes) credits: one ledger transaction and the balance, atomically. */
 export async function grantCredits(input: GrantInput, actor: Actor) {
   const kind = input.kind ?? "grant";

@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { ParseArgsConfig } from "node:util";
 import { disableBatch, disableCode, mintCodes } from "../admin/codes";
-import { grantCredits } from "../admin/credits";
+import { findCreditAccount, grantCredits } from "../admin/credits";
+import { csvBody } from "../http/csv";
+import { currentMonth, monthSchema, statement, statementRows, STATEMENT_COLUMNS, type Statement } from "../billing/statements";
 import { reconcileLedger } from "../billing/reconcile";
 import { AdminError } from "../admin/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "../admin/keys";
@@ -27,6 +29,18 @@ import { alertJobs } from "../alerts/jobs";
 import { prepare } from "../boot";
 import { jobs } from "../jobs";
 import { resealTotpSecrets, resetTotp } from "../auth/totp";
+
+/** A statement as an operator reads it in a terminal: the same lines as the customer's page. */
+function statementText(s: Statement): string {
+  const credits = (micro: bigint) => formatCredits(micro).padStart(14);
+  const day = (at: Date) => at.toISOString().slice(0, 10);
+  const lines = [`statement ${s.month} for ${s.owner}`, `${day(s.start)}  ${"opening balance".padEnd(60)} ${credits(s.openingMicrocredits)}`];
+  for (const t of s.topUps) lines.push(`${day(t.paidAt)}  ${`${t.kind === "recharge" ? "auto-recharge" : "top-up"} ${t.amount}${t.refunded ? ` (refunded ${t.refunded})` : ""}`.padEnd(60)} ${credits(t.microcredits)}${t.receiptUrl ? `  receipt ${t.receiptUrl}` : ""}`);
+  for (const u of s.usage) lines.push(`${"".padEnd(10)}  ${`usage ${u.model}: ${u.calls} calls, ${u.promptTokens}+${u.completionTokens} tokens`.padEnd(60)} ${credits(-u.microcredits)}`);
+  for (const m of s.movements) lines.push(`${day(m.at)}  ${`${m.kind}${m.note ? ` ${m.note}` : ""}`.padEnd(60)} ${credits(m.microcredits)}`);
+  lines.push(`${day(new Date(s.end.getTime() - 1))}  ${"closing balance".padEnd(60)} ${credits(s.closingMicrocredits)}`);
+  return lines.join("\n");
+}
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -695,6 +709,20 @@ export const commands: Record<string, Command> = {
         message: result.applied ? `granted ${required(v, "amount")} credits; balance ${result.balance}` : `already applied (${result.reference}); balance ${result.balance}`,
         ...result,
       };
+    },
+  }),
+
+  "credits statement": command({
+    usage: "(--user E | --team T) [--month YYYY-MM] [--csv]   (a month's statement; --csv prints the customer's CSV)",
+    options: { user: string, team: string, month: string, csv: { type: "boolean" } },
+    async run(v) {
+      const month = optional(v, "month") ?? currentMonth();
+      const parsed = monthSchema.safeParse(month);
+      if (!parsed.success) throw new AdminError(`--month ${parsed.error.issues[0]!.message}`);
+      const account = await findCreditAccount({ userEmail: optional(v, "user"), teamName: optional(v, "team") });
+      const s = await statement(account.id, month);
+      const message = v.csv === true ? (await new Response(csvBody(statementRows(s), STATEMENT_COLUMNS)).text()).trimEnd() : statementText(s);
+      return { message, statement: s };
     },
   }),
 };

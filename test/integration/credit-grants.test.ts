@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli";
 import { eventually } from "../helpers/eventually";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 
@@ -171,10 +172,24 @@ describe("monthly statements", () => {
     const res = await fetch(`${f.hub.url}/api/me/statement?month=${month}&account=someone-else`, { headers: { authorization: `Bearer ${secret}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/csv");
-    const rows = parse(await res.text(), { columns: true }) as Array<Record<string, string>>;
+    const csv = await res.text();
+    const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
     expect(rows[0]).toMatchObject({ section: "opening_balance", credits: "0" });
     expect(rows.find((r) => r.section === "usage")).toMatchObject({ item: "metered", quantity: "3", credits: "-105" });
     expect(rows.at(-1)).toMatchObject({ section: "closing_balance", item: "statement@test.local", credits: "14935" });
+
+    // the operator CLI prints the same CSV, and the same lines as text
+    const fromCli = await runCli(["credits", "statement", "--user", "statement@test.local", "--month", month, "--csv"], f.env);
+    expect(fromCli.code, fromCli.stderr).toBe(0);
+    expect(fromCli.stdout.trimEnd()).toBe(csv.trimEnd());
+    const text = await runCli(["credits", "statement", "--user", "statement@test.local", "--month", month], f.env);
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe(`statement ${month} for statement@test.local`);
+    expect(lines[1]).toMatch(/opening balance +0$/);
+    expect(lines).toContainEqual(expect.stringMatching(/usage metered: 3 calls, 30\+27 tokens +-105$/));
+    expect(lines).toContainEqual(expect.stringMatching(/grant promo +40$/));
+    expect(lines.at(-1)).toMatch(/closing balance +14935$/);
   });
 
   it("answers a bad month and a caller without an account in the API's error shape", async () => {
@@ -185,5 +200,12 @@ describe("monthly statements", () => {
     expect(none.status).toBe(404);
     const anonymous = await fetch(`${f.hub.url}/api/me/statement?month=2026-11`);
     expect(anonymous.status).toBe(401);
+
+    // the CLI: a bad month, and someone with no account, are one-line refusals
+    const badMonth = await runCli(["credits", "statement", "--user", "statement@test.local", "--month", "2026-13"], f.env);
+    expect([badMonth.code, badMonth.stderr.trim()]).toEqual([1, "error: --month must be a month like 2026-11"]);
+    await f.lib.createUser({ email: "no-account@test.local", role: "member" }, "test");
+    const noAccount = await runCli(["credits", "statement", "--user", "no-account@test.local"], f.env);
+    expect([noAccount.code, noAccount.stderr.trim()]).toEqual([1, "error: no-account@test.local has no credit account"]);
   });
 });

@@ -2,6 +2,7 @@ import OpenAI from "openai";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeStripe, type FakeStripe, type StripeEvent } from "../fakes/stripe-api";
+import { runCli } from "../helpers/cli";
 import { eventually } from "../helpers/eventually";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 
@@ -17,6 +18,9 @@ let lib: {
   recharge: typeof import("@/lib/billing/auto-recharge");
   reconcile: typeof import("@/lib/billing/reconcile");
   payments: typeof import("@/lib/admin/payments");
+  codes: typeof import("@/lib/admin/codes");
+  expiry: typeof import("@/lib/billing/expiry");
+  statements: typeof import("@/lib/billing/statements");
 };
 const webhookSecret = "whsec_test_flows_0123456789";
 const signer = new Stripe("sk_test_unused");
@@ -33,6 +37,9 @@ beforeAll(async () => {
     recharge: await import("@/lib/billing/auto-recharge"),
     reconcile: await import("@/lib/billing/reconcile"),
     payments: await import("@/lib/admin/payments"),
+    codes: await import("@/lib/admin/codes"),
+    expiry: await import("@/lib/billing/expiry"),
+    statements: await import("@/lib/billing/statements"),
   };
   await eventually(() => f.client.models.retrieve("metered"), 3000);
 }, 60_000);
@@ -287,5 +294,58 @@ describe("receipts and invoices", () => {
     // a second purchase reuses the same Stripe customer
     await buy(c);
     expect(new Set([...stripe.sessions.values()].filter((s) => s.metadata && (s.metadata as Record<string, string>).userId === c.userId).map((s) => s.customer)).size).toBe(1);
+  });
+});
+
+describe("a customer's month on one statement", () => {
+  it("lists a top-up, a partial refund, an auto-recharge, calls, a code, grants and an expiry, and opening + entries = closing", async () => {
+    const c = await customer("seeded@test.local");
+    await f.lib.grantCredits({ userEmail: c.email, amount: "50", note: "starter credits", expiresInDays: 30 }, "test");
+    const payment = await buy(c); // $10: 10,000 credits
+    for (let i = 0; i < 3; i++) await callOnce(c); // 3 × 35: the starter credits go first, as they expire
+    const account = await accountOf(c);
+    expect((await f.db.creditGrant.findMany({ where: { accountId: account.id, expiresAt: { not: null } } })).map((g) => g.remainingMicrocredits)).toEqual([0n]);
+
+    await f.lib.grantCredits({ userEmail: c.email, amount: "20", note: "launch promotion", expiresInDays: 7 }, "test");
+    const [code] = (await lib.codes.mintCodes({ amount: "250", note: "conference" }, "test")).codes;
+    const redeemed = await c.call("/api/billing/redeem", { method: "POST", body: JSON.stringify({ code: code!.code }) });
+    expect(redeemed.status, await redeemed.clone().text()).toBe(200);
+    await lib.payments.refundTopUp({ paymentId: payment.id, amountCents: 500, reason: "requested_by_customer", note: "half back" }, "admin@test.local");
+    // 50 + 10,000 − 105 + 20 + 250 − 5,000 = 5,215: below a 6,000 threshold, so turning auto-recharge on charges the card at once
+    await saveCard(c, "ok");
+    expect((await autoRecharge(c, "6000")).status).toBe(200);
+    await eventually(async () => expect(await balanceOf(c)).toBe(credits(15_215)), 15_000);
+    // the promotion's week passes
+    await f.db.creditGrant.updateMany({ where: { accountId: account.id, expiresAt: { lt: new Date(Date.now() + 8 * 86_400_000) } }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await lib.expiry.expireGrants()).toBe(1);
+    expect(await balanceOf(c)).toBe(credits(15_195));
+    await expectReconciled();
+
+    const month = lib.statements.currentMonth();
+    const s = await lib.statements.statement(account.id, month);
+    expect(s.openingMicrocredits).toBe(0n);
+    expect(s.closingMicrocredits).toBe(credits(15_195));
+    expect(s.topUps.map((t) => [t.kind, t.amount, t.microcredits, t.refunded])).toEqual([
+      ["checkout", "10.00 USD", credits(10_000), "5.00 USD"],
+      ["recharge", "10.00 USD", credits(10_000), null],
+    ]);
+    expect(s.usage).toEqual([{ model: "metered", calls: 3, promptTokens: 30, completionTokens: 27, microcredits: credits(105) }]);
+    expect(s.movements.map((m) => [m.kind, m.microcredits])).toEqual([
+      ["grant", credits(50)],
+      ["grant", credits(20)],
+      ["code", credits(250)],
+      ["topup_refund", credits(-5_000)],
+      ["expiry", credits(-20)],
+    ]);
+    const moved = s.movements.reduce((sum, m) => sum + m.microcredits, 0n);
+    expect(s.openingMicrocredits + s.topUpMicrocredits - s.usageMicrocredits + moved).toBe(s.closingMicrocredits);
+
+    // what the operator prints (and the closing note of issue 18 quotes, with PRINT_STATEMENT=1)
+    const text = await runCli(["credits", "statement", "--user", c.email, "--month", month], f.env);
+    const csv = await runCli(["credits", "statement", "--user", c.email, "--month", month, "--csv"], f.env);
+    expect([text.code, csv.code], text.stderr + csv.stderr).toEqual([0, 0]);
+    expect(text.stdout).toMatch(/closing balance +15195\n$/);
+    expect(csv.stdout.trimEnd().split("\n")).toHaveLength(1 + 1 + 2 + 1 + 5 + 1); // header, opening, top-ups, usage, movements, closing
+    if (process.env.PRINT_STATEMENT) console.log(`${text.stdout}\n${csv.stdout}`);
   });
 });
