@@ -9,8 +9,8 @@ import { transaction } from "../db/transaction";
 
 type Price = Prisma.PriceGetPayload<object>;
 
-export const MODEL_TYPES = ["chat", "embedding", "image"] as const;
-export type ModelType = (typeof MODEL_TYPES)[number];
+import type { ModelType } from "../canonical/model-types";
+export { MODEL_TYPES, type ModelType } from "../canonical/model-types";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$/;
 
@@ -23,6 +23,10 @@ export interface PriceInput {
   cacheWriteUsdPer1M?: string;
   /** per generated image */
   imageUsd?: string;
+  /** transcription and translation models: per minute of audio */
+  audioUsdPerMinute?: string;
+  /** speech models: per 1M characters of input text */
+  charactersUsdPer1M?: string;
   /** the reseller's margin on top of the provider cost, e.g. "25" or "12.5" */
   marginPercent?: string;
 }
@@ -65,6 +69,8 @@ export function parsePrice(input: PriceInput) {
     cachedReadNanoUsdPer1M: usd(input.cachedInputUsdPer1M, "cached input price"),
     cachedWriteNanoUsdPer1M: usd(input.cacheWriteUsdPer1M, "cache write price"),
     imageNanoUsd: usd(input.imageUsd, "image price"),
+    audioNanoUsdPerMinute: usd(input.audioUsdPerMinute, "audio price per minute"),
+    characterNanoUsdPer1M: usd(input.charactersUsdPer1M, "price per 1M characters"),
     marginBps: parseMarginPercent(input.marginPercent),
   };
 }
@@ -104,6 +110,8 @@ export async function addModel(input: AddModelInput, actor: Actor) {
           cachedReadNanoUsdPer1M: given.cachedReadNanoUsdPer1M,
           cachedWriteNanoUsdPer1M: given.cachedWriteNanoUsdPer1M,
           imageNanoUsd: given.imageNanoUsd,
+          audioNanoUsdPerMinute: given.audioNanoUsdPerMinute,
+          characterNanoUsdPer1M: given.characterNanoUsdPer1M,
           source: actorId(actor) === "cli" ? "cli" : "admin",
         }
       : list && {
@@ -180,6 +188,8 @@ export async function appendPrice(tx: Tx, modelId: string, base: Price | undefin
       cachedReadNanoUsdPer1M: given.cachedReadNanoUsdPer1M ?? current?.cachedReadNanoUsdPer1M ?? null,
       cachedWriteNanoUsdPer1M: given.cachedWriteNanoUsdPer1M ?? current?.cachedWriteNanoUsdPer1M ?? null,
       imageNanoUsd: given.imageNanoUsd ?? current?.imageNanoUsd ?? null,
+      audioNanoUsdPerMinute: given.audioNanoUsdPerMinute ?? current?.audioNanoUsdPerMinute ?? null,
+      characterNanoUsdPer1M: given.characterNanoUsdPer1M ?? current?.characterNanoUsdPer1M ?? null,
       marginBps: given.marginBps ?? current?.marginBps ?? 0,
       source: actorId(actor) === "cli" ? "cli" : "admin",
       createdById: actorId(actor),

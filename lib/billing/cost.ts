@@ -26,18 +26,36 @@ export function providerCost(usage: TokenUsage, price: TokenPrice): bigint {
 /** A model's price: its provider cost, and what a reseller adds. */
 export interface ModelPrice extends TokenPrice {
   imageNanoUsd: bigint | null;
+  /** transcription and translation, per minute of audio (null: token-priced) */
+  audioNanoUsdPerMinute: bigint | null;
+  /** speech, per 1M characters of input text (null: token-priced) */
+  characterNanoUsdPer1M: bigint | null;
   /** the reseller's margin in basis points (2500 = 25 %) */
   marginBps: number;
 }
 
-/** The most a call can use: prompt tokens (estimated), output tokens (capped), images. */
-export interface MaxUsage {
+/** What a call is metered in besides tokens: images, milliseconds of audio, characters spoken. */
+export interface Units {
+  images: number;
+  audioMs: number;
+  characters: number;
+}
+
+export const NO_UNITS: Units = { images: 0, audioMs: 0, characters: 0 };
+
+/** The cost of a call's units, in nano-USD (a unit the model has no price for costs nothing). */
+export function unitCost(price: ModelPrice, units: Units): bigint {
+  const audio = price.audioNanoUsdPerMinute && units.audioMs > 0 ? (BigInt(units.audioMs) * price.audioNanoUsdPerMinute + 59_999n) / 60_000n : 0n;
+  return BigInt(units.images) * (price.imageNanoUsd ?? 0n) + audio + tokenCost(units.characters, price.characterNanoUsdPer1M ?? 0n);
+}
+
+/** The most a call can use: prompt tokens (estimated), output tokens (capped), and its other units. */
+export interface MaxUsage extends Partial<Units> {
   promptTokens: number;
   outputTokens: number;
-  images: number;
 }
 
 /** The most a call can cost the operator, in nano-USD: what is held before it goes upstream. */
 export function maxCost(price: ModelPrice, max: MaxUsage): bigint {
-  return tokenCost(max.promptTokens, price.inputNanoUsdPer1M) + tokenCost(max.outputTokens, price.outputNanoUsdPer1M) + BigInt(max.images) * (price.imageNanoUsd ?? 0n);
+  return tokenCost(max.promptTokens, price.inputNanoUsdPer1M) + tokenCost(max.outputTokens, price.outputNanoUsdPer1M) + unitCost(price, { ...NO_UNITS, ...max });
 }

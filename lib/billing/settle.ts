@@ -4,7 +4,7 @@ import { counter } from "../metrics";
 import type { Mode } from "../settings";
 import type { Budget } from "./budgets";
 import { chargeFor } from "./charge";
-import { providerCost, type ModelPrice } from "./cost";
+import { providerCost, unitCost, type ModelPrice, type Units } from "./cost";
 import { releaseHolds } from "./hold-backend";
 import type { Settlement } from "./holds";
 import { usageWriter, type UsageEventData } from "./usage-writer";
@@ -31,15 +31,14 @@ export interface Billing {
 export interface Metered {
   price: ModelPrice | null;
   usage: TokenUsage | null;
-  images: number;
+  units: Units;
   billing: Billing | null;
 }
 
 /** Provider cost of the call, in nano-USD (0 when the model has no price). */
-export function callCost({ price, usage, images }: Metered): bigint {
+export function callCost({ price, usage, units }: Metered): bigint {
   if (!price) return 0n;
-  const tokens = usage ? providerCost(usage, price) : 0n;
-  return tokens + BigInt(images) * (price.imageNanoUsd ?? 0n);
+  return (usage ? providerCost(usage, price) : 0n) + unitCost(price, units);
 }
 
 /**

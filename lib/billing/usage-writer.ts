@@ -42,6 +42,8 @@ export interface UsageEventData {
   cacheWriteTokens: number;
   reasoningTokens: number;
   images: number;
+  audioMs: number;
+  characters: number;
   usageSource: "upstream" | "estimated";
   costNanoUsd: bigint;
   chargeMicrocredits: bigint;
@@ -71,7 +73,7 @@ const COLUMNS = [
   "id", "requestId", "endpoint", "stream", "apiKeyId", "userId", "teamId", "requestedModel", "modelId", "providerId", "providerName",
   "credentialId", "deploymentId", "attempts", "upstreamModel", "promptTokens", "completionTokens", "cachedTokens", "cacheWriteTokens",
   "reasoningTokens", "images", "usageSource", "costNanoUsd", "chargeMicrocredits", "latencyMs", "ttfbMs", "status", "errorCode",
-  "errorMessage", "startedAt", "createdAt",
+  "errorMessage", "startedAt", "audioMs", "characters", "createdAt",
 ] as const satisfies ReadonlyArray<"id" | "createdAt" | keyof UsageEventData>;
 
 export interface Queued {

@@ -1,4 +1,5 @@
 import { callCharge, callCost, settleCall, type Billing, type Metered } from "../billing/settle";
+import { NO_UNITS, type Units } from "../billing/cost";
 import type { ModelPrice } from "../billing/cost";
 import type { TokenUsage } from "../canonical/usage";
 import { uuidv7 } from "../ids";
@@ -46,8 +47,8 @@ export class CallRecord {
   relaying = false;
   usage: TokenUsage | null = null;
   usageSource: "upstream" | "estimated" = "upstream";
-  /** images generated */
-  images = 0;
+  /** what the call used besides tokens: images generated, audio transcribed, characters spoken */
+  units: Units = { ...NO_UNITS };
   /** upstream attempts made (fallbacks included) */
   attempts = 0;
   /** how the call is billed, decided by the policy step before the upstream call */
@@ -70,7 +71,7 @@ export class CallRecord {
 
   /** What the call used so far, at its route's price, and how it is billed. */
   private metered(): Metered {
-    return { price: this.route?.price ?? null, usage: this.usage, images: this.images, billing: this.billing };
+    return { price: this.route?.price ?? null, usage: this.usage, units: this.units, billing: this.billing };
   }
 
   /** Provider cost of the call so far, in nano-USD (0 when the model has no price). */
@@ -150,7 +151,9 @@ export class CallRecord {
       cachedTokens: usage?.cachedTokens ?? 0,
       cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
       reasoningTokens: usage?.reasoningTokens ?? 0,
-      images: this.images,
+      images: this.units.images,
+      audioMs: this.units.audioMs,
+      characters: this.units.characters,
       usageSource: this.usageSource,
       costNanoUsd: cost,
       chargeMicrocredits: callCharge(metered, cost),

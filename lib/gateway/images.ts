@@ -24,7 +24,7 @@ export async function runImages(ctx: CallContext, request: ImagesRequest): Promi
     if (!target.adapter.generateImages) throw unsupported(target.upstream.provider.name, "image generation");
     return target.adapter.generateImages(request, target.upstream, callOptions(ctx, target));
   });
-  ctx.call.images = result.data?.length ?? 0;
+  ctx.call.units.images = result.data?.length ?? 0;
   // gpt-image models also bill the tokens of the prompt and the image
   if (result.usage) ctx.call.usage = { ...NO_USAGE, promptTokens: result.usage.input_tokens, completionTokens: result.usage.output_tokens };
   return result;

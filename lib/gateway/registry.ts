@@ -15,7 +15,8 @@ import { storedModelPatterns, type ModelMatcher } from "../model-patterns";
 // aliases, deployments, current and scheduled prices, customer groups, what the price guard found),
 // rebuilt when the configuration changes. The hot path reads it without touching the database.
 
-export type ModelType = "chat" | "embedding" | "image";
+import type { ModelType } from "../canonical/model-types";
+export type { ModelType };
 
 export interface ProviderEntry extends UpstreamProvider {
   enabled: boolean;
@@ -111,7 +112,7 @@ async function loadCostFloors(): Promise<Map<string, ComponentCosts>> {
   return floors;
 }
 
-const scheduled = (p: { id: string; inputNanoUsdPer1M: bigint; outputNanoUsdPer1M: bigint; cachedReadNanoUsdPer1M: bigint | null; cachedWriteNanoUsdPer1M: bigint | null; imageNanoUsd: bigint | null; marginBps: number; effectiveFrom: Date }): ScheduledPrice => ({
+const scheduled = (p: { id: string; inputNanoUsdPer1M: bigint; outputNanoUsdPer1M: bigint; cachedReadNanoUsdPer1M: bigint | null; cachedWriteNanoUsdPer1M: bigint | null; imageNanoUsd: bigint | null; audioNanoUsdPerMinute: bigint | null; characterNanoUsdPer1M: bigint | null; marginBps: number; effectiveFrom: Date }): ScheduledPrice => ({
   id: p.id,
   effectiveFrom: p.effectiveFrom,
   inputNanoUsdPer1M: p.inputNanoUsdPer1M,
@@ -119,6 +120,8 @@ const scheduled = (p: { id: string; inputNanoUsdPer1M: bigint; outputNanoUsdPer1
   cachedReadNanoUsdPer1M: p.cachedReadNanoUsdPer1M,
   cacheWriteNanoUsdPer1M: p.cachedWriteNanoUsdPer1M,
   imageNanoUsd: p.imageNanoUsd,
+  audioNanoUsdPerMinute: p.audioNanoUsdPerMinute,
+  characterNanoUsdPer1M: p.characterNanoUsdPer1M,
   marginBps: p.marginBps,
 });
 
@@ -206,7 +209,7 @@ export function directPrice(reg: Registry, provider: ProviderEntry, upstreamMode
   const key = `${provider.id}/${upstreamModel}`;
   if (!reg.listPrices.has(key)) {
     const list = defaultPrice(provider.type, upstreamModel);
-    reg.listPrices.set(key, list ? { ...list, imageNanoUsd: null, marginBps: 0 } : null);
+    reg.listPrices.set(key, list ? { ...list, imageNanoUsd: null, audioNanoUsdPerMinute: null, characterNanoUsdPer1M: null, marginBps: 0 } : null);
   }
   return reg.listPrices.get(key)!;
 }

@@ -29,7 +29,14 @@ export interface RoutePlan {
   targets(): Generator<Target>;
 }
 
-const ENDPOINT_OF: Record<ModelType, string> = { chat: "/v1/chat/completions", embedding: "/v1/embeddings", image: "/v1/images/generations" };
+const ENDPOINT_OF: Record<ModelType, string> = {
+  chat: "/v1/chat/completions",
+  embedding: "/v1/embeddings",
+  image: "/v1/images/generations",
+  transcription: "/v1/audio/transcriptions",
+  speech: "/v1/audio/speech",
+  moderation: "/v1/moderations",
+};
 
 const notFound = (model: string) =>
   new ApiError({

@@ -53,6 +53,8 @@ export function syntheticUsage(options: SyntheticUsage): Queued[] {
         cacheWriteTokens: 0,
         reasoningTokens: n % 2,
         images: 0,
+        audioMs: 0,
+        characters: 0,
         usageSource: "upstream" as const,
         costNanoUsd: BigInt(1000 + n),
         chargeMicrocredits: BigInt(2000 + n),
