@@ -100,6 +100,8 @@ const envSchema = z.object({
   HUB_IMAGE_FETCH_ALLOW_PRIVATE: flag,
   /** the largest request body the gateway's routes (and Next's pages) read, counted as it streams in */
   HUB_MAX_BODY_BYTES: withDefault(z.coerce.number().int().min(1024), 32 * 1024 * 1024),
+  /** the largest audio file a transcription or translation may upload (OpenAI's own limit by default) */
+  HUB_MAX_AUDIO_BYTES: withDefault(z.coerce.number().int().min(1024), 25 * 1024 * 1024),
   /** how deeply a JSON body may nest arrays and objects */
   HUB_MAX_JSON_DEPTH: withDefault(z.coerce.number().int().min(8).max(10_000), 64),
   /** proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); unset: the socket's address is the client */

@@ -9,7 +9,7 @@ import { counter, histogram, SECONDS } from "../metrics";
 import type { Principal } from "./authenticate";
 import { countRemainingTokens, type RateState } from "./rate-limit";
 
-export type Endpoint = "chat" | "messages" | "responses" | "aigne-hub" | "embeddings" | "images" | "models" | "billing" | "admin-api" | "me-api";
+export type Endpoint = "chat" | "messages" | "responses" | "aigne-hub" | "embeddings" | "images" | "audio" | "moderations" | "models" | "billing" | "admin-api" | "me-api";
 
 /** Where a call was routed (its last attempt), as recorded on its usage event. */
 export interface RouteFacts {

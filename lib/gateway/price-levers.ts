@@ -1,6 +1,7 @@
 import { chatRequestSchema, embeddingsRequestSchema, imagesRequestSchema, type ChatRequest, type EmbeddingsRequest, type ImagesRequest } from "../canonical/schema";
 import { invalidRequest } from "./errors";
 import type { ModelPrice } from "../billing/cost";
+import { moderationRequestSchema, speechRequestSchema, type ModerationRequest, type SpeechRequest } from "../canonical/audio";
 
 // What a call may ask of a paid upstream. The hub holds a call's price before it goes upstream, so a
 // parameter that changes what the upstream charges must be priced and held, or refused: these are
@@ -26,6 +27,8 @@ const known = (schema: { shape: Record<string, unknown> }, extra: string[] = [])
 const CHAT_FIELDS = known(chatRequestSchema, NEUTRAL_CHAT);
 const IMAGE_FIELDS = known(imagesRequestSchema, NEUTRAL_IMAGES);
 const EMBEDDING_FIELDS = known(embeddingsRequestSchema);
+const SPEECH_FIELDS = known(speechRequestSchema);
+const MODERATION_FIELDS = known(moderationRequestSchema);
 
 /** The service tiers billed at the model's price: the others (priority, scale, flex) are priced otherwise. */
 const PRICED_TIERS = new Set(["auto", "default"]);
@@ -85,4 +88,14 @@ export function refuseUnpricedImages(request: ImagesRequest, price: ModelPrice |
 /** Embeddings are billed on their input alone; only unknown fields are refused. */
 export function refuseUnpricedEmbeddings(request: EmbeddingsRequest): void {
   refuseUnknown(request as EmbeddingsRequest & Record<string, unknown>, EMBEDDING_FIELDS);
+}
+
+/** Speech is billed on its text alone; only unknown fields are refused. */
+export function refuseUnpricedSpeech(request: SpeechRequest): void {
+  refuseUnknown(request as SpeechRequest & Record<string, unknown>, SPEECH_FIELDS);
+}
+
+/** Moderation is billed on its input alone; only unknown fields are refused. */
+export function refuseUnpricedModeration(request: ModerationRequest): void {
+  refuseUnknown(request as ModerationRequest & Record<string, unknown>, MODERATION_FIELDS);
 }

@@ -1,6 +1,8 @@
 import { healthz, metricsExposition, readyz } from "../health";
 import { chatEndpoint } from "./chat";
 import { createEmbeddings } from "./embeddings";
+import { speech, transcribe } from "./audio";
+import { createModeration } from "./moderations";
 import { methodNotAllowed, unknownUrl } from "./errors";
 import { generateImages } from "./images";
 import { listModels, retrieveModel } from "./models";
@@ -19,6 +21,7 @@ import { Reply } from "../http/reply";
 import { gatewayCall } from "./with-api-key";
 import { type InboundRequest } from "../http/inbound";
 import { embeddingsRequestSchema, imagesRequestSchema } from "../canonical/schema";
+import { moderationRequestSchema, speechRequestSchema } from "../canonical/audio";
 
 // Every API the hub serves, defined once. The hub's HTTP server answers them straight from Node
 // (node-front.ts) without loading Next, in production and under `npm run dev` alike (scripts/dev.mts);
@@ -33,6 +36,12 @@ const routes: Record<string, Record<string, Serve>> = {
   "/v1/embeddings": { POST: gatewayCall({ endpoint: "embeddings", body: embeddingsRequestSchema }, (ctx, body) => createEmbeddings(ctx, body)) },
   // images from a prompt
   "/v1/images/generations": { POST: gatewayCall({ endpoint: "images", body: imagesRequestSchema }, (ctx, body) => generateImages(ctx, body)) },
+  // speech to text (a multipart upload), into English, and text to speech (streamed back)
+  "/v1/audio/transcriptions": { POST: gatewayCall({ endpoint: "audio" }, (ctx, _body, request) => transcribe(ctx, request, "transcription")) },
+  "/v1/audio/translations": { POST: gatewayCall({ endpoint: "audio" }, (ctx, _body, request) => transcribe(ctx, request, "translation")) },
+  "/v1/audio/speech": { POST: gatewayCall({ endpoint: "audio", body: speechRequestSchema }, (ctx, body) => speech(ctx, body)) },
+  // content moderation
+  "/v1/moderations": { POST: gatewayCall({ endpoint: "moderations", body: moderationRequestSchema }, (ctx, body) => createModeration(ctx, body)) },
   // Anthropic's Messages API (key as x-api-key or Bearer), streamed or not
   "/v1/messages": { POST: chatEndpoint(anthropic) },
   // Anthropic's token counting

@@ -6,4 +6,6 @@ export const openaiCompatibleAdapter = createOpenAIFamilyAdapter({
   credential: "optional_api_key",
   embeddings: true,
   images: true,
+  audio: true,
+  moderations: true,
 });

@@ -6,4 +6,6 @@ export const openaiAdapter = createOpenAIFamilyAdapter({
   outputCapField: "max_completion_tokens",
   embeddings: true,
   images: true,
+  audio: true,
+  moderations: true,
 });

@@ -1,6 +1,7 @@
 import type { ChatCompletion, ChatCompletionChunk, CreateEmbeddingResponse, ImagesResponse } from "../canonical/completion";
 import type { ChatRequest, EmbeddingsRequest, ImagesRequest } from "../canonical/schema";
 import type { CredentialSecret } from "../crypto/credentials";
+import type { ModerationRequest, ModerationResponse, SpeechAudio, SpeechRequest, TranscriptionRequest, TranscriptionResult } from "../canonical/audio";
 
 export const PROVIDER_TYPES = [
   "openai",
@@ -72,6 +73,15 @@ export interface ProviderAdapter {
   embeddings?(request: EmbeddingsRequest, target: UpstreamTarget, options: CallOptions): Promise<CreateEmbeddingResponse>;
   /** absent: the provider has no image generation API */
   generateImages?(request: ImagesRequest, target: UpstreamTarget, options: CallOptions): Promise<ImagesResponse>;
+  /** absent: the provider has no speech-to-text API (transcription, or translation into English) */
+  transcribe?(request: TranscriptionRequest, target: UpstreamTarget, options: CallOptions): Promise<TranscriptionResult>;
+  /**
+   * absent: the provider has no text-to-speech API. Resolves once the upstream has answered (a
+   * failure before the first byte is thrown); the body then streams as the upstream sends it.
+   */
+  speech?(request: SpeechRequest, target: UpstreamTarget, options: CallOptions): Promise<SpeechAudio>;
+  /** absent: the provider has no moderation API */
+  moderate?(request: ModerationRequest, target: UpstreamTarget, options: CallOptions): Promise<ModerationResponse>;
   /** The cheapest real call that proves the credential works; throws UpstreamError when it does not. */
   testConnection(target: UpstreamTarget, options: CallOptions): Promise<void>;
 }

@@ -1,7 +1,11 @@
-import OpenAI from "openai";
+import OpenAI, { toFile } from "openai";
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { EmbeddingCreateParams } from "openai/resources/embeddings";
 import type { ImageGenerateParamsNonStreaming } from "openai/resources/images";
+import type { SpeechCreateParams } from "openai/resources/audio/speech";
+import type { ModerationCreateParams } from "openai/resources/moderations";
+import type { ModerationResponse, TranscriptionResult } from "../../canonical/audio";
+import { UpstreamError } from "../upstream-error";
 import type { ChatRequest } from "../../canonical/schema";
 import { maxOutputTokens } from "../../canonical/request";
 import type { CallOptions, CredentialKind, ProviderAdapter, UpstreamTarget } from "../types";
@@ -29,9 +33,12 @@ export interface OpenAIFamilyOptions {
   outputCapField?: "max_tokens" | "max_completion_tokens";
   /** maps provider-specific usage fields onto the canonical ones */
   normalizeUsage?: (usage: CanonicalUsage & Record<string, unknown>) => CanonicalUsage;
-  /** the provider has these APIs (default: embeddings and images off) */
+  /** the provider has these APIs (default: all off) */
   embeddings?: boolean;
   images?: boolean;
+  /** speech to text (/audio/transcriptions, /audio/translations) and text to speech (/audio/speech) */
+  audio?: boolean;
+  moderations?: boolean;
 }
 
 const OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -139,6 +146,29 @@ export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): Provide
       const prepared = (options.prepareImages ? options.prepareImages(body) : body) as unknown as ImageGenerateParamsNonStreaming;
       return call(() => clientFor(target).images.generate(prepared, requestOptions(callOptions)));
     };
+  }
+  if (options.audio) {
+    adapter.transcribe = async (request, target, callOptions) => {
+      const { task, file, model: _model, language, timestamp_granularities, ...fields } = request;
+      const upload = await toFile(file.bytes, file.name, file.type ? { type: file.type } : undefined);
+      const client = clientFor(target);
+      // the SDK answers text, srt and vtt as the text itself, json and verbose_json as objects
+      const result = await call(() =>
+        task === "translation"
+          ? client.audio.translations.create({ ...fields, file: upload, model: target.upstreamModel }, requestOptions(callOptions))
+          : client.audio.transcriptions.create({ ...fields, language, timestamp_granularities, file: upload, model: target.upstreamModel }, requestOptions(callOptions)),
+      );
+      return result as unknown as TranscriptionResult;
+    };
+    adapter.speech = async (request, target, callOptions) => {
+      const response = await call(() => clientFor(target).audio.speech.create({ ...request, model: target.upstreamModel } as SpeechCreateParams, requestOptions(callOptions)));
+      if (!response.body) throw new UpstreamError({ kind: "http", status: 502, message: "the upstream answered speech without a body" });
+      return { contentType: response.headers.get("content-type") ?? "application/octet-stream", body: response.body };
+    };
+  }
+  if (options.moderations) {
+    adapter.moderate = (request, target, callOptions) =>
+      call(async () => (await clientFor(target).moderations.create({ ...request, model: target.upstreamModel } as ModerationCreateParams, requestOptions(callOptions))) as unknown as ModerationResponse);
   }
   return adapter;
 }
