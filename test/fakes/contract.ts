@@ -106,6 +106,13 @@ export interface RecordedRequest {
   finished: boolean;
   /** the answer text the fake sent so far */
   sentText: string;
+  /**
+   * Binary streamed answers (OpenAI speech): Date.now() when the first chunk was written, and when the
+   * last one was (absent until then), so a test can tell a proxy that streams from one that buffers.
+   */
+  sentAt?: { first: number; last?: number };
+  /** binary streamed answers: bytes written so far */
+  sentBytes?: number;
 }
 
 /** What every fake exposes to tests. */

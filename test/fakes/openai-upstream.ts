@@ -7,6 +7,11 @@
 //   POST /v1/embeddings         float vectors, or base64 little-endian float32 when asked
 //   POST /v1/images/generations b64_json (or url) images
 //   GET  /v1/models             a one-model list
+//   POST /v1/audio/transcriptions  multipart uploads of a WAV (openai-audio.ts has the details, and wavFile()
+//   POST /v1/audio/translations    to make one): json, text, srt, vtt or verbose_json transcripts
+//   POST /v1/audio/speech          audio streamed in 4 chunks 40 ms apart; record.sentAt tells when they left
+//   POST /v1/moderations           one result per input; text containing "kill" is flagged as violence
+//                                  (these four: "openai" flavor only)
 //
 // Errors are OpenAI's {error:{message,type,param,code}}; the model name picks the scenario (contract.ts).
 // Flavors:
@@ -33,6 +38,7 @@ import {
   type SeenImage,
 } from "./contract";
 import { startHttpFake, type FakeExchange } from "./http-fake";
+import { OPENAI_AUDIO_PATHS, handleOpenAIAudio } from "./openai-audio";
 
 export type OpenAIFlavor = "openai" | "deepseek" | "openrouter" | "xai" | "doubao" | "poe";
 
@@ -210,6 +216,8 @@ export async function startFakeOpenAI(options: { apiKey?: string; flavor?: OpenA
       return x.json(200, { object: "list", data: [{ id: "fake-model", object: "model", created: 1700000000, owned_by: "fake" }] });
     }
     if (x.req.method !== "POST") return x.json(404, errorBody(404, model));
+    // these read their model from a multipart form too, so they play the scenarios themselves
+    if (flavor === "openai" && OPENAI_AUDIO_PATHS.has(path)) return handleOpenAIAudio(x, errorBody);
     const scenario = scenarioFor(model);
     if (scenario.kind === "error") return x.json(scenario.status, errorBody(scenario.status, model), scenario.status === 429 ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {});
     if (scenario.kind === "hang") return; // never answers; the client must time out or give up
