@@ -61,7 +61,8 @@ export async function transcribe(ctx: CallContext, request: InboundRequest, task
   ctx.call.requestedModel = fields.model;
   const plan = await planRoute(ctx, fields.model, "transcription");
   const measuredMs = await audioDurationMs(form.file);
-  const heldMs = measuredMs ?? longestAudioMs(form.file.bytes.byteLength);
+  // upstreams bill whole seconds, rounded up
+  const heldMs = Math.ceil((measuredMs ?? longestAudioMs(form.file.bytes.byteLength)) / 1000) * 1000;
   const promptTokens = perSecond(heldMs, AUDIO_TOKENS_PER_SECOND) + roughTextTokens(fields.prompt ?? "");
   const outputTokens = heldOutputTokens(perSecond(heldMs, TRANSCRIPT_TOKENS_PER_SECOND) + 64, plan.model);
   await admit(ctx, plan, { promptTokens, outputTokens, audioMs: heldMs });

@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { chatRequestSchema, embeddingsRequestSchema, imagesRequestSchema } from "../canonical/schema";
+import { moderationRequestSchema, speechRequestSchema, transcriptionFieldsSchema } from "../canonical/audio";
 import { aigneChatRequestSchema, aigneImageRequestSchema } from "./protocols/aigne-hub/schema";
 import { countTokensRequestSchema, messagesRequestSchema } from "./protocols/anthropic/schema";
 import { responsesRequestSchema } from "./protocols/responses/schema";
@@ -14,6 +15,10 @@ interface Documented {
   tag: string;
   summary: string;
   body?: z.ZodType;
+  /** a multipart/form-data body instead of JSON */
+  form?: z.ZodType;
+  /** answers with audio bytes, streamed */
+  audio?: boolean;
   /** who may call it: a hub key (Bearer, or x-api-key on Anthropic's paths), anyone, or the metrics token */
   auth: "key" | "none" | "metrics";
   /** answers as server-sent events when the body asks for "stream": true */
@@ -21,10 +26,16 @@ interface Documented {
   answers: string;
 }
 
+const audioForm = transcriptionFieldsSchema.extend({ file: z.string().describe("the audio file (flac, m4a, mp3, mp4, mpeg, mpga, oga, ogg, wav or webm), at most HUB_MAX_AUDIO_BYTES") });
+
 export const GATEWAY_DOCS: Record<string, Documented> = {
   "POST /v1/chat/completions": { tag: "OpenAI", summary: "Chat completion, streamed or not", body: chatRequestSchema, auth: "key", streams: true, answers: "OpenAI's chat.completion (or chat.completion.chunk events), usage included" },
   "POST /v1/embeddings": { tag: "OpenAI", summary: "Embeddings for one or more inputs", body: embeddingsRequestSchema, auth: "key", answers: "OpenAI's embedding list" },
   "POST /v1/images/generations": { tag: "OpenAI", summary: "Images from a prompt", body: imagesRequestSchema, auth: "key", answers: "OpenAI's image list (b64_json or url)" },
+  "POST /v1/audio/transcriptions": { tag: "OpenAI", summary: "Speech to text (multipart upload)", form: audioForm, auth: "key", answers: "OpenAI's transcription: JSON for json and verbose_json, the text itself for text, srt and vtt" },
+  "POST /v1/audio/translations": { tag: "OpenAI", summary: "Speech to English text (multipart upload)", form: audioForm.omit({ language: true, timestamp_granularities: true }), auth: "key", answers: "OpenAI's translation: JSON for json and verbose_json, the text itself for text, srt and vtt" },
+  "POST /v1/audio/speech": { tag: "OpenAI", summary: "Text to speech, streamed back as it is made", body: speechRequestSchema, auth: "key", audio: true, answers: "the audio bytes in the format asked for" },
+  "POST /v1/moderations": { tag: "OpenAI", summary: "Content moderation", body: moderationRequestSchema, auth: "key", answers: "OpenAI's moderation results" },
   "POST /v1/responses": { tag: "OpenAI", summary: "OpenAI's Responses API (stateless), streamed or not", body: responsesRequestSchema, auth: "key", streams: true, answers: "OpenAI's response object (or response.* events)" },
   "GET /v1/models": { tag: "OpenAI", summary: "The models this key may use", auth: "key", answers: "OpenAI's model list" },
   "GET /v1/models/{model}": { tag: "OpenAI", summary: "One model (names may contain '/')", auth: "key", answers: "OpenAI's model object" },
@@ -63,11 +74,12 @@ export function gatewayDocument(): unknown {
       request: {
         ...(path.includes("{model}") ? { params: z.object({ model: z.string() }) } : {}),
         ...(doc.body ? { body: { required: true, content: { "application/json": { schema: doc.body } } } } : {}),
+        ...(doc.form ? { body: { required: true, content: { "multipart/form-data": { schema: doc.form } } } } : {}),
       },
       responses: {
-        200: { description: "OK", content: doc.streams ? { ...json, "text/event-stream": { schema: z.string() } } : json },
+        200: { description: "OK", content: doc.audio ? { "audio/*": { schema: z.string().describe(doc.answers) } } : doc.streams ? { ...json, "text/event-stream": { schema: z.string() } } : json },
         ...(doc.auth === "key" ? { 401: { description: "No key, or a revoked or unknown one", content: { "application/json": { schema: errorSchema } } } } : {}),
-        ...(doc.body ? { 400: { description: "The body is not valid (the message names the field)", content: { "application/json": { schema: errorSchema } } } } : {}),
+        ...(doc.body || doc.form ? { 400: { description: "The body is not valid (the message names the field)", content: { "application/json": { schema: errorSchema } } } } : {}),
         ...(doc.auth === "key" ? { 402: { description: "Service Provider mode: the balance cannot cover the call (top_up_url)", content: { "application/json": { schema: errorSchema } } }, 429: { description: "A rate limit or a monthly budget" } } : {}),
       },
     });

@@ -8,7 +8,8 @@
 //                                  of …"). json usage: {type:"duration", seconds: ceil(duration)}, or for
 //                                  gpt-4o models {type:"tokens", …} with audio_tokens = ceil(seconds × 10),
 //                                  text_tokens = ceil(prompt length / 4), output_tokens = words of the text.
-//                                  gpt-4o models answer json or text only; translations are whisper-1's only.
+//                                  gpt-4o models answer json or text only; translations are whisper-1's only
+//                                  and carry no usage.
 //   POST /v1/audio/speech          JSON {model, input, voice, response_format?, speed?, instructions?}:
 //                                  input.length × 64 bytes of audio (a valid WAV for wav) in 4 chunks
 //                                  SPEECH_CHUNK_GAP_MS apart, chunked, no content-length
@@ -176,7 +177,9 @@ async function transcribe(x: FakeExchange, errorBody: ErrorBodyFor, task: "trans
     ? { type: "tokens", input_tokens: audioTokens + textTokens, input_token_details: { audio_tokens: audioTokens, text_tokens: textTokens }, output_tokens: outputTokens, total_tokens: audioTokens + textTokens + outputTokens }
     : { type: "duration", seconds: Math.ceil(duration) };
 
-  if (format === "json") return x.json(200, { text, usage });
+  // OpenAI's translations answer no usage (the SDK's Translation is { text }): the hub measures them
+  const reported = task === "translate" ? {} : { usage };
+  if (format === "json") return x.json(200, { text, ...reported });
   if (format === "text") return sendText(x, `${text}\n`);
   if (format === "srt") return sendText(x, `1\n${timestamp(0, ",")} --> ${timestamp(duration, ",")}\n${text}\n\n`);
   if (format === "vtt") return sendText(x, `WEBVTT\n\n${timestamp(0, ".")} --> ${timestamp(duration, ".")}\n${text}\n\n`);
@@ -194,7 +197,7 @@ async function transcribe(x: FakeExchange, errorBody: ErrorBodyFor, task: "trans
     text,
     ...(asked.has("word") ? { words: wordTimes } : {}),
     ...(asked.has("segment") ? { segments } : {}),
-    usage,
+    ...reported,
   });
 }
 
