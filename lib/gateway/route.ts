@@ -101,9 +101,10 @@ export const mayUse = (principal: Principal, group: GroupEntry | null, requested
  * "model" → where to send it: a registered public name or alias (its deployments), else
  * "<provider>/<upstream-model>" straight to that provider (see directRoute). Checks that the key and
  * the caller's group may use the model and that the model fits the endpoint, and prices the call for
- * this caller (their group's margin) at the price in force when the call started.
+ * this caller (their group's margin) at the price in force when the call started. A null type asks
+ * only whether the caller may reach the model at all (the AIGNE Hub protocol's status check).
  */
-export async function planRoute(ctx: Pick<CallContext, "principal" | "call">, requested: string, type: ModelType): Promise<RoutePlan> {
+export async function planRoute(ctx: Pick<CallContext, "principal" | "call">, requested: string, type: ModelType | null): Promise<RoutePlan> {
   const { principal } = ctx;
   const at = ctx.call.startedAt;
   const reg = await registry();
@@ -126,7 +127,7 @@ export async function planRoute(ctx: Pick<CallContext, "principal" | "call">, re
   }
   if (!allows(principal.allowedModels, requested, model)) throw notAllowed(`This API key is not allowed to use the model '${requested}'.`);
   if (group && !allows(group.allowedModels, requested, model)) throw notAllowed(`Your plan does not include the model '${requested}'.`);
-  if (model && model.type !== type) {
+  if (model && type && model.type !== type) {
     throw new ApiError({
       status: 400,
       type: "invalid_request_error",

@@ -9,6 +9,7 @@ import { listModels, retrieveModel } from "./models";
 import { aigneHub } from "./protocols/aigne-hub";
 import { aigneHubImage, aigneHubModels, aigneHubUserInfo, discovery } from "./protocols/aigne-hub/endpoints";
 import { aigneHubError } from "./protocols/aigne-hub/response";
+import { creditBalance, creditTransactions, creditTransactionsQuery, hubStatus, paymentLink, statusQuery } from "./protocols/aigne-hub/account";
 import { aigneImageRequestSchema } from "./protocols/aigne-hub/schema";
 import { anthropic } from "./protocols/anthropic";
 import { countMessageTokens } from "./protocols/anthropic/count-tokens";
@@ -57,6 +58,14 @@ const routes: Record<string, Record<string, Serve>> = {
   "/api/v2/image": { POST: gatewayCall({ endpoint: "images", body: aigneImageRequestSchema, errorFormat: aigneHubError }, (ctx, body) => aigneHubImage(ctx, body)) },
   "/api/ai/models": { GET: aigneHubModels },
   "/api/user/info": { GET: gatewayCall({ endpoint: "billing" }, (ctx) => aigneHubUserInfo(ctx.principal, ctx.origin)) },
+  "/api/user/credit/balance": { GET: gatewayCall({ endpoint: "billing", errorFormat: aigneHubError }, (ctx) => creditBalance(ctx.principal)) },
+  "/api/user/credit/transactions": {
+    GET: gatewayCall({ endpoint: "billing", query: creditTransactionsQuery, errorFormat: aigneHubError }, (ctx, _body, _request, query) => creditTransactions(ctx.principal, query)),
+  },
+  // the link as a JSON string, as the original hub answers it
+  "/api/user/credit/payment-link": { GET: gatewayCall({ endpoint: "billing", errorFormat: aigneHubError }, async (ctx) => Reply.json(await paymentLink(ctx.origin))) },
+  // whether the hub can serve this key (credit) and, with ?model=, that model: always 200, { available, error?, code? }
+  "/api/v2/status": { GET: gatewayCall({ endpoint: "billing", query: statusQuery, errorFormat: aigneHubError }, async (ctx, _body, _request, query) => hubStatus(ctx, query.model)) },
   "/__blocklet__.js": { GET: discovery },
   // probes: alive; ready (database, migrations, Redis); Prometheus exposition
   "/healthz": { GET: healthz },

@@ -137,3 +137,46 @@ describe("AIGNE Hub protocol with the real client", () => {
     await expect(aigne.invoke(broke, { messages: [{ role: "user", content: "hi" }] })).rejects.toThrow();
   });
 });
+
+describe("the original hub's account endpoints", () => {
+  const get = async (path: string, key: string | null = f.apiKey) => {
+    const res = await fetch(`${f.hub.url}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+    return { status: res.status, body: (await res.json()) as unknown };
+  };
+
+  it("reports the key's balance and ledger, newest first, paged and filtered by time", async () => {
+    const balance = await get("/api/user/credit/balance");
+    expect(balance).toMatchObject({ status: 200, body: { currency: { symbol: "credits", decimal: 6 }, total: "100000", grantCount: 1, pendingCredit: "0" } });
+    const spent = await f.db.creditTransaction.aggregate({ where: { account: { user: { email: MEMBER } } }, _sum: { amountMicrocredits: true } });
+    expect((balance.body as { balance: string }).balance).toBe(String(Number(spent._sum.amountMicrocredits) / 1e6));
+
+    const all = (await get("/api/user/credit/transactions?pageSize=100")).body as { count: number; list: Array<{ type: string; amount: string; created_at: string }> };
+    expect(all.count).toBeGreaterThan(1);
+    expect(all.list.at(-1)).toMatchObject({ type: "grant", amount: "100000" });
+    expect(all.list.some((t) => t.type === "usage" && t.amount.startsWith("-"))).toBe(true);
+    expect([...all.list].sort((a, b) => b.created_at.localeCompare(a.created_at))).toEqual(all.list);
+    const page = (await get("/api/user/credit/transactions?page=2&pageSize=1")).body as { count: number; list: unknown[] };
+    expect(page).toEqual({ count: all.count, list: [all.list[1]] });
+    const future = Math.ceil(Date.now() / 1000) + 3600;
+    expect((await get(`/api/user/credit/transactions?start=${future}`)).body).toEqual({ count: 0, list: [] });
+    expect((await get("/api/user/credit/transactions?pageSize=500")).status).toBe(400);
+
+    expect(await get("/api/user/credit/payment-link")).toEqual({ status: 200, body: `${f.hub.url}/billing` });
+    for (const path of ["/api/user/credit/balance", "/api/user/credit/transactions", "/api/user/credit/payment-link", "/api/v2/status"]) {
+      expect((await get(path, null)).status, path).toBe(401);
+    }
+  });
+
+  it("says whether the hub can serve the key, and a model, always with 200", async () => {
+    expect(await get("/api/v2/status")).toEqual({ status: 200, body: { available: true } });
+    expect(await get("/api/v2/status?model=gpt-4o-mini")).toEqual({ status: 200, body: { available: true } });
+    expect(await get("/api/v2/status?model=no-such-model")).toMatchObject({ status: 200, body: { available: false, code: 404 } });
+    const narrow = await f.lib.createApiKey({ userEmail: MEMBER, name: "embeddings only", models: ["text-embedding-3-small"] }, "test");
+    expect(await get("/api/v2/status?model=gpt-4o-mini", narrow.secret)).toMatchObject({ status: 200, body: { available: false, code: 403 } });
+    const broke = await f.lib.createApiKey({ userEmail: "admin@test.local", name: "no credit either" }, "test");
+    expect(await get("/api/v2/status", broke.secret)).toEqual({
+      status: 200,
+      body: { available: false, code: 402, type: "NOT_ENOUGH", link: `${f.hub.url}/billing`, error: expect.stringContaining("/billing") },
+    });
+  });
+});

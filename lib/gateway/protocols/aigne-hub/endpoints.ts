@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatCredits, formatDecimal, parseCredits } from "../../../money";
+import { formatDecimal, parseCredits } from "../../../money";
 import { priceList } from "../../../billing/price-list";
 import { db } from "../../../db/client";
 import { settings } from "../../../settings";
@@ -11,6 +11,7 @@ import { publicBaseUrl } from "../../../public-url";
 import { Reply } from "../../../http/reply";
 import type { InboundRequest } from "../../../http/inbound";
 import { credits } from "./response";
+import { creditBalance as creditBalanceOf, paymentLink } from "./account";
 import type { AigneImageRequest } from "./schema";
 
 // The AIGNE Hub protocol's endpoints besides chat (index.ts), so the AIGNE framework's
@@ -87,25 +88,12 @@ export async function aigneHubModels(request: InboundRequest): Promise<Reply> {
 export async function aigneHubUserInfo(principal: Principal, origin: string) {
   const [config, user] = await Promise.all([settings(), db().user.findUniqueOrThrow({ where: { id: principal.userId! } })]);
   const enableCredit = config.mode === "service_provider";
-  let creditBalance = null;
-  if (enableCredit && principal.creditAccountId) {
-    const [account, granted, grants] = await Promise.all([
-      db().creditAccount.findUniqueOrThrow({ where: { id: principal.creditAccountId } }),
-      db().creditTransaction.aggregate({ where: { accountId: principal.creditAccountId, amountMicrocredits: { gt: 0 } }, _sum: { amountMicrocredits: true } }),
-      db().creditTransaction.count({ where: { accountId: principal.creditAccountId, kind: { in: ["grant", "starter"] } } }),
-    ]);
-    creditBalance = {
-      balance: formatCredits(account.balanceMicrocredits - account.heldMicrocredits),
-      total: formatCredits(granted._sum.amountMicrocredits ?? 0n),
-      grantCount: grants,
-      pendingCredit: formatCredits(account.heldMicrocredits),
-    };
-  }
+  const creditBalance = enableCredit && principal.creditAccountId ? await creditBalanceOf(principal) : null;
   return {
     user: { id: user.id, email: user.email, name: user.name, role: user.role },
     enableCredit,
     creditBalance,
-    paymentLink: enableCredit ? (config.topUpUrl ?? `${origin}/billing`) : null,
+    paymentLink: enableCredit ? await paymentLink(origin) : null,
     profileLink: `${origin}/dashboard`,
   };
 }
