@@ -52,10 +52,12 @@ export default async function PricingPage() {
                 <TableHead className="text-right">{t("output")}</TableHead>
                 <TableHead className="text-right">{t("cachedInput")}</TableHead>
                 <TableHead className="text-right">{t("perImage")}</TableHead>
+                <TableHead className="text-right">{t("perAudioMinute")}</TableHead>
+                <TableHead className="text-right">{t("perMillionCharacters")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {models.length === 0 && <TableEmpty colSpan={5}>{t("empty")}</TableEmpty>}
+              {models.length === 0 && <TableEmpty colSpan={7}>{t("empty")}</TableEmpty>}
               {models.map((m) => {
                 const sell = m.price?.sell;
                 const show = (value: string | null | undefined) => (value == null ? "—" : mode === "service_provider" ? t("credits", { credits: credits(value) }) : `$${usdPer1M(value)}`);
@@ -68,6 +70,8 @@ export default async function PricingPage() {
                     <TableCell className="text-right tabular-nums">{show(sell?.outputCreditsPer1M)}</TableCell>
                     <TableCell className="text-right tabular-nums">{show(sell?.cachedInputCreditsPer1M)}</TableCell>
                     <TableCell className="text-right tabular-nums">{show(sell?.imageCredits)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{show(sell?.audioCreditsPerMinute)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{show(sell?.charactersCreditsPer1M)}</TableCell>
                   </TableRow>
                 );
               })}

@@ -54,6 +54,8 @@ const priceSchema = z
     cachedInputUsdPer1M: decimal.nullable().default(null),
     cacheWriteUsdPer1M: decimal.nullable().default(null),
     imageUsd: decimal.nullable().default(null),
+    audioUsdPerMinute: decimal.nullable().default(null),
+    charactersUsdPer1M: decimal.nullable().default(null),
     marginPercent: decimal.default("0"),
   })
   .strict();
@@ -185,6 +187,8 @@ export async function exportConfig(options: { includeSecrets?: boolean } = {}): 
               cachedInputUsdPer1M: optionalUsd(price.cachedReadNanoUsdPer1M),
               cacheWriteUsdPer1M: optionalUsd(price.cachedWriteNanoUsdPer1M),
               imageUsd: optionalUsd(price.imageNanoUsd),
+              audioUsdPerMinute: optionalUsd(price.audioNanoUsdPerMinute),
+              charactersUsdPer1M: optionalUsd(price.characterNanoUsdPer1M),
               marginPercent: percentOf(price.marginBps),
             }
           : null,
@@ -368,10 +372,29 @@ async function importModel(tx: Tx, input: z.output<typeof modelSchema>, report: 
   }
 
   if (input.price) {
-    const given = parsePrice({ ...input.price, cachedInputUsdPer1M: input.price.cachedInputUsdPer1M ?? undefined, cacheWriteUsdPer1M: input.price.cacheWriteUsdPer1M ?? undefined, imageUsd: input.price.imageUsd ?? undefined });
-    const wanted = [given.inputNanoUsdPer1M, given.outputNanoUsdPer1M, given.cachedReadNanoUsdPer1M, given.cachedWriteNanoUsdPer1M, given.imageNanoUsd, given.marginBps];
+    const { cachedInputUsdPer1M, cacheWriteUsdPer1M, imageUsd, audioUsdPerMinute, charactersUsdPer1M } = input.price;
+    const given = parsePrice({
+      ...input.price,
+      cachedInputUsdPer1M: cachedInputUsdPer1M ?? undefined,
+      cacheWriteUsdPer1M: cacheWriteUsdPer1M ?? undefined,
+      imageUsd: imageUsd ?? undefined,
+      audioUsdPerMinute: audioUsdPerMinute ?? undefined,
+      charactersUsdPer1M: charactersUsdPer1M ?? undefined,
+    });
+    // the same fields in the same order, from the document and from the price in force
+    const fieldsOf = (p: typeof given) => [
+      p.inputNanoUsdPer1M,
+      p.outputNanoUsdPer1M,
+      p.cachedReadNanoUsdPer1M,
+      p.cachedWriteNanoUsdPer1M,
+      p.imageNanoUsd,
+      p.audioNanoUsdPerMinute,
+      p.characterNanoUsdPer1M,
+      p.marginBps,
+    ];
+    const wanted = fieldsOf(given);
     const price = model.prices[0];
-    const now = price ? [price.inputNanoUsdPer1M, price.outputNanoUsdPer1M, price.cachedReadNanoUsdPer1M, price.cachedWriteNanoUsdPer1M, price.imageNanoUsd, price.marginBps] : null;
+    const now = price ? fieldsOf(price) : null;
     if (!now || wanted.some((v, i) => v !== now[i])) {
       // every field from the document: one it leaves out is no price, not the previous one
       await appendPrice(tx, model.id, price, given, actor, { carryOver: false });

@@ -13,6 +13,8 @@ type PriceRow = {
   cachedReadNanoUsdPer1M: bigint | null;
   cachedWriteNanoUsdPer1M: bigint | null;
   imageNanoUsd: bigint | null;
+  audioNanoUsdPerMinute: bigint | null;
+  characterNanoUsdPer1M: bigint | null;
   marginBps: number;
   source: string;
   effectiveFrom: Date;
@@ -29,14 +31,18 @@ export function presentPrice(price: PriceRow, creditPriceNanoUsd: bigint) {
       cachedInputUsdPer1M: optional(price.cachedReadNanoUsdPer1M, formatUsd),
       cacheWriteUsdPer1M: optional(price.cachedWriteNanoUsdPer1M, formatUsd),
       imageUsd: optional(price.imageNanoUsd, formatUsd),
+      audioUsdPerMinute: optional(price.audioNanoUsdPerMinute, formatUsd),
+      charactersUsdPer1M: optional(price.characterNanoUsdPer1M, formatUsd),
     },
     marginPercent: (price.marginBps / 100).toString(),
-    /** credits per 1M tokens (per image) */
+    /** credits per 1M tokens (per image, per minute of audio, per 1M characters) */
     sell: {
       inputCreditsPer1M: sell(price.inputNanoUsdPer1M),
       outputCreditsPer1M: sell(price.outputNanoUsdPer1M),
       cachedInputCreditsPer1M: optional(price.cachedReadNanoUsdPer1M, sell),
       imageCredits: optional(price.imageNanoUsd, sell),
+      audioCreditsPerMinute: optional(price.audioNanoUsdPerMinute, sell),
+      charactersCreditsPer1M: optional(price.characterNanoUsdPer1M, sell),
     },
     source: price.source,
     effectiveFrom: price.effectiveFrom,

@@ -90,6 +90,8 @@ const priceOptions = {
   "cached-input-usd-per-1m": { type: "string" },
   "cache-write-usd-per-1m": { type: "string" },
   "image-usd": { type: "string" },
+  "audio-usd-per-minute": { type: "string" },
+  "characters-usd-per-1m": { type: "string" },
   "margin-percent": { type: "string" },
 } as const;
 const priceOf = (v: Values): PriceInput => ({
@@ -98,8 +100,20 @@ const priceOf = (v: Values): PriceInput => ({
   cachedInputUsdPer1M: optional(v, "cached-input-usd-per-1m"),
   cacheWriteUsdPer1M: optional(v, "cache-write-usd-per-1m"),
   imageUsd: optional(v, "image-usd"),
+  audioUsdPerMinute: optional(v, "audio-usd-per-minute"),
+  charactersUsdPer1M: optional(v, "characters-usd-per-1m"),
   marginPercent: optional(v, "margin-percent"),
 });
+
+type UnitPrices = { imageNanoUsd: bigint | null; audioNanoUsdPerMinute: bigint | null; characterNanoUsdPer1M: bigint | null };
+const usdOrNull = (v: bigint | null) => (v === null ? null : formatUsd(v));
+/** The prices a model has besides its token prices, each as it reads in a line. */
+const unitPrices = (p: UnitPrices) =>
+  [
+    p.imageNanoUsd !== null && `$${formatUsd(p.imageNanoUsd)} per image`,
+    p.audioNanoUsdPerMinute !== null && `$${formatUsd(p.audioNanoUsdPerMinute)} per minute of audio`,
+    p.characterNanoUsdPer1M !== null && `$${formatUsd(p.characterNanoUsdPer1M)} per 1M characters`,
+  ].filter((text): text is string => Boolean(text));
 
 const credentialOptions = { "api-key": { type: "string" }, "access-key-id": { type: "string" }, "secret-access-key": { type: "string" }, "session-token": { type: "string" } } as const;
 const credentialOf = (v: Values) => ({
@@ -272,8 +286,7 @@ export const commands: Record<string, Command> = {
   }),
 
   "model add": command({
-    usage:
-      "--name PUBLIC --provider N --upstream-model M [--type chat|embedding|image] [--input-usd-per-1m X --output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--margin-percent P] [--max-output-tokens T] [--default-output-tokens D]",
+    usage: `--name PUBLIC --provider N --upstream-model M [--type ${MODEL_TYPES.join("|")}] [--input-usd-per-1m X --output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--audio-usd-per-minute A] [--characters-usd-per-1m C] [--margin-percent P] [--max-output-tokens T] [--default-output-tokens D]`,
     options: { name: string, provider: string, "upstream-model": string, type: string, "max-output-tokens": string, "default-output-tokens": string, ...priceOptions },
     async run(v) {
       const type: ModelType = oneOf(optional(v, "type") ?? "chat", MODEL_TYPES, "--type");
@@ -316,14 +329,22 @@ export const commands: Record<string, Command> = {
   }),
 
   "price set": command({
-    usage: "--model PUBLIC [--input-usd-per-1m X] [--output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--margin-percent P] [--effective-from ISO-TIME]",
+    usage: "--model PUBLIC [--input-usd-per-1m X] [--output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--audio-usd-per-minute A] [--characters-usd-per-1m C] [--margin-percent P] [--effective-from ISO-TIME]",
     options: { model: string, ...priceOptions, "effective-from": string },
     async run(v) {
       const from = optional(v, "effective-from");
       const price = await setPrice(required(v, "model"), { ...priceOf(v), ...(from ? { effectiveFrom: new Date(from) } : {}) }, ACTOR);
       return {
-        message: `${required(v, "model")}: $${formatUsd(price.inputNanoUsdPer1M)} in / $${formatUsd(price.outputNanoUsdPer1M)} out per 1M tokens, margin ${price.marginBps / 100}%`,
-        price: { id: price.id, inputUsdPer1M: formatUsd(price.inputNanoUsdPer1M), outputUsdPer1M: formatUsd(price.outputNanoUsdPer1M), marginPercent: price.marginBps / 100 },
+        message: `${required(v, "model")}: $${formatUsd(price.inputNanoUsdPer1M)} in / $${formatUsd(price.outputNanoUsdPer1M)} out per 1M tokens${unitPrices(price).map((u) => `, ${u}`).join("")}, margin ${price.marginBps / 100}%`,
+        price: {
+          id: price.id,
+          inputUsdPer1M: formatUsd(price.inputNanoUsdPer1M),
+          outputUsdPer1M: formatUsd(price.outputNanoUsdPer1M),
+          imageUsd: usdOrNull(price.imageNanoUsd),
+          audioUsdPerMinute: usdOrNull(price.audioNanoUsdPerMinute),
+          charactersUsdPer1M: usdOrNull(price.characterNanoUsdPer1M),
+          marginPercent: price.marginBps / 100,
+        },
       };
     },
   }),
@@ -369,15 +390,19 @@ export const commands: Record<string, Command> = {
     usage: "--model PUBLIC",
     options: { model: string },
     async run(v) {
-      const prices = (await priceHistory(required(v, "model"))).map((p) => ({
+      const history = await priceHistory(required(v, "model"));
+      const prices = history.map((p) => ({
         effectiveFrom: p.effectiveFrom,
         inputUsdPer1M: formatUsd(p.inputNanoUsdPer1M),
         outputUsdPer1M: formatUsd(p.outputNanoUsdPer1M),
         cachedInputUsdPer1M: p.cachedReadNanoUsdPer1M === null ? null : formatUsd(p.cachedReadNanoUsdPer1M),
+        imageUsd: usdOrNull(p.imageNanoUsd),
+        audioUsdPerMinute: usdOrNull(p.audioNanoUsdPerMinute),
+        charactersUsdPer1M: usdOrNull(p.characterNanoUsdPer1M),
         marginPercent: p.marginBps / 100,
         source: p.source,
       }));
-      const lines = prices.map((p) => `${p.effectiveFrom.toISOString()}  in $${p.inputUsdPer1M}  out $${p.outputUsdPer1M}  margin ${p.marginPercent}%  (${p.source})`);
+      const lines = prices.map((p, i) => [p.effectiveFrom.toISOString(), `in $${p.inputUsdPer1M}`, `out $${p.outputUsdPer1M}`, ...unitPrices(history[i]!), `margin ${p.marginPercent}%`, `(${p.source})`].join("  "));
       return { message: lines.join("\n") || "no prices", prices };
     },
   }),

@@ -232,6 +232,27 @@ describe("every route", () => {
   });
 });
 
+describe("prices", () => {
+  it("take a price per minute of audio and per 1M characters, and answer them as documented", async () => {
+    const route = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)!;
+    const added = await api("POST", "/models", { body: { name: "api-whisper", provider: "fake", upstreamModel: "whisper-1", type: "transcription", audioUsdPerMinute: "0.006" } });
+    expect(added.status, added.text).toBe(201);
+    expectDocumented(route("post", "/models"), added);
+    expect(added.body).toMatchObject({ type: "transcription", price: { audioUsdPerMinute: "0.006", charactersUsdPer1M: null, imageUsd: null } });
+    const set = await api("POST", "/models/api-whisper/prices", { body: { charactersUsdPer1M: "15" } });
+    expectDocumented(route("post", "/models/{name}/prices"), set);
+    const history = await api("GET", "/models/api-whisper/prices");
+    expectDocumented(route("get", "/models/{name}/prices"), history);
+    // the new price carries the audio price over
+    expect(history.body.data.map((p: { audioUsdPerMinute: string | null; charactersUsdPer1M: string | null }) => [p.audioUsdPerMinute, p.charactersUsdPer1M])).toEqual([
+      ["0.006", "15"],
+      ["0.006", null],
+    ]);
+    const refused = await api("POST", "/models/api-whisper/prices", { body: { audioUsdPerMinute: "six" } });
+    expect([refused.status, refused.body.error.message]).toEqual([400, expect.stringContaining("audio price per minute must be a non-negative decimal")]);
+  });
+});
+
 describe("admin tokens", () => {
   it("are the only way in: no token, an API key (even an admin's), a revoked or an expired token are refused", async () => {
     await f.lib.createUser({ email: "boss@test.local", role: "admin" }, "test");

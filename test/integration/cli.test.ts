@@ -134,6 +134,35 @@ describe("operator CLI against a running hub", () => {
     expect((await f.db.credential.findFirstOrThrow({ where: { provider: { name: "fake" } } })).status).toBe("active");
   });
 
+  it("prices transcription per minute of audio and speech per 1M characters, and reads the prices back", async () => {
+    const whisper = await json<{ model: { type: string } }>("model", "add", "--name", "cli-whisper", "--provider", "fake", "--upstream-model", "whisper-1", "--type", "transcription", "--audio-usd-per-minute", "0.006");
+    expect(whisper.model.type).toBe("transcription");
+    await json("model", "add", "--name", "cli-tts", "--provider", "fake", "--upstream-model", "tts-1", "--type", "speech", "--characters-usd-per-1m", "15");
+    const set = await json<{ message: string; price: Record<string, unknown> }>("price", "set", "--model", "cli-whisper", "--audio-usd-per-minute", "0.003", "--margin-percent", "20");
+    expect(set.price).toMatchObject({ audioUsdPerMinute: "0.003", charactersUsdPer1M: null, marginPercent: 20 });
+    expect(set.message).toContain("$0.003 per minute of audio");
+    await json("price", "set", "--model", "cli-tts", "--characters-usd-per-1m", "30");
+
+    type History = { prices: Array<{ audioUsdPerMinute: string | null; charactersUsdPer1M: string | null; marginPercent: number }> };
+    expect((await json<History>("price", "history", "--model", "cli-whisper")).prices).toMatchObject([
+      { audioUsdPerMinute: "0.003", charactersUsdPer1M: null, marginPercent: 20 },
+      { audioUsdPerMinute: "0.006", charactersUsdPer1M: null, marginPercent: 0 },
+    ]);
+    const text = await cli("price", "history", "--model", "cli-tts");
+    expect(text.stdout.trim().split("\n").map((line) => line.match(/\$[\d.]+ per 1M characters/)?.[0])).toEqual(["$30 per 1M characters", "$15 per 1M characters"]);
+    expect(text.stdout).not.toContain("per minute of audio");
+    // stored exactly, in nano-USD
+    const stored = (name: string) => f.db.price.findMany({ where: { model: { name } }, orderBy: { effectiveFrom: "asc" }, select: { audioNanoUsdPerMinute: true, characterNanoUsdPer1M: true } });
+    expect(await stored("cli-whisper")).toEqual([
+      { audioNanoUsdPerMinute: 6_000_000n, characterNanoUsdPer1M: null },
+      { audioNanoUsdPerMinute: 3_000_000n, characterNanoUsdPer1M: null },
+    ]);
+    expect(await stored("cli-tts")).toEqual([
+      { audioNanoUsdPerMinute: null, characterNanoUsdPer1M: 15_000_000_000n },
+      { audioNanoUsdPerMinute: null, characterNanoUsdPer1M: 30_000_000_000n },
+    ]);
+  });
+
   it("prints human-readable output without --json", async () => {
     const result = await cli("key", "create", "--user", "dev@test.local");
     expect(result.code).toBe(0);
@@ -154,6 +183,8 @@ describe("operator CLI against a running hub", () => {
     [["model", "deploy", "--name", "nope", "--provider", "fake", "--upstream-model", "x"], /^error: no model named nope$/],
     [["model", "add", "--name", "m", "--provider", "ghost", "--upstream-model", "x"], /^error: no provider named ghost$/],
     [["model", "add", "--name", "m", "--provider", "fake", "--upstream-model", "x", "--input-usd-per-1m", "1,5"], /^error: input price must be a non-negative decimal/],
+    [["price", "set", "--model", "gpt-4o-mini", "--audio-usd-per-minute", "0,006"], /^error: audio price per minute must be a non-negative decimal/],
+    [["model", "add", "--name", "m", "--provider", "fake", "--upstream-model", "x", "--type", "video"], /^error: --type must be one of: chat, embedding, image, transcription, speech, moderation$/],
     [["key", "create", "--user", "nobody@test.local"], /^error: no user with email nobody@test.local$/],
     [["key", "revoke", "sk-hub-nope"], /^error: no API key with id or prefix sk-hub-nope$/],
     [["mode", "set", "anarchy"], /^error: mode must be one of: enterprise, service_provider$/],

@@ -33,6 +33,9 @@ beforeAll(async () => {
   await f.lib.addDeployment({ model: "gpt-4o-mini", provider: "router", upstreamModel: "openai/gpt-4o-mini", priority: 1, weight: 2, credential: "second" }, "test");
   await f.lib.addAlias("gpt-4o-mini", "mini", "test");
   await f.lib.setPrice("gpt-4o-mini", { marginPercent: "12.5" }, "test");
+  // models priced by what they are metered in: minutes of audio, characters spoken
+  await f.lib.addModel({ name: "whisper", provider: "fake", upstreamModel: "whisper-1", type: "transcription", audioUsdPerMinute: "0.006", marginPercent: "20" }, "test");
+  await f.lib.addModel({ name: "tts", provider: "fake", upstreamModel: "tts-1", type: "speech", charactersUsdPer1M: "15" }, "test");
   await f.lib.addPackage({ name: "Starter", price: "9.99", credits: "1000000" }, "test");
   const { createGroup, setGroupModelMargin } = await import("@/lib/admin/groups");
   const pro = await createGroup({ name: "pro", marginPercent: "10", allowedModels: ["gpt-4o-mini", "openai/*"] }, "test");
@@ -89,8 +92,11 @@ describe("hub config export / import", () => {
         { provider: "router", upstreamModel: "openai/gpt-4o-mini", priority: 1, weight: 2, enabled: true, credential: "second" },
       ],
       // exact decimals, never floats
-      price: { inputUsdPer1M: "0.15", outputUsdPer1M: "0.6", cachedInputUsdPer1M: "0.075", cacheWriteUsdPer1M: null, imageUsd: null, marginPercent: "12.5" },
+      price: { inputUsdPer1M: "0.15", outputUsdPer1M: "0.6", cachedInputUsdPer1M: "0.075", cacheWriteUsdPer1M: null, imageUsd: null, audioUsdPerMinute: null, charactersUsdPer1M: null, marginPercent: "12.5" },
     });
+    const unpriced = { inputUsdPer1M: "0", outputUsdPer1M: "0", cachedInputUsdPer1M: null, cacheWriteUsdPer1M: null, imageUsd: null, audioUsdPerMinute: null, charactersUsdPer1M: null };
+    expect(doc.models.find((m) => m.name === "whisper")).toMatchObject({ type: "transcription", price: { ...unpriced, audioUsdPerMinute: "0.006", marginPercent: "20" } });
+    expect(doc.models.find((m) => m.name === "tts")).toMatchObject({ type: "speech", price: { ...unpriced, charactersUsdPer1M: "15", marginPercent: "0" } });
     expect(doc.packages).toEqual([
       { name: "Starter", group: null, price: "9.99", currency: "usd", credits: "1000000", enabled: true, sortOrder: 0 },
       { name: "Pro", group: "pro", price: "49", currency: "usd", credits: "5000000", enabled: true, sortOrder: 0 },
@@ -114,6 +120,11 @@ describe("hub config export / import", () => {
     ]);
     const again = JSON.parse(await cli(targetKeys, "config", "import", "--file", path.join(dir, "public.json"), "--json")) as { created: string[]; updated: string[] };
     expect([again.created, again.updated]).toEqual([[], []]);
+    // the audio and speech models arrive with their type and their price per minute / per 1M characters
+    const exported = JSON.parse(readFileSync(path.join(dir, "public.json"), "utf8")) as Document;
+    const imported = JSON.parse(await cli(targetKeys, "config", "export")) as Document;
+    for (const name of ["whisper", "tts"]) expect(imported.models.find((m) => m.name === name)).toEqual(exported.models.find((m) => m.name === name));
+    expect(first.created).toEqual(expect.arrayContaining(["model whisper", "model tts"]));
   });
 
   it("clones a hub exactly from an export with secrets, re-sealed under the other hub's master key", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { customerPrice, effectiveMarginBps, priceInForce, type ScheduledPrice } from "@/lib/billing/customer-price";
 import { componentsOf, differences, sellsBelowCost } from "@/lib/billing/price-components";
+import { presentPrice } from "@/lib/billing/price-list";
 import { parseCatalogue } from "@/lib/billing/price-guard/catalogue";
 
 const price = (effectiveFrom: string, inputNanoUsdPer1M: bigint, marginBps = 2500): ScheduledPrice => ({
@@ -54,5 +55,17 @@ describe("price components", () => {
     const catalogue = parseCatalogue([{ provider: "openai", model: "gpt-4o-mini", input: 0.15, output: "0.6", cache_read: 0.075 }]);
     expect(catalogue.get("openai/gpt-4o-mini")).toEqual({ input: 150_000_000n, output: 600_000_000n, cached_read: 75_000_000n, cache_write: 150_000_000n });
     expect(() => parseCatalogue([{ provider: "openai", model: "x", input: -1, output: 1 }])).toThrow();
+  });
+});
+
+describe("the price list", () => {
+  it("shows the cost per minute of audio and per 1M characters, and sells them at the margin like an image", () => {
+    const row = { ...price("2020-01-01T00:00:00Z", 0n, 5000), cachedWriteNanoUsdPer1M: null, imageNanoUsd: 40_000_000n, audioNanoUsdPerMinute: 6_000_000n, characterNanoUsdPer1M: 15_000_000_000n, source: "admin" };
+    // 1 credit = $0.000001: $0.006 a minute + 50 % = 9,000 credits; $15 per 1M characters + 50 % = 22,500,000 credits
+    const shown = presentPrice(row, 1_000n);
+    expect(shown.cost).toMatchObject({ imageUsd: "0.04", audioUsdPerMinute: "0.006", charactersUsdPer1M: "15" });
+    expect(shown.sell).toMatchObject({ imageCredits: "60000", audioCreditsPerMinute: "9000", charactersCreditsPer1M: "22500000" });
+    const tokensOnly = presentPrice({ ...row, imageNanoUsd: null, audioNanoUsdPerMinute: null, characterNanoUsdPer1M: null }, 1_000n);
+    expect([tokensOnly.cost.audioUsdPerMinute, tokensOnly.cost.charactersUsdPer1M, tokensOnly.sell.audioCreditsPerMinute, tokensOnly.sell.charactersCreditsPer1M]).toEqual([null, null, null, null]);
   });
 });

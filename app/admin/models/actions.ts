@@ -18,6 +18,8 @@ const prices = (t: T) => ({
   cachedInputUsdPer1M: decimal(t("validation.decimal.cachedInputUsdPer1M")),
   cacheWriteUsdPer1M: decimal(t("validation.decimal.cacheWriteUsdPer1M")),
   imageUsd: decimal(t("validation.decimal.imageUsd")),
+  audioUsdPerMinute: decimal(t("validation.decimal.audioUsdPerMinute")),
+  charactersUsdPer1M: decimal(t("validation.decimal.charactersUsdPer1M")),
   marginPercent: decimal(t("validation.decimal.marginPercent")),
 });
 const whole = z.coerce.number().int().min(0).optional();

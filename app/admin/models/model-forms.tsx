@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { Field, SelectField, SubmitButton } from "@/components/action-form";
 import { FormDialog } from "@/components/form-dialog";
 import type { PresentedPrice } from "@/lib/billing/price-list";
+import { MODEL_TYPES } from "@/lib/canonical/model-types";
 import { addAliasAction, addDeploymentAction, addModelAction, setPriceAction } from "./actions";
 
 function PriceFields({ current }: { current?: PresentedPrice | null }) {
@@ -15,6 +16,8 @@ function PriceFields({ current }: { current?: PresentedPrice | null }) {
       <Field name="cachedInputUsdPer1M" label={t("cachedInput")} placeholder={current?.cost.cachedInputUsdPer1M ?? ""} inputMode="decimal" />
       <Field name="cacheWriteUsdPer1M" label={t("cacheWrite")} placeholder={current?.cost.cacheWriteUsdPer1M ?? ""} inputMode="decimal" />
       <Field name="imageUsd" label={t("image")} placeholder={current?.cost.imageUsd ?? ""} inputMode="decimal" />
+      <Field name="audioUsdPerMinute" label={t("audio")} placeholder={current?.cost.audioUsdPerMinute ?? ""} inputMode="decimal" />
+      <Field name="charactersUsdPer1M" label={t("characters")} placeholder={current?.cost.charactersUsdPer1M ?? ""} inputMode="decimal" />
       <Field name="marginPercent" label={t("margin")} placeholder={current?.marginPercent ?? "0"} inputMode="decimal" />
     </div>
   );
@@ -27,7 +30,7 @@ export function AddModelDialog({ providers }: { providers: string[] }) {
       <Field name="name" label={t("publicName")} placeholder="gpt-4o-mini" hint={t("publicNameHint")} />
       <SelectField name="provider" label={t("provider")} options={providers} />
       <Field name="upstreamModel" label={t("upstreamModel")} placeholder="gpt-4o-mini" />
-      <SelectField name="type" label={t("type")} options={["chat", "embedding", "image"]} />
+      <SelectField name="type" label={t("type")} options={MODEL_TYPES.map((type) => ({ value: type, label: t(`types.${type}`) }))} />
       <Field name="maxOutputTokens" label={t("maxOutputTokens")} inputMode="numeric" hint={t("maxOutputTokensHint")} />
       <PriceFields />
       <SubmitButton>{t("addSubmit")}</SubmitButton>

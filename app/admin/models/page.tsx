@@ -85,6 +85,8 @@ export default async function ModelsPage() {
                   <TableCell className="text-right align-top tabular-nums" data-testid="model-cost">
                     {m.price ? `$${m.price.cost.inputUsdPer1M} / $${m.price.cost.outputUsdPer1M}` : <Badge variant="warning">{t("noPrice")}</Badge>}
                     {m.price?.cost.imageUsd && <div className="text-xs text-muted-foreground">{t("perImage", { price: m.price.cost.imageUsd })}</div>}
+                    {m.price?.cost.audioUsdPerMinute && <div className="text-xs text-muted-foreground">{t("perAudioMinute", { price: m.price.cost.audioUsdPerMinute })}</div>}
+                    {m.price?.cost.charactersUsdPer1M && <div className="text-xs text-muted-foreground">{t("perMillionCharacters", { price: m.price.cost.charactersUsdPer1M })}</div>}
                     <PriceFlags findings={findings.filter((f) => f.model === m.name)} />
                   </TableCell>
                   <TableCell className="text-right align-top tabular-nums">{m.price ? `${m.price.marginPercent}%` : "—"}</TableCell>

@@ -42,11 +42,15 @@ const priceSchema = z.object({
   cachedInputUsdPer1M: z.string().nullable(),
   cacheWriteUsdPer1M: z.string().nullable(),
   imageUsd: z.string().nullable(),
+  /** transcription and translation models */
+  audioUsdPerMinute: z.string().nullable(),
+  /** speech models: per 1M characters of input text */
+  charactersUsdPer1M: z.string().nullable(),
   marginPercent: z.string(),
   source: z.string(),
   effectiveFrom: dateTime,
 });
-type PriceRow = { id: string; inputNanoUsdPer1M: bigint; outputNanoUsdPer1M: bigint; cachedReadNanoUsdPer1M: bigint | null; cachedWriteNanoUsdPer1M: bigint | null; imageNanoUsd: bigint | null; marginBps: number; source: string; effectiveFrom: Date };
+type PriceRow = { id: string; inputNanoUsdPer1M: bigint; outputNanoUsdPer1M: bigint; cachedReadNanoUsdPer1M: bigint | null; cachedWriteNanoUsdPer1M: bigint | null; imageNanoUsd: bigint | null; audioNanoUsdPerMinute: bigint | null; characterNanoUsdPer1M: bigint | null; marginBps: number; source: string; effectiveFrom: Date };
 const usdOrNull = (v: bigint | null) => (v === null ? null : formatUsd(v));
 const priceView = (p: PriceRow): z.infer<typeof priceSchema> => ({
   id: p.id,
@@ -55,6 +59,8 @@ const priceView = (p: PriceRow): z.infer<typeof priceSchema> => ({
   cachedInputUsdPer1M: usdOrNull(p.cachedReadNanoUsdPer1M),
   cacheWriteUsdPer1M: usdOrNull(p.cachedWriteNanoUsdPer1M),
   imageUsd: usdOrNull(p.imageNanoUsd),
+  audioUsdPerMinute: usdOrNull(p.audioNanoUsdPerMinute),
+  charactersUsdPer1M: usdOrNull(p.characterNanoUsdPer1M),
   marginPercent: (p.marginBps / 100).toString(),
   source: p.source,
   effectiveFrom: p.effectiveFrom,
@@ -96,6 +102,8 @@ const priceFields = {
   cachedInputUsdPer1M: z.string().max(32).optional(),
   cacheWriteUsdPer1M: z.string().max(32).optional(),
   imageUsd: z.string().max(32).optional(),
+  audioUsdPerMinute: z.string().max(32).optional(),
+  charactersUsdPer1M: z.string().max(32).optional(),
   marginPercent: z.string().max(8).optional(),
 };
 
