@@ -104,6 +104,31 @@ export function firstChoice(chunk: ChatCompletionChunk): { delta: CanonicalDelta
   return { delta: choice?.delta as CanonicalDelta | undefined, finish: choice?.finish_reason ?? null };
 }
 
+/** The function calls of a completion's message (choice 0's, for protocols with one candidate). */
+export function toolCallsOf(message: ChatCompletion.Choice["message"] | undefined): ToolCall[] {
+  return (message?.tool_calls ?? []).flatMap((c) => (c.type === "function" ? [{ id: c.id, name: c.function.name, arguments: c.function.arguments }] : []));
+}
+
+/** A stream's tool-call deltas (id and name first, arguments in pieces, by index) gathered into whole calls. */
+export class ToolCallCollector {
+  private readonly byIndex = new Map<number, ToolCall>();
+
+  add(deltas: CanonicalDelta["tool_calls"]): void {
+    for (const call of deltas ?? []) {
+      const known = this.byIndex.get(call.index) ?? { id: call.id ?? "", name: "", arguments: "" };
+      if (call.id) known.id = call.id;
+      if (call.function?.name) known.name = call.function.name;
+      known.arguments += call.function?.arguments ?? "";
+      this.byIndex.set(call.index, known);
+    }
+  }
+
+  /** the calls so far, in the order they began */
+  calls(): ToolCall[] {
+    return [...this.byIndex.values()];
+  }
+}
+
 /** Emits the canonical chunks of one streamed answer (choice 0), with a stable id and model. */
 export class ChunkWriter {
   readonly id = completionId();

@@ -51,7 +51,7 @@ export const toolSchema = z.looseObject({
   }),
 });
 
-const toolChoiceSchema = z.union([
+export const toolChoiceSchema = z.union([
   z.enum(["none", "auto", "required"]),
   z.looseObject({ type: z.literal("function"), function: z.object({ name: z.string().min(1) }) }),
 ]);

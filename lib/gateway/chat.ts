@@ -69,9 +69,13 @@ export async function runChat(ctx: CallContext, asked: ChatRequest): Promise<Cha
   return { stream: true, chunks, onUpstreamError: (error) => failureOf(target, error) };
 }
 
-/** A chat call in any protocol: its body as a canonical request through runChat, answered in its shapes, streamed or not. */
-export async function serveChat<Body>(protocol: ChatProtocol<Body>, ctx: CallContext, body: Body): Promise<Reply> {
-  const request = protocol.toChatRequest(body);
+/**
+ * A chat call in any protocol: its body as a canonical request through runChat, answered in its
+ * shapes, streamed or not (streamed also when `options.stream` says the HTTP request asked for it).
+ */
+export async function serveChat<Body>(protocol: ChatProtocol<Body>, ctx: CallContext, body: Body, options: { stream?: boolean } = {}): Promise<Reply> {
+  const asked = protocol.toChatRequest(body);
+  const request = options.stream && !asked.stream ? { ...asked, stream: true } : asked;
   const outcome = await runChat(ctx, request);
   const exchange = { body, request, ctx };
   if (!outcome.stream) return Reply.json(protocol.answer(outcome.completion, exchange), await costHeaders(ctx));
@@ -81,4 +85,6 @@ export async function serveChat<Body>(protocol: ChatProtocol<Body>, ctx: CallCon
 
 /** A protocol's chat endpoint behind an API key: the one line each protocol takes in routes.ts. */
 export const chatEndpoint = <Body>(protocol: ChatProtocol<Body>) =>
-  gatewayCall({ endpoint: protocol.endpoint, body: protocol.body, errorFormat: protocol.errorFormat }, (ctx, body) => serveChat(protocol, ctx, body));
+  gatewayCall({ endpoint: protocol.endpoint, body: protocol.body, errorFormat: protocol.errorFormat }, (ctx, body, request) =>
+    serveChat(protocol, ctx, body, { stream: protocol.streamsFor?.(request) ?? false }),
+  );

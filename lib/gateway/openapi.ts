@@ -3,6 +3,7 @@ import { z } from "zod";
 import { chatRequestSchema, embeddingsRequestSchema, imagesRequestSchema } from "../canonical/schema";
 import { moderationRequestSchema, speechRequestSchema, transcriptionFieldsSchema } from "../canonical/audio";
 import { aigneChatRequestSchema, aigneImageRequestSchema } from "./protocols/aigne-hub/schema";
+import { completionsRequestSchema } from "./protocols/aigne-completions/schema";
 import { countTokensRequestSchema, messagesRequestSchema } from "./protocols/anthropic/schema";
 import { responsesRequestSchema } from "./protocols/responses/schema";
 
@@ -42,6 +43,22 @@ export const GATEWAY_DOCS: Record<string, Documented> = {
   "POST /v1/messages": { tag: "Anthropic", summary: "Anthropic's Messages API (key as x-api-key or Bearer), streamed or not", body: messagesRequestSchema, auth: "key", streams: true, answers: "Anthropic's message (or message_* events)" },
   "POST /v1/messages/count_tokens": { tag: "Anthropic", summary: "Anthropic's token counting", body: countTokensRequestSchema, auth: "key", answers: '{"input_tokens": n}' },
   "POST /api/v2/chat": { tag: "AIGNE Hub", summary: "The AIGNE Hub protocol's chat (the @aigne/aigne-hub client)", body: aigneChatRequestSchema, auth: "key", streams: true, answers: "the AIGNE Hub protocol's answer (or its events)" },
+  "POST /api/v2/completions": {
+    tag: "AIGNE Hub",
+    summary: "The original AIGNE Hub's older chat protocol (camelCase; a prompt or messages), streamed or not",
+    body: completionsRequestSchema,
+    auth: "key",
+    streams: true,
+    answers: '{"role": "assistant", "text", "content", "toolCalls"} (or {"delta"} events and a closing {"usage"}; also with Accept: text/event-stream)',
+  },
+  "POST /api/v2/chat/completions": {
+    tag: "AIGNE Hub",
+    summary: "The same as /api/v2/completions",
+    body: completionsRequestSchema,
+    auth: "key",
+    streams: true,
+    answers: '{"role": "assistant", "text", "content", "toolCalls"} (or {"delta"} events and a closing {"usage"}; also with Accept: text/event-stream)',
+  },
   "POST /api/v2/embeddings": { tag: "AIGNE Hub", summary: "Embeddings (OpenAI's request and answer) in the AIGNE Hub protocol's errors", body: embeddingsRequestSchema, auth: "key", answers: "OpenAI's embedding list" },
   "POST /api/v2/image": { tag: "AIGNE Hub", summary: "Images as files (base64) or the upstream's URLs", body: aigneImageRequestSchema, auth: "key", answers: "the AIGNE Hub protocol's image answer" },
   "GET /api/ai/models": { tag: "AIGNE Hub", summary: "The public model list with credit prices", auth: "none", answers: "the AIGNE Hub protocol's model list" },

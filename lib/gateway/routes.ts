@@ -7,6 +7,7 @@ import { methodNotAllowed, unknownUrl } from "./errors";
 import { generateImages } from "./images";
 import { listModels, retrieveModel } from "./models";
 import { aigneHub } from "./protocols/aigne-hub";
+import { aigneCompletions } from "./protocols/aigne-completions";
 import { aigneHubImage, aigneHubModels, aigneHubUserInfo, discovery } from "./protocols/aigne-hub/endpoints";
 import { aigneHubError } from "./protocols/aigne-hub/response";
 import { creditBalance, creditTransactions, creditTransactionsQuery, hubStatus, paymentLink, statusQuery } from "./protocols/aigne-hub/account";
@@ -54,6 +55,9 @@ const routes: Record<string, Record<string, Serve>> = {
   // the AIGNE Hub protocol (the AIGNE framework's @aigne/aigne-hub client): chat, embeddings (OpenAI's
   // request and answer), images, the public model list, the key's balance and the discovery document
   "/api/v2/chat": { POST: chatEndpoint(aigneHub) },
+  // the original AIGNE Hub's older chat protocol (ai-kit's chatCompletionsV2), under both of its paths
+  "/api/v2/completions": { POST: chatEndpoint(aigneCompletions) },
+  "/api/v2/chat/completions": { POST: chatEndpoint(aigneCompletions) },
   "/api/v2/embeddings": { POST: gatewayCall({ endpoint: "embeddings", body: embeddingsRequestSchema, errorFormat: aigneHubError }, (ctx, body) => createEmbeddings(ctx, body)) },
   "/api/v2/image": { POST: gatewayCall({ endpoint: "images", body: aigneImageRequestSchema, errorFormat: aigneHubError }, (ctx, body) => aigneHubImage(ctx, body)) },
   "/api/ai/models": { GET: aigneHubModels },

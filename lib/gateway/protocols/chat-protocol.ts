@@ -1,6 +1,7 @@
 import type { ChatCompletion } from "../../canonical/completion";
 import type { z } from "zod";
 import type { ChatRequest } from "../../canonical/schema";
+import type { InboundRequest } from "../../http/inbound";
 import type { Endpoint } from "../call-record";
 import type { CallContext } from "../context";
 import type { ErrorFormat } from "../errors";
@@ -24,6 +25,8 @@ export interface ChatProtocol<Body> {
   body: z.ZodType<Body>;
   errorFormat: ErrorFormat;
   toChatRequest(body: Body): ChatRequest;
+  /** whether the HTTP request asks for a streamed answer whatever its body says (an Accept header), for the protocols that honour one */
+  streamsFor?(request: InboundRequest): boolean;
   /** the answer to a call that did not stream */
   answer(completion: ChatCompletion, exchange: ChatExchange<Body>): unknown;
   /** the writer of a streamed answer, made once the upstream's first chunk is in */

@@ -1,5 +1,5 @@
-import type { ChatCompletion, CanonicalUsage, ChatCompletionChunk } from "../../../canonical/completion";
-import { firstChoice } from "../../../canonical/completion";
+import type { ChatCompletion, CanonicalUsage, ChatCompletionChunk, ToolCall } from "../../../canonical/completion";
+import { firstChoice, ToolCallCollector, toolCallsOf } from "../../../canonical/completion";
 import { formatCredits } from "../../../money";
 import type { CallContext } from "../../context";
 import type { ApiError } from "../../../http/api-error";
@@ -24,8 +24,6 @@ export function credits(ctx: CallContext): { aigneHubCredits?: number } {
   return ctx.call.billing?.mode === "service_provider" ? { aigneHubCredits: Number(formatCredits(ctx.call.charge())) } : {};
 }
 
-type ToolCall = { id: string; name: string; arguments: string };
-
 function parseObject(text: string): unknown {
   try {
     return text.trim() ? JSON.parse(text) : {};
@@ -48,7 +46,7 @@ function closing(options: AigneOutputOptions, text: string, toolCalls: ToolCall[
 export function toAigneOutput(completion: ChatCompletion, options: AigneOutputOptions) {
   const message = completion.choices[0]?.message as (ChatCompletion.Choice["message"] & { reasoning_content?: string }) | undefined;
   const text = message?.content ?? "";
-  const toolCalls = (message?.tool_calls ?? []).flatMap((c) => (c.type === "function" ? [{ id: c.id, name: c.function.name, arguments: c.function.arguments }] : []));
+  const toolCalls = toolCallsOf(message);
   return {
     ...(text ? { text } : {}),
     ...(message?.reasoning_content ? { thoughts: message.reasoning_content } : {}),
@@ -58,7 +56,7 @@ export function toAigneOutput(completion: ChatCompletion, options: AigneOutputOp
 
 export class AigneStreamEncoder implements StreamEncoder {
   private text = "";
-  private readonly toolCalls = new Map<number, ToolCall>();
+  private readonly toolCalls = new ToolCallCollector();
   private usage: CanonicalUsage | null = null;
 
   constructor(private readonly options: AigneOutputOptions) {}
@@ -76,18 +74,12 @@ export class AigneStreamEncoder implements StreamEncoder {
       this.text += delta.content;
       frames.push(this.frame({ delta: { text: { text: delta.content } } }));
     }
-    for (const call of delta?.tool_calls ?? []) {
-      const known = this.toolCalls.get(call.index) ?? { id: call.id ?? "", name: "", arguments: "" };
-      if (call.id) known.id = call.id;
-      if (call.function?.name) known.name = call.function.name;
-      known.arguments += call.function?.arguments ?? "";
-      this.toolCalls.set(call.index, known);
-    }
+    this.toolCalls.add(delta?.tool_calls);
     return frames;
   }
 
   end(): string[] {
-    return [this.frame({ delta: { json: closing(this.options, this.text, [...this.toolCalls.values()], this.usage) } })];
+    return [this.frame({ delta: { json: closing(this.options, this.text, this.toolCalls.calls(), this.usage) } })];
   }
 
   error(error: ApiError): string {
