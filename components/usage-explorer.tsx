@@ -11,6 +11,7 @@ import { cn } from "./ui/cn";
 import { Dialog, DialogContent, DialogTitle } from "./ui/dialog";
 import { Input, NativeSelect } from "./ui/input";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "./ui/table";
+import { UsageUnits } from "./usage-units";
 
 export interface CallRow {
   requestId: string;
@@ -30,6 +31,9 @@ export interface CallRow {
   completionTokens: number;
   cachedTokens: number;
   reasoningTokens: number;
+  images: number;
+  audioMs: number;
+  characters: number;
   costUsd: string;
   chargeCredits: string;
   latencyMs: number;
@@ -67,6 +71,7 @@ const columnsFor = (t: T, locale: string): ColumnDef<CallRow>[] => [
       </div>
     ),
   },
+  { id: "endpoint", header: t("endpoint"), cell: ({ row }) => <span className="text-xs" data-testid="call-endpoint">{row.original.endpoint}</span> },
   { id: "user", header: t("user"), cell: ({ row }) => <span className="text-xs">{row.original.user ?? "—"}</span> },
   {
     id: "status",
@@ -75,6 +80,8 @@ const columnsFor = (t: T, locale: string): ColumnDef<CallRow>[] => [
   },
   { id: "promptTokens", header: t("in"), cell: ({ row }) => <span className="tabular-nums">{row.original.promptTokens.toLocaleString(locale)}</span> },
   { id: "completionTokens", header: t("out"), cell: ({ row }) => <span className="tabular-nums">{row.original.completionTokens.toLocaleString(locale)}</span> },
+  // audio, speech and image calls are metered in seconds, characters or images rather than tokens
+  { id: "metered", header: t("metered"), cell: ({ row }) => <UsageUnits usage={row.original} /> },
   { id: "costNanoUsd", header: t("cost"), cell: ({ row }) => <span className="tabular-nums" data-testid="call-cost">${row.original.costUsd}</span> },
   { id: "latencyMs", header: t("latency"), cell: ({ row }) => <span className="tabular-nums">{row.original.latencyMs} ms</span> },
 ];
@@ -124,9 +131,11 @@ export function UsageExplorer({
     startTransition(() => router.push(`${pathname}?${next.toString()}`));
   };
   const sorting: SortingState = [{ id: sort, desc: order === "desc" }];
+  // the charge goes between the cost and the latency
+  const latency = columns.findIndex((c) => c.id === "latencyMs");
   const table = useReactTable({
     data: rows,
-    columns: showCharge ? [...columns.slice(0, 7), { id: "charge", header: t("charge"), cell: ({ row }) => <span className="tabular-nums">{row.original.chargeCredits}</span> }, columns[7]!] : columns,
+    columns: showCharge ? [...columns.slice(0, latency), { id: "charge", header: t("charge"), cell: ({ row }) => <span className="tabular-nums">{row.original.chargeCredits}</span> }, ...columns.slice(latency)] : columns,
     getCoreRowModel: getCoreRowModel(),
     manualPagination: true,
     manualSorting: true,
@@ -239,6 +248,7 @@ export function UsageExplorer({
                       source: open.usageSource,
                     }),
                   ],
+                  [t("metered"), <UsageUnits key="metered" usage={open} />],
                   [t("providerCost"), `$${open.costUsd}`],
                   [t("charge"), t("chargeCredits", { credits: open.chargeCredits })],
                   [t("latency"), t("latencyDetail", { latency: String(open.latencyMs), ttfb: String(open.ttfbMs ?? "—") })],

@@ -4,6 +4,7 @@ import { Stat } from "@/components/stat";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { UsageChart } from "@/components/usage-chart";
+import { UsageUnits } from "@/components/usage-units";
 import { requireAdmin } from "@/lib/auth/session";
 import { overview } from "@/lib/dal/admin";
 import { settings } from "@/lib/settings";
@@ -66,17 +67,21 @@ export default async function OverviewPage() {
                     <TableHead>{column}</TableHead>
                     <TableHead className="text-right">{t("calls")}</TableHead>
                     <TableHead className="text-right">{t("errors")}</TableHead>
+                    <TableHead className="text-right">{t("metered")}</TableHead>
                     <TableHead className="text-right">{t("cost")}</TableHead>
                     <TableHead className="text-right">{t("avgLatency")}</TableHead>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
-                  {rows.length === 0 && <TableEmpty colSpan={5}>{t("empty")}</TableEmpty>}
+                  {rows.length === 0 && <TableEmpty colSpan={6}>{t("empty")}</TableEmpty>}
                   {rows.map((r) => (
                     <TableRow key={r.group}>
                       <TableCell className="font-medium">{r.group || t("none")}</TableCell>
                       <TableCell className="text-right tabular-nums">{number(r.calls)}</TableCell>
                       <TableCell className="text-right tabular-nums">{number(r.errors)}</TableCell>
+                      <TableCell className="text-right">
+                        <UsageUnits usage={r} />
+                      </TableCell>
                       <TableCell className="text-right tabular-nums">{usd(r.costUsd)}</TableCell>
                       <TableCell className="text-right tabular-nums">{ms(r.averageLatencyMs)}</TableCell>
                     </TableRow>

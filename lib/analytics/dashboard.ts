@@ -5,18 +5,22 @@ import { formatUsd } from "../money";
 import { settings } from "../settings";
 import { accountSummary } from "./customer";
 import { lastDays } from "./periods";
-import { usageSeries } from "./usage";
+import { usageBreakdown, usageSeries } from "./usage";
 
-/** A signed-in person's dashboard: balance (Service Provider) or budgets (Enterprise), and 30 days of their usage. */
+/**
+ * A signed-in person's dashboard: balance (Service Provider) or budgets (Enterprise), and 30 days of
+ * their usage, per day and per model (with the units each model was metered in).
+ */
 export async function dashboard(userId: string, now = new Date()) {
   const principal = await userPrincipal(userId);
   if (!principal) return null;
   // a web principal carries the user's and the team's budgets (key budgets belong to keys)
   const { budgets } = principal;
-  const [{ mode }, account, usage, counters] = await Promise.all([
+  const [{ mode }, account, usage, models, counters] = await Promise.all([
     settings(),
     accountSummary(principal, now),
     usageSeries({ ...lastDays(30, now), userId, groupBy: "model" }),
+    usageBreakdown({ ...lastDays(30, now), userId, groupBy: "model" }),
     // this month's spend from the same counters the budgets are enforced with
     db().budgetCounter.findMany({ where: { period: budgetPeriod(now), OR: budgets.map((b) => ({ scope: b.scope, scopeId: b.scopeId })) } }),
   ]);
@@ -25,6 +29,7 @@ export async function dashboard(userId: string, now = new Date()) {
     mode,
     account,
     usage,
+    models,
     budgets: budgets.map((b) => ({
       scope: b.scope,
       label: b.label,

@@ -37,9 +37,9 @@ function rollupFilter(q: UsageQuery): Prisma.UsageRollupWhereInput {
   };
 }
 
-const SUMS = { calls: true, errors: true, promptTokens: true, completionTokens: true, cachedTokens: true, reasoningTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true } as const;
+const SUMS = { calls: true, errors: true, promptTokens: true, completionTokens: true, cachedTokens: true, reasoningTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true, images: true, audioMs: true, characters: true } as const;
 
-type Sums = { calls: number | null; errors: number | null; promptTokens: bigint | null; completionTokens: bigint | null; cachedTokens: bigint | null; reasoningTokens: bigint | null; costNanoUsd: bigint | null; chargeMicrocredits: bigint | null; latencyMsSum: bigint | null };
+type Sums = { calls: number | null; errors: number | null; promptTokens: bigint | null; completionTokens: bigint | null; cachedTokens: bigint | null; reasoningTokens: bigint | null; costNanoUsd: bigint | null; chargeMicrocredits: bigint | null; latencyMsSum: bigint | null; images: bigint | null; audioMs: bigint | null; characters: bigint | null };
 
 function present(sum: Sums) {
   const calls = sum.calls ?? 0;
@@ -53,6 +53,10 @@ function present(sum: Sums) {
     costUsd: formatUsd(sum.costNanoUsd ?? 0n),
     chargeCredits: formatCredits(sum.chargeMicrocredits ?? 0n),
     averageLatencyMs: calls ? Math.round(Number(sum.latencyMsSum ?? 0n) / calls) : 0,
+    // the units audio, speech and image models are metered in (tokens above for the others)
+    images: Number(sum.images ?? 0n),
+    audioMs: Number(sum.audioMs ?? 0n),
+    characters: Number(sum.characters ?? 0n),
   };
 }
 
@@ -131,7 +135,15 @@ export async function getCall(requestId: string) {
   return row ? presentCall(row) : null;
 }
 
-const CSV_COLUMNS = ["startedAt", "requestId", "endpoint", "requestedModel", "providerName", "upstreamModel", "userId", "teamId", "apiKeyId", "status", "errorCode", "promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "costUsd", "chargeCredits", "latencyMs", "ttfbMs"] as const;
+// new columns go last, so spreadsheets and scripts that read the columns by position keep working
+const CSV_COLUMNS = [
+  "startedAt", "requestId", "endpoint", "requestedModel", "providerName", "upstreamModel", "userId", "teamId", "apiKeyId", "status", "errorCode",
+  "promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "costUsd", "chargeCredits", "latencyMs", "ttfbMs",
+  "images", "audio_seconds", "characters",
+] as const;
+
+/** A call as a CSV row: audio in seconds (milliseconds / 1000, so at most three decimals), as prices are per minute. */
+const csvRow = (e: Prisma.UsageEventGetPayload<object>) => ({ ...presentCall(e), audio_seconds: e.audioMs / 1000 });
 
 /** The pages of calls matching the filters, 1000 rows at a time (keyset pagination: constant memory). */
 async function* callRows(q: CallsQuery) {
@@ -141,7 +153,7 @@ async function* callRows(q: CallsQuery) {
     const rows = await db().usageEvent.findMany({ where, orderBy: { id: "asc" }, take: 1000, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}) });
     if (rows.length === 0) return;
     cursor = rows.at(-1)!.id;
-    for (const row of rows) yield presentCall(row);
+    for (const row of rows) yield csvRow(row);
   }
 }
 

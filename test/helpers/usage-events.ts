@@ -20,6 +20,29 @@ export interface SyntheticUsage {
 
 const DEFAULT_MODELS = ["gpt-4o-mini", "claude-sonnet", "gemini-flash"];
 
+/**
+ * Models metered in something other than tokens, as the hub meters them: a transcription model in
+ * audio milliseconds, a speech model in characters, an image model in images. Pass their names in
+ * `models` to have such events.
+ */
+export const METERED_MODELS = { "whisper-1": "audio", "tts-1": "characters", "dall-e-3": "images" } as const;
+
+/** how event n of a model was metered: in tokens, or in the model's own unit (and no tokens) on its endpoint */
+function metering(model: string, n: number) {
+  const kind = (METERED_MODELS as Record<string, string>)[model];
+  return {
+    endpoint: kind === "images" ? "images" : kind ? "audio" : "chat",
+    promptTokens: kind ? 0 : 10 + (n % 7),
+    completionTokens: kind ? 0 : 5 + (n % 11),
+    cachedTokens: kind ? 0 : n % 3,
+    reasoningTokens: kind ? 0 : n % 2,
+    // up to two minutes of audio, in odd milliseconds so sums are not round
+    audioMs: kind === "audio" ? 1000 + ((n * 373) % 120_000) : 0,
+    characters: kind === "characters" ? 20 + ((n * 31) % 4000) : 0,
+    images: kind === "images" ? 1 + (n % 4) : 0,
+  };
+}
+
 export function syntheticUsage(options: SyntheticUsage): Queued[] {
   const users = options.users ?? ["user-0", "user-1", "user-2"];
   const teams = options.teams ?? [null, "team-a", "team-a", "team-a", "team-a"];
@@ -34,7 +57,6 @@ export function syntheticUsage(options: SyntheticUsage): Queued[] {
     return {
       event: {
         requestId: randomUUID(),
-        endpoint: "chat",
         stream: n % 2 === 0,
         apiKeyId: keys[key]!,
         userId: users[user]!,
@@ -47,14 +69,8 @@ export function syntheticUsage(options: SyntheticUsage): Queued[] {
         deploymentId: null,
         attempts: 1,
         upstreamModel: null,
-        promptTokens: 10 + (n % 7),
-        completionTokens: 5 + (n % 11),
-        cachedTokens: n % 3,
+        ...metering(models[model]!, n),
         cacheWriteTokens: 0,
-        reasoningTokens: n % 2,
-        images: 0,
-        audioMs: 0,
-        characters: 0,
         usageSource: "upstream" as const,
         costNanoUsd: BigInt(1000 + n),
         chargeMicrocredits: BigInt(2000 + n),

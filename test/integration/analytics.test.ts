@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCredits, formatUsd } from "@/lib/money";
 import { eventually } from "../helpers/eventually";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
-import { syntheticUsage } from "../helpers/usage-events";
+import { METERED_MODELS, syntheticUsage } from "../helpers/usage-events";
+import { WebClient } from "../helpers/web-client";
 
 // The analytics API the UI reads: series and breakdowns from the rollups, calls and CSV from the raw
 // events, the monthly showback, and a customer's own account — through the real server.
@@ -15,9 +17,14 @@ let team: { id: string; name: string };
 let customerKey: string;
 let customerId: string;
 let jobs: { rollUp: () => Promise<number> };
+let listenerKey: string;
 
+const AUGUST = new Date(Date.UTC(2026, 7, 1));
+const SEPTEMBER = new Date(Date.UTC(2026, 8, 1));
 const OCTOBER = new Date(Date.UTC(2026, 9, 1));
 const NOVEMBER = new Date(Date.UTC(2026, 10, 1));
+const LISTENER = "listener@test.local";
+const LISTENER_PASSWORD = "listener-password-1";
 
 async function get(path: string, key = adminToken) {
   const response = await fetch(`${f.hub.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
@@ -53,6 +60,37 @@ beforeAll(async () => {
       teams: [team.id, null, team.id],
     }),
   );
+  // an August of calls metered in audio, characters and images (the helper's metered models)
+  await writeUsageBatch(syntheticUsage({ count: 300, from: AUGUST, spanMinutes: 31 * 24 * 60, keys: ["k-dave"], users: ["u-dave"], teams: [null], models: Object.keys(METERED_MODELS) }));
+  // and a minute ago, a listener's calls with known units: two transcriptions, a speech, an image
+  const listener = await f.lib.createUser({ email: LISTENER, role: "member", password: LISTENER_PASSWORD }, "test");
+  listenerKey = (await f.lib.createApiKey({ userEmail: LISTENER }, "test")).secret;
+  const [template] = syntheticUsage({ count: 1, from: new Date(), spanMinutes: 1 });
+  const call = (requestedModel: string, endpoint: string, units: { audioMs?: number; characters?: number; images?: number }) => ({
+    event: {
+      ...template!.event,
+      requestId: randomUUID(),
+      endpoint,
+      userId: listener.id,
+      teamId: null,
+      apiKeyId: null,
+      requestedModel,
+      promptTokens: 0,
+      completionTokens: 0,
+      cachedTokens: 0,
+      reasoningTokens: 0,
+      status: 200,
+      startedAt: new Date(Date.now() - 60_000),
+      ...units,
+    },
+    settlement: null,
+  });
+  await writeUsageBatch([
+    call("gpt-4o-transcribe", "audio", { audioMs: 12_345 }),
+    call("gpt-4o-transcribe", "audio", { audioMs: 150_000 }),
+    call("gpt-4o-mini-tts", "audio", { characters: 1234 }),
+    call("gpt-image-1", "images", { images: 3 }),
+  ]);
   await jobs.rollUp();
 }, 60_000);
 
@@ -99,6 +137,29 @@ describe("usage from the rollups", () => {
     expect(body.teams.find((t: { teamId: string | null }) => t.teamId === null)).toMatchObject({ team: "(no team)", calls: 1000 });
     expect((await get("/api/admin/v1/analytics/showback?month=2026-09")).body.teams).toEqual([]);
   });
+
+  it("sums the units audio, speech and image calls are metered in: series, breakdown and showback", async () => {
+    const range = `from=${AUGUST.toISOString()}&to=${SEPTEMBER.toISOString()}`;
+    const raw = await f.db.usageEvent.groupBy({ by: ["requestedModel"], where: { startedAt: { gte: AUGUST, lt: SEPTEMBER } }, _sum: { images: true, audioMs: true, characters: true } });
+    const expected = Object.fromEntries(raw.map((r) => [r.requestedModel, { images: r._sum.images, audioMs: r._sum.audioMs, characters: r._sum.characters }]));
+    // each model has its own unit and none of the others
+    expect(expected["whisper-1"]).toMatchObject({ images: 0, characters: 0, audioMs: expect.any(Number) });
+    expect(expected["whisper-1"]!.audioMs).toBeGreaterThan(100_000);
+    expect(expected["tts-1"]!.characters).toBeGreaterThan(1000);
+    expect(expected["dall-e-3"]!.images).toBeGreaterThan(100);
+    const pick = (g: { images: number; audioMs: number; characters: number }) => ({ images: g.images, audioMs: g.audioMs, characters: g.characters });
+
+    const { body: breakdown } = await get(`/api/admin/v1/analytics/breakdown?${range}&groupBy=model`);
+    expect(Object.fromEntries(breakdown.data.map((g: { group: string; images: number; audioMs: number; characters: number }) => [g.group, pick(g)]))).toEqual(expected);
+    const { body: series } = await get(`/api/admin/v1/analytics/usage?${range}&bucket=hour`);
+    expect(pick(series.totals)).toEqual({
+      images: expected["dall-e-3"]!.images,
+      audioMs: expected["whisper-1"]!.audioMs,
+      characters: expected["tts-1"]!.characters,
+    });
+    const { body: showback } = await get("/api/admin/v1/analytics/showback?month=2026-08");
+    expect(Object.fromEntries(showback.teams[0].models.map((m: { model: string; images: number; audioMs: number; characters: number }) => [m.model, pick(m)]))).toEqual(expected);
+  });
 });
 
 describe("calls", () => {
@@ -130,12 +191,73 @@ describe("calls", () => {
     expect(headers.get("content-disposition")).toMatch(/attachment/);
     const lines = (body as string).trimEnd().split("\n");
     expect(lines[0]).toBe(
-      "startedAt,requestId,endpoint,requestedModel,providerName,upstreamModel,userId,teamId,apiKeyId,status,errorCode,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,chargeCredits,latencyMs,ttfbMs",
+      "startedAt,requestId,endpoint,requestedModel,providerName,upstreamModel,userId,teamId,apiKeyId,status,errorCode,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,chargeCredits,latencyMs,ttfbMs,images,audio_seconds,characters",
     );
     expect(lines).toHaveLength(1 + 1000);
     const ids = new Set(lines.slice(1).map((line) => line.split(",")[1]));
     const raw = await f.db.usageEvent.findMany({ where: { userId: "u-bob" }, select: { requestId: true } });
     expect(ids).toEqual(new Set(raw.map((e) => e.requestId)));
+  });
+});
+
+/** CSV text → rows keyed by the header (none of these cells holds a comma) */
+function csvRecords(text: string): Array<Record<string, string>> {
+  const [header, ...lines] = text.trimEnd().split("\n");
+  const columns = header!.split(",");
+  return lines.map((line) => Object.fromEntries(line.split(",").map((cell, i) => [columns[i]!, cell])));
+}
+
+describe("calls metered in seconds, characters and images", () => {
+  it("export with their endpoint, images, audio seconds (to the millisecond) and characters", async () => {
+    const { body } = await get("/api/admin/v1/analytics/export?model=gpt-4o-transcribe");
+    const byAudio = csvRecords(body as string).sort((a, b) => Number(a.audio_seconds) - Number(b.audio_seconds));
+    expect(byAudio.map((r) => [r.requestedModel, r.endpoint, r.promptTokens, r.images, r.audio_seconds, r.characters])).toEqual([
+      ["gpt-4o-transcribe", "audio", "0", "0", "12.345", "0"],
+      ["gpt-4o-transcribe", "audio", "0", "0", "150", "0"],
+    ]);
+    // the usage page's download, for the signed-in admin, is the same CSV
+    const web = new WebClient(f.hub.url);
+    expect((await web.signIn("admin@test.local", "admin-password-1")).ok).toBe(true);
+    const speech = csvRecords(await (await web.fetch("/admin/usage/export?model=gpt-4o-mini-tts")).text());
+    expect(speech.map((r) => [r.endpoint, r.images, r.audio_seconds, r.characters])).toEqual([["audio", "0", "0", "1234"]]);
+    const image = csvRecords(await (await web.fetch("/admin/usage/export?model=gpt-image-1")).text());
+    expect(image.map((r) => [r.endpoint, r.images, r.audio_seconds, r.characters])).toEqual([["images", "3", "0", "0"]]);
+  });
+
+  it("show their units and endpoint on the admin usage page and the overview, in English and Chinese", async () => {
+    const web = new WebClient(f.hub.url);
+    expect((await web.signIn("admin@test.local", "admin-password-1")).ok).toBe(true);
+    const html = async (path: string, language = "en") => {
+      const response = await web.fetch(path, { headers: { "accept-language": language } });
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const units = (page: string) => [...page.matchAll(/data-testid="usage-units">([^<]*)</g)].map((m) => m[1]);
+
+    const transcriptions = await html("/admin/usage?model=gpt-4o-transcribe");
+    // under a minute in seconds, from a minute in minutes, one decimal
+    expect(units(transcriptions).sort()).toEqual(["12.3 s audio", "2.5 min audio"]);
+    expect([...transcriptions.matchAll(/data-testid="call-endpoint">([^<]*)</g)].map((m) => m[1])).toEqual(["audio", "audio"]);
+    expect(units(await html("/admin/usage?model=gpt-4o-mini-tts"))).toEqual(["1,234 characters"]);
+    expect(units(await html("/admin/usage?model=gpt-image-1"))).toEqual(["3 images"]);
+    expect(units(await html("/admin/usage?model=gpt-4o-mini-tts", "zh-CN"))).toEqual(["1,234 个字符"]);
+    expect(units(await html("/admin/usage?model=gpt-4o-transcribe", "zh-CN")).sort()).toEqual(["12.3 秒音频", "2.5 分钟音频"]);
+
+    // the overview's 30 days per model: 162.345 s of transcription is 2.7 minutes
+    const overview = units(await html("/admin"));
+    expect(overview).toEqual(expect.arrayContaining(["2.7 min audio", "1,234 characters", "3 images"]));
+  });
+
+  it("show on the customer's own usage page, dashboard and usage API", async () => {
+    const web = new WebClient(f.hub.url);
+    expect((await web.signIn(LISTENER, LISTENER_PASSWORD)).ok).toBe(true);
+    const units = async (path: string) => [...(await (await web.fetch(path)).text()).matchAll(/data-testid="usage-units">([^<]*)</g)].map((m) => m[1]).sort();
+    expect(await units("/usage")).toEqual(["1,234 characters", "12.3 s audio", "2.5 min audio", "3 images"]);
+    expect(await units("/dashboard")).toEqual(["1,234 characters", "2.7 min audio", "3 images"]);
+
+    const now = Date.now();
+    const { body } = await get(`/api/me/usage?from=${new Date(now - 86_400_000).toISOString()}&to=${new Date(now + 3_600_000).toISOString()}&bucket=hour`, listenerKey);
+    expect(body.totals).toMatchObject({ calls: 4, promptTokens: 0, audioMs: 162_345, characters: 1234, images: 3 });
   });
 });
 

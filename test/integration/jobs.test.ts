@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
-import { syntheticUsage } from "../helpers/usage-events";
+import { METERED_MODELS, syntheticUsage } from "../helpers/usage-events";
 
 // The background jobs against the real database: rollups, expired holds, retention, and the
 // in-process runner used without Redis.
@@ -37,15 +37,39 @@ afterAll(async () => {
 
 const HOUR = 3_600_000;
 const base = Date.UTC(2026, 9, 1, 0, 0, 0);
-// spread over three days, a few calls an hour
-const generated = (count: number, offset = 0) => syntheticUsage({ count, offset, from: new Date(base), spanMinutes: 72 * 60 });
+// spread over three days, a few calls an hour; chat models, and models metered in audio, characters and images
+const MODELS = ["gpt-4o-mini", "claude-sonnet", "gemini-flash", ...Object.keys(METERED_MODELS)];
+const generated = (count: number, offset = 0) => syntheticUsage({ count, offset, from: new Date(base), spanMinutes: 72 * 60, models: MODELS });
 
 async function expectRollupsMatchRawEvents() {
-  const raw = await lib.db.usageEvent.groupBy({ by: ["requestedModel"], _count: { _all: true }, _sum: { promptTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMs: true } });
+  const raw = await lib.db.usageEvent.groupBy({
+    by: ["requestedModel"],
+    _count: { _all: true },
+    _sum: { promptTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMs: true, images: true, audioMs: true, characters: true },
+  });
   const errors = await lib.db.usageEvent.groupBy({ by: ["requestedModel"], where: { status: { gte: 400 } }, _count: { _all: true } });
   for (const period of ["hour", "day"]) {
-    const rolled = await lib.db.usageRollup.groupBy({ by: ["model"], where: { period }, _sum: { calls: true, errors: true, promptTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true } });
-    expect(rolled.map((r) => [r.model, r._sum.calls, r._sum.errors, Number(r._sum.promptTokens), r._sum.costNanoUsd, r._sum.chargeMicrocredits, Number(r._sum.latencyMsSum)]).sort()).toEqual(
+    const rolled = await lib.db.usageRollup.groupBy({
+      by: ["model"],
+      where: { period },
+      _sum: { calls: true, errors: true, promptTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true, images: true, audioMs: true, characters: true },
+    });
+    expect(
+      rolled
+        .map((r) => [
+          r.model,
+          r._sum.calls,
+          r._sum.errors,
+          Number(r._sum.promptTokens),
+          r._sum.costNanoUsd,
+          r._sum.chargeMicrocredits,
+          Number(r._sum.latencyMsSum),
+          Number(r._sum.images),
+          Number(r._sum.audioMs),
+          Number(r._sum.characters),
+        ])
+        .sort(),
+    ).toEqual(
       raw
         .map((r) => [
           r.requestedModel,
@@ -55,6 +79,9 @@ async function expectRollupsMatchRawEvents() {
           r._sum.costNanoUsd,
           r._sum.chargeMicrocredits,
           r._sum.latencyMs,
+          r._sum.images,
+          r._sum.audioMs,
+          r._sum.characters,
         ])
         .sort(),
     );
@@ -67,6 +94,13 @@ describe("rollups", () => {
     const rebuilt = await lib.rollUp();
     expect(rebuilt).toBeGreaterThan(60);
     await expectRollupsMatchRawEvents();
+    // the models metered in other units have them summed, not zero
+    const units = await lib.db.usageRollup.groupBy({ by: ["model"], where: { period: "day", model: { in: Object.keys(METERED_MODELS) } }, _sum: { images: true, audioMs: true, characters: true } });
+    expect(Object.fromEntries(units.map((u) => [u.model, [u._sum.audioMs! > 0n, u._sum.characters! > 0n, u._sum.images! > 0n]]))).toEqual({
+      "whisper-1": [true, false, false],
+      "tts-1": [false, true, false],
+      "dall-e-3": [false, false, true],
+    });
     // one hour, one user, one key: the bucket holds exactly that hour's calls
     const hour = new Date(base + 5 * HOUR);
     const inHour = await lib.db.usageEvent.count({ where: { startedAt: { gte: hour, lt: new Date(hour.getTime() + HOUR) }, userId: "user-1", apiKeyId: "key-1" } });

@@ -4,7 +4,9 @@ import { PageHeader } from "@/components/app-shell";
 import { Stat } from "@/components/stat";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { UsageChart } from "@/components/usage-chart";
+import { UsageUnits } from "@/components/usage-units";
 import { requireUser } from "@/lib/auth/session";
 import { ActionForm, Field, SubmitButton } from "@/components/action-form";
 import { myAlert, myDashboard } from "@/lib/dal/account";
@@ -80,6 +82,36 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
             label={reseller ? t("creditsSeries") : t("callsSeries")}
             points={usage.series.map((p) => ({ bucketStart: p.bucketStart, group: p.group, value: reseller ? Number(p.chargeCredits) : p.calls }))}
           />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>{t("modelsTitle")}</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead>{t("model")}</TableHead>
+                <TableHead className="text-right">{t("modelCalls")}</TableHead>
+                <TableHead className="text-right">{t("metered")}</TableHead>
+                <TableHead className="text-right">{reseller ? t("modelCredits") : t("modelCost")}</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {data.models.length === 0 && <TableEmpty colSpan={4}>{t("noModels")}</TableEmpty>}
+              {data.models.map((m) => (
+                <TableRow key={m.group} data-testid="my-model">
+                  <TableCell className="font-medium">{m.group}</TableCell>
+                  <TableCell className="text-right tabular-nums">{number(m.calls)}</TableCell>
+                  <TableCell className="text-right">
+                    <UsageUnits usage={m} />
+                  </TableCell>
+                  <TableCell className="text-right tabular-nums">{reseller ? credits(m.chargeCredits) : usd(m.costUsd)}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
         </CardContent>
       </Card>
     </>

@@ -4,6 +4,7 @@ import { Pager } from "@/components/pager";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { UsageUnits } from "@/components/usage-units";
 import { requireUser } from "@/lib/auth/session";
 import { myCalls } from "@/lib/dal/account";
 import { settings } from "@/lib/settings";
@@ -33,12 +34,13 @@ export default async function MyUsagePage({ searchParams }: { searchParams: Prom
                 <TableHead>{t("model")}</TableHead>
                 <TableHead>{t("status")}</TableHead>
                 <TableHead className="text-right">{t("tokens")}</TableHead>
+                <TableHead className="text-right">{t("metered")}</TableHead>
                 <TableHead className="text-right">{reseller ? t("credits") : t("cost")}</TableHead>
                 <TableHead className="text-right">{t("latency")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {calls.data.length === 0 && <TableEmpty colSpan={6}>{t("empty")}</TableEmpty>}
+              {calls.data.length === 0 && <TableEmpty colSpan={7}>{t("empty")}</TableEmpty>}
               {calls.data.map((c) => (
                 <TableRow key={c.requestId} data-testid="my-call">
                   <TableCell className="whitespace-nowrap text-xs">{dateTime(c.startedAt)}</TableCell>
@@ -48,6 +50,9 @@ export default async function MyUsagePage({ searchParams }: { searchParams: Prom
                   </TableCell>
                   <TableCell className="text-right tabular-nums">
                     {number(c.promptTokens)} / {number(c.completionTokens)}
+                  </TableCell>
+                  <TableCell className="text-right">
+                    <UsageUnits usage={c} />
                   </TableCell>
                   <TableCell className="text-right tabular-nums">{reseller ? c.chargeCredits : `$${c.costUsd}`}</TableCell>
                   <TableCell className="text-right tabular-nums">{number(c.latencyMs)} ms</TableCell>

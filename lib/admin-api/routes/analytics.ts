@@ -14,10 +14,25 @@ const totals = z.object({
   costUsd: z.string(),
   chargeCredits: z.string(),
   averageLatencyMs: z.number().int(),
+  // the units besides tokens: images generated, milliseconds of audio transcribed or translated, characters spoken
+  images: z.number().int(),
+  audioMs: z.number().int(),
+  characters: z.number().int(),
 });
 
 /** A call as metered (the usage event), its money as decimal strings. */
-const callSchema = z.looseObject({ requestId: z.string(), endpoint: z.string(), status: z.number().int(), startedAt: z.date(), costUsd: z.string(), chargeCredits: z.string() });
+const callSchema = z.looseObject({
+  requestId: z.string(),
+  endpoint: z.string(),
+  status: z.number().int(),
+  startedAt: z.date(),
+  costUsd: z.string(),
+  chargeCredits: z.string(),
+  // what the call was metered in besides tokens
+  images: z.number().int(),
+  audioMs: z.number().int(),
+  characters: z.number().int(),
+});
 
 const breakdownQuery = usageQuerySchema.extend({ groupBy: z.enum(Object.keys(DIMENSIONS) as [Dimension, ...Dimension[]]) });
 

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "UsageRollup" ADD COLUMN     "audioMs" BIGINT NOT NULL DEFAULT 0,
+ADD COLUMN     "characters" BIGINT NOT NULL DEFAULT 0,
+ADD COLUMN     "images" BIGINT NOT NULL DEFAULT 0;
