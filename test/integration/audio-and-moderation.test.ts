@@ -183,6 +183,8 @@ describe("holds in Service Provider mode", () => {
   beforeAll(async () => {
     await f.lib.setMode("service_provider", "test");
     await f.lib.addModel({ name: "whisper-broken", provider: "fake", upstreamModel: "fake-error-500", type: "transcription", audioUsdPerMinute: "0.006" }, "test");
+    // the running hub sees the mode and the model at its next config poll (both bumped the version)
+    await eventually(() => f.client.models.retrieve("whisper-broken"), 5000);
   });
 
   it("never lets concurrent transcriptions spend more than the balance, and charges a failed one nothing", async () => {
