@@ -30,23 +30,33 @@ export interface ModelPrice extends TokenPrice {
   audioNanoUsdPerMinute: bigint | null;
   /** speech, per 1M characters of input text (null: token-priced) */
   characterNanoUsdPer1M: bigint | null;
+  /** video generation, per second of video (null: free) */
+  videoNanoUsdPerSecond: bigint | null;
   /** the reseller's margin in basis points (2500 = 25 %) */
   marginBps: number;
 }
 
-/** What a call is metered in besides tokens: images, milliseconds of audio, characters spoken. */
+/** What a call is metered in besides tokens: images, milliseconds of audio, characters spoken, milliseconds of video. */
 export interface Units {
   images: number;
   audioMs: number;
   characters: number;
+  videoMs: number;
 }
 
-export const NO_UNITS: Units = { images: 0, audioMs: 0, characters: 0 };
+export const NO_UNITS: Units = { images: 0, audioMs: 0, characters: 0, videoMs: 0 };
+
+/** `perUnit` for every `unitMs` milliseconds, rounded up. */
+const perDuration = (ms: number, perUnit: bigint | null, unitMs: bigint) => (perUnit && ms > 0 ? (BigInt(ms) * perUnit + unitMs - 1n) / unitMs : 0n);
 
 /** The cost of a call's units, in nano-USD (a unit the model has no price for costs nothing). */
 export function unitCost(price: ModelPrice, units: Units): bigint {
-  const audio = price.audioNanoUsdPerMinute && units.audioMs > 0 ? (BigInt(units.audioMs) * price.audioNanoUsdPerMinute + 59_999n) / 60_000n : 0n;
-  return BigInt(units.images) * (price.imageNanoUsd ?? 0n) + audio + tokenCost(units.characters, price.characterNanoUsdPer1M ?? 0n);
+  return (
+    BigInt(units.images) * (price.imageNanoUsd ?? 0n) +
+    perDuration(units.audioMs, price.audioNanoUsdPerMinute, 60_000n) +
+    tokenCost(units.characters, price.characterNanoUsdPer1M ?? 0n) +
+    perDuration(units.videoMs, price.videoNanoUsdPerSecond, 1000n)
+  );
 }
 
 /** The most a call can use: prompt tokens (estimated), output tokens (capped), and its other units. */

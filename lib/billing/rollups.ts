@@ -26,9 +26,9 @@ async function readWatermark(): Promise<Date> {
   return row ? new Date(JSON.parse(row.value) as string) : new Date(0);
 }
 
-// the units besides tokens (images, audio milliseconds, characters) have the same names in the events
+// the units besides tokens (images, audio milliseconds, characters, video milliseconds) have the same names in the events
 // and the rollups, so both rebuilds sum them like the tokens
-const SUMS = ["promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "costNanoUsd", "chargeMicrocredits", "images", "audioMs", "characters"] as const;
+const SUMS = ["promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "costNanoUsd", "chargeMicrocredits", "images", "audioMs", "characters", "videoMs"] as const;
 const DIMENSIONS = ["userId", "teamId", "apiKeyId", "model", "providerName"] as const;
 const COLUMNS = ["id", "period", "bucketStart", ...DIMENSIONS, "calls", "errors", ...SUMS, "latencyMsSum", "ttfbMsSum", "updatedAt"];
 

@@ -44,6 +44,7 @@ export interface UsageEventData {
   images: number;
   audioMs: number;
   characters: number;
+  videoMs: number;
   usageSource: "upstream" | "estimated";
   costNanoUsd: bigint;
   chargeMicrocredits: bigint;
@@ -73,7 +74,7 @@ const COLUMNS = [
   "id", "requestId", "endpoint", "stream", "apiKeyId", "userId", "teamId", "requestedModel", "modelId", "providerId", "providerName",
   "credentialId", "deploymentId", "attempts", "upstreamModel", "promptTokens", "completionTokens", "cachedTokens", "cacheWriteTokens",
   "reasoningTokens", "images", "usageSource", "costNanoUsd", "chargeMicrocredits", "latencyMs", "ttfbMs", "status", "errorCode",
-  "errorMessage", "startedAt", "audioMs", "characters", "createdAt",
+  "errorMessage", "startedAt", "audioMs", "characters", "videoMs", "createdAt",
 ] as const satisfies ReadonlyArray<"id" | "createdAt" | keyof UsageEventData>;
 
 export interface Queued {

@@ -154,6 +154,7 @@ export class CallRecord {
       images: this.units.images,
       audioMs: this.units.audioMs,
       characters: this.units.characters,
+      videoMs: this.units.videoMs,
       usageSource: this.usageSource,
       costNanoUsd: cost,
       chargeMicrocredits: callCharge(metered, cost),

@@ -112,7 +112,7 @@ async function loadCostFloors(): Promise<Map<string, ComponentCosts>> {
   return floors;
 }
 
-const scheduled = (p: { id: string; inputNanoUsdPer1M: bigint; outputNanoUsdPer1M: bigint; cachedReadNanoUsdPer1M: bigint | null; cachedWriteNanoUsdPer1M: bigint | null; imageNanoUsd: bigint | null; audioNanoUsdPerMinute: bigint | null; characterNanoUsdPer1M: bigint | null; marginBps: number; effectiveFrom: Date }): ScheduledPrice => ({
+const scheduled = (p: { id: string; inputNanoUsdPer1M: bigint; outputNanoUsdPer1M: bigint; cachedReadNanoUsdPer1M: bigint | null; cachedWriteNanoUsdPer1M: bigint | null; imageNanoUsd: bigint | null; audioNanoUsdPerMinute: bigint | null; characterNanoUsdPer1M: bigint | null; videoNanoUsdPerSecond: bigint | null; marginBps: number; effectiveFrom: Date }): ScheduledPrice => ({
   id: p.id,
   effectiveFrom: p.effectiveFrom,
   inputNanoUsdPer1M: p.inputNanoUsdPer1M,
@@ -122,6 +122,7 @@ const scheduled = (p: { id: string; inputNanoUsdPer1M: bigint; outputNanoUsdPer1
   imageNanoUsd: p.imageNanoUsd,
   audioNanoUsdPerMinute: p.audioNanoUsdPerMinute,
   characterNanoUsdPer1M: p.characterNanoUsdPer1M,
+  videoNanoUsdPerSecond: p.videoNanoUsdPerSecond,
   marginBps: p.marginBps,
 });
 
@@ -209,7 +210,7 @@ export function directPrice(reg: Registry, provider: ProviderEntry, upstreamMode
   const key = `${provider.id}/${upstreamModel}`;
   if (!reg.listPrices.has(key)) {
     const list = defaultPrice(provider.type, upstreamModel);
-    reg.listPrices.set(key, list ? { ...list, imageNanoUsd: null, audioNanoUsdPerMinute: null, characterNanoUsdPer1M: null, marginBps: 0 } : null);
+    reg.listPrices.set(key, list ? { ...list, imageNanoUsd: null, audioNanoUsdPerMinute: null, characterNanoUsdPer1M: null, videoNanoUsdPerSecond: null, marginBps: 0 } : null);
   }
   return reg.listPrices.get(key)!;
 }

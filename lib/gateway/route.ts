@@ -36,6 +36,7 @@ const ENDPOINT_OF: Record<ModelType, string> = {
   transcription: "/v1/audio/transcriptions",
   speech: "/v1/audio/speech",
   moderation: "/v1/moderations",
+  video: "/v1/videos",
 };
 
 const notFound = (model: string) =>

@@ -1,6 +1,7 @@
 import type { ChatCompletion, ChatCompletionChunk, CreateEmbeddingResponse, ImagesResponse } from "../canonical/completion";
 import type { ChatRequest, EmbeddingsRequest, ImagesRequest } from "../canonical/schema";
 import type { CredentialSecret } from "../crypto/credentials";
+import type { UpstreamVideoState, VideoContent, VideoRequest } from "../canonical/video";
 import type { ModerationRequest, ModerationResponse, SpeechAudio, SpeechRequest, TranscriptionRequest, TranscriptionResult } from "../canonical/audio";
 
 export const PROVIDER_TYPES = [
@@ -82,6 +83,18 @@ export interface ProviderAdapter {
   speech?(request: SpeechRequest, target: UpstreamTarget, options: CallOptions): Promise<SpeechAudio>;
   /** absent: the provider has no moderation API */
   moderate?(request: ModerationRequest, target: UpstreamTarget, options: CallOptions): Promise<ModerationResponse>;
+  /**
+   * absent: the provider generates no video. Upstream video jobs are asynchronous: `createVideo`
+   * starts one and returns the upstream's id for it (an OpenAI video id, a Gemini operation name),
+   * `videoStatus` reports where it is, `downloadVideo` streams the finished file, `deleteVideo`
+   * removes it upstream (best effort: a provider without deletion resolves).
+   */
+  video?: {
+    create(request: VideoRequest, target: UpstreamTarget, options: CallOptions): Promise<{ upstreamId: string }>;
+    status(upstreamId: string, target: UpstreamTarget, options: CallOptions): Promise<UpstreamVideoState>;
+    download(upstreamId: string, target: UpstreamTarget, options: CallOptions): Promise<VideoContent>;
+    delete(upstreamId: string, target: UpstreamTarget, options: CallOptions): Promise<void>;
+  };
   /** The cheapest real call that proves the credential works; throws UpstreamError when it does not. */
   testConnection(target: UpstreamTarget, options: CallOptions): Promise<void>;
 }

@@ -39,6 +39,7 @@ function metering(model: string, n: number) {
     // up to two minutes of audio, in odd milliseconds so sums are not round
     audioMs: kind === "audio" ? 1000 + ((n * 373) % 120_000) : 0,
     characters: kind === "characters" ? 20 + ((n * 31) % 4000) : 0,
+    videoMs: 0,
     images: kind === "images" ? 1 + (n % 4) : 0,
   };
 }

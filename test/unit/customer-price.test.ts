@@ -11,7 +11,7 @@ const price = (effectiveFrom: string, inputNanoUsdPer1M: bigint, marginBps = 250
   outputNanoUsdPer1M: 2n * inputNanoUsdPer1M,
   cachedReadNanoUsdPer1M: null,
   cacheWriteNanoUsdPer1M: null,
-  imageNanoUsd: null, audioNanoUsdPerMinute: null, characterNanoUsdPer1M: null,
+  imageNanoUsd: null, audioNanoUsdPerMinute: null, characterNanoUsdPer1M: null, videoNanoUsdPerSecond: null,
   marginBps,
 });
 
@@ -40,7 +40,7 @@ describe("price components", () => {
   });
 
   it("find drift and sales below cost component by component, margin included", () => {
-    const hub = { inputNanoUsdPer1M: 1_000n, outputNanoUsdPer1M: 4_000n, cachedReadNanoUsdPer1M: 100n, cacheWriteNanoUsdPer1M: null, imageNanoUsd: null, audioNanoUsdPerMinute: null, characterNanoUsdPer1M: null, marginBps: 2500 };
+    const hub = { inputNanoUsdPer1M: 1_000n, outputNanoUsdPer1M: 4_000n, cachedReadNanoUsdPer1M: 100n, cacheWriteNanoUsdPer1M: null, imageNanoUsd: null, audioNanoUsdPerMinute: null, characterNanoUsdPer1M: null, videoNanoUsdPerSecond: null, marginBps: 2500 };
     const reference = { input: 1_000n, output: 4_000n, cached_read: 500n, cache_write: 1_250n };
     expect(differences(componentsOf(hub), reference)).toEqual([
       { component: "cached_read", hubNanoUsd: 100n, referenceNanoUsd: 500n },
