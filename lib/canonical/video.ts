@@ -42,8 +42,8 @@ export interface VideoRequest extends VideoFields {
 /** A job's state upstream, as an adapter reports it. */
 export type UpstreamVideoState =
   | { status: "queued" | "in_progress"; progress: number }
-  /** `seconds`: the clip's real length when the upstream says it, else what was asked */
-  | { status: "completed"; seconds: number }
+  /** `seconds`: the clip's real length when the upstream says it (Veo does not: null) */
+  | { status: "completed"; seconds: number | null }
   | { status: "failed"; error: { code: string; message: string } };
 
 /** The finished file, streamed from the upstream. */
