@@ -1,5 +1,6 @@
 import { ensureFirstAdmin } from "./admin/users";
 import { alertJobs } from "./alerts/jobs";
+import { videoJobs } from "./gateway/videos/jobs";
 import { billingJobs } from "./billing/jobs";
 import { masterKey } from "./crypto/master-key";
 import { db } from "./db/client";
@@ -66,7 +67,7 @@ async function boot(): Promise<void> {
   installSignalHandlers();
   credentialHealth.start();
   // without Redis this process runs the background jobs too (with Redis, the worker does)
-  jobs.register([...billingJobs(), ...alertJobs()]);
+  jobs.register([...billingJobs(), ...alertJobs(), ...videoJobs()]);
   jobs.startSchedules();
   log.info({ port: env().PORT }, "aigne hub ready");
 }

@@ -102,6 +102,14 @@ const envSchema = z.object({
   HUB_MAX_BODY_BYTES: withDefault(z.coerce.number().int().min(1024), 32 * 1024 * 1024),
   /** the largest audio file a transcription or translation may upload (OpenAI's own limit by default) */
   HUB_MAX_AUDIO_BYTES: withDefault(z.coerce.number().int().min(1024), 25 * 1024 * 1024),
+  /** how often running video jobs are asked upstream where they are */
+  HUB_VIDEO_POLL_MS: withDefault(milliseconds, 5_000),
+  /** a video job still running after this long is given up (and charges nothing) */
+  HUB_VIDEO_MAX_MS: withDefault(milliseconds, 2 * 3_600_000),
+  /** how long a finished video is kept for its tenant before its file is deleted */
+  HUB_VIDEO_RETENTION_MS: withDefault(milliseconds, 24 * 3_600_000),
+  /** largest video file the hub keeps (a larger one fails the job) */
+  HUB_MAX_VIDEO_BYTES: withDefault(z.coerce.number().int().min(1024), 512 * 1024 * 1024),
   /** how deeply a JSON body may nest arrays and objects */
   HUB_MAX_JSON_DEPTH: withDefault(z.coerce.number().int().min(8).max(10_000), 64),
   /** proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); unset: the socket's address is the client */

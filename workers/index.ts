@@ -5,6 +5,7 @@ import { db } from "../lib/db/client";
 import { ConfigError, env } from "../lib/env";
 import { alertJobs } from "../lib/alerts/jobs";
 import { billingJobs } from "../lib/billing/jobs";
+import { videoJobs } from "../lib/gateway/videos/jobs";
 import { jobs } from "../lib/jobs";
 import { startWorker } from "../lib/jobs/bullmq";
 import { serveWorkerHealth } from "../lib/jobs/worker-health";
@@ -18,7 +19,7 @@ async function main() {
     console.error(error instanceof ConfigError ? error.message : `start-up failed: ${(error as Error).message}`);
     process.exit(1);
   }
-  jobs.register([...billingJobs(), ...alertJobs()]);
+  jobs.register([...billingJobs(), ...alertJobs(), ...videoJobs()]);
   const worker = await startWorker(jobs.definitions);
   const { HUB_WORKER_HEALTH_PORT } = env();
   const health = HUB_WORKER_HEALTH_PORT

@@ -5,7 +5,7 @@ import { db } from "../db/client";
 import { gauge } from "../metrics";
 import { reserveInDatabase, type HoldRefusal, type HoldRequest, type Settlement } from "./holds";
 import { memoryHoldCount, memoryPots } from "./holds-memory";
-import { reserveInRedis, settleInRedis } from "./holds-redis";
+import { reserveInRedis, restoreInRedis, settleInRedis } from "./holds-redis";
 
 // Where a call's holds are kept — decided here and nowhere else: in Redis when the hub has it (every
 // process shares them, holds-redis.ts); in this process on SQLite, which one server process writes
@@ -21,6 +21,17 @@ export function placeHolds(request: HoldRequest): Promise<HoldRefusal | null> {
   const backend = holdBackend();
   if (backend === "memory") return memoryPots().reserve(request);
   return backend === "redis" ? reserveInRedis(request) : reserveInDatabase(request);
+}
+
+/**
+ * Makes sure the holds of a call that outlives its process (a video job) are still placed: a restart
+ * empties this process's memory, and a Redis that restarted empty forgets them too. The database
+ * keeps its holds as rows, so there they are there already.
+ */
+export async function restoreHolds(request: HoldRequest): Promise<void> {
+  const backend = holdBackend();
+  if (backend === "memory") await memoryPots().restore(request);
+  if (backend === "redis") await restoreInRedis(request);
 }
 
 /**

@@ -53,6 +53,21 @@ class MemoryPots {
     return null;
   }
 
+  /**
+   * Puts back a hold this process lost by restarting (a video job's, which outlives its call): placed
+   * whatever the pot has now, since the money was already held when the call was admitted.
+   */
+  async restore(request: HoldRequest): Promise<void> {
+    const wanted = holdPots(request);
+    for (const spec of wanted) await this.ensure(spec);
+    for (const spec of wanted) {
+      const pot = this.pots.get(spec.id)!;
+      if (pot.holds.has(request.requestId)) continue;
+      pot.held += spec.amount;
+      pot.holds.set(request.requestId, { amount: spec.amount, expiresAt: request.expiresAt.getTime() });
+    }
+  }
+
   /** Releases a finished call's holds and applies what it really used. */
   settle(s: Settlement, creditHeld: boolean): void {
     for (const { id, delta } of settlementDeltas(s, creditHeld)) {

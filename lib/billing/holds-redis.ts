@@ -51,6 +51,21 @@ end
 return 0
 `;
 
+// puts back a hold Redis lost (it restarted empty) while its job still runs; a hold it has stays as it is
+const RESTORE = `
+local req, exp = ARGV[1], ARGV[2]
+for i = 0, #KEYS / 3 - 1 do
+  local pot, holds, amounts = KEYS[i*3+1], KEYS[i*3+2], KEYS[i*3+3]
+  if redis.call('EXISTS', pot) == 0 then return -(i + 1) end
+  if not redis.call('HGET', amounts, req) then
+    redis.call('HINCRBY', pot, 'held', ARGV[3+i])
+    redis.call('ZADD', holds, exp, req)
+    redis.call('HSET', amounts, req, ARGV[3+i])
+  end
+end
+return 0
+`;
+
 const INIT = `if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('HSET', KEYS[1], 'value', ARGV[1], 'held', 0) end return 0`;
 const ADD = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'value', ARGV[1]) end return 0`;
 
@@ -74,6 +89,22 @@ export async function reserveInRedis(request: HoldRequest): Promise<HoldRefusal 
         return { pot: "budget", budget: pot.budget!, spentNanoUsd: spent } as const;
       }
       // a pot Redis does not know yet (first use, or Redis restarted): load it from the database
+      const pot = pots[-result - 1]!;
+      await runScript(redis, INIT, [keysOf(pot.id)[0]!], [String(await pot.load())]);
+    }
+    throw new Error("could not initialise the holds in Redis");
+  });
+}
+
+/** Puts back a long-running call's holds if Redis lost them (see RESTORE). */
+export async function restoreInRedis(request: HoldRequest): Promise<void> {
+  const pots = holdPots(request);
+  const keys = pots.flatMap((p) => keysOf(p.id));
+  const args = [request.requestId, String(request.expiresAt.getTime()), ...pots.map((p) => String(p.amount))];
+  await withRedis(async (redis) => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = Number(await runScript(redis, RESTORE, keys, args));
+      if (result === 0) return;
       const pot = pots[-result - 1]!;
       await runScript(redis, INIT, [keysOf(pot.id)[0]!], [String(await pot.load())]);
     }

@@ -57,7 +57,7 @@ export interface VideoContent {
 export type VideoStatus = "queued" | "in_progress" | "completed" | "failed";
 
 /** OpenAI's video object, as the hub answers it (ids are the hub's, never the upstream's). */
-export interface VideoObject {
+export type VideoObject = {
   id: string;
   object: "video";
   created_at: number;
@@ -71,4 +71,4 @@ export interface VideoObject {
   size: string;
   remixed_from_video_id: null;
   error: { code: string; message: string } | null;
-}
+};

@@ -1,18 +1,12 @@
 import { parseBuffer } from "music-metadata";
 import type { AudioUpload } from "../canonical/audio";
 import { env } from "../env";
-import { ApiError } from "../http/api-error";
-import { BodyTooLargeError, readBody } from "../http/body";
 import type { InboundRequest } from "../http/inbound";
 import { invalidRequest } from "./errors";
+import { isMultipart, readUploadForm } from "./multipart-form";
 
-// A transcription's multipart form, read within bounds before any work is done on it: the body is
-// counted as it streams in (the file's cap plus room for the text fields), the form holds at most a
-// few dozen fields, and the audio's length is read from its own headers to size the call's hold.
-
-/** room for the form's boundaries and text fields beside the file */
-const FORM_OVERHEAD_BYTES = 64 * 1024;
-const MAX_FIELDS = 32;
+// A transcription's upload: its form read within bounds (multipart-form.ts), and the audio's length
+// read from its own headers to size the call's hold.
 
 export interface AudioForm {
   /** text fields; a name ending in [] (timestamp_granularities[]) collects its values */
@@ -20,44 +14,12 @@ export interface AudioForm {
   file: AudioUpload;
 }
 
-const tooLarge = (limit: number) =>
-  new ApiError({ status: 413, type: "invalid_request_error", code: "file_too_large", param: "file", message: `The audio file is larger than the hub accepts (${limit} bytes).` });
-
 /** Reads and parses the form; throws the 400 / 413 the client gets. */
 export async function readAudioForm(request: InboundRequest): Promise<AudioForm> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^multipart\/form-data;/i.test(type)) throw invalidRequest("Send the audio as multipart/form-data with the file in a field named 'file'.", "invalid_content_type");
-  const limit = env().HUB_MAX_AUDIO_BYTES;
-  const body = await readBody(request, limit + FORM_OVERHEAD_BYTES).catch((error: unknown) => {
-    throw error instanceof BodyTooLargeError ? tooLarge(limit) : error;
-  });
-  let form: FormData;
-  try {
-    form = await new Response(new Blob([body as unknown as BlobPart]), { headers: { "content-type": type } }).formData();
-  } catch {
-    throw invalidRequest("We could not parse the multipart form of your request.", "invalid_multipart");
-  }
-  const fields: Record<string, string | string[]> = {};
-  let file: File | null = null;
-  let count = 0;
-  for (const [name, value] of form) {
-    if (++count > MAX_FIELDS) throw invalidRequest(`The form has more than ${MAX_FIELDS} fields.`, "too_many_fields");
-    if (name === "file") {
-      if (typeof value === "string" || file) throw invalidRequest("'file' must be one uploaded file.", "invalid_file", "file");
-      file = value;
-    } else if (typeof value !== "string") {
-      throw invalidRequest(`'${name}' must be a text field; only 'file' is an upload.`, "invalid_field", name);
-    } else if (name.endsWith("[]")) {
-      const key = name.slice(0, -2);
-      fields[key] = [...((fields[key] as string[] | undefined) ?? []), value];
-    } else {
-      fields[name] = value;
-    }
-  }
+  if (!isMultipart(request)) throw invalidRequest("Send the audio as multipart/form-data with the file in a field named 'file'.", "invalid_content_type");
+  const { fields, file } = await readUploadForm(request, { fileField: "file", maxFileBytes: env().HUB_MAX_AUDIO_BYTES, what: "audio file" });
   if (!file) throw invalidRequest("The form has no 'file': upload the audio in a field named 'file'.", "missing_file", "file");
-  if (file.size > limit) throw tooLarge(limit);
-  if (file.size === 0) throw invalidRequest("The uploaded audio file is empty.", "empty_file", "file");
-  return { fields, file: { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name || "audio", type: file.type } };
+  return { fields, file: { ...file, name: file.name || "audio" } };
 }
 
 /**

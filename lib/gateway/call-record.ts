@@ -9,7 +9,7 @@ import { counter, histogram, SECONDS } from "../metrics";
 import type { Principal } from "./authenticate";
 import { countRemainingTokens, type RateState } from "./rate-limit";
 
-export type Endpoint = "chat" | "messages" | "responses" | "aigne-hub" | "embeddings" | "images" | "audio" | "moderations" | "models" | "billing" | "admin-api" | "me-api";
+export type Endpoint = "chat" | "messages" | "responses" | "aigne-hub" | "embeddings" | "images" | "audio" | "moderations" | "videos" | "models" | "billing" | "admin-api" | "me-api";
 
 /** Where a call was routed (its last attempt), as recorded on its usage event. */
 export interface RouteFacts {
@@ -59,6 +59,8 @@ export class CallRecord {
   promptEstimate: number | null = null;
   private firstByteMs: number | null = null;
   private finished = false;
+  /** the call's money is settled by something that outlives it (a video job): it records no usage event */
+  private handedOff = false;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -82,6 +84,14 @@ export class CallRecord {
   /** What the customer pays for the call so far, in micro-credits: never more than its hold. */
   charge(): bigint {
     return callCharge(this.metered());
+  }
+
+  /**
+   * What the call holds is settled later, elsewhere (a video job settles the hold when it ends, under
+   * this call's request id): finishing the call then counts and logs it but books nothing.
+   */
+  handOff(): void {
+    this.handedOff = true;
   }
 
   finish(status: number, error?: { code: string | null; message: string }): void {
@@ -131,6 +141,7 @@ export class CallRecord {
       const extra = usage.promptTokens + usage.completionTokens - (this.promptEstimate ?? 0);
       countRemainingTokens(this.rate, extra).catch((e: Error) => log.warn({ requestId: this.requestId, err: e.message }, "could not count tokens for rate limits"));
     }
+    if (this.handedOff) return;
     settleCall(metered, {
       requestId: this.requestId,
       endpoint: this.endpoint,

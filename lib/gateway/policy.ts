@@ -87,8 +87,9 @@ function refuseBelowCost(plan: RoutePlan, config: Settings): void {
  * Counts the call against its rate limits and places its holds, or throws the 402 / 429 the client
  * gets. The two are independent, so they run together (with Redis: one round trip, not two); a hold
  * placed for a call the rate limit refuses is released when the call record settles, like any other.
+ * A hold outlives its call only by `holdTtlMs` (a video job's, as long as the job may run).
  */
-export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage): Promise<void> {
+export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage, options: { holdTtlMs?: number } = {}): Promise<void> {
   const config = await settings();
   const topUpUrl = config.topUpUrl ?? `${ctx.origin}/billing`;
   const { principal, call } = ctx;
@@ -117,7 +118,7 @@ export async function admit(ctx: CallContext, plan: RoutePlan, max: MaxUsage): P
         requestId: call.requestId,
         credit: paid ? { accountId: principal.creditAccountId!, microcredits: credit } : null,
         budgets,
-        expiresAt: new Date(Date.now() + env().HUB_HOLD_TTL_MS),
+        expiresAt: new Date(Date.now() + (options.holdTtlMs ?? env().HUB_HOLD_TTL_MS)),
       });
   const [rate, hold] = await Promise.allSettled([checkRateLimits(principal, max.promptTokens), holding]);
   if (hold.status === "fulfilled" && holding && !hold.value) call.billing.held = true;

@@ -21,6 +21,9 @@ import { openai } from "./protocols/openai";
 import { responses } from "./protocols/responses";
 import { Reply } from "../http/reply";
 import { gatewayCall } from "./with-api-key";
+import { aigneVideo, aigneVideoRequestSchema, contentQuery, createVideo, deleteVideo, linkedVideo, linkQuery, listCallerVideos, listQuery, retrieveVideo, videoContent } from "./videos";
+import { ApiError } from "../http/api-error";
+import { fromZodError } from "./errors";
 import { type InboundRequest } from "../http/inbound";
 import { embeddingsRequestSchema, imagesRequestSchema } from "../canonical/schema";
 import { moderationRequestSchema, speechRequestSchema } from "../canonical/audio";
@@ -43,6 +46,11 @@ const routes: Record<string, Record<string, Serve>> = {
   "/v1/audio/translations": { POST: gatewayCall({ endpoint: "audio" }, (ctx, _body, request) => transcribe(ctx, request, "translation")) },
   "/v1/audio/speech": { POST: gatewayCall({ endpoint: "audio", body: speechRequestSchema }, (ctx, body) => speech(ctx, body)) },
   // content moderation
+  // video generation: jobs that run upstream; the hub polls them and keeps the finished file
+  "/v1/videos": {
+    POST: gatewayCall({ endpoint: "videos" }, (ctx, _body, request) => createVideo(ctx, request)),
+    GET: gatewayCall({ endpoint: "videos", query: listQuery }, (ctx, _body, _request, query) => listCallerVideos(ctx, query)),
+  },
   "/v1/moderations": { POST: gatewayCall({ endpoint: "moderations", body: moderationRequestSchema }, (ctx, body) => createModeration(ctx, body)) },
   // Anthropic's Messages API (key as x-api-key or Bearer), streamed or not
   "/v1/messages": { POST: chatEndpoint(anthropic) },
@@ -60,6 +68,8 @@ const routes: Record<string, Record<string, Serve>> = {
   "/api/v2/chat/completions": { POST: chatEndpoint(aigneCompletions) },
   "/api/v2/embeddings": { POST: gatewayCall({ endpoint: "embeddings", body: embeddingsRequestSchema, errorFormat: aigneHubError }, (ctx, body) => createEmbeddings(ctx, body)) },
   "/api/v2/image": { POST: gatewayCall({ endpoint: "images", body: aigneImageRequestSchema, errorFormat: aigneHubError }, (ctx, body) => aigneHubImage(ctx, body)) },
+  // the AIGNE framework's video model: one call that waits for the job and answers with a signed link
+  "/api/v2/video": { POST: gatewayCall({ endpoint: "videos", body: aigneVideoRequestSchema, errorFormat: aigneHubError }, (ctx, body) => aigneVideo(ctx, body)) },
   "/api/ai/models": { GET: aigneHubModels },
   "/api/user/info": { GET: gatewayCall({ endpoint: "billing" }, (ctx) => aigneHubUserInfo(ctx.principal, ctx.origin)) },
   "/api/user/credit/balance": { GET: gatewayCall({ endpoint: "billing", errorFormat: aigneHubError }, (ctx) => creditBalance(ctx.principal)) },
@@ -79,6 +89,39 @@ const routes: Record<string, Record<string, Serve>> = {
   "/v1/openapi.json": { GET: () => Reply.json(gatewayDocument(), { "cache-control": "no-cache" }) },
 };
 
+const idAfter = (request: InboundRequest, prefix: string) => decodeURIComponent(new URL(request.url).pathname.slice(prefix.length).split("/")[0]!);
+
+// one video, and its file
+const videoRoute: Record<string, Serve> = {
+  GET: gatewayCall({ endpoint: "videos" }, (ctx, _body, request) => retrieveVideo(ctx, idAfter(request, "/v1/videos/"))),
+  DELETE: gatewayCall({ endpoint: "videos" }, (ctx, _body, request) => deleteVideo(ctx, idAfter(request, "/v1/videos/"))),
+};
+const videoContentRoute: Record<string, Serve> = {
+  GET: gatewayCall({ endpoint: "videos", query: contentQuery }, (ctx, _body, request, query) => videoContent(ctx, idAfter(request, "/v1/videos/"), query)),
+};
+// a signed link to a video's file (no key: the signature is the permission)
+const videoLinkRoute: Record<string, Serve> = {
+  GET: async (request) => {
+    try {
+      const parsed = linkQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+      if (!parsed.success) throw fromZodError(parsed.error);
+      return await linkedVideo(idAfter(request, "/api/v2/video/files/"), parsed.data);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return Reply.json(error.toJSON(), error.headers, error.status);
+    }
+  },
+};
+
+/** The routes under a path prefix whose last segments are ids. */
+function prefixRoute(path: string): Record<string, Serve> | undefined {
+  if (path.startsWith("/v1/models/")) return modelRoute;
+  if (/^\/v1\/videos\/[^/]+$/.test(path)) return videoRoute;
+  if (/^\/v1\/videos\/[^/]+\/content$/.test(path)) return videoContentRoute;
+  if (/^\/api\/v2\/video\/files\/[^/]+$/.test(path)) return videoLinkRoute;
+  return undefined;
+}
+
 // one model (names may contain "/")
 const modelRoute: Record<string, Serve> = {
   GET: gatewayCall({ endpoint: "models" }, (ctx, _body, request) =>
@@ -88,7 +131,7 @@ const modelRoute: Record<string, Serve> = {
 
 /** What serves a request to this path; null when it is not the gateway's (Next's pages and APIs). */
 export function gatewayRoute(method: string, path: string): Serve | null {
-  const route = routes[path] ?? (path.startsWith("/v1/models/") ? modelRoute : undefined);
+  const route = routes[path] ?? prefixRoute(path);
   if (route) return route[method] ?? (method === "HEAD" ? route.GET : undefined) ?? methodNotAllowed;
   return path === "/v1" || path.startsWith("/v1/") ? unknownUrl : null;
 }
@@ -97,4 +140,7 @@ export function gatewayRoute(method: string, path: string): Serve | null {
 export const gatewayPaths = (): Array<{ path: string; methods: string[] }> => [
   ...Object.entries(routes).map(([path, route]) => ({ path, methods: Object.keys(route) })),
   { path: "/v1/models/{model}", methods: Object.keys(modelRoute) },
+  { path: "/v1/videos/{video_id}", methods: Object.keys(videoRoute) },
+  { path: "/v1/videos/{video_id}/content", methods: Object.keys(videoContentRoute) },
+  { path: "/api/v2/video/files/{video_id}", methods: Object.keys(videoLinkRoute) },
 ];
