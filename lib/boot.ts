@@ -1,6 +1,7 @@
 import { ensureFirstAdmin } from "./admin/users";
 import { alertJobs } from "./alerts/jobs";
 import { videoJobs } from "./gateway/videos/jobs";
+import { restoreVideoHolds } from "./gateway/videos/poll";
 import { billingJobs } from "./billing/jobs";
 import { masterKey } from "./crypto/master-key";
 import { db } from "./db/client";
@@ -64,6 +65,8 @@ async function boot(): Promise<void> {
     console.error(message);
     process.exit(1);
   }
+  // video jobs outlive a restart; their holds must be in place before the first call is admitted
+  await restoreVideoHolds().catch((error: Error) => log.error({ err: error.message }, "could not restore the holds of running video jobs"));
   installSignalHandlers();
   credentialHealth.start();
   // without Redis this process runs the background jobs too (with Redis, the worker does)

@@ -182,6 +182,9 @@ describe(`${COMPOSE_FILE}`, () => {
     // BullMQ needs Redis never to evict its keys
     expect(compose.services.redis!.command).toEqual(expect.arrayContaining(["--maxmemory-policy", "noeviction"]));
     expect(compose.services.worker!.environment).toEqual(environment);
+    // the worker stores finished videos where the app serves them from
+    expect(compose.services.app!.volumes).toEqual([`hub-data:${envOf(runner, {}).HUB_DATA_DIR}`]);
+    expect(compose.services.worker!.volumes).toEqual(compose.services.app!.volumes);
   });
 });
 

@@ -22,8 +22,9 @@ import { decodeBilling, holdOf, type JobBilling, type VideoJob } from "./store";
 // loses nothing. A finished job's file is copied into the hub's storage, then its hold is settled
 // on the real length; a failed or abandoned job releases its hold and charges nothing.
 
-const LEASE_MS = 10 * 60_000;
 const BATCH = 50;
+/** how long a claim lasts unless renewed: short, so a poller that died holds nothing up for long */
+const leaseMs = () => Math.max(10 * env().HUB_VIDEO_POLL_MS, 5_000);
 /** upstream errors in a row before a job is given up */
 const MAX_POLL_FAILURES = 20;
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -43,10 +44,21 @@ export async function pollDueVideos(now = new Date()): Promise<number> {
     due.map(async (job) => {
       const claimed = await db().videoJob.updateMany({
         where: { id: job.id, status: { in: ["queued", "in_progress"] }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-        data: { leaseUntil: new Date(now.getTime() + LEASE_MS) },
+        data: { leaseUntil: new Date(now.getTime() + leaseMs()) },
       });
       if (claimed.count !== 1) return false;
-      await pollVideo(job).catch((error: Error) => log.error({ video: job.id, err: error.message }, "could not poll a video job"));
+      // a long download keeps its claim alive
+      const renew = setInterval(() => {
+        db().videoJob.update({ where: { id: job.id }, data: { leaseUntil: new Date(Date.now() + leaseMs()) } }).catch(() => undefined);
+      }, leaseMs() / 3);
+      try {
+        await pollVideo(job);
+      } catch (error) {
+        log.error({ video: job.id, err: (error as Error).message }, "could not poll a video job");
+        // asked again once the claim runs out
+      } finally {
+        clearInterval(renew);
+      }
       return true;
     }),
   );
@@ -181,4 +193,20 @@ export async function expireVideos(now = new Date()): Promise<number> {
     await db().videoJob.update({ where: { id }, data: { fileKey: null } });
   }
   return expired.length;
+}
+
+/**
+ * Puts back the holds of the jobs still running, before this process admits any call: holds kept
+ * in this process's memory (SQLite) were lost with the process that placed them.
+ */
+export async function restoreVideoHolds(): Promise<number> {
+  const running = await db().videoJob.findMany({ where: { settled: false }, select: { requestId: true, billing: true } });
+  let restored = 0;
+  for (const job of running) {
+    const hold = holdOf(job, decodeBilling(job.billing));
+    if (!hold) continue;
+    await restoreHolds(hold);
+    restored++;
+  }
+  return restored;
 }
