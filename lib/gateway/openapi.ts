@@ -2,7 +2,8 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-ope
 import { z } from "zod";
 import { chatRequestSchema, embeddingsRequestSchema, imagesRequestSchema } from "../canonical/schema";
 import { moderationRequestSchema, speechRequestSchema, transcriptionFieldsSchema } from "../canonical/audio";
-import { aigneChatRequestSchema, aigneImageRequestSchema } from "./protocols/aigne-hub/schema";
+import { videoFieldsSchema } from "../canonical/video";
+import { aigneChatRequestSchema, aigneImageRequestSchema, aigneVideoRequestSchema } from "./protocols/aigne-hub/schema";
 import { completionsRequestSchema } from "./protocols/aigne-completions/schema";
 import { countTokensRequestSchema, messagesRequestSchema } from "./protocols/anthropic/schema";
 import { responsesRequestSchema } from "./protocols/responses/schema";
@@ -18,8 +19,8 @@ interface Documented {
   body?: z.ZodType;
   /** a multipart/form-data body instead of JSON */
   form?: z.ZodType;
-  /** answers with audio bytes, streamed */
-  audio?: boolean;
+  /** answers with bytes of this media type (audio, video), streamed */
+  binary?: string;
   /** who may call it: a hub key (Bearer, or x-api-key on Anthropic's paths), anyone, or the metrics token */
   auth: "key" | "none" | "metrics";
   /** answers as server-sent events when the body asks for "stream": true */
@@ -27,6 +28,7 @@ interface Documented {
   answers: string;
 }
 
+const videoForm = videoFieldsSchema.extend({ input_reference: z.string().optional().describe("an image the video starts from (JPEG, PNG or WebP, at most 10 MiB)") });
 const audioForm = transcriptionFieldsSchema.extend({ file: z.string().describe("the audio file (flac, m4a, mp3, mp4, mpeg, mpga, oga, ogg, wav or webm), at most HUB_MAX_AUDIO_BYTES") });
 
 export const GATEWAY_DOCS: Record<string, Documented> = {
@@ -35,8 +37,13 @@ export const GATEWAY_DOCS: Record<string, Documented> = {
   "POST /v1/images/generations": { tag: "OpenAI", summary: "Images from a prompt", body: imagesRequestSchema, auth: "key", answers: "OpenAI's image list (b64_json or url)" },
   "POST /v1/audio/transcriptions": { tag: "OpenAI", summary: "Speech to text (multipart upload)", form: audioForm, auth: "key", answers: "OpenAI's transcription: JSON for json and verbose_json, the text itself for text, srt and vtt" },
   "POST /v1/audio/translations": { tag: "OpenAI", summary: "Speech to English text (multipart upload)", form: audioForm.omit({ language: true, timestamp_granularities: true }), auth: "key", answers: "OpenAI's translation: JSON for json and verbose_json, the text itself for text, srt and vtt" },
-  "POST /v1/audio/speech": { tag: "OpenAI", summary: "Text to speech, streamed back as it is made", body: speechRequestSchema, auth: "key", audio: true, answers: "the audio bytes in the format asked for" },
+  "POST /v1/audio/speech": { tag: "OpenAI", summary: "Text to speech, streamed back as it is made", body: speechRequestSchema, auth: "key", binary: "audio/*", answers: "the audio bytes in the format asked for" },
   "POST /v1/moderations": { tag: "OpenAI", summary: "Content moderation", body: moderationRequestSchema, auth: "key", answers: "OpenAI's moderation results" },
+  "POST /v1/videos": { tag: "OpenAI", summary: "Start a video job (multipart, or JSON without input_reference), held for its whole length", form: videoForm, auth: "key", answers: "OpenAI's video object, queued" },
+  "GET /v1/videos": { tag: "OpenAI", summary: "The caller's videos (?after, limit ≤ 100, order)", auth: "key", answers: "{ object: 'list', data, first_id, last_id, has_more }" },
+  "GET /v1/videos/{video_id}": { tag: "OpenAI", summary: "One video job: status, progress, error", auth: "key", answers: "OpenAI's video object" },
+  "DELETE /v1/videos/{video_id}": { tag: "OpenAI", summary: "Delete a finished video and its file", auth: "key", answers: "{ id, object: 'video.deleted', deleted: true }" },
+  "GET /v1/videos/{video_id}/content": { tag: "OpenAI", summary: "The finished video's file, kept by the hub", auth: "key", binary: "video/mp4", answers: "the video file" },
   "POST /v1/responses": { tag: "OpenAI", summary: "OpenAI's Responses API (stateless), streamed or not", body: responsesRequestSchema, auth: "key", streams: true, answers: "OpenAI's response object (or response.* events)" },
   "GET /v1/models": { tag: "OpenAI", summary: "The models this key may use", auth: "key", answers: "OpenAI's model list" },
   "GET /v1/models/{model}": { tag: "OpenAI", summary: "One model (names may contain '/')", auth: "key", answers: "OpenAI's model object" },
@@ -61,6 +68,8 @@ export const GATEWAY_DOCS: Record<string, Documented> = {
   },
   "POST /api/v2/embeddings": { tag: "AIGNE Hub", summary: "Embeddings (OpenAI's request and answer) in the AIGNE Hub protocol's errors", body: embeddingsRequestSchema, auth: "key", answers: "OpenAI's embedding list" },
   "POST /api/v2/image": { tag: "AIGNE Hub", summary: "Images as files (base64) or the upstream's URLs", body: aigneImageRequestSchema, auth: "key", answers: "the AIGNE Hub protocol's image answer" },
+  "POST /api/v2/video": { tag: "AIGNE Hub", summary: "A video, waited for (the @aigne/aigne-hub video model)", body: aigneVideoRequestSchema, auth: "key", answers: "{ videos: [{ type: 'url', url, mimeType }], seconds, usage }: the URL is a signed link valid for an hour" },
+  "GET /api/v2/video/files/{video_id}": { tag: "AIGNE Hub", summary: "A video's file through a signed link (?expires, signature)", auth: "none", binary: "video/mp4", answers: "the video file" },
   "GET /api/ai/models": { tag: "AIGNE Hub", summary: "The public model list with credit prices", auth: "none", answers: "the AIGNE Hub protocol's model list" },
   "GET /api/user/credit/balance": { tag: "AIGNE Hub", summary: "The key's credit balance (Service Provider mode)", auth: "key", answers: "{ balance, currency, total, grantCount, pendingCredit }" },
   "GET /api/user/credit/transactions": { tag: "AIGNE Hub", summary: "The key's ledger, newest first (?page, pageSize ≤ 100, start and end in unix seconds)", auth: "key", answers: "{ count, list: [{ id, type, amount, description, created_at }] }" },
@@ -86,19 +95,19 @@ export function gatewayDocument(): unknown {
     const [method, path] = operation.split(" ") as [string, string];
     const json = { "application/json": { schema: z.looseObject({}).describe(doc.answers) } };
     registry.registerPath({
-      method: method.toLowerCase() as "get" | "post",
+      method: method.toLowerCase() as "get" | "post" | "delete",
       path,
       tags: [doc.tag],
       summary: doc.summary,
       description: `Answers ${doc.answers}.${doc.streams ? ' With "stream": true, server-sent events (text/event-stream) as they arrive.' : ""}`,
       ...(doc.auth === "key" ? { security: [{ hubKey: [] }] } : {}),
       request: {
-        ...(path.includes("{model}") ? { params: z.object({ model: z.string() }) } : {}),
+        ...(/\{\w+\}/.test(path) ? { params: z.object(Object.fromEntries([...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, z.string()]))) } : {}),
         ...(doc.body ? { body: { required: true, content: { "application/json": { schema: doc.body } } } } : {}),
         ...(doc.form ? { body: { required: true, content: { "multipart/form-data": { schema: doc.form } } } } : {}),
       },
       responses: {
-        200: { description: "OK", content: doc.audio ? { "audio/*": { schema: z.string().describe(doc.answers) } } : doc.streams ? { ...json, "text/event-stream": { schema: z.string() } } : json },
+        200: { description: "OK", content: doc.binary ? { [doc.binary]: { schema: z.string().describe(doc.answers) } } : doc.streams ? { ...json, "text/event-stream": { schema: z.string() } } : json },
         ...(doc.auth === "key" ? { 401: { description: "No key, or a revoked or unknown one", content: { "application/json": { schema: errorSchema } } } } : {}),
         ...(doc.body || doc.form ? { 400: { description: "The body is not valid (the message names the field)", content: { "application/json": { schema: errorSchema } } } } : {}),
         ...(doc.auth === "key" ? { 402: { description: "Service Provider mode: the balance cannot cover the call (top_up_url)", content: { "application/json": { schema: errorSchema } } }, 429: { description: "A rate limit or a monthly budget" } } : {}),

@@ -1,7 +1,7 @@
 import OpenAI, { toFile } from "openai";
 import { AIGNEHubVideoModel } from "@aigne/aigne-hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fakeMp4, mp4Brand, VIDEO_FAIL_MARKER } from "../fakes/fake-video";
+import { mp4Brand, VIDEO_FAIL_MARKER } from "../fakes/fake-video";
 import { startFakeGemini, type FakeGemini } from "../fakes/gemini-upstream";
 import { eventually } from "../helpers/eventually";
 import { startHubFixture, MEMBER, type HubFixture } from "../helpers/hub-fixture";

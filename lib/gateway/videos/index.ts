@@ -7,7 +7,7 @@ import { formatCredits } from "../../money";
 import { type VideoReference } from "../../canonical/video";
 import type { CallContext } from "../context";
 import { invalidRequest } from "../errors";
-import { aigneContentSchema } from "../protocols/aigne-hub/schema";
+import { aigneVideoRequestSchema, type aigneContentSchema } from "../protocols/aigne-hub/schema";
 import { parseVideoRequest, startVideo, videoRequestOf } from "./create";
 import { linkValid, videoLink } from "./links";
 import { getVideo, deleteVideo as deleteFile } from "./storage";
@@ -103,17 +103,7 @@ export async function linkedVideo(id: string, query: z.infer<typeof linkQuery>):
 
 // ---- the AIGNE Hub protocol: one call that answers with the finished video ----
 
-export const aigneVideoRequestSchema = z.looseObject({
-  input: z.looseObject({
-    prompt: z.string().min(1, "is required"),
-    model: z.string().optional(),
-    size: z.string().optional(),
-    seconds: z.union([z.string(), z.number()]).optional(),
-    image: aigneContentSchema.optional(),
-    modelOptions: z.looseObject({ model: z.string().optional() }).optional(),
-    outputFileType: z.string().optional(),
-  }),
-});
+export { aigneVideoRequestSchema };
 
 /** How long the call waits for the job: the published client gives up after three minutes. */
 const AIGNE_WAIT_MS = 170_000;

@@ -85,4 +85,17 @@ export const aigneImageRequestSchema = z.looseObject({
   }),
 });
 
+/** The framework's VideoModelInput (`AIGNEHubVideoModel` sends `seconds` as a string). */
+export const aigneVideoRequestSchema = z.looseObject({
+  input: z.looseObject({
+    prompt: z.string().min(1, "is required"),
+    model: z.string().optional(),
+    size: z.string().optional(),
+    seconds: z.union([z.string(), z.number()]).optional(),
+    image: aigneContentSchema.optional(),
+    modelOptions: z.looseObject({ model: z.string().optional() }).optional(),
+    outputFileType: z.string().optional(),
+  }),
+});
+
 export type AigneImageRequest = z.infer<typeof aigneImageRequestSchema>;
