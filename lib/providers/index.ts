@@ -3,6 +3,7 @@ import { bedrockAdapter } from "./bedrock";
 import { deepseekAdapter } from "./deepseek";
 import { doubaoAdapter } from "./doubao";
 import { geminiAdapter } from "./gemini";
+import { ideogramAdapter } from "./ideogram";
 import { ollamaAdapter } from "./ollama";
 import { openaiAdapter } from "./openai";
 import { openaiCompatibleAdapter } from "./openai-compatible";
@@ -22,6 +23,7 @@ const ADAPTERS: Record<ProviderType, ProviderAdapter> = {
   xai: xaiAdapter,
   doubao: doubaoAdapter,
   poe: poeAdapter,
+  ideogram: ideogramAdapter,
   openai_compatible: openaiCompatibleAdapter,
 };
 

@@ -15,6 +15,7 @@ export const PROVIDER_TYPES = [
   "xai",
   "doubao",
   "poe",
+  "ideogram",
   "openai_compatible",
 ] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];

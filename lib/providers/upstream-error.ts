@@ -44,6 +44,14 @@ export const upstreamAborted = () => new UpstreamError({ kind: "aborted", messag
 /** The request could not be turned into an upstream call. */
 export const unsendable = (reason: string) => new UpstreamError({ kind: "request", message: reason });
 
+/**
+ * The provider has no such API (a chat request sent straight to an image-only provider). Nothing is
+ * sent; the client gets the gateway's own 400 `unsupported_by_provider`, and like any 4xx it neither
+ * falls back nor cools the route down.
+ */
+export const notOffered = (provider: string, api: string) =>
+  new UpstreamError({ kind: "http", status: 400, type: "invalid_request_error", code: "unsupported_by_provider", param: "model", message: `The provider '${provider}' has no ${api} API.` });
+
 // Codes only a failed network exchange produces: a socket, DNS or TLS failure (Node's system errors,
 // undici's socket errors, OpenSSL's certificate errors).
 const NETWORK_CODE =
