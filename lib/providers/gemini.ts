@@ -1,27 +1,21 @@
-import { ApiError, FinishReason as GeminiFinish, FunctionCallingConfigMode, GoogleGenAI } from "@google/genai";
+import { FinishReason as GeminiFinish, FunctionCallingConfigMode } from "@google/genai";
 import type { Content, GenerateContentConfig, GenerateContentResponse, Part, Tool } from "@google/genai";
 import { countTextTokens } from "../canonical/token-count";
 import type { ChatMessage, ChatRequest } from "../canonical/schema";
 import { ChunkWriter, completion, embeddingsResponse, toolCallId, usage, type AssistantTurn, type FinishReason, type ToolCall } from "../canonical/completion";
-import { alternating, sdkClients } from "./shared/client-cache";
+import { alternating } from "./shared/client-cache";
+import { clientFor, fail, GEMINI_BASE_URL, run } from "./gemini-client";
+import { geminiVideo } from "./gemini-video";
 import { requestImages, type RequestImages } from "./shared/images";
 import { maxOutputTokens, partsOf, responseSchema, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice, toolNames } from "../canonical/request";
 import { parseArguments } from "./shared/tool-arguments";
-import type { CallOptions, ProviderAdapter, UpstreamTarget } from "./types";
+import type { CallOptions, ProviderAdapter } from "./types";
 import type { CanonicalUsage, ChatCompletionChunk } from "../canonical/completion";
-import { midStream, unanswered, upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
+import { midStream } from "./upstream-error";
 
 // Google Gemini (Generative Language API) through @google/genai: messages become contents/parts with
 // a systemInstruction, tools become function declarations, and answers, streamed `alt=sse` chunks
 // and usageMetadata come back canonical.
-
-const clientFor = sdkClients(
-  (target: UpstreamTarget) =>
-    new GoogleGenAI({
-      apiKey: target.credential?.secret.apiKey ?? "",
-      httpOptions: { baseUrl: target.provider.baseUrl ?? geminiAdapter.defaultBaseUrl!, headers: target.provider.config.headers },
-    }),
-);
 
 // Gemini 3 requires the thought signature of a function call to come back with it in the next turn.
 // The hub is stateless, so the signature travels inside the tool call id (base64url, id-safe).
@@ -33,42 +27,6 @@ function splitToolCallId(id: string): { id: string; signature?: string } {
   const at = id.indexOf(SIGNATURE_MARK);
   if (at < 0) return { id };
   return { id: id.slice(0, at), signature: Buffer.from(id.slice(at + SIGNATURE_MARK.length), "base64url").toString("base64") };
-}
-
-// ---------------------------------------------------------------------------------------------
-// errors
-
-interface GoogleErrorBody {
-  error?: { code?: number; message?: string; status?: string; details?: Array<{ "@type"?: string; retryDelay?: string; reason?: string }> };
-}
-
-function fail(error: unknown, signal: AbortSignal): UpstreamError {
-  if (error instanceof UpstreamError) return error;
-  if (error instanceof ApiError) {
-    let body: GoogleErrorBody = {};
-    try {
-      body = JSON.parse(error.message.replace(/^got status: [^.]*\.\s*/, "")) as GoogleErrorBody;
-    } catch {
-      // not JSON: keep the message as it is
-    }
-    const details = body.error?.details ?? [];
-    const retry = details.find((d) => d["@type"]?.endsWith("RetryInfo"))?.retryDelay;
-    // Google answers a bad API key with 400 INVALID_ARGUMENT; it is an authentication failure
-    const badKey = details.some((d) => d.reason === "API_KEY_INVALID");
-    return new UpstreamError({
-      kind: "http",
-      status: badKey ? 401 : error.status,
-      message: body.error?.message ?? error.message,
-      type: body.error?.status ?? null,
-      code: badKey ? "invalid_api_key" : (body.error?.status?.toLowerCase() ?? null),
-      retryAfter: retry ? Math.ceil(Number.parseFloat(retry)) : null,
-    });
-  }
-  const err = error as Error;
-  if (err?.name === "AbortError" || err?.name === "TimeoutError") {
-    return signal.aborted ? upstreamAborted() : upstreamTimeout();
-  }
-  return unanswered(error);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,16 +198,8 @@ function imagesOf(response: GenerateContentResponse): string[] {
   return (response.candidates ?? []).flatMap((c) => c.content?.parts ?? []).flatMap((p) => (p.inlineData?.data && p.inlineData.mimeType?.startsWith("image/") ? [p.inlineData.data] : []));
 }
 
-async function run<T>(signal: AbortSignal, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw fail(error, signal);
-  }
-}
-
 export const geminiAdapter: ProviderAdapter = {
-  defaultBaseUrl: "https://generativelanguage.googleapis.com",
+  defaultBaseUrl: GEMINI_BASE_URL,
   credential: "api_key",
 
   async chat(request, target, options: CallOptions) {
@@ -306,6 +256,8 @@ export const geminiAdapter: ProviderAdapter = {
       },
     };
   },
+
+  video: geminiVideo,
 
   async testConnection(target, options) {
     await run(options.signal, () => clientFor(target).models.list({ config: { pageSize: 1, abortSignal: options.signal, httpOptions: { timeout: options.timeoutMs } } }));

@@ -8,4 +8,5 @@ export const openaiCompatibleAdapter = createOpenAIFamilyAdapter({
   images: true,
   audio: true,
   moderations: true,
+  videos: true,
 });

@@ -8,4 +8,5 @@ export const openaiAdapter = createOpenAIFamilyAdapter({
   images: true,
   audio: true,
   moderations: true,
+  videos: true,
 });

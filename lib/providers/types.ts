@@ -85,10 +85,10 @@ export interface ProviderAdapter {
   /** absent: the provider has no moderation API */
   moderate?(request: ModerationRequest, target: UpstreamTarget, options: CallOptions): Promise<ModerationResponse>;
   /**
-   * absent: the provider generates no video. Upstream video jobs are asynchronous: `createVideo`
+   * absent: the provider generates no video. Upstream video jobs are asynchronous: `create`
    * starts one and returns the upstream's id for it (an OpenAI video id, a Gemini operation name),
-   * `videoStatus` reports where it is, `downloadVideo` streams the finished file, `deleteVideo`
-   * removes it upstream (best effort: a provider without deletion resolves).
+   * `status` reports where it is, `download` streams the finished file, `delete` removes it
+   * upstream (best effort: a provider without deletion resolves).
    */
   video?: {
     create(request: VideoRequest, target: UpstreamTarget, options: CallOptions): Promise<{ upstreamId: string }>;
@@ -99,3 +99,6 @@ export interface ProviderAdapter {
   /** The cheapest real call that proves the credential works; throws UpstreamError when it does not. */
   testConnection(target: UpstreamTarget, options: CallOptions): Promise<void>;
 }
+
+/** The video generation of an adapter that has one. */
+export type ProviderVideoApi = NonNullable<ProviderAdapter["video"]>;

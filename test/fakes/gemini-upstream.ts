@@ -6,6 +6,9 @@
 //   POST /v1beta/models/{model}:batchEmbedContents             what models.embedContent calls
 //   POST /v1beta/models/{model}:embedContent                   the single-content REST form
 //   POST /v1beta/models/{model}:predict                        Imagen: {predictions:[{bytesBase64Encoded}]}
+//   POST /v1beta/models/{model}:predictLongRunning             Veo (gemini-veo.ts): an operation, polled at
+//   GET  /v1beta/models/{model}/operations/{id}                its name until done; the video file downloads
+//   GET  /v1beta/files/{id}:download?alt=media                 from the API, redirected to a storage server
 //   GET  /v1beta/models                                        a one-model list, to test a connection
 //
 // The key travels in `x-goog-api-key` (or `?key=`). Errors are google.rpc.Status bodies
@@ -25,6 +28,8 @@ import {
   type Scenario,
   type SeenImage,
 } from "./contract";
+import { googleError, isBase64 } from "./google-rpc";
+import { createFakeVeo, isVeoPath, type FakeVeo } from "./gemini-veo";
 import { startHttpFake, type FakeExchange } from "./http-fake";
 
 const DEFAULT_API_KEY = "AIza-fake-0123456789abcdef";
@@ -65,6 +70,8 @@ interface GenerateContentRequest {
   toolConfig?: { functionCallingConfig?: { mode?: string; allowedFunctionNames?: string[] } };
 }
 
+type Veo = Awaited<ReturnType<typeof createFakeVeo>>;
+
 /** One request the fake is answering, after routing. */
 interface Call {
   exchange: FakeExchange;
@@ -74,6 +81,7 @@ interface Call {
   body: Record<string, unknown>;
   /** every thought signature this fake has handed out */
   signatures: Set<string>;
+  veo: Veo;
 }
 
 /** One streamed chunk's part; a JSON answer merges them. */
@@ -93,25 +101,7 @@ interface Reply {
 
 // --- errors ---------------------------------------------------------------------------------------
 
-const CANONICAL_STATUS: Record<number, string> = {
-  400: "INVALID_ARGUMENT",
-  401: "UNAUTHENTICATED",
-  403: "PERMISSION_DENIED",
-  404: "NOT_FOUND",
-  409: "ABORTED",
-  429: "RESOURCE_EXHAUSTED",
-  499: "CANCELLED",
-  500: "INTERNAL",
-  501: "UNIMPLEMENTED",
-  503: "UNAVAILABLE",
-  504: "DEADLINE_EXCEEDED",
-};
-
 const INTERNAL_MESSAGE = "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting";
-
-function googleError(code: number, message: string, details?: unknown[]) {
-  return { error: { code, message, status: CANONICAL_STATUS[code] ?? "UNKNOWN", ...(details ? { details } : {}) } };
-}
 
 function scenarioError(status: number, model: string, method: string) {
   const messages: Record<number, string> = {
@@ -157,11 +147,6 @@ function authError(exchange: FakeExchange, apiKey: string): { status: number; bo
 
 const roleOf = (content: Content) => content.role ?? "user";
 const DATA_FIELDS = ["text", "inlineData", "fileData", "functionCall", "functionResponse", "executableCode", "codeExecutionResult"];
-
-function isBase64(value: unknown): boolean {
-  // proto3 JSON bytes: standard or URL-safe alphabet, padding optional
-  return typeof value === "string" && /^[A-Za-z0-9+/_-]*={0,2}$/.test(value) && value.replace(/=+$/, "").length % 4 !== 1;
-}
 
 function partProblem(part: Part, path: string): string | undefined {
   if (typeof part !== "object" || part === null || !DATA_FIELDS.some((field) => field in part)) {
@@ -486,15 +471,17 @@ const HANDLERS = new Map<string, (call: Call) => Promise<void>>([
   ["batchEmbedContents", batchEmbedContents],
   ["embedContent", embedContent],
   ["predict", predict],
+  ["predictLongRunning", async (call) => call.veo.start(call.exchange, call.model)],
 ]);
 
 const MODEL_METHOD = /^\/v1beta\/models\/([^/:]+):(\w+)$/;
 
-async function route(exchange: FakeExchange, apiKey: string, signatures: Set<string>) {
+async function route(exchange: FakeExchange, apiKey: string, signatures: Set<string>, veo: Veo) {
   const denied = authError(exchange, apiKey);
   if (denied) return exchange.json(denied.status, denied.body);
   const { pathname } = exchange.url;
   if (exchange.req.method === "GET" && pathname === "/v1beta/models") return exchange.json(200, MODEL_LIST);
+  if (exchange.req.method === "GET" && isVeoPath(pathname)) return veo.get(exchange);
 
   const [, rawModel = "", method = ""] = MODEL_METHOD.exec(pathname) ?? [];
   const handler = exchange.req.method === "POST" ? HANDLERS.get(method) : undefined;
@@ -506,12 +493,26 @@ async function route(exchange: FakeExchange, apiKey: string, signatures: Set<str
   const scenario = scenarioFor(model);
   if (scenario.kind === "error") return exchange.json(scenario.status, scenarioError(scenario.status, model, method));
   if (scenario.kind === "hang") return; // accepted and never answered: the client has to give up
-  await handler({ exchange, model, method, scenario, body, signatures });
+  await handler({ exchange, model, method, scenario, body, signatures, veo });
 }
 
-export async function startFakeGemini(options: { apiKey?: string } = {}): Promise<FakeUpstream & { apiKey: string }> {
+export interface FakeGemini extends FakeUpstream {
+  apiKey: string;
+  /** Veo's operations, and the knobs that pace and shape them */
+  veo: FakeVeo;
+}
+
+export async function startFakeGemini(options: { apiKey?: string } = {}): Promise<FakeGemini> {
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const signatures = new Set<string>();
-  const fake = await startHttpFake((exchange) => route(exchange, apiKey, signatures));
-  return { ...fake, apiKey };
+  const veo = await createFakeVeo();
+  const fake = await startHttpFake((exchange) => route(exchange, apiKey, signatures, veo));
+  return {
+    ...fake,
+    apiKey,
+    veo,
+    async close() {
+      await Promise.all([fake.close(), veo.storage.close()]);
+    },
+  };
 }

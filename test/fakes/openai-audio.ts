@@ -27,8 +27,9 @@
 // chunk was written; `last` is absent until then): a client that got its first bytes before sentAt.last
 // was streamed to, not buffered for.
 import { createHash } from "node:crypto";
-import { RETRY_AFTER_SECONDS, scenarioFor, sleep } from "./contract";
+import { scenarioFor, sleep } from "./contract";
 import type { FakeExchange } from "./http-fake";
+import { invalid, playScenario, readForm, type ErrorBodyFor } from "./openai-common";
 
 export const OPENAI_AUDIO_PATHS = new Set(["/v1/audio/transcriptions", "/v1/audio/translations", "/v1/audio/speech", "/v1/moderations"]);
 export const SPEECH_CHUNKS = 4;
@@ -45,8 +46,6 @@ const IMAGE_CATEGORIES = new Set(["self-harm", "self-harm/intent", "self-harm/in
 const SPEECH_TYPES: Record<string, string> = { mp3: "audio/mpeg", opus: "audio/opus", aac: "audio/aac", flac: "audio/flac", wav: "audio/wav", pcm: "audio/pcm" };
 const TEXT_FORMATS = new Set(["json", "text", "srt", "vtt", "verbose_json"]);
 const LANGUAGES: Record<string, string> = { en: "english", fr: "french", de: "german", es: "spanish", it: "italian", ja: "japanese", zh: "chinese" };
-
-type ErrorBodyFor = (status: number, model: string) => unknown;
 
 /** A WAV file of `seconds` of silence: 16-bit mono PCM at `sampleRate`, with a valid RIFF header. */
 export function wavFile(seconds: number, sampleRate = 8000): Buffer {
@@ -89,27 +88,10 @@ export function wavDuration(bytes: Buffer): number | null {
 const secondsText = (seconds: number) => String(Math.round(seconds * 100) / 100);
 const words = (text: string) => text.split(/\s+/).filter(Boolean);
 
-function invalid(message: string, param: string | null = null, code: string | null = null) {
-  return { error: { message, type: "invalid_request_error", param, code } };
-}
-
 /** FastAPI's validation message, as OpenAI's audio service words it */
 function validationError(kind: "missing" | "string_too_long", field: string) {
   const detail = kind === "missing" ? "'msg': 'Field required'" : `'msg': 'String should have at most ${SPEECH_MAX_INPUT} characters', 'ctx': {'max_length': ${SPEECH_MAX_INPUT}}`;
   return invalid(`[{'type': '${kind}', 'loc': ('body', '${field}'), ${detail}}]`, field);
-}
-
-/** Answers the scenario's error or hang; waits as fake-slow / fake-gated do. Returns false when the exchange is over. */
-async function playScenario(x: FakeExchange, model: string, errorBody: ErrorBodyFor, waitBeforeAnswer = true): Promise<boolean> {
-  const scenario = scenarioFor(model);
-  if (scenario.kind === "error") {
-    x.json(scenario.status, errorBody(scenario.status, model), scenario.status === 429 ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {});
-    return false;
-  }
-  if (scenario.kind === "hang") return false; // never answers
-  if (waitBeforeAnswer && scenario.kind === "slow") await sleep(300);
-  if (waitBeforeAnswer && scenario.kind === "gated") await x.gate();
-  return true;
 }
 
 function sendText(x: FakeExchange, text: string) {
@@ -125,27 +107,9 @@ export async function handleOpenAIAudio(x: FakeExchange, errorBody: ErrorBodyFor
   return transcribe(x, errorBody, path === "/v1/audio/translations" ? "translate" : "transcribe");
 }
 
-async function readForm(x: FakeExchange): Promise<{ fields: Record<string, string | string[]>; file: File | null }> {
-  const contentType = String(x.req.headers["content-type"] ?? "");
-  const fields: Record<string, string | string[]> = {};
-  let file: File | null = null;
-  if (!/^multipart\/form-data/i.test(contentType)) return { fields, file };
-  // a body that does not parse counts as an empty form: the missing file is what OpenAI reports
-  const form = await new Response(new Uint8Array(x.raw), { headers: { "content-type": contentType } }).formData().catch(() => new FormData());
-  for (const [key, value] of form.entries()) {
-    if (typeof value !== "string") {
-      if (key === "file") file = value;
-      continue;
-    }
-    const seen = fields[key];
-    if (seen !== undefined) fields[key] = [...(Array.isArray(seen) ? seen : [seen]), value];
-    else fields[key] = key.endsWith("[]") ? [value] : value;
-  }
-  return { fields, file };
-}
-
 async function transcribe(x: FakeExchange, errorBody: ErrorBodyFor, task: "transcribe" | "translate") {
-  const { fields, file } = await readForm(x);
+  const { fields, files } = await readForm(x);
+  const file = files.file ?? null;
   const bytes = file ? Buffer.from(await file.arrayBuffer()) : null;
   x.record.body = { ...fields, ...(file ? { file: { name: file.name, type: file.type, bytes: bytes!.length } } : {}) };
   const field = (name: string) => (typeof fields[name] === "string" ? (fields[name] as string) : undefined);

@@ -12,6 +12,8 @@
 //   POST /v1/audio/speech          audio streamed in 4 chunks 40 ms apart; record.sentAt tells when they left
 //   POST /v1/moderations           one result per input; text containing "kill" is flagged as violence
 //                                  (these four: "openai" flavor only)
+//   /v1/videos …                   Sora's video jobs (openai-videos.ts; "openai" flavor only): create, retrieve,
+//                                  download, list, delete, with knobs on `fake.videos`
 //
 // Errors are OpenAI's {error:{message,type,param,code}}; the model name picks the scenario (contract.ts).
 // Flavors:
@@ -39,6 +41,7 @@ import {
 } from "./contract";
 import { startHttpFake, type FakeExchange } from "./http-fake";
 import { OPENAI_AUDIO_PATHS, handleOpenAIAudio } from "./openai-audio";
+import { createOpenAIVideos, isVideosPath, type FakeOpenAIVideos } from "./openai-videos";
 
 export type OpenAIFlavor = "openai" | "deepseek" | "openrouter" | "xai" | "doubao" | "poe";
 
@@ -46,6 +49,8 @@ export interface FakeOpenAI extends FakeUpstream {
   apiKey: string;
   /** accepts another key from now on (a key rotated back in at the provider) */
   allowKey(key: string): void;
+  /** the video jobs, and the knobs that pace and break them */
+  videos: FakeOpenAIVideos;
 }
 
 /** A 1×1 PNG, what image generation returns. */
@@ -138,6 +143,7 @@ export async function startFakeOpenAI(options: { apiKey?: string; flavor?: OpenA
   const accepted = new Set([apiKey]);
   const flavor = options.flavor ?? "openai";
   const reasoningField = flavor === "openrouter" ? "reasoning" : "reasoning_content";
+  const videos = createOpenAIVideos(errorBody);
 
   async function chat(x: FakeExchange, body: Record<string, unknown>) {
     const model = String(body.model ?? "");
@@ -215,6 +221,7 @@ export async function startFakeOpenAI(options: { apiKey?: string; flavor?: OpenA
     if (x.req.method === "GET" && path === "/v1/models") {
       return x.json(200, { object: "list", data: [{ id: "fake-model", object: "model", created: 1700000000, owned_by: "fake" }] });
     }
+    if (flavor === "openai" && isVideosPath(path)) return videos.handle(x);
     if (x.req.method !== "POST") return x.json(404, errorBody(404, model));
     // these read their model from a multipart form too, so they play the scenarios themselves
     if (flavor === "openai" && OPENAI_AUDIO_PATHS.has(path)) return handleOpenAIAudio(x, errorBody);
@@ -247,5 +254,5 @@ export async function startFakeOpenAI(options: { apiKey?: string; flavor?: OpenA
     return chat(x, body);
   }, { basePath: "/v1", port: options.port });
 
-  return { ...fake, apiKey, allowKey: (key) => accepted.add(key) };
+  return { ...fake, apiKey, allowKey: (key) => accepted.add(key), videos };
 }

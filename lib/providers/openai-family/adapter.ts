@@ -13,6 +13,8 @@ import type { CanonicalUsage } from "../../canonical/completion";
 import { sdkClients } from "../shared/client-cache";
 import { postEventStream, postJson, type PostOptions } from "../shared/http-client";
 import { fromOpenAIError } from "./errors";
+import { requestOptions, sdkCall } from "./sdk-call";
+import { openAIVideos } from "./videos";
 
 /**
  * What distinguishes one OpenAI-compatible provider from another. Everything else (client, requests,
@@ -39,6 +41,8 @@ export interface OpenAIFamilyOptions {
   /** speech to text (/audio/transcriptions, /audio/translations) and text to speech (/audio/speech) */
   audio?: boolean;
   moderations?: boolean;
+  /** video generation (/videos: Sora) */
+  videos?: boolean;
 }
 
 const OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -76,7 +80,6 @@ function canonicalReasoning(target: WithReasoning | undefined) {
 export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): ProviderAdapter {
   const clientFor = sdkClients((target) => createClient(target, options));
   const chatEndpoint = sdkClients((target) => createChatEndpoint(target, options));
-  const requestOptions = (call: CallOptions) => ({ signal: call.signal, timeout: call.timeoutMs });
   const postOptions = (call: CallOptions): PostOptions => ({ signal: call.signal, timeoutMs: call.timeoutMs });
   const prepare = (request: ChatRequest, target: UpstreamTarget, stream: boolean) => {
     // stream_options is only valid on streaming requests; the cap goes in the one field the provider reads
@@ -106,14 +109,6 @@ export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): Provide
     }
   }
 
-  const call = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      throw fromOpenAIError(error);
-    }
-  };
-
   const adapter: ProviderAdapter = {
     defaultBaseUrl: options.defaultBaseUrl,
     credential: options.credential,
@@ -133,18 +128,18 @@ export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): Provide
 
     async testConnection(target, callOptions) {
       // listing models costs nothing and needs a valid key
-      await call(() => clientFor(target).models.list(requestOptions(callOptions)));
+      await sdkCall(() => clientFor(target).models.list(requestOptions(callOptions)));
     },
   };
   if (options.embeddings) {
     adapter.embeddings = (request, target, callOptions) =>
-      call(() => clientFor(target).embeddings.create({ ...request, model: target.upstreamModel } as EmbeddingCreateParams, requestOptions(callOptions)));
+      sdkCall(() => clientFor(target).embeddings.create({ ...request, model: target.upstreamModel } as EmbeddingCreateParams, requestOptions(callOptions)));
   }
   if (options.images) {
     adapter.generateImages = (request, target, callOptions) => {
       const body: Record<string, unknown> = { ...request, model: target.upstreamModel };
       const prepared = (options.prepareImages ? options.prepareImages(body) : body) as unknown as ImageGenerateParamsNonStreaming;
-      return call(() => clientFor(target).images.generate(prepared, requestOptions(callOptions)));
+      return sdkCall(() => clientFor(target).images.generate(prepared, requestOptions(callOptions)));
     };
   }
   if (options.audio) {
@@ -153,7 +148,7 @@ export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): Provide
       const upload = await toFile(file.bytes, file.name, file.type ? { type: file.type } : undefined);
       const client = clientFor(target);
       // the SDK answers text, srt and vtt as the text itself, json and verbose_json as objects
-      const result = await call(() =>
+      const result = await sdkCall(() =>
         task === "translation"
           ? client.audio.translations.create({ ...fields, file: upload, model: target.upstreamModel }, requestOptions(callOptions))
           : client.audio.transcriptions.create({ ...fields, language, timestamp_granularities, file: upload, model: target.upstreamModel }, requestOptions(callOptions)),
@@ -161,14 +156,15 @@ export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): Provide
       return result as unknown as TranscriptionResult;
     };
     adapter.speech = async (request, target, callOptions) => {
-      const response = await call(() => clientFor(target).audio.speech.create({ ...request, model: target.upstreamModel } as SpeechCreateParams, requestOptions(callOptions)));
+      const response = await sdkCall(() => clientFor(target).audio.speech.create({ ...request, model: target.upstreamModel } as SpeechCreateParams, requestOptions(callOptions)));
       if (!response.body) throw new UpstreamError({ kind: "http", status: 502, message: "the upstream answered speech without a body" });
       return { contentType: response.headers.get("content-type") ?? "application/octet-stream", body: response.body };
     };
   }
   if (options.moderations) {
     adapter.moderate = (request, target, callOptions) =>
-      call(async () => (await clientFor(target).moderations.create({ ...request, model: target.upstreamModel } as ModerationCreateParams, requestOptions(callOptions))) as unknown as ModerationResponse);
+      sdkCall(async () => (await clientFor(target).moderations.create({ ...request, model: target.upstreamModel } as ModerationCreateParams, requestOptions(callOptions))) as unknown as ModerationResponse);
   }
+  if (options.videos) adapter.video = openAIVideos(clientFor);
   return adapter;
 }

@@ -26,7 +26,7 @@ export interface PostOptions {
 }
 
 /** The caller's signal, also aborted when the upstream has not answered in time (undici's own timers tick once a second). */
-function answerDeadline(options: PostOptions) {
+export function answerDeadline(options: PostOptions) {
   const controller = new AbortController();
   let timedOut = false;
   if (options.signal.aborted) controller.abort();
