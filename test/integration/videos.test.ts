@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import OpenAI, { toFile } from "openai";
 import { AIGNEHubVideoModel } from "@aigne/aigne-hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,18 +36,19 @@ afterAll(async () => {
 });
 
 async function finished(client: OpenAI, id: string, timeoutMs = 10_000) {
-  return eventually(async () => {
+  const { value } = await eventually(async () => {
     const video = await client.videos.retrieve(id);
     expect(["completed", "failed"]).toContain(video.status);
     return video;
   }, timeoutMs);
+  return value;
 }
 
 const jobOf = (id: string) => f.db.videoJob.findUniqueOrThrow({ where: { id } });
 
-async function member(email: string, allowedModels?: string) {
+async function member(email: string, models?: string[]) {
   if (!(await f.db.user.findUnique({ where: { email } }))) await f.lib.createUser({ email, role: "member" }, "test");
-  const { secret } = await f.lib.createApiKey({ userEmail: email, ...(allowedModels ? { allowedModels } : {}) }, "test");
+  const { secret } = await f.lib.createApiKey({ userEmail: email, ...(models ? { models } : {}) }, "test");
   return new OpenAI({ baseURL: f.hub.baseURL, apiKey: secret, maxRetries: 0 });
 }
 
@@ -63,7 +65,7 @@ describe("OpenAI's /v1/videos", () => {
     expect(created.id).not.toContain(job.upstreamId);
 
     const progress = new Set<number>();
-    const done = await eventually(async () => {
+    const { value: done } = await eventually(async () => {
       const video = await f.client.videos.retrieve(created.id);
       progress.add(video.progress);
       expect(video.status).toBe("completed");
@@ -120,7 +122,7 @@ describe("OpenAI's /v1/videos", () => {
     const video = await f.client.videos.create({ model: "sora", prompt: "private" });
     await finished(f.client, video.id);
     const stranger = await member("stranger@test.local");
-    const narrow = await member(MEMBER, "gpt-4o-mini");
+    const narrow = await member(MEMBER, ["gpt-4o-mini"]);
     for (const client of [stranger, narrow]) {
       await expect(client.videos.retrieve(video.id)).rejects.toMatchObject({ status: 404, code: "video_not_found" });
       await expect(client.videos.downloadContent(video.id)).rejects.toMatchObject({ status: 404, code: "video_not_found" });
@@ -167,7 +169,7 @@ describe("OpenAI's /v1/videos", () => {
 
 describe("Gemini Veo (long-running operations)", () => {
   it("starts a Veo operation, polls it and keeps the file; charged the seconds asked (Veo reports none)", async () => {
-    const video = await f.client.videos.create({ model: "veo", prompt: "A lighthouse at dusk", seconds: "8", size: "1920x1080" });
+    const video = await f.client.videos.create({ model: "veo", prompt: "A lighthouse at dusk", seconds: "8", size: "1920x1080" as "1280x720" });
     const done = await finished(f.client, video.id);
     expect(done.status).toBe("completed");
     const bytes = Buffer.from(await (await f.client.videos.downloadContent(video.id)).arrayBuffer());
@@ -184,8 +186,8 @@ describe("the AIGNE Hub protocol's /api/v2/video", () => {
   it("answers the published client with a signed link to the finished video", async () => {
     f.upstream.videos.stepsToComplete = 2;
     const model = new AIGNEHubVideoModel({ baseURL: f.hub.url, apiKey: f.apiKey, model: "sora" });
-    const output = await model.invoke({ prompt: "A kite over the sea", seconds: "4" });
-    expect(output.videos).toHaveLength(1);
+    const output = await model.invoke({ prompt: "A kite over the sea", seconds: "4", outputFileType: "url" });
+    expect(output.videos, JSON.stringify(output)).toHaveLength(1);
     const [video] = output.videos as Array<{ type: string; url: string; mimeType: string }>;
     expect(video).toMatchObject({ type: "url", mimeType: "video/mp4" });
     const url = new URL(video!.url);
@@ -197,7 +199,8 @@ describe("the AIGNE Hub protocol's /api/v2/video", () => {
     const id = url.pathname.split("/").at(-1)!;
     expect(bytes.equals(f.upstream.videos.contentOf((await jobOf(id)).upstreamId))).toBe(true);
     // …and only as signed: another video, a later expiry or a forged signature are refused
-    const other = await f.db.videoJob.findFirstOrThrow({ where: { status: "completed", id: { not: id } } });
+    const other = await f.client.videos.create({ model: "sora", prompt: "someone else's" });
+    await finished(f.client, other.id);
     for (const forged of [
       video!.url.replace(id, other.id),
       video!.url.replace(/expires=\d+/, `expires=${Math.floor(Date.now() / 1000) + 86_400 * 365}`),
@@ -205,6 +208,16 @@ describe("the AIGNE Hub protocol's /api/v2/video", () => {
     ]) {
       expect((await fetch(forged)).status).toBe(403);
     }
+  });
+
+  it("lets the framework fetch the video through the link into a local file, its default", async () => {
+    f.upstream.videos.stepsToComplete = 1;
+    const model = new AIGNEHubVideoModel({ baseURL: f.hub.url, apiKey: f.apiKey, model: "sora" });
+    const output = await model.invoke({ prompt: "A local copy", seconds: "4" });
+    const [video] = output.videos as Array<{ type: string; path: string }>;
+    expect(video).toMatchObject({ type: "local" });
+    const job = await f.db.videoJob.findFirstOrThrow({ where: { prompt: "A local copy" } });
+    expect(readFileSync(video!.path).equals(f.upstream.videos.contentOf(job.upstreamId))).toBe(true);
   });
 
   it("answers a failed job with an error and no charge", async () => {
