@@ -24,6 +24,13 @@ const MAX_REFERENCE_BYTES = 10 * 1024 * 1024;
 const REFERENCE_TYPES = new Set(["image/jpeg", "image/png", "image/webp"]);
 const FIELDS = new Set([...Object.keys(videoFieldsSchema.shape), "input_reference"]);
 
+/** A reference image as the upstreams take it: a JPEG, PNG or WebP of at most 10 MiB. */
+export function checkedReference(reference: VideoReference, param: string): VideoReference {
+  if (!REFERENCE_TYPES.has(reference.type)) throw invalidRequest(`'${param}' must be a JPEG, PNG or WebP image.`, "invalid_file", param);
+  if (reference.bytes.byteLength > MAX_REFERENCE_BYTES) throw invalidRequest(`'${param}' is larger than 10 MiB.`, "file_too_large", param);
+  return reference;
+}
+
 /** How long a job's hold lasts: as long as the job may run, and a poll interval to settle it. */
 export const videoHoldTtlMs = () => env().HUB_VIDEO_MAX_MS + 2 * env().HUB_VIDEO_POLL_MS + 60_000;
 
@@ -31,10 +38,7 @@ export const videoHoldTtlMs = () => env().HUB_VIDEO_MAX_MS + 2 * env().HUB_VIDEO
 async function readVideoRequest(request: InboundRequest): Promise<{ fields: Record<string, unknown>; reference: VideoReference | null }> {
   if (isMultipart(request)) {
     const { fields, file } = await readUploadForm(request, { fileField: "input_reference", maxFileBytes: MAX_REFERENCE_BYTES, what: "reference image" });
-    if (file && !REFERENCE_TYPES.has(file.type)) {
-      throw invalidRequest("'input_reference' must be a JPEG, PNG or WebP image.", "invalid_file", "input_reference");
-    }
-    return { fields, reference: file ? { ...file, name: file.name || "reference" } : null };
+    return { fields, reference: file ? checkedReference({ ...file, name: file.name || "reference" }, "input_reference") : null };
   }
   const body = await readJson(request);
   if (!body || typeof body !== "object" || Array.isArray(body)) throw invalidRequest("The request body must be a JSON object.", "invalid_json");

@@ -8,7 +8,7 @@ import { type VideoReference } from "../../canonical/video";
 import type { CallContext } from "../context";
 import { invalidRequest } from "../errors";
 import { aigneVideoRequestSchema, type aigneContentSchema } from "../protocols/aigne-hub/schema";
-import { parseVideoRequest, startVideo, videoRequestOf } from "./create";
+import { checkedReference, parseVideoRequest, startVideo, videoRequestOf } from "./create";
 import { linkValid, videoLink } from "./links";
 import { getVideo, deleteVideo as deleteFile } from "./storage";
 import { findVideo, listVideos, videoNotFound, videoObject, jobCharge, type VideoJob } from "./store";
@@ -112,9 +112,7 @@ const WAIT_STEP_MS = 250;
 function referenceOf(image: z.infer<typeof aigneContentSchema> | undefined): VideoReference | null {
   if (!image) return null;
   if (image.type !== "file") throw invalidRequest("input.image must be a file ({type: 'file', data: base64}); the hub does not fetch URLs or read paths.", "unsupported_content", "input.image");
-  const bytes = Buffer.from(image.data, "base64");
-  if (bytes.byteLength > 10 * 1024 * 1024) throw invalidRequest("input.image is larger than 10 MiB.", "file_too_large", "input.image");
-  return { bytes: new Uint8Array(bytes), name: "reference", type: image.mimeType ?? "image/png" };
+  return checkedReference({ bytes: new Uint8Array(Buffer.from(image.data, "base64")), name: "reference", type: image.mimeType ?? "image/png" }, "input.image");
 }
 
 /** POST /api/v2/video: starts the job, waits for it, and answers with a link to the video. */
