@@ -54,10 +54,11 @@ export default async function PricingPage() {
                 <TableHead className="text-right">{t("perImage")}</TableHead>
                 <TableHead className="text-right">{t("perAudioMinute")}</TableHead>
                 <TableHead className="text-right">{t("perMillionCharacters")}</TableHead>
+                <TableHead className="text-right">{t("perVideoSecond")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {models.length === 0 && <TableEmpty colSpan={7}>{t("empty")}</TableEmpty>}
+              {models.length === 0 && <TableEmpty colSpan={8}>{t("empty")}</TableEmpty>}
               {models.map((m) => {
                 const sell = m.price?.sell;
                 const show = (value: string | null | undefined) => (value == null ? "—" : mode === "service_provider" ? t("credits", { credits: credits(value) }) : `$${usdPer1M(value)}`);
@@ -72,6 +73,7 @@ export default async function PricingPage() {
                     <TableCell className="text-right tabular-nums">{show(sell?.imageCredits)}</TableCell>
                     <TableCell className="text-right tabular-nums">{show(sell?.audioCreditsPerMinute)}</TableCell>
                     <TableCell className="text-right tabular-nums">{show(sell?.charactersCreditsPer1M)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{show(sell?.videoCreditsPerSecond)}</TableCell>
                   </TableRow>
                 );
               })}

@@ -56,6 +56,7 @@ const priceSchema = z
     imageUsd: decimal.nullable().default(null),
     audioUsdPerMinute: decimal.nullable().default(null),
     charactersUsdPer1M: decimal.nullable().default(null),
+    videoUsdPerSecond: decimal.nullable().default(null),
     marginPercent: decimal.default("0"),
   })
   .strict();
@@ -189,6 +190,7 @@ export async function exportConfig(options: { includeSecrets?: boolean } = {}): 
               imageUsd: optionalUsd(price.imageNanoUsd),
               audioUsdPerMinute: optionalUsd(price.audioNanoUsdPerMinute),
               charactersUsdPer1M: optionalUsd(price.characterNanoUsdPer1M),
+              videoUsdPerSecond: optionalUsd(price.videoNanoUsdPerSecond),
               marginPercent: percentOf(price.marginBps),
             }
           : null,
@@ -372,7 +374,7 @@ async function importModel(tx: Tx, input: z.output<typeof modelSchema>, report: 
   }
 
   if (input.price) {
-    const { cachedInputUsdPer1M, cacheWriteUsdPer1M, imageUsd, audioUsdPerMinute, charactersUsdPer1M } = input.price;
+    const { cachedInputUsdPer1M, cacheWriteUsdPer1M, imageUsd, audioUsdPerMinute, charactersUsdPer1M, videoUsdPerSecond } = input.price;
     const given = parsePrice({
       ...input.price,
       cachedInputUsdPer1M: cachedInputUsdPer1M ?? undefined,
@@ -380,6 +382,7 @@ async function importModel(tx: Tx, input: z.output<typeof modelSchema>, report: 
       imageUsd: imageUsd ?? undefined,
       audioUsdPerMinute: audioUsdPerMinute ?? undefined,
       charactersUsdPer1M: charactersUsdPer1M ?? undefined,
+      videoUsdPerSecond: videoUsdPerSecond ?? undefined,
     });
     // the same fields in the same order, from the document and from the price in force
     const fieldsOf = (p: typeof given) => [
@@ -390,6 +393,7 @@ async function importModel(tx: Tx, input: z.output<typeof modelSchema>, report: 
       p.imageNanoUsd,
       p.audioNanoUsdPerMinute,
       p.characterNanoUsdPer1M,
+      p.videoNanoUsdPerSecond,
       p.marginBps,
     ];
     const wanted = fieldsOf(given);

@@ -27,6 +27,8 @@ export interface PriceInput {
   audioUsdPerMinute?: string;
   /** speech models: per 1M characters of input text */
   charactersUsdPer1M?: string;
+  /** video models: per second of video generated */
+  videoUsdPerSecond?: string;
   /** the reseller's margin on top of the provider cost, e.g. "25" or "12.5" */
   marginPercent?: string;
 }
@@ -71,6 +73,7 @@ export function parsePrice(input: PriceInput) {
     imageNanoUsd: usd(input.imageUsd, "image price"),
     audioNanoUsdPerMinute: usd(input.audioUsdPerMinute, "audio price per minute"),
     characterNanoUsdPer1M: usd(input.charactersUsdPer1M, "price per 1M characters"),
+    videoNanoUsdPerSecond: usd(input.videoUsdPerSecond, "video price per second"),
     marginBps: parseMarginPercent(input.marginPercent),
   };
 }
@@ -112,6 +115,7 @@ export async function addModel(input: AddModelInput, actor: Actor) {
           imageNanoUsd: given.imageNanoUsd,
           audioNanoUsdPerMinute: given.audioNanoUsdPerMinute,
           characterNanoUsdPer1M: given.characterNanoUsdPer1M,
+          videoNanoUsdPerSecond: given.videoNanoUsdPerSecond,
           source: actorId(actor) === "cli" ? "cli" : "admin",
         }
       : list && {
@@ -190,6 +194,7 @@ export async function appendPrice(tx: Tx, modelId: string, base: Price | undefin
       imageNanoUsd: given.imageNanoUsd ?? current?.imageNanoUsd ?? null,
       audioNanoUsdPerMinute: given.audioNanoUsdPerMinute ?? current?.audioNanoUsdPerMinute ?? null,
       characterNanoUsdPer1M: given.characterNanoUsdPer1M ?? current?.characterNanoUsdPer1M ?? null,
+      videoNanoUsdPerSecond: given.videoNanoUsdPerSecond ?? current?.videoNanoUsdPerSecond ?? null,
       marginBps: given.marginBps ?? current?.marginBps ?? 0,
       source: actorId(actor) === "cli" ? "cli" : "admin",
       createdById: actorId(actor),

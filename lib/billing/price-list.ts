@@ -15,6 +15,7 @@ type PriceRow = {
   imageNanoUsd: bigint | null;
   audioNanoUsdPerMinute: bigint | null;
   characterNanoUsdPer1M: bigint | null;
+  videoNanoUsdPerSecond: bigint | null;
   marginBps: number;
   source: string;
   effectiveFrom: Date;
@@ -33,9 +34,10 @@ export function presentPrice(price: PriceRow, creditPriceNanoUsd: bigint) {
       imageUsd: optional(price.imageNanoUsd, formatUsd),
       audioUsdPerMinute: optional(price.audioNanoUsdPerMinute, formatUsd),
       charactersUsdPer1M: optional(price.characterNanoUsdPer1M, formatUsd),
+      videoUsdPerSecond: optional(price.videoNanoUsdPerSecond, formatUsd),
     },
     marginPercent: (price.marginBps / 100).toString(),
-    /** credits per 1M tokens (per image, per minute of audio, per 1M characters) */
+    /** credits per 1M tokens (per image, per minute of audio, per 1M characters, per second of video) */
     sell: {
       inputCreditsPer1M: sell(price.inputNanoUsdPer1M),
       outputCreditsPer1M: sell(price.outputNanoUsdPer1M),
@@ -43,6 +45,7 @@ export function presentPrice(price: PriceRow, creditPriceNanoUsd: bigint) {
       imageCredits: optional(price.imageNanoUsd, sell),
       audioCreditsPerMinute: optional(price.audioNanoUsdPerMinute, sell),
       charactersCreditsPer1M: optional(price.characterNanoUsdPer1M, sell),
+      videoCreditsPerSecond: optional(price.videoNanoUsdPerSecond, sell),
     },
     source: price.source,
     effectiveFrom: price.effectiveFrom,

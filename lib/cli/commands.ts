@@ -92,6 +92,7 @@ const priceOptions = {
   "image-usd": { type: "string" },
   "audio-usd-per-minute": { type: "string" },
   "characters-usd-per-1m": { type: "string" },
+  "video-usd-per-second": { type: "string" },
   "margin-percent": { type: "string" },
 } as const;
 const priceOf = (v: Values): PriceInput => ({
@@ -102,10 +103,11 @@ const priceOf = (v: Values): PriceInput => ({
   imageUsd: optional(v, "image-usd"),
   audioUsdPerMinute: optional(v, "audio-usd-per-minute"),
   charactersUsdPer1M: optional(v, "characters-usd-per-1m"),
+  videoUsdPerSecond: optional(v, "video-usd-per-second"),
   marginPercent: optional(v, "margin-percent"),
 });
 
-type UnitPrices = { imageNanoUsd: bigint | null; audioNanoUsdPerMinute: bigint | null; characterNanoUsdPer1M: bigint | null };
+type UnitPrices = { imageNanoUsd: bigint | null; audioNanoUsdPerMinute: bigint | null; characterNanoUsdPer1M: bigint | null; videoNanoUsdPerSecond: bigint | null };
 const usdOrNull = (v: bigint | null) => (v === null ? null : formatUsd(v));
 /** The prices a model has besides its token prices, each as it reads in a line. */
 const unitPrices = (p: UnitPrices) =>
@@ -113,6 +115,7 @@ const unitPrices = (p: UnitPrices) =>
     p.imageNanoUsd !== null && `$${formatUsd(p.imageNanoUsd)} per image`,
     p.audioNanoUsdPerMinute !== null && `$${formatUsd(p.audioNanoUsdPerMinute)} per minute of audio`,
     p.characterNanoUsdPer1M !== null && `$${formatUsd(p.characterNanoUsdPer1M)} per 1M characters`,
+    p.videoNanoUsdPerSecond !== null && `$${formatUsd(p.videoNanoUsdPerSecond)} per second of video`,
   ].filter((text): text is string => Boolean(text));
 
 const credentialOptions = { "api-key": { type: "string" }, "access-key-id": { type: "string" }, "secret-access-key": { type: "string" }, "session-token": { type: "string" } } as const;
@@ -286,7 +289,7 @@ export const commands: Record<string, Command> = {
   }),
 
   "model add": command({
-    usage: `--name PUBLIC --provider N --upstream-model M [--type ${MODEL_TYPES.join("|")}] [--input-usd-per-1m X --output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--audio-usd-per-minute A] [--characters-usd-per-1m C] [--margin-percent P] [--max-output-tokens T] [--default-output-tokens D]`,
+    usage: `--name PUBLIC --provider N --upstream-model M [--type ${MODEL_TYPES.join("|")}] [--input-usd-per-1m X --output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--audio-usd-per-minute A] [--characters-usd-per-1m C] [--video-usd-per-second V] [--margin-percent P] [--max-output-tokens T] [--default-output-tokens D]`,
     options: { name: string, provider: string, "upstream-model": string, type: string, "max-output-tokens": string, "default-output-tokens": string, ...priceOptions },
     async run(v) {
       const type: ModelType = oneOf(optional(v, "type") ?? "chat", MODEL_TYPES, "--type");
@@ -329,7 +332,7 @@ export const commands: Record<string, Command> = {
   }),
 
   "price set": command({
-    usage: "--model PUBLIC [--input-usd-per-1m X] [--output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--audio-usd-per-minute A] [--characters-usd-per-1m C] [--margin-percent P] [--effective-from ISO-TIME]",
+    usage: "--model PUBLIC [--input-usd-per-1m X] [--output-usd-per-1m Y] [--cached-input-usd-per-1m Z] [--cache-write-usd-per-1m W] [--image-usd I] [--audio-usd-per-minute A] [--characters-usd-per-1m C] [--video-usd-per-second V] [--margin-percent P] [--effective-from ISO-TIME]",
     options: { model: string, ...priceOptions, "effective-from": string },
     async run(v) {
       const from = optional(v, "effective-from");
@@ -343,6 +346,7 @@ export const commands: Record<string, Command> = {
           imageUsd: usdOrNull(price.imageNanoUsd),
           audioUsdPerMinute: usdOrNull(price.audioNanoUsdPerMinute),
           charactersUsdPer1M: usdOrNull(price.characterNanoUsdPer1M),
+          videoUsdPerSecond: usdOrNull(price.videoNanoUsdPerSecond),
           marginPercent: price.marginBps / 100,
         },
       };
@@ -399,6 +403,7 @@ export const commands: Record<string, Command> = {
         imageUsd: usdOrNull(p.imageNanoUsd),
         audioUsdPerMinute: usdOrNull(p.audioNanoUsdPerMinute),
         charactersUsdPer1M: usdOrNull(p.characterNanoUsdPer1M),
+        videoUsdPerSecond: usdOrNull(p.videoNanoUsdPerSecond),
         marginPercent: p.marginBps / 100,
         source: p.source,
       }));

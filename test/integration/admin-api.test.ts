@@ -251,6 +251,25 @@ describe("prices", () => {
     const refused = await api("POST", "/models/api-whisper/prices", { body: { audioUsdPerMinute: "six" } });
     expect([refused.status, refused.body.error.message]).toEqual([400, expect.stringContaining("audio price per minute must be a non-negative decimal")]);
   });
+
+  it("take a price per second of video, and answer it as documented", async () => {
+    const route = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)!;
+    const added = await api("POST", "/models", { body: { name: "api-sora", provider: "fake", upstreamModel: "sora-2", type: "video", videoUsdPerSecond: "0.1" } });
+    expect(added.status, added.text).toBe(201);
+    expectDocumented(route("post", "/models"), added);
+    expect(added.body).toMatchObject({ type: "video", price: { videoUsdPerSecond: "0.1", audioUsdPerMinute: null, charactersUsdPer1M: null, imageUsd: null } });
+    const set = await api("POST", "/models/api-sora/prices", { body: { marginPercent: "40" } });
+    expectDocumented(route("post", "/models/{name}/prices"), set);
+    const history = await api("GET", "/models/api-sora/prices");
+    expectDocumented(route("get", "/models/{name}/prices"), history);
+    // the new margin carries the video price over
+    expect(history.body.data.map((p: { videoUsdPerSecond: string | null; marginPercent: string }) => [p.videoUsdPerSecond, p.marginPercent])).toEqual([
+      ["0.1", "40"],
+      ["0.1", "0"],
+    ]);
+    const refused = await api("POST", "/models/api-sora/prices", { body: { videoUsdPerSecond: "-1" } });
+    expect([refused.status, refused.body.error.message]).toEqual([400, expect.stringContaining("video price per second must be a non-negative decimal")]);
+  });
 });
 
 describe("admin tokens", () => {

@@ -163,6 +163,30 @@ describe("operator CLI against a running hub", () => {
     ]);
   });
 
+  it("prices video per second of video, and reads the price back", async () => {
+    const added = await json<{ model: { type: string } }>("model", "add", "--name", "cli-sora", "--provider", "fake", "--upstream-model", "sora-2", "--type", "video", "--video-usd-per-second", "0.1");
+    expect(added.model.type).toBe("video");
+    const set = await json<{ message: string; price: Record<string, unknown> }>("price", "set", "--model", "cli-sora", "--video-usd-per-second", "0.125", "--margin-percent", "20");
+    expect(set.price).toMatchObject({ videoUsdPerSecond: "0.125", audioUsdPerMinute: null, charactersUsdPer1M: null, imageUsd: null, marginPercent: 20 });
+    expect(set.message).toContain("$0.125 per second of video");
+    // a later price of another kind carries the video price over
+    await json("price", "set", "--model", "cli-sora", "--margin-percent", "30");
+
+    type History = { prices: Array<{ videoUsdPerSecond: string | null; marginPercent: number }> };
+    expect((await json<History>("price", "history", "--model", "cli-sora")).prices).toMatchObject([
+      { videoUsdPerSecond: "0.125", marginPercent: 30 },
+      { videoUsdPerSecond: "0.125", marginPercent: 20 },
+      { videoUsdPerSecond: "0.1", marginPercent: 0 },
+    ]);
+    const text = await cli("price", "history", "--model", "cli-sora");
+    expect(text.stdout.trim().split("\n").map((line) => line.match(/\$[\d.]+ per second of video/)?.[0])).toEqual(["$0.125 per second of video", "$0.125 per second of video", "$0.1 per second of video"]);
+    // the other models' history says nothing of video
+    expect((await cli("price", "history", "--model", "cli-whisper")).stdout).not.toContain("video");
+    // stored exactly, in nano-USD
+    const stored = await f.db.price.findMany({ where: { model: { name: "cli-sora" } }, orderBy: { effectiveFrom: "asc" }, select: { videoNanoUsdPerSecond: true } });
+    expect(stored.map((p) => p.videoNanoUsdPerSecond)).toEqual([100_000_000n, 125_000_000n, 125_000_000n]);
+  });
+
   it("prints human-readable output without --json", async () => {
     const result = await cli("key", "create", "--user", "dev@test.local");
     expect(result.code).toBe(0);
@@ -184,7 +208,8 @@ describe("operator CLI against a running hub", () => {
     [["model", "add", "--name", "m", "--provider", "ghost", "--upstream-model", "x"], /^error: no provider named ghost$/],
     [["model", "add", "--name", "m", "--provider", "fake", "--upstream-model", "x", "--input-usd-per-1m", "1,5"], /^error: input price must be a non-negative decimal/],
     [["price", "set", "--model", "gpt-4o-mini", "--audio-usd-per-minute", "0,006"], /^error: audio price per minute must be a non-negative decimal/],
-    [["model", "add", "--name", "m", "--provider", "fake", "--upstream-model", "x", "--type", "video"], /^error: --type must be one of: chat, embedding, image, transcription, speech, moderation$/],
+    [["price", "set", "--model", "gpt-4o-mini", "--video-usd-per-second", "1e-3"], /^error: video price per second must be a non-negative decimal/],
+    [["model", "add", "--name", "m", "--provider", "fake", "--upstream-model", "x", "--type", "music"], /^error: --type must be one of: chat, embedding, image, transcription, speech, moderation, video$/],
     [["key", "create", "--user", "nobody@test.local"], /^error: no user with email nobody@test.local$/],
     [["key", "revoke", "sk-hub-nope"], /^error: no API key with id or prefix sk-hub-nope$/],
     [["mode", "set", "anarchy"], /^error: mode must be one of: enterprise, service_provider$/],

@@ -33,9 +33,10 @@ beforeAll(async () => {
   await f.lib.addDeployment({ model: "gpt-4o-mini", provider: "router", upstreamModel: "openai/gpt-4o-mini", priority: 1, weight: 2, credential: "second" }, "test");
   await f.lib.addAlias("gpt-4o-mini", "mini", "test");
   await f.lib.setPrice("gpt-4o-mini", { marginPercent: "12.5" }, "test");
-  // models priced by what they are metered in: minutes of audio, characters spoken
+  // models priced by what they are metered in: minutes of audio, characters spoken, seconds of video
   await f.lib.addModel({ name: "whisper", provider: "fake", upstreamModel: "whisper-1", type: "transcription", audioUsdPerMinute: "0.006", marginPercent: "20" }, "test");
   await f.lib.addModel({ name: "tts", provider: "fake", upstreamModel: "tts-1", type: "speech", charactersUsdPer1M: "15" }, "test");
+  await f.lib.addModel({ name: "sora", provider: "fake", upstreamModel: "sora-2", type: "video", videoUsdPerSecond: "0.1", marginPercent: "25" }, "test");
   await f.lib.addPackage({ name: "Starter", price: "9.99", credits: "1000000" }, "test");
   const { createGroup, setGroupModelMargin } = await import("@/lib/admin/groups");
   const pro = await createGroup({ name: "pro", marginPercent: "10", allowedModels: ["gpt-4o-mini", "openai/*"] }, "test");
@@ -92,11 +93,12 @@ describe("hub config export / import", () => {
         { provider: "router", upstreamModel: "openai/gpt-4o-mini", priority: 1, weight: 2, enabled: true, credential: "second" },
       ],
       // exact decimals, never floats
-      price: { inputUsdPer1M: "0.15", outputUsdPer1M: "0.6", cachedInputUsdPer1M: "0.075", cacheWriteUsdPer1M: null, imageUsd: null, audioUsdPerMinute: null, charactersUsdPer1M: null, marginPercent: "12.5" },
+      price: { inputUsdPer1M: "0.15", outputUsdPer1M: "0.6", cachedInputUsdPer1M: "0.075", cacheWriteUsdPer1M: null, imageUsd: null, audioUsdPerMinute: null, charactersUsdPer1M: null, videoUsdPerSecond: null, marginPercent: "12.5" },
     });
-    const unpriced = { inputUsdPer1M: "0", outputUsdPer1M: "0", cachedInputUsdPer1M: null, cacheWriteUsdPer1M: null, imageUsd: null, audioUsdPerMinute: null, charactersUsdPer1M: null };
+    const unpriced = { inputUsdPer1M: "0", outputUsdPer1M: "0", cachedInputUsdPer1M: null, cacheWriteUsdPer1M: null, imageUsd: null, audioUsdPerMinute: null, charactersUsdPer1M: null, videoUsdPerSecond: null };
     expect(doc.models.find((m) => m.name === "whisper")).toMatchObject({ type: "transcription", price: { ...unpriced, audioUsdPerMinute: "0.006", marginPercent: "20" } });
     expect(doc.models.find((m) => m.name === "tts")).toMatchObject({ type: "speech", price: { ...unpriced, charactersUsdPer1M: "15", marginPercent: "0" } });
+    expect(doc.models.find((m) => m.name === "sora")).toMatchObject({ type: "video", price: { ...unpriced, videoUsdPerSecond: "0.1", marginPercent: "25" } });
     expect(doc.packages).toEqual([
       { name: "Starter", group: null, price: "9.99", currency: "usd", credits: "1000000", enabled: true, sortOrder: 0 },
       { name: "Pro", group: "pro", price: "49", currency: "usd", credits: "5000000", enabled: true, sortOrder: 0 },
@@ -120,11 +122,11 @@ describe("hub config export / import", () => {
     ]);
     const again = JSON.parse(await cli(targetKeys, "config", "import", "--file", path.join(dir, "public.json"), "--json")) as { created: string[]; updated: string[] };
     expect([again.created, again.updated]).toEqual([[], []]);
-    // the audio and speech models arrive with their type and their price per minute / per 1M characters
+    // the audio, speech and video models arrive with their type and their price per minute / per 1M characters / per second
     const exported = JSON.parse(readFileSync(path.join(dir, "public.json"), "utf8")) as Document;
     const imported = JSON.parse(await cli(targetKeys, "config", "export")) as Document;
-    for (const name of ["whisper", "tts"]) expect(imported.models.find((m) => m.name === name)).toEqual(exported.models.find((m) => m.name === name));
-    expect(first.created).toEqual(expect.arrayContaining(["model whisper", "model tts"]));
+    for (const name of ["whisper", "tts", "sora"]) expect(imported.models.find((m) => m.name === name)).toEqual(exported.models.find((m) => m.name === name));
+    expect(first.created).toEqual(expect.arrayContaining(["model whisper", "model tts", "model sora"]));
   });
 
   it("clones a hub exactly from an export with secrets, re-sealed under the other hub's master key", async () => {
@@ -143,23 +145,29 @@ describe("hub config export / import", () => {
   });
 
   it("applies a changed document to the running hub; a dry run changes nothing", async () => {
-    const doc = JSON.parse(readFileSync(path.join(dir, "public.json"), "utf8")) as Omit<Document, "models"> & { models: Array<{ name: string; aliases: string[]; price: { outputUsdPer1M: string } }> };
+    const doc = JSON.parse(readFileSync(path.join(dir, "public.json"), "utf8")) as Omit<Document, "models"> & { models: Array<{ name: string; aliases: string[]; price: { outputUsdPer1M: string; videoUsdPerSecond: string | null } }> };
     const model = doc.models.find((m) => m.name === "gpt-4o-mini")!;
     model.aliases.push("mini-2");
     model.price.outputUsdPer1M = "0.7";
+    // a changed price per second of video is a changed price
+    doc.models.find((m) => m.name === "sora")!.price.videoUsdPerSecond = "0.15";
     const file = path.join(dir, "changed.json");
     writeFileSync(file, JSON.stringify(doc));
 
     const dry = JSON.parse(await cli(f.env, "config", "import", "--file", file, "--dry-run", "--json")) as { created: string[]; updated: string[]; dryRun: boolean };
-    expect(dry).toMatchObject({ dryRun: true, created: ["alias mini-2 → gpt-4o-mini"], updated: ["price of gpt-4o-mini"] });
+    expect(dry).toMatchObject({ dryRun: true, created: ["alias mini-2 → gpt-4o-mini"], updated: ["price of gpt-4o-mini", "price of sora"] });
     expect(await f.db.modelAlias.findUnique({ where: { alias: "mini-2" } })).toBeNull();
 
     const applied = JSON.parse(await cli(f.env, "config", "import", "--file", file, "--json")) as { created: string[]; updated: string[]; skipped: string[] };
-    expect([applied.created, applied.updated, applied.skipped]).toEqual([["alias mini-2 → gpt-4o-mini"], ["price of gpt-4o-mini"], []]);
+    expect([applied.created, applied.updated, applied.skipped]).toEqual([["alias mini-2 → gpt-4o-mini"], ["price of gpt-4o-mini", "price of sora"], []]);
     const { value } = await eventually(() => f.client.chat.completions.create({ model: "mini-2", messages: [{ role: "user", content: "hi" }] }));
     expect(value.choices[0]!.message.content).toBeTruthy();
     const prices = await f.lib.priceHistory("gpt-4o-mini");
     expect([prices[0]!.outputNanoUsdPer1M, prices[0]!.marginBps, prices[0]!.cachedReadNanoUsdPer1M]).toEqual([700_000_000n, 1250, 75_000_000n]);
+    expect((await f.lib.priceHistory("sora")).map((p) => [p.videoNanoUsdPerSecond, p.marginBps])).toEqual([
+      [150_000_000n, 2500],
+      [100_000_000n, 2500],
+    ]);
   });
 
   it("refuses a document it cannot apply, naming the problem, and applies none of it", async () => {

@@ -59,13 +59,14 @@ describe("price components", () => {
 });
 
 describe("the price list", () => {
-  it("shows the cost per minute of audio and per 1M characters, and sells them at the margin like an image", () => {
-    const row = { ...price("2020-01-01T00:00:00Z", 0n, 5000), cachedWriteNanoUsdPer1M: null, imageNanoUsd: 40_000_000n, audioNanoUsdPerMinute: 6_000_000n, characterNanoUsdPer1M: 15_000_000_000n, source: "admin" };
-    // 1 credit = $0.000001: $0.006 a minute + 50 % = 9,000 credits; $15 per 1M characters + 50 % = 22,500,000 credits
+  it("shows the cost per minute of audio, per 1M characters and per second of video, and sells them at the margin like an image", () => {
+    const row = { ...price("2020-01-01T00:00:00Z", 0n, 5000), cachedWriteNanoUsdPer1M: null, imageNanoUsd: 40_000_000n, audioNanoUsdPerMinute: 6_000_000n, characterNanoUsdPer1M: 15_000_000_000n, videoNanoUsdPerSecond: 100_000_000n, source: "admin" };
+    // 1 credit = $0.000001: $0.006 a minute + 50 % = 9,000 credits; $15 per 1M characters + 50 % = 22,500,000 credits;
+    // $0.10 a second of video + 50 % = 150,000 credits
     const shown = presentPrice(row, 1_000n);
-    expect(shown.cost).toMatchObject({ imageUsd: "0.04", audioUsdPerMinute: "0.006", charactersUsdPer1M: "15" });
-    expect(shown.sell).toMatchObject({ imageCredits: "60000", audioCreditsPerMinute: "9000", charactersCreditsPer1M: "22500000" });
-    const tokensOnly = presentPrice({ ...row, imageNanoUsd: null, audioNanoUsdPerMinute: null, characterNanoUsdPer1M: null }, 1_000n);
-    expect([tokensOnly.cost.audioUsdPerMinute, tokensOnly.cost.charactersUsdPer1M, tokensOnly.sell.audioCreditsPerMinute, tokensOnly.sell.charactersCreditsPer1M]).toEqual([null, null, null, null]);
+    expect(shown.cost).toMatchObject({ imageUsd: "0.04", audioUsdPerMinute: "0.006", charactersUsdPer1M: "15", videoUsdPerSecond: "0.1" });
+    expect(shown.sell).toMatchObject({ imageCredits: "60000", audioCreditsPerMinute: "9000", charactersCreditsPer1M: "22500000", videoCreditsPerSecond: "150000" });
+    const tokensOnly = presentPrice({ ...row, imageNanoUsd: null, audioNanoUsdPerMinute: null, characterNanoUsdPer1M: null, videoNanoUsdPerSecond: null }, 1_000n);
+    expect([tokensOnly.cost.audioUsdPerMinute, tokensOnly.cost.charactersUsdPer1M, tokensOnly.cost.videoUsdPerSecond, tokensOnly.sell.audioCreditsPerMinute, tokensOnly.sell.charactersCreditsPer1M, tokensOnly.sell.videoCreditsPerSecond]).toEqual([null, null, null, null, null, null]);
   });
 });

@@ -20,6 +20,7 @@ const prices = (t: T) => ({
   imageUsd: decimal(t("validation.decimal.imageUsd")),
   audioUsdPerMinute: decimal(t("validation.decimal.audioUsdPerMinute")),
   charactersUsdPer1M: decimal(t("validation.decimal.charactersUsdPer1M")),
+  videoUsdPerSecond: decimal(t("validation.decimal.videoUsdPerSecond")),
   marginPercent: decimal(t("validation.decimal.marginPercent")),
 });
 const whole = z.coerce.number().int().min(0).optional();

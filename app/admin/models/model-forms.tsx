@@ -18,6 +18,7 @@ function PriceFields({ current }: { current?: PresentedPrice | null }) {
       <Field name="imageUsd" label={t("image")} placeholder={current?.cost.imageUsd ?? ""} inputMode="decimal" />
       <Field name="audioUsdPerMinute" label={t("audio")} placeholder={current?.cost.audioUsdPerMinute ?? ""} inputMode="decimal" />
       <Field name="charactersUsdPer1M" label={t("characters")} placeholder={current?.cost.charactersUsdPer1M ?? ""} inputMode="decimal" />
+      <Field name="videoUsdPerSecond" label={t("video")} placeholder={current?.cost.videoUsdPerSecond ?? ""} inputMode="decimal" />
       <Field name="marginPercent" label={t("margin")} placeholder={current?.marginPercent ?? "0"} inputMode="decimal" />
     </div>
   );

@@ -87,6 +87,7 @@ export default async function ModelsPage() {
                     {m.price?.cost.imageUsd && <div className="text-xs text-muted-foreground">{t("perImage", { price: m.price.cost.imageUsd })}</div>}
                     {m.price?.cost.audioUsdPerMinute && <div className="text-xs text-muted-foreground">{t("perAudioMinute", { price: m.price.cost.audioUsdPerMinute })}</div>}
                     {m.price?.cost.charactersUsdPer1M && <div className="text-xs text-muted-foreground">{t("perMillionCharacters", { price: m.price.cost.charactersUsdPer1M })}</div>}
+                    {m.price?.cost.videoUsdPerSecond && <div className="text-xs text-muted-foreground">{t("perVideoSecond", { price: m.price.cost.videoUsdPerSecond })}</div>}
                     <PriceFlags findings={findings.filter((f) => f.model === m.name)} />
                   </TableCell>
                   <TableCell className="text-right align-top tabular-nums">{m.price ? `${m.price.marginPercent}%` : "—"}</TableCell>

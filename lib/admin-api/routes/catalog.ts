@@ -46,11 +46,13 @@ const priceSchema = z.object({
   audioUsdPerMinute: z.string().nullable(),
   /** speech models: per 1M characters of input text */
   charactersUsdPer1M: z.string().nullable(),
+  /** video models: per second of video */
+  videoUsdPerSecond: z.string().nullable(),
   marginPercent: z.string(),
   source: z.string(),
   effectiveFrom: dateTime,
 });
-type PriceRow = { id: string; inputNanoUsdPer1M: bigint; outputNanoUsdPer1M: bigint; cachedReadNanoUsdPer1M: bigint | null; cachedWriteNanoUsdPer1M: bigint | null; imageNanoUsd: bigint | null; audioNanoUsdPerMinute: bigint | null; characterNanoUsdPer1M: bigint | null; marginBps: number; source: string; effectiveFrom: Date };
+type PriceRow = { id: string; inputNanoUsdPer1M: bigint; outputNanoUsdPer1M: bigint; cachedReadNanoUsdPer1M: bigint | null; cachedWriteNanoUsdPer1M: bigint | null; imageNanoUsd: bigint | null; audioNanoUsdPerMinute: bigint | null; characterNanoUsdPer1M: bigint | null; videoNanoUsdPerSecond: bigint | null; marginBps: number; source: string; effectiveFrom: Date };
 const usdOrNull = (v: bigint | null) => (v === null ? null : formatUsd(v));
 const priceView = (p: PriceRow): z.infer<typeof priceSchema> => ({
   id: p.id,
@@ -61,6 +63,7 @@ const priceView = (p: PriceRow): z.infer<typeof priceSchema> => ({
   imageUsd: usdOrNull(p.imageNanoUsd),
   audioUsdPerMinute: usdOrNull(p.audioNanoUsdPerMinute),
   charactersUsdPer1M: usdOrNull(p.characterNanoUsdPer1M),
+  videoUsdPerSecond: usdOrNull(p.videoNanoUsdPerSecond),
   marginPercent: (p.marginBps / 100).toString(),
   source: p.source,
   effectiveFrom: p.effectiveFrom,
@@ -104,6 +107,7 @@ const priceFields = {
   imageUsd: z.string().max(32).optional(),
   audioUsdPerMinute: z.string().max(32).optional(),
   charactersUsdPer1M: z.string().max(32).optional(),
+  videoUsdPerSecond: z.string().max(32).optional(),
   marginPercent: z.string().max(8).optional(),
 };
 
