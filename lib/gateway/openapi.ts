@@ -61,6 +61,8 @@ export const GATEWAY_DOCS: Record<string, Documented> = {
   },
   "POST /api/v2/embeddings": { tag: "AIGNE Hub", summary: "Embeddings (OpenAI's request and answer) in the AIGNE Hub protocol's errors", body: embeddingsRequestSchema, auth: "key", answers: "OpenAI's embedding list" },
   "POST /api/v2/image": { tag: "AIGNE Hub", summary: "Images as files (base64) or the upstream's URLs", body: aigneImageRequestSchema, auth: "key", answers: "the AIGNE Hub protocol's image answer" },
+  "POST /api/v2/audio/transcriptions": { tag: "AIGNE Hub", summary: "The same as /v1/audio/transcriptions (the original hub's path)", form: audioForm, auth: "key", answers: "OpenAI's transcription: JSON for json and verbose_json, the text itself for text, srt and vtt" },
+  "POST /api/v2/audio/speech": { tag: "AIGNE Hub", summary: "The same as /v1/audio/speech (the original hub's path)", body: speechRequestSchema, auth: "key", audio: true, answers: "the audio bytes in the format asked for" },
   "GET /api/ai/models": { tag: "AIGNE Hub", summary: "The public model list with credit prices (?type= any model type)", auth: "none", answers: "the AIGNE Hub protocol's model list" },
   "GET /api/user/credit/balance": { tag: "AIGNE Hub", summary: "The key's credit balance (Service Provider mode)", auth: "key", answers: "{ balance, currency, total, grantCount, pendingCredit }" },
   "GET /api/user/credit/transactions": { tag: "AIGNE Hub", summary: "The key's ledger, newest first (?page, pageSize ≤ 100, start and end in unix seconds)", auth: "key", answers: "{ count, list: [{ id, type, amount, description, created_at }] }" },
