@@ -34,6 +34,7 @@ export interface CallRow {
   images: number;
   audioMs: number;
   characters: number;
+  videoMs: number;
   costUsd: string;
   chargeCredits: string;
   latencyMs: number;
@@ -80,7 +81,7 @@ const columnsFor = (t: T, locale: string): ColumnDef<CallRow>[] => [
   },
   { id: "promptTokens", header: t("in"), cell: ({ row }) => <span className="tabular-nums">{row.original.promptTokens.toLocaleString(locale)}</span> },
   { id: "completionTokens", header: t("out"), cell: ({ row }) => <span className="tabular-nums">{row.original.completionTokens.toLocaleString(locale)}</span> },
-  // audio, speech and image calls are metered in seconds, characters or images rather than tokens
+  // audio, speech, image and video calls are metered in seconds, characters or images rather than tokens
   { id: "metered", header: t("metered"), cell: ({ row }) => <UsageUnits usage={row.original} /> },
   { id: "costNanoUsd", header: t("cost"), cell: ({ row }) => <span className="tabular-nums" data-testid="call-cost">${row.original.costUsd}</span> },
   { id: "latencyMs", header: t("latency"), cell: ({ row }) => <span className="tabular-nums">{row.original.latencyMs} ms</span> },

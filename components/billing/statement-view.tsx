@@ -5,6 +5,7 @@ import { formatCredits } from "@/lib/money";
 import { formats } from "@/lib/ui/format";
 import { Card, CardContent, CardHeader, CardTitle } from "../ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableFooter, TableHead, TableHeader, TableRow } from "../ui/table";
+import { UsageUnits } from "../usage-units";
 import { PrintButton } from "./print-button";
 
 /** A monthly statement, laid out to print on paper (the navigation hides when printing). */
@@ -73,17 +74,22 @@ export function StatementView({ statement: s, csvHref }: { statement: Statement;
                 <TableHead className="text-right">{t("calls")}</TableHead>
                 <TableHead className="text-right">{t("inputTokens")}</TableHead>
                 <TableHead className="text-right">{t("outputTokens")}</TableHead>
+                <TableHead className="text-right">{t("otherUnits")}</TableHead>
                 <TableHead className="text-right">{t("credits")}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {s.usage.length === 0 && <TableEmpty colSpan={5}>{t("noUsage")}</TableEmpty>}
+              {s.usage.length === 0 && <TableEmpty colSpan={6}>{t("noUsage")}</TableEmpty>}
               {s.usage.map((u) => (
                 <TableRow key={u.model}>
                   <TableCell className="font-mono text-xs">{u.model}</TableCell>
                   <TableCell className="text-right tabular-nums">{number(u.calls)}</TableCell>
                   <TableCell className="text-right tabular-nums">{number(u.promptTokens)}</TableCell>
                   <TableCell className="text-right tabular-nums">{number(u.completionTokens)}</TableCell>
+                  <TableCell className="text-right">
+                    {/* what audio, speech, image and video models were metered in; the tokens have their own columns */}
+                    <UsageUnits usage={{ ...u, promptTokens: 0, completionTokens: 0 }} />
+                  </TableCell>
                   <TableCell className="text-right tabular-nums">{amount(u.microcredits)}</TableCell>
                 </TableRow>
               ))}

@@ -16,7 +16,7 @@ export interface PriceFindingView {
   component: PriceComponent;
   /** the group whose margin sells below cost (null: the model's own margin) */
   group: string | null;
-  /** the hub's provider cost (drift) or what it sells for (below cost), USD per 1M tokens (per image) */
+  /** the hub's provider cost (drift) or what it sells for (below cost), USD per 1M tokens (per image, per minute of audio, per 1M characters, per second of video) */
   hubUsd: string;
   referenceUsd: string;
   checkedAt: Date;

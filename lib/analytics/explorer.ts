@@ -50,6 +50,7 @@ export async function explorerPage(caller: Caller, query: CallsQuery) {
       images: c.images,
       audioMs: c.audioMs,
       characters: c.characters,
+      videoMs: c.videoMs,
       costUsd: c.costUsd,
       chargeCredits: c.chargeCredits,
       latencyMs: c.latencyMs,

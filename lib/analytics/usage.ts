@@ -37,9 +37,9 @@ function rollupFilter(q: UsageQuery): Prisma.UsageRollupWhereInput {
   };
 }
 
-const SUMS = { calls: true, errors: true, promptTokens: true, completionTokens: true, cachedTokens: true, reasoningTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true, images: true, audioMs: true, characters: true } as const;
+const SUMS = { calls: true, errors: true, promptTokens: true, completionTokens: true, cachedTokens: true, reasoningTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true, images: true, audioMs: true, characters: true, videoMs: true } as const;
 
-type Sums = { calls: number | null; errors: number | null; promptTokens: bigint | null; completionTokens: bigint | null; cachedTokens: bigint | null; reasoningTokens: bigint | null; costNanoUsd: bigint | null; chargeMicrocredits: bigint | null; latencyMsSum: bigint | null; images: bigint | null; audioMs: bigint | null; characters: bigint | null };
+type Sums = { calls: number | null; errors: number | null; promptTokens: bigint | null; completionTokens: bigint | null; cachedTokens: bigint | null; reasoningTokens: bigint | null; costNanoUsd: bigint | null; chargeMicrocredits: bigint | null; latencyMsSum: bigint | null; images: bigint | null; audioMs: bigint | null; characters: bigint | null; videoMs: bigint | null };
 
 function present(sum: Sums) {
   const calls = sum.calls ?? 0;
@@ -53,10 +53,11 @@ function present(sum: Sums) {
     costUsd: formatUsd(sum.costNanoUsd ?? 0n),
     chargeCredits: formatCredits(sum.chargeMicrocredits ?? 0n),
     averageLatencyMs: calls ? Math.round(Number(sum.latencyMsSum ?? 0n) / calls) : 0,
-    // the units audio, speech and image models are metered in (tokens above for the others)
+    // the units audio, speech, image and video models are metered in (tokens above for the others)
     images: Number(sum.images ?? 0n),
     audioMs: Number(sum.audioMs ?? 0n),
     characters: Number(sum.characters ?? 0n),
+    videoMs: Number(sum.videoMs ?? 0n),
   };
 }
 
@@ -139,11 +140,11 @@ export async function getCall(requestId: string) {
 const CSV_COLUMNS = [
   "startedAt", "requestId", "endpoint", "requestedModel", "providerName", "upstreamModel", "userId", "teamId", "apiKeyId", "status", "errorCode",
   "promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "costUsd", "chargeCredits", "latencyMs", "ttfbMs",
-  "images", "audio_seconds", "characters",
+  "images", "audio_seconds", "characters", "video_seconds",
 ] as const;
 
-/** A call as a CSV row: audio in seconds (milliseconds / 1000, so at most three decimals), as prices are per minute. */
-const csvRow = (e: Prisma.UsageEventGetPayload<object>) => ({ ...presentCall(e), audio_seconds: e.audioMs / 1000 });
+/** A call as a CSV row: audio and video in seconds (milliseconds / 1000, so at most three decimals), as their prices are per minute and per second. */
+const csvRow = (e: Prisma.UsageEventGetPayload<object>) => ({ ...presentCall(e), audio_seconds: e.audioMs / 1000, video_seconds: e.videoMs / 1000 });
 
 /** The pages of calls matching the filters, 1000 rows at a time (keyset pagination: constant memory). */
 async function* callRows(q: CallsQuery) {

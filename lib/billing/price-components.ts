@@ -4,24 +4,34 @@ import type { ModelPrice, TokenPrice } from "./cost";
 // list component by component: the price guard's drift and below-cost checks, and the gateway's
 // refusal of a call whose price sells below cost.
 
-export const PRICE_COMPONENTS = ["input", "output", "cached_read", "cache_write", "image"] as const;
+export const PRICE_COMPONENTS = ["input", "output", "cached_read", "cache_write", "image", "audio", "characters", "video"] as const;
 export type PriceComponent = (typeof PRICE_COMPONENTS)[number];
 
-/** Nano-USD per 1M tokens (per image for `image`); a component a price does not bill is absent. */
+/**
+ * Nano-USD per 1M tokens; per image for `image`, per minute of audio for `audio`, per 1M characters
+ * for `characters`, per second of video for `video`. A component a price does not bill is absent.
+ */
 export type ComponentCosts = Partial<Record<PriceComponent, bigint>>;
+
+/** The unit prices a price may have besides its token prices (absent or null: it has none). */
+type UnitPrices = Partial<Pick<ModelPrice, "imageNanoUsd" | "audioNanoUsdPerMinute" | "characterNanoUsdPer1M" | "videoNanoUsdPerSecond">>;
 
 /**
  * A price's components. Cached reads and cache writes without a price of their own cost as much as
  * other input (as `providerCost` bills them); reasoning tokens are billed as output, so `output`
- * covers them.
+ * covers them. The units audio, speech, image and video models are billed in are components when priced.
  */
-export function componentsOf(price: TokenPrice & { imageNanoUsd?: bigint | null }): ComponentCosts {
+export function componentsOf(price: TokenPrice & UnitPrices): ComponentCosts {
+  const unit = (component: PriceComponent, value: bigint | null | undefined) => (value != null ? { [component]: value } : {});
   return {
     input: price.inputNanoUsdPer1M,
     output: price.outputNanoUsdPer1M,
     cached_read: price.cachedReadNanoUsdPer1M ?? price.inputNanoUsdPer1M,
     cache_write: price.cacheWriteNanoUsdPer1M ?? price.inputNanoUsdPer1M,
-    ...(price.imageNanoUsd != null ? { image: price.imageNanoUsd } : {}),
+    ...unit("image", price.imageNanoUsd),
+    ...unit("audio", price.audioNanoUsdPerMinute),
+    ...unit("characters", price.characterNanoUsdPer1M),
+    ...unit("video", price.videoNanoUsdPerSecond),
   };
 }
 

@@ -6,7 +6,7 @@ import { Reply } from "../http/reply";
 import { formatCredits, formatMinorUnits } from "../money";
 
 // A customer's monthly statement, read from the ledger (UTC months): the opening balance, top-ups
-// with their receipts, usage by model, grants and every other movement, and the closing balance.
+// with their receipts, usage by model (with the units it was metered in), grants and every other movement, and the closing balance.
 // Opening plus the month's movements is the closing balance, by construction of the ledger.
 
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month like 2026-11");
@@ -19,7 +19,8 @@ function monthRange(month: string) {
 }
 
 type SumRow = { total: bigint | number | string | null };
-type ModelRow = { model: string; calls: bigint | number; promptTokens: bigint | number | null; completionTokens: bigint | number | null; credits: bigint | number | string | null };
+type Sum = bigint | number | string | null;
+type ModelRow = { model: string; calls: bigint | number; promptTokens: Sum; completionTokens: Sum; images: Sum; audioMs: Sum; characters: Sum; videoMs: Sum; credits: Sum };
 
 const big = (value: bigint | number | string | null | undefined) => BigInt(value ?? 0);
 
@@ -29,15 +30,38 @@ async function balanceAt(accountId: string, before: Date): Promise<bigint> {
   return big(row?.total);
 }
 
-/** Usage charged in the month per model; each usage entry names its call (reference usage:<request id>). */
+/** What a model's calls were metered in: tokens, and the units audio, speech, image and video models are charged by. */
+export interface StatementUnits {
+  promptTokens: number;
+  completionTokens: number;
+  images: number;
+  audioMs: number;
+  characters: number;
+  videoMs: number;
+}
+
+const NO_UNITS: StatementUnits = { promptTokens: 0, completionTokens: 0, images: 0, audioMs: 0, characters: 0, videoMs: 0 };
+
+/** Usage charged in the month per model, with the units it was metered in; each usage entry names its call (reference usage:<request id>). */
 async function usageByModel(accountId: string, start: Date, end: Date) {
   const rows = await db().$queryRaw<ModelRow[]>`
     SELECT u."requestedModel" AS "model", COUNT(*) AS "calls", SUM(u."promptTokens") AS "promptTokens", SUM(u."completionTokens") AS "completionTokens",
+           SUM(u."images") AS "images", SUM(u."audioMs") AS "audioMs", SUM(u."characters") AS "characters", SUM(u."videoMs") AS "videoMs",
            CAST(SUM(-t."amountMicrocredits") AS BIGINT) AS "credits"
     FROM "CreditTransaction" t JOIN "UsageEvent" u ON u."requestId" = SUBSTR(t."reference", 7)
     WHERE t."accountId" = ${accountId} AND t."kind" = 'usage' AND t."createdAt" >= ${start} AND t."createdAt" < ${end}
     GROUP BY u."requestedModel" ORDER BY "credits" DESC`;
-  return rows.map((r) => ({ model: r.model, calls: Number(r.calls), promptTokens: Number(r.promptTokens ?? 0), completionTokens: Number(r.completionTokens ?? 0), microcredits: big(r.credits) }));
+  return rows.map((r) => ({
+    model: r.model,
+    calls: Number(r.calls),
+    promptTokens: Number(r.promptTokens ?? 0),
+    completionTokens: Number(r.completionTokens ?? 0),
+    images: Number(r.images ?? 0),
+    audioMs: Number(r.audioMs ?? 0),
+    characters: Number(r.characters ?? 0),
+    videoMs: Number(r.videoMs ?? 0),
+    microcredits: big(r.credits),
+  }));
 }
 
 export type Statement = Awaited<ReturnType<typeof statement>>;
@@ -57,7 +81,7 @@ export async function statement(accountId: string, month: string) {
   // usage entries whose call has no usage event (pruned by retention) still count, unattributed
   const [booked] = await db().$queryRaw<SumRow[]>`SELECT CAST(SUM("amountMicrocredits") AS BIGINT) AS "total" FROM "CreditTransaction" WHERE "accountId" = ${accountId} AND "kind" = 'usage' AND "createdAt" >= ${start} AND "createdAt" < ${end}`;
   const unattributed = -big(booked?.total) - usageTotal;
-  if (unattributed !== 0n) usage.push({ model: "(calls no longer in the usage log)", calls: 0, promptTokens: 0, completionTokens: 0, microcredits: unattributed });
+  if (unattributed !== 0n) usage.push({ model: "(calls no longer in the usage log)", calls: 0, ...NO_UNITS, microcredits: unattributed });
   return {
     month,
     start,
@@ -90,12 +114,24 @@ export async function* statementRows(s: Statement) {
   const row = (section: string, date: Date | null, item: string, quantity: string, microcredits: bigint) => ({ section, date: date ?? "", item, quantity, credits: Number(formatCredits(microcredits)) });
   yield row("opening_balance", s.start, s.owner, "", s.openingMicrocredits);
   for (const t of s.topUps) yield row("top_up", t.paidAt, `${t.kind === "recharge" ? "auto-recharge" : "top-up"} ${t.amount}${t.refunded ? ` (refunded ${t.refunded})` : ""}`, "", t.microcredits);
-  for (const u of s.usage) yield row("usage", null, u.model, String(u.calls), -u.microcredits);
+  // a usage row also says what its calls were metered in; audio and video in seconds (to the millisecond)
+  for (const u of s.usage) {
+    yield {
+      ...row("usage", null, u.model, String(u.calls), -u.microcredits),
+      input_tokens: u.promptTokens,
+      output_tokens: u.completionTokens,
+      images: u.images,
+      audio_seconds: u.audioMs / 1000,
+      characters: u.characters,
+      video_seconds: u.videoMs / 1000,
+    };
+  }
   for (const m of s.movements) yield row(m.kind, m.at, m.note ?? "", "", m.microcredits);
   yield row("closing_balance", s.end, s.owner, "", s.closingMicrocredits);
 }
 
-export const STATEMENT_COLUMNS = ["section", "date", "item", "quantity", "credits"] as const;
+// new columns go last (filled on usage rows only), so spreadsheets that read the columns by position keep working
+export const STATEMENT_COLUMNS = ["section", "date", "item", "quantity", "credits", "input_tokens", "output_tokens", "images", "audio_seconds", "characters", "video_seconds"] as const;
 
 export const statementQuerySchema = z.object({ month: monthSchema.default(() => currentMonth()), account: z.string().max(100).optional() });
 

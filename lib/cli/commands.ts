@@ -3,7 +3,8 @@ import type { ParseArgsConfig } from "node:util";
 import { disableBatch, disableCode, mintCodes } from "../admin/codes";
 import { findCreditAccount, grantCredits } from "../admin/credits";
 import { csvBody } from "../http/csv";
-import { currentMonth, monthSchema, statement, statementRows, STATEMENT_COLUMNS, type Statement } from "../billing/statements";
+import { currentMonth, monthSchema, statement, statementRows, STATEMENT_COLUMNS, type Statement, type StatementUnits } from "../billing/statements";
+import { unitParts, type UnitPart } from "../ui/units";
 import { reconcileLedger } from "../billing/reconcile";
 import { AdminError } from "../admin/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "../admin/keys";
@@ -30,13 +31,30 @@ import { prepare } from "../boot";
 import { jobs } from "../jobs";
 import { resealTotpSecrets, resetTotp } from "../auth/totp";
 
+/** The usage pages' units (messages/en/usage.json "units"), as the terminal reads them. */
+const UNIT_TEXT: Record<UnitPart["unit"], (n: number) => string> = {
+  tokens: (n) => `${n} tokens`,
+  audioSeconds: (n) => `${n} s audio`,
+  audioMinutes: (n) => `${n} min audio`,
+  characters: (n) => (n === 1 ? "1 character" : `${n} characters`),
+  images: (n) => (n === 1 ? "1 image" : `${n} images`),
+  videoSeconds: (n) => `${n} s video`,
+};
+
+/** What a model's calls were metered in: "30+27 tokens", "12.3 s audio, 3 images" (tokens shown when there are some, or nothing else). */
+function meteredText(u: StatementUnits): string {
+  const others = unitParts({ ...u, promptTokens: 0, completionTokens: 0 }).map((part) => UNIT_TEXT[part.unit](part.count));
+  const tokens = u.promptTokens + u.completionTokens > 0 || others.length === 0 ? [`${u.promptTokens}+${u.completionTokens} tokens`] : [];
+  return [...tokens, ...others].join(", ");
+}
+
 /** A statement as an operator reads it in a terminal: the same lines as the customer's page. */
 function statementText(s: Statement): string {
   const credits = (micro: bigint) => formatCredits(micro).padStart(14);
   const day = (at: Date) => at.toISOString().slice(0, 10);
   const lines = [`statement ${s.month} for ${s.owner}`, `${day(s.start)}  ${"opening balance".padEnd(60)} ${credits(s.openingMicrocredits)}`];
   for (const t of s.topUps) lines.push(`${day(t.paidAt)}  ${`${t.kind === "recharge" ? "auto-recharge" : "top-up"} ${t.amount}${t.refunded ? ` (refunded ${t.refunded})` : ""}`.padEnd(60)} ${credits(t.microcredits)}${t.receiptUrl ? `  receipt ${t.receiptUrl}` : ""}`);
-  for (const u of s.usage) lines.push(`${"".padEnd(10)}  ${`usage ${u.model}: ${u.calls} calls, ${u.promptTokens}+${u.completionTokens} tokens`.padEnd(60)} ${credits(-u.microcredits)}`);
+  for (const u of s.usage) lines.push(`${"".padEnd(10)}  ${`usage ${u.model}: ${u.calls} calls, ${meteredText(u)}`.padEnd(60)} ${credits(-u.microcredits)}`);
   for (const m of s.movements) lines.push(`${day(m.at)}  ${`${m.kind}${m.note ? ` ${m.note}` : ""}`.padEnd(60)} ${credits(m.microcredits)}`);
   lines.push(`${day(new Date(s.end.getTime() - 1))}  ${"closing balance".padEnd(60)} ${credits(s.closingMicrocredits)}`);
   return lines.join("\n");

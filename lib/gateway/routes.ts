@@ -34,6 +34,10 @@ import { moderationRequestSchema, speechRequestSchema } from "../canonical/audio
 
 export type Serve = (request: InboundRequest) => Promise<Reply> | Reply;
 
+// speech to text and text to speech: one handler each, served under OpenAI's paths and the original AIGNE Hub's
+const transcriptions: Serve = gatewayCall({ endpoint: "audio" }, (ctx, _body, request) => transcribe(ctx, request, "transcription"));
+const speechRoute: Serve = gatewayCall({ endpoint: "audio", body: speechRequestSchema }, (ctx, body) => speech(ctx, body));
+
 const routes: Record<string, Record<string, Serve>> = {
   // chat completion, streamed or not
   "/v1/chat/completions": { POST: chatEndpoint(openai) },
@@ -42,9 +46,9 @@ const routes: Record<string, Record<string, Serve>> = {
   // images from a prompt
   "/v1/images/generations": { POST: gatewayCall({ endpoint: "images", body: imagesRequestSchema }, (ctx, body) => generateImages(ctx, body)) },
   // speech to text (a multipart upload), into English, and text to speech (streamed back)
-  "/v1/audio/transcriptions": { POST: gatewayCall({ endpoint: "audio" }, (ctx, _body, request) => transcribe(ctx, request, "transcription")) },
+  "/v1/audio/transcriptions": { POST: transcriptions },
   "/v1/audio/translations": { POST: gatewayCall({ endpoint: "audio" }, (ctx, _body, request) => transcribe(ctx, request, "translation")) },
-  "/v1/audio/speech": { POST: gatewayCall({ endpoint: "audio", body: speechRequestSchema }, (ctx, body) => speech(ctx, body)) },
+  "/v1/audio/speech": { POST: speechRoute },
   // content moderation
   // video generation: jobs that run upstream; the hub polls them and keeps the finished file
   "/v1/videos": {
@@ -70,6 +74,9 @@ const routes: Record<string, Record<string, Serve>> = {
   "/api/v2/image": { POST: gatewayCall({ endpoint: "images", body: aigneImageRequestSchema, errorFormat: aigneHubError }, (ctx, body) => aigneHubImage(ctx, body)) },
   // the AIGNE framework's video model: one call that waits for the job and answers with a signed link
   "/api/v2/video": { POST: gatewayCall({ endpoint: "videos", body: aigneVideoRequestSchema, errorFormat: aigneHubError }, (ctx, body) => aigneVideo(ctx, body)) },
+  // the original hub proxies these to OpenAI's /v1/audio/* unchanged: the same calls, metering, holds and errors
+  "/api/v2/audio/transcriptions": { POST: transcriptions },
+  "/api/v2/audio/speech": { POST: speechRoute },
   "/api/ai/models": { GET: aigneHubModels },
   "/api/user/info": { GET: gatewayCall({ endpoint: "billing" }, (ctx) => aigneHubUserInfo(ctx.principal, ctx.origin)) },
   "/api/user/credit/balance": { GET: gatewayCall({ endpoint: "billing", errorFormat: aigneHubError }, (ctx) => creditBalance(ctx.principal)) },

@@ -1,7 +1,8 @@
 // The units a call (or a sum of calls) was metered in, for the usage pages: tokens for chat, embedding
-// and moderation models, audio for transcription, characters for speech, images for image models.
-// Rather than guess from the model's type (a model's type can change, and an image model may report
-// tokens too), every unit that is not zero is shown, in this order; nothing metered shows as none.
+// and moderation models, audio for transcription, characters for speech, images for image models,
+// seconds of video for video models. Rather than guess from the model's type (a model's type can
+// change, and an image model may report tokens too), every unit that is not zero is shown, in this
+// order; nothing metered shows as none.
 
 export interface MeteredUnits {
   promptTokens: number;
@@ -9,14 +10,16 @@ export interface MeteredUnits {
   images: number;
   audioMs: number;
   characters: number;
+  videoMs: number;
 }
 
 /**
  * One unit to show: its message key (usage.units) and how many. Audio reads in seconds (one decimal)
- * under a minute and in minutes (one decimal) from there, as its prices are per minute.
+ * under a minute and in minutes (one decimal) from there, as its prices are per minute; video reads
+ * in seconds (one decimal), as its prices are per second.
  */
 export interface UnitPart {
-  unit: "tokens" | "audioSeconds" | "audioMinutes" | "characters" | "images";
+  unit: "tokens" | "audioSeconds" | "audioMinutes" | "characters" | "images" | "videoSeconds";
   count: number;
 }
 
@@ -33,5 +36,6 @@ export function unitParts(u: MeteredUnits): UnitPart[] {
   }
   if (u.characters > 0) parts.push({ unit: "characters", count: u.characters });
   if (u.images > 0) parts.push({ unit: "images", count: u.images });
+  if (u.videoMs > 0) parts.push({ unit: "videoSeconds", count: oneDecimal(u.videoMs / 1000) });
   return parts;
 }

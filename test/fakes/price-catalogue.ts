@@ -11,6 +11,9 @@ export interface CatalogueEntry {
   cache_read?: number | string | null;
   cache_write?: number | string | null;
   image?: number | string | null;
+  audio?: number | string | null;
+  characters?: number | string | null;
+  video?: number | string | null;
 }
 
 export async function startPriceCatalogue(entries: CatalogueEntry[] = []) {

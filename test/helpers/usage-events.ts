@@ -22,16 +22,18 @@ const DEFAULT_MODELS = ["gpt-4o-mini", "claude-sonnet", "gemini-flash"];
 
 /**
  * Models metered in something other than tokens, as the hub meters them: a transcription model in
- * audio milliseconds, a speech model in characters, an image model in images. Pass their names in
- * `models` to have such events.
+ * audio milliseconds, a speech model in characters, an image model in images, a video model in video
+ * milliseconds. Pass their names in `models` to have such events.
  */
-export const METERED_MODELS = { "whisper-1": "audio", "tts-1": "characters", "dall-e-3": "images" } as const;
+export const METERED_MODELS = { "whisper-1": "audio", "tts-1": "characters", "dall-e-3": "images", "sora-2": "video" } as const;
+
+const ENDPOINT_OF: Record<string, string> = { images: "images", video: "videos" };
 
 /** how event n of a model was metered: in tokens, or in the model's own unit (and no tokens) on its endpoint */
 function metering(model: string, n: number) {
   const kind = (METERED_MODELS as Record<string, string>)[model];
   return {
-    endpoint: kind === "images" ? "images" : kind ? "audio" : "chat",
+    endpoint: kind ? (ENDPOINT_OF[kind] ?? "audio") : "chat",
     promptTokens: kind ? 0 : 10 + (n % 7),
     completionTokens: kind ? 0 : 5 + (n % 11),
     cachedTokens: kind ? 0 : n % 3,
@@ -39,7 +41,8 @@ function metering(model: string, n: number) {
     // up to two minutes of audio, in odd milliseconds so sums are not round
     audioMs: kind === "audio" ? 1000 + ((n * 373) % 120_000) : 0,
     characters: kind === "characters" ? 20 + ((n * 31) % 4000) : 0,
-    videoMs: 0,
+    // clips of 1 to 20 seconds, in odd milliseconds
+    videoMs: kind === "video" ? 1000 + ((n * 997) % 19_000) : 0,
     images: kind === "images" ? 1 + (n % 4) : 0,
   };
 }

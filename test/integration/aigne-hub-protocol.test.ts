@@ -1,4 +1,4 @@
-import { AIGNEHubChatModel, AIGNEHubImageModel } from "@aigne/aigne-hub";
+import { AIGNEHubChatModel, AIGNEHubImageModel, AIGNEHubVideoModel } from "@aigne/aigne-hub";
 import { AIGNE } from "@aigne/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOL_ARGUMENTS } from "../fakes/contract";
@@ -122,6 +122,39 @@ describe("AIGNE Hub protocol with the real client", () => {
     const info = (await (await fetch(`${f.hub.url}/api/user/info`, { headers: { authorization: `Bearer ${f.apiKey}` } })).json()) as Record<string, unknown>;
     expect(info).toMatchObject({ enableCredit: true, user: { email: MEMBER }, creditBalance: { total: "100000", grantCount: 1 } });
     expect(Number((info.creditBalance as { balance: string }).balance)).toBeLessThan(100000);
+  });
+
+  it("lists every model type, each priced in its unit, asked by the hub's type names or the original hub's", async () => {
+    const add = (input: Parameters<typeof f.lib.addModel>[0]) => f.lib.addModel(input, "test");
+    await add({ name: "whisper", provider: "fake", upstreamModel: "whisper-1", type: "transcription", audioUsdPerMinute: "0.006" });
+    await add({ name: "tts", provider: "fake", upstreamModel: "tts-1", type: "speech", charactersUsdPer1M: "15" });
+    await add({ name: "moderator", provider: "fake", upstreamModel: "omni-moderation-latest", type: "moderation", inputUsdPer1M: "1" });
+    await add({ name: "sora", provider: "fake", upstreamModel: "sora-2", type: "video", videoUsdPerSecond: "0.1", marginPercent: "20" });
+    type Listed = { model: string; type: string; input_credits_per_token: string; output_credits_per_token: string };
+    const list = async (type?: string) => {
+      const res = await fetch(`${f.hub.url}/api/ai/models${type ? `?type=${type}` : ""}`);
+      expect(res.status, type).toBe(200);
+      return ((await res.json()) as Listed[]).map((m) => ({ model: m.model, type: m.type, input: m.input_credits_per_token, output: m.output_credits_per_token }));
+    };
+    // the published client's video and image models read their lists; at $0.000001 a credit, $0.10 a second +20 % is
+    // 120,000 credits a second of video, and $0.04 an image is 40,000 credits (the original hub's output rates)
+    expect((await new AIGNEHubVideoModel({ model: "sora" }).models()).map((m) => [m.model, m.type, m.input_credits_per_token, m.output_credits_per_token])).toEqual([["sora", "video", "0", "120000"]]);
+    expect((await new AIGNEHubImageModel({ model: "gpt-image-1" }).models()).map((m) => [m.model, m.type, m.output_credits_per_token])).toEqual([["gpt-image-1", "image_generation", "40000"]]);
+    // the types the original hub lacks follow its rule: $0.006 a minute is 100 credits a second of audio in,
+    // $15 per 1M characters 15 credits a character in
+    expect(await list("transcription")).toEqual([{ model: "whisper", type: "transcription", input: "100", output: "0" }]);
+    expect(await list("speech")).toEqual([{ model: "tts", type: "speech", input: "15", output: "0" }]);
+    expect(await list("moderation")).toEqual([{ model: "moderator", type: "moderation", input: "1", output: "0" }]);
+    expect(await list("embedding")).toEqual([expect.objectContaining({ model: "text-embedding-3-small", type: "embedding", output: "0" })]);
+    // the original hub's names of its types
+    expect(await list("imageGeneration")).toEqual(await list("image"));
+    expect(await list("image_generation")).toEqual(await list("image"));
+    expect(await list("chatCompletion")).toEqual(await list("chat"));
+    // every type at once
+    expect(new Set((await list()).map((m) => m.type))).toEqual(new Set(["chat", "embedding", "image_generation", "transcription", "speech", "moderation", "video"]));
+    const refused = await fetch(`${f.hub.url}/api/ai/models?type=music`);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { param: string } }).error.param).toBe("type");
   });
 
   it("tells a client out of credit where to top up, in the protocol's NOT_ENOUGH shape", async () => {

@@ -60,13 +60,13 @@ beforeAll(async () => {
       teams: [team.id, null, team.id],
     }),
   );
-  // an August of calls metered in audio, characters and images (the helper's metered models)
+  // an August of calls metered in audio, characters, images and video (the helper's metered models)
   await writeUsageBatch(syntheticUsage({ count: 300, from: AUGUST, spanMinutes: 31 * 24 * 60, keys: ["k-dave"], users: ["u-dave"], teams: [null], models: Object.keys(METERED_MODELS) }));
-  // and a minute ago, a listener's calls with known units: two transcriptions, a speech, an image
+  // and a minute ago, a listener's calls with known units: two transcriptions, a speech, an image, a video
   const listener = await f.lib.createUser({ email: LISTENER, role: "member", password: LISTENER_PASSWORD }, "test");
   listenerKey = (await f.lib.createApiKey({ userEmail: LISTENER }, "test")).secret;
   const [template] = syntheticUsage({ count: 1, from: new Date(), spanMinutes: 1 });
-  const call = (requestedModel: string, endpoint: string, units: { audioMs?: number; characters?: number; images?: number }) => ({
+  const call = (requestedModel: string, endpoint: string, units: { audioMs?: number; characters?: number; images?: number; videoMs?: number }) => ({
     event: {
       ...template!.event,
       requestId: randomUUID(),
@@ -90,6 +90,7 @@ beforeAll(async () => {
     call("gpt-4o-transcribe", "audio", { audioMs: 150_000 }),
     call("gpt-4o-mini-tts", "audio", { characters: 1234 }),
     call("gpt-image-1", "images", { images: 3 }),
+    call("sora-2-pro", "videos", { videoMs: 12_340 }),
   ]);
   await jobs.rollUp();
 }, 60_000);
@@ -138,27 +139,31 @@ describe("usage from the rollups", () => {
     expect((await get("/api/admin/v1/analytics/showback?month=2026-09")).body.teams).toEqual([]);
   });
 
-  it("sums the units audio, speech and image calls are metered in: series, breakdown and showback", async () => {
+  it("sums the units audio, speech, image and video calls are metered in: series, breakdown and showback", async () => {
     const range = `from=${AUGUST.toISOString()}&to=${SEPTEMBER.toISOString()}`;
-    const raw = await f.db.usageEvent.groupBy({ by: ["requestedModel"], where: { startedAt: { gte: AUGUST, lt: SEPTEMBER } }, _sum: { images: true, audioMs: true, characters: true } });
-    const expected = Object.fromEntries(raw.map((r) => [r.requestedModel, { images: r._sum.images, audioMs: r._sum.audioMs, characters: r._sum.characters }]));
+    const raw = await f.db.usageEvent.groupBy({ by: ["requestedModel"], where: { startedAt: { gte: AUGUST, lt: SEPTEMBER } }, _sum: { images: true, audioMs: true, characters: true, videoMs: true } });
+    const expected = Object.fromEntries(raw.map((r) => [r.requestedModel, { images: r._sum.images, audioMs: r._sum.audioMs, characters: r._sum.characters, videoMs: r._sum.videoMs }]));
     // each model has its own unit and none of the others
-    expect(expected["whisper-1"]).toMatchObject({ images: 0, characters: 0, audioMs: expect.any(Number) });
+    expect(expected["whisper-1"]).toMatchObject({ images: 0, characters: 0, videoMs: 0, audioMs: expect.any(Number) });
     expect(expected["whisper-1"]!.audioMs).toBeGreaterThan(100_000);
     expect(expected["tts-1"]!.characters).toBeGreaterThan(1000);
     expect(expected["dall-e-3"]!.images).toBeGreaterThan(100);
-    const pick = (g: { images: number; audioMs: number; characters: number }) => ({ images: g.images, audioMs: g.audioMs, characters: g.characters });
+    expect(expected["sora-2"]).toMatchObject({ images: 0, characters: 0, audioMs: 0 });
+    expect(expected["sora-2"]!.videoMs).toBeGreaterThan(100_000);
+    type Units = { images: number; audioMs: number; characters: number; videoMs: number };
+    const pick = (g: Units) => ({ images: g.images, audioMs: g.audioMs, characters: g.characters, videoMs: g.videoMs });
 
     const { body: breakdown } = await get(`/api/admin/v1/analytics/breakdown?${range}&groupBy=model`);
-    expect(Object.fromEntries(breakdown.data.map((g: { group: string; images: number; audioMs: number; characters: number }) => [g.group, pick(g)]))).toEqual(expected);
+    expect(Object.fromEntries(breakdown.data.map((g: Units & { group: string }) => [g.group, pick(g)]))).toEqual(expected);
     const { body: series } = await get(`/api/admin/v1/analytics/usage?${range}&bucket=hour`);
     expect(pick(series.totals)).toEqual({
       images: expected["dall-e-3"]!.images,
       audioMs: expected["whisper-1"]!.audioMs,
       characters: expected["tts-1"]!.characters,
+      videoMs: expected["sora-2"]!.videoMs,
     });
     const { body: showback } = await get("/api/admin/v1/analytics/showback?month=2026-08");
-    expect(Object.fromEntries(showback.teams[0].models.map((m: { model: string; images: number; audioMs: number; characters: number }) => [m.model, pick(m)]))).toEqual(expected);
+    expect(Object.fromEntries(showback.teams[0].models.map((m: Units & { model: string }) => [m.model, pick(m)]))).toEqual(expected);
   });
 });
 
@@ -191,7 +196,7 @@ describe("calls", () => {
     expect(headers.get("content-disposition")).toMatch(/attachment/);
     const lines = (body as string).trimEnd().split("\n");
     expect(lines[0]).toBe(
-      "startedAt,requestId,endpoint,requestedModel,providerName,upstreamModel,userId,teamId,apiKeyId,status,errorCode,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,chargeCredits,latencyMs,ttfbMs,images,audio_seconds,characters",
+      "startedAt,requestId,endpoint,requestedModel,providerName,upstreamModel,userId,teamId,apiKeyId,status,errorCode,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,chargeCredits,latencyMs,ttfbMs,images,audio_seconds,characters,video_seconds",
     );
     expect(lines).toHaveLength(1 + 1000);
     const ids = new Set(lines.slice(1).map((line) => line.split(",")[1]));
@@ -207,13 +212,13 @@ function csvRecords(text: string): Array<Record<string, string>> {
   return lines.map((line) => Object.fromEntries(line.split(",").map((cell, i) => [columns[i]!, cell])));
 }
 
-describe("calls metered in seconds, characters and images", () => {
-  it("export with their endpoint, images, audio seconds (to the millisecond) and characters", async () => {
+describe("calls metered in seconds, characters, images and seconds of video", () => {
+  it("export with their endpoint, images, audio seconds (to the millisecond), characters and video seconds", async () => {
     const { body } = await get("/api/admin/v1/analytics/export?model=gpt-4o-transcribe");
     const byAudio = csvRecords(body as string).sort((a, b) => Number(a.audio_seconds) - Number(b.audio_seconds));
-    expect(byAudio.map((r) => [r.requestedModel, r.endpoint, r.promptTokens, r.images, r.audio_seconds, r.characters])).toEqual([
-      ["gpt-4o-transcribe", "audio", "0", "0", "12.345", "0"],
-      ["gpt-4o-transcribe", "audio", "0", "0", "150", "0"],
+    expect(byAudio.map((r) => [r.requestedModel, r.endpoint, r.promptTokens, r.images, r.audio_seconds, r.characters, r.video_seconds])).toEqual([
+      ["gpt-4o-transcribe", "audio", "0", "0", "12.345", "0", "0"],
+      ["gpt-4o-transcribe", "audio", "0", "0", "150", "0", "0"],
     ]);
     // the usage page's download, for the signed-in admin, is the same CSV
     const web = new WebClient(f.hub.url);
@@ -222,6 +227,8 @@ describe("calls metered in seconds, characters and images", () => {
     expect(speech.map((r) => [r.endpoint, r.images, r.audio_seconds, r.characters])).toEqual([["audio", "0", "0", "1234"]]);
     const image = csvRecords(await (await web.fetch("/admin/usage/export?model=gpt-image-1")).text());
     expect(image.map((r) => [r.endpoint, r.images, r.audio_seconds, r.characters])).toEqual([["images", "3", "0", "0"]]);
+    const video = csvRecords(await (await web.fetch("/admin/usage/export?model=sora-2-pro")).text());
+    expect(video.map((r) => [r.endpoint, r.promptTokens, r.images, r.audio_seconds, r.characters, r.video_seconds])).toEqual([["videos", "0", "0", "0", "0", "12.34"]]);
   });
 
   it("show their units and endpoint on the admin usage page and the overview, in English and Chinese", async () => {
@@ -242,22 +249,25 @@ describe("calls metered in seconds, characters and images", () => {
     expect(units(await html("/admin/usage?model=gpt-image-1"))).toEqual(["3 images"]);
     expect(units(await html("/admin/usage?model=gpt-4o-mini-tts", "zh-CN"))).toEqual(["1,234 个字符"]);
     expect(units(await html("/admin/usage?model=gpt-4o-transcribe", "zh-CN")).sort()).toEqual(["12.3 秒音频", "2.5 分钟音频"]);
+    // video in seconds, one decimal
+    expect(units(await html("/admin/usage?model=sora-2-pro"))).toEqual(["12.3 s video"]);
+    expect(units(await html("/admin/usage?model=sora-2-pro", "zh-CN"))).toEqual(["12.3 秒视频"]);
 
     // the overview's 30 days per model: 162.345 s of transcription is 2.7 minutes
     const overview = units(await html("/admin"));
-    expect(overview).toEqual(expect.arrayContaining(["2.7 min audio", "1,234 characters", "3 images"]));
+    expect(overview).toEqual(expect.arrayContaining(["2.7 min audio", "1,234 characters", "3 images", "12.3 s video"]));
   });
 
   it("show on the customer's own usage page, dashboard and usage API", async () => {
     const web = new WebClient(f.hub.url);
     expect((await web.signIn(LISTENER, LISTENER_PASSWORD)).ok).toBe(true);
     const units = async (path: string) => [...(await (await web.fetch(path)).text()).matchAll(/data-testid="usage-units">([^<]*)</g)].map((m) => m[1]).sort();
-    expect(await units("/usage")).toEqual(["1,234 characters", "12.3 s audio", "2.5 min audio", "3 images"]);
-    expect(await units("/dashboard")).toEqual(["1,234 characters", "2.7 min audio", "3 images"]);
+    expect(await units("/usage")).toEqual(["1,234 characters", "12.3 s audio", "12.3 s video", "2.5 min audio", "3 images"]);
+    expect(await units("/dashboard")).toEqual(["1,234 characters", "12.3 s video", "2.7 min audio", "3 images"]);
 
     const now = Date.now();
     const { body } = await get(`/api/me/usage?from=${new Date(now - 86_400_000).toISOString()}&to=${new Date(now + 3_600_000).toISOString()}&bucket=hour`, listenerKey);
-    expect(body.totals).toMatchObject({ calls: 4, promptTokens: 0, audioMs: 162_345, characters: 1234, images: 3 });
+    expect(body.totals).toMatchObject({ calls: 5, promptTokens: 0, audioMs: 162_345, characters: 1234, images: 3, videoMs: 12_340 });
   });
 });
 

@@ -150,6 +150,48 @@ describe("moderation", () => {
   });
 });
 
+describe("the original AIGNE Hub's audio paths", () => {
+  // the original hub proxies /api/v2/audio/* to OpenAI unchanged: the openai SDK pointed at /api/v2 works as at /v1
+  const v2 = (apiKey = f.apiKey) => new OpenAI({ baseURL: `${f.hub.url}/api/v2`, apiKey, maxRetries: 0 });
+
+  it("transcribes at /api/v2/audio/transcriptions as at /v1, metered the same", async () => {
+    const { data, response } = await v2().audio.transcriptions.create({ file: await upload(3.5), model: "whisper", language: "en" }).withResponse();
+    expect(data).toEqual({ text: "Fake transcript of 3.5 seconds of audio.", usage: { type: "duration", seconds: 4 } });
+    expect(lastUpstream().path).toBe("/v1/audio/transcriptions");
+    expect(lastUpstream().body).toMatchObject({ model: "whisper-1", language: "en", file: { name: "meeting.wav", type: "audio/wav" } });
+    expect(response.headers.get("x-hub-cost-usd")).toBe("0.0004");
+    expect(await f.usageEvent(response.headers.get("x-request-id")!)).toMatchObject({ endpoint: "audio", requestedModel: "whisper", audioMs: 4000, usageSource: "upstream", costNanoUsd: 400_000n, status: 200 });
+    // text answers too
+    expect(await v2().audio.transcriptions.create({ file: await upload(2.5), model: "whisper", response_format: "text" })).toBe("Fake transcript of 2.5 seconds of audio.\n");
+  });
+
+  it("speaks at /api/v2/audio/speech as at /v1, streamed and metered per character", async () => {
+    const input = "Spoken through the original hub's path.";
+    const response = await v2().audio.speech.create({ model: "tts", input, voice: "alloy", response_format: "wav" });
+    expect(response.headers.get("content-type")).toBe("audio/wav");
+    expect((await response.arrayBuffer()).byteLength).toBe(input.length * 64);
+    expect(lastUpstream()).toMatchObject({ path: "/v1/audio/speech", body: { model: "tts-1", input, voice: "alloy", response_format: "wav" } });
+    // 39 characters at $15 per 1M
+    expect(await f.usageEvent(response.headers.get("x-request-id")!)).toMatchObject({ endpoint: "audio", requestedModel: "tts", characters: input.length, costNanoUsd: 585_000n, status: 200 });
+  });
+
+  it("refuses in OpenAI's error shape, before anything goes upstream", async () => {
+    const before = f.upstream.requests.length;
+    const body = new FormData();
+    body.append("model", "whisper");
+    const missing = await fetch(`${f.hub.url}/api/v2/audio/transcriptions`, { method: "POST", headers: { authorization: `Bearer ${f.apiKey}` }, body });
+    expect([missing.status, await missing.json()]).toEqual([400, { error: expect.objectContaining({ type: "invalid_request_error", code: "missing_file", param: "file" }) }]);
+    const long = await v2().audio.speech.create({ model: "tts", input: "x".repeat(5000), voice: "alloy" }).catch((e: unknown) => e);
+    expect(long).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((long as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("input");
+    const wrongType = await v2().audio.speech.create({ model: "whisper", input: "hi", voice: "alloy" }).catch((e: unknown) => e);
+    expect((wrongType as InstanceType<typeof OpenAI.BadRequestError>).code).toBe("wrong_model_type");
+    const anonymous = await v2("sk-hub-not-a-key").audio.speech.create({ model: "tts", input: "hi", voice: "alloy" }).catch((e: unknown) => e);
+    expect(anonymous).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(f.upstream.requests.length).toBe(before);
+  });
+});
+
 describe("holds in Service Provider mode", () => {
   let n = 0;
   async function customer(credits: string) {
@@ -158,7 +200,7 @@ describe("holds in Service Provider mode", () => {
     const { secret } = await f.lib.createApiKey({ userEmail: email }, "test");
     await f.lib.grantCredits({ userEmail: email, amount: credits, note: "seed" }, "test");
     const accountId = (await f.db.creditAccount.findFirstOrThrow({ where: { user: { email } } })).id;
-    return { client: new OpenAI({ baseURL: f.hub.baseURL, apiKey: secret, maxRetries: 0 }), accountId };
+    return { client: new OpenAI({ baseURL: f.hub.baseURL, apiKey: secret, maxRetries: 0 }), v2: new OpenAI({ baseURL: `${f.hub.url}/api/v2`, apiKey: secret, maxRetries: 0 }), accountId };
   }
 
   /** Fires the calls at once; returns how many were answered and how many refused for credit. */
@@ -214,6 +256,17 @@ describe("holds in Service Provider mode", () => {
     expect(answered).toBe(2);
     expect(refused).toBe(4);
     await settled(accountId, answered, 1_500_000_000n, 4_000_000_000n);
+  });
+
+  it("holds and charges at the original hub's audio paths as at OpenAI's", async () => {
+    // 100 characters spoken: 1,500 credits; then 800 credits pay for two 4 s transcriptions (400 credits each) of six at once
+    const { v2, accountId } = await customer("2300");
+    await (await v2.audio.speech.create({ model: "tts", input: "z".repeat(100), voice: "alloy" })).arrayBuffer();
+    await settled(accountId, 1, 1_500_000_000n, 2_300_000_000n);
+    const file = await upload(3.5);
+    const { answered, refused } = await race(Array.from({ length: 6 }, () => () => v2.audio.transcriptions.create({ file, model: "whisper" })));
+    expect([answered, refused]).toEqual([2, 4]);
+    await settled(accountId, answered, 400_000_000n, 800_000_000n);
   });
 
   it("never lets concurrent moderation calls spend more than the balance", async () => {

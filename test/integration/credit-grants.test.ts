@@ -1,9 +1,13 @@
-import OpenAI from "openai";
+import { randomUUID } from "node:crypto";
+import OpenAI, { toFile } from "openai";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { wavFile } from "../fakes/openai-audio";
 import { runCli } from "../helpers/cli";
 import { eventually } from "../helpers/eventually";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+import { syntheticUsage } from "../helpers/usage-events";
+import { WebClient } from "../helpers/web-client";
 
 // Expiring grants, the expiry job, debts and monthly statements — against the real server and
 // database. Every flow ends with the ledger reconciliation (balance = ledger = grants).
@@ -155,7 +159,7 @@ describe("monthly statements", () => {
     const balance = (await f.db.creditAccount.findUniqueOrThrow({ where: { id: accountId } })).balanceMicrocredits;
     expect(s.openingMicrocredits).toBe(0n);
     expect(s.closingMicrocredits).toBe(balance);
-    expect(s.usage).toEqual([{ model: "metered", calls: 3, promptTokens: 30, completionTokens: 27, microcredits: 105_000_000n }]);
+    expect(s.usage).toEqual([{ model: "metered", calls: 3, promptTokens: 30, completionTokens: 27, images: 0, audioMs: 0, characters: 0, videoMs: 0, microcredits: 105_000_000n }]);
     expect(s.movements.map((m) => [m.kind, m.note, m.microcredits])).toEqual([
       ["grant", "welcome", 15_000_000_000n],
       ["grant", "promo", 40_000_000n],
@@ -190,6 +194,88 @@ describe("monthly statements", () => {
     expect(lines).toContainEqual(expect.stringMatching(/usage metered: 3 calls, 30\+27 tokens +-105$/));
     expect(lines).toContainEqual(expect.stringMatching(/grant promo +40$/));
     expect(lines.at(-1)).toMatch(/closing balance +14935$/);
+  });
+
+  it("says what each model's calls were metered in: tokens, audio seconds, characters, images and seconds of video", async () => {
+    const email = "units@test.local";
+    const { client, accountId } = await customer(email);
+    await grant(email, "200000", undefined, "welcome");
+    const add = (input: Parameters<typeof f.lib.addModel>[0]) => f.lib.addModel(input, "test");
+    await add({ name: "whisper", provider: "fake", upstreamModel: "whisper-1", type: "transcription", audioUsdPerMinute: "0.006" });
+    await add({ name: "tts", provider: "fake", upstreamModel: "tts-1", type: "speech", charactersUsdPer1M: "15" });
+    await add({ name: "painter", provider: "fake", upstreamModel: "gpt-image-1", type: "image", imageUsd: "0.04" });
+    await eventually(() => f.client.models.retrieve("painter"), 5000);
+
+    // a chat call (35 credits), a transcription of 3.5 s that the upstream reports as 4 s (400 credits), 44 characters
+    // spoken (660 credits) and an image (40,000 credits)
+    await spend(client, accountId, 1);
+    const transcribed = await client.audio.transcriptions.create({ file: await toFile(wavFile(3.5), "a.wav", { type: "audio/wav" }), model: "whisper" }).withResponse();
+    const spoken = await client.audio.speech.create({ model: "tts", input: "The hub streams this sentence back as audio.", voice: "alloy" });
+    await spoken.arrayBuffer();
+    const painted = await client.images.generate({ model: "painter", prompt: "a red square" }).withResponse();
+    for (const headers of [transcribed.response.headers, spoken.headers, painted.response.headers]) await f.usageEvent(headers.get("x-request-id")!, 10_000);
+    // and a video of 8.25 s at $0.01 a second (8,250 credits), booked as the video gateway books its jobs
+    const { writeUsageBatch } = await import("@/lib/billing/usage-writer");
+    const [template] = syntheticUsage({ count: 1, from: new Date(Date.now() - 60_000), spanMinutes: 1, models: ["sora-2"] });
+    const requestId = randomUUID();
+    const user = await f.db.user.findUniqueOrThrow({ where: { email } });
+    await writeUsageBatch([
+      {
+        event: { ...template!.event, requestId, userId: user.id, teamId: null, apiKeyId: null, requestedModel: "sora-2", status: 200, videoMs: 8_250, costNanoUsd: 82_500_000n, chargeMicrocredits: 8_250_000_000n },
+        settlement: { requestId, accountId, chargeMicrocredits: 8_250_000_000n, budgets: [], costNanoUsd: 82_500_000n, startedAt: new Date() },
+      },
+    ]);
+    await eventually(async () => {
+      expect(await f.db.creditTransaction.count({ where: { accountId, kind: "usage" } })).toBe(5);
+      expect((await f.db.creditAccount.findUniqueOrThrow({ where: { id: accountId } })).heldMicrocredits).toBe(0n);
+    }, 10_000);
+    await expectReconciled();
+
+    const month = billing.statements.currentMonth();
+    const s = await billing.statements.statement(accountId, month);
+    const none = { images: 0, audioMs: 0, characters: 0, videoMs: 0 };
+    expect(s.usage).toMatchObject([
+      { model: "painter", calls: 1, ...none, images: 1, microcredits: 40_000_000_000n },
+      { model: "sora-2", calls: 1, ...none, promptTokens: 0, completionTokens: 0, videoMs: 8_250, microcredits: 8_250_000_000n },
+      { model: "tts", calls: 1, ...none, characters: 44, microcredits: 660_000_000n },
+      { model: "whisper", calls: 1, ...none, audioMs: 4_000, microcredits: 400_000_000n },
+      { model: "metered", calls: 1, ...none, promptTokens: 10, completionTokens: 9, microcredits: 35_000_000n },
+    ]);
+    expect(s.closingMicrocredits).toBe((await f.db.creditAccount.findUniqueOrThrow({ where: { id: accountId } })).balanceMicrocredits);
+
+    // the CSV keeps its columns and adds the units after them, on the usage rows
+    const csv = (await runCli(["credits", "statement", "--user", email, "--month", month, "--csv"], f.env)).stdout;
+    expect(csv.split("\n")[0]).toBe("section,date,item,quantity,credits,input_tokens,output_tokens,images,audio_seconds,characters,video_seconds");
+    const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
+    const usage = (item: string) => {
+      const row = rows.find((r) => r.section === "usage" && r.item === item)!;
+      return [row.quantity, row.credits, row.input_tokens, row.output_tokens, row.images, row.audio_seconds, row.characters, row.video_seconds];
+    };
+    expect(usage("whisper")).toEqual(["1", "-400", "0", "0", "0", "4", "0", "0"]);
+    expect(usage("tts").slice(4)).toEqual(["0", "0", "44", "0"]);
+    expect(usage("painter").slice(4)).toEqual(["1", "0", "0", "0"]);
+    expect(usage("sora-2")).toEqual(["1", "-8250", "0", "0", "0", "0", "0", "8.25"]);
+    expect(usage("metered")).toEqual(["1", "-35", "10", "9", "0", "0", "0", "0"]);
+    expect(rows[0]).toMatchObject({ section: "opening_balance", input_tokens: "", video_seconds: "" });
+
+    // the operator's text says it the way the usage pages do
+    const text = (await runCli(["credits", "statement", "--user", email, "--month", month], f.env)).stdout;
+    expect(text).toMatch(/usage whisper: 1 calls, 4 s audio +-400\n/);
+    expect(text).toMatch(/usage tts: 1 calls, (\d+\+\d+ tokens, )?44 characters +-660\n/);
+    expect(text).toMatch(/usage painter: 1 calls, (\d+\+\d+ tokens, )?1 image +-40000\n/);
+    expect(text).toMatch(/usage sora-2: 1 calls, 8\.3 s video +-8250\n/);
+    expect(text).toMatch(/usage metered: 1 calls, 10\+9 tokens +-35\n/);
+
+    // and the statement page, in English and Chinese: the tokens in their columns, the other units beside them
+    const web = new WebClient(f.hub.url);
+    expect((await web.signIn("admin@test.local", "admin-password-1")).ok).toBe(true);
+    const units = async (language: string) => {
+      const page = await web.fetch(`/admin/credits/statement?account=${accountId}&month=${month}`, { headers: { "accept-language": language } });
+      expect(page.status).toBe(200);
+      return [...(await page.text()).matchAll(/data-testid="usage-units">([^<]*)</g)].map((m) => m[1]);
+    };
+    expect(await units("en")).toEqual(["1 image", "8.3 s video", "44 characters", "4 s audio", "—"]);
+    expect(await units("zh-CN")).toEqual(["1 张图片", "8.3 秒视频", "44 个字符", "4 秒音频", "—"]);
   });
 
   it("answers a bad month and a caller without an account in the API's error shape", async () => {

@@ -37,7 +37,7 @@ afterAll(async () => {
 
 const HOUR = 3_600_000;
 const base = Date.UTC(2026, 9, 1, 0, 0, 0);
-// spread over three days, a few calls an hour; chat models, and models metered in audio, characters and images
+// spread over three days, a few calls an hour; chat models, and models metered in audio, characters, images and video
 const MODELS = ["gpt-4o-mini", "claude-sonnet", "gemini-flash", ...Object.keys(METERED_MODELS)];
 const generated = (count: number, offset = 0) => syntheticUsage({ count, offset, from: new Date(base), spanMinutes: 72 * 60, models: MODELS });
 
@@ -45,14 +45,14 @@ async function expectRollupsMatchRawEvents() {
   const raw = await lib.db.usageEvent.groupBy({
     by: ["requestedModel"],
     _count: { _all: true },
-    _sum: { promptTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMs: true, images: true, audioMs: true, characters: true },
+    _sum: { promptTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMs: true, images: true, audioMs: true, characters: true, videoMs: true },
   });
   const errors = await lib.db.usageEvent.groupBy({ by: ["requestedModel"], where: { status: { gte: 400 } }, _count: { _all: true } });
   for (const period of ["hour", "day"]) {
     const rolled = await lib.db.usageRollup.groupBy({
       by: ["model"],
       where: { period },
-      _sum: { calls: true, errors: true, promptTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true, images: true, audioMs: true, characters: true },
+      _sum: { calls: true, errors: true, promptTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true, images: true, audioMs: true, characters: true, videoMs: true },
     });
     expect(
       rolled
@@ -67,6 +67,7 @@ async function expectRollupsMatchRawEvents() {
           Number(r._sum.images),
           Number(r._sum.audioMs),
           Number(r._sum.characters),
+          Number(r._sum.videoMs),
         ])
         .sort(),
     ).toEqual(
@@ -82,6 +83,7 @@ async function expectRollupsMatchRawEvents() {
           r._sum.images,
           r._sum.audioMs,
           r._sum.characters,
+          r._sum.videoMs,
         ])
         .sort(),
     );
@@ -95,11 +97,12 @@ describe("rollups", () => {
     expect(rebuilt).toBeGreaterThan(60);
     await expectRollupsMatchRawEvents();
     // the models metered in other units have them summed, not zero
-    const units = await lib.db.usageRollup.groupBy({ by: ["model"], where: { period: "day", model: { in: Object.keys(METERED_MODELS) } }, _sum: { images: true, audioMs: true, characters: true } });
-    expect(Object.fromEntries(units.map((u) => [u.model, [u._sum.audioMs! > 0n, u._sum.characters! > 0n, u._sum.images! > 0n]]))).toEqual({
-      "whisper-1": [true, false, false],
-      "tts-1": [false, true, false],
-      "dall-e-3": [false, false, true],
+    const units = await lib.db.usageRollup.groupBy({ by: ["model"], where: { period: "day", model: { in: Object.keys(METERED_MODELS) } }, _sum: { images: true, audioMs: true, characters: true, videoMs: true } });
+    expect(Object.fromEntries(units.map((u) => [u.model, [u._sum.audioMs! > 0n, u._sum.characters! > 0n, u._sum.images! > 0n, u._sum.videoMs! > 0n]]))).toEqual({
+      "whisper-1": [true, false, false, false],
+      "tts-1": [false, true, false, false],
+      "dall-e-3": [false, false, true, false],
+      "sora-2": [false, false, false, true],
     });
     // one hour, one user, one key: the bucket holds exactly that hour's calls
     const hour = new Date(base + 5 * HOUR);

@@ -50,6 +50,10 @@ beforeAll(async () => {
   catalogue = await startPriceCatalogue([
     // the provider raised its output price above the bundled list's $0.60
     { provider: "openai", model: "gpt-4o-mini", input: 0.15, output: "0.8", cache_read: 0.075 },
+    // models billed by the minute of audio, the 1M characters and the second of video
+    { provider: "openai", model: "whisper-1", input: 0, output: 0, audio: "0.006" },
+    { provider: "openai", model: "tts-1", input: 0, output: 0, characters: 15 },
+    { provider: "openai", model: "sora-2", input: 0, output: 0, video: "0.1" },
   ]);
   await f.lib.setMode("service_provider", "test");
   await f.lib.setSetting("price-source-url", catalogue.url, "test");
@@ -57,6 +61,10 @@ beforeAll(async () => {
   // the bundled list prices gpt-4o-mini at $0.15 in, $0.60 out, $0.075 cached input
   await f.lib.addModel({ name: "guarded", provider: "fake", upstreamModel: "gpt-4o-mini", type: "chat", inputUsdPer1M: "0.15", outputUsdPer1M: "0.6", cachedInputUsdPer1M: "0.075", marginPercent: "25" }, "test");
   await f.lib.addModel({ name: "cache-cheap", provider: "fake", upstreamModel: "gpt-4o-mini", type: "chat", inputUsdPer1M: "0.15", outputUsdPer1M: "0.6", cachedInputUsdPer1M: "0.01", marginPercent: "25" }, "test");
+  await f.lib.addModel({ name: "cheap-whisper", provider: "fake", upstreamModel: "whisper-1", type: "transcription", audioUsdPerMinute: "0.004", marginPercent: "25" }, "test");
+  await f.lib.addModel({ name: "cheap-tts", provider: "fake", upstreamModel: "tts-1", type: "speech", charactersUsdPer1M: "10", marginPercent: "25" }, "test");
+  await f.lib.addModel({ name: "cheap-video", provider: "fake", upstreamModel: "sora-2", type: "video", videoUsdPerSecond: "0.05", marginPercent: "25" }, "test");
+  await f.lib.addModel({ name: "fair-video", provider: "fake", upstreamModel: "sora-2", type: "video", videoUsdPerSecond: "0.1", marginPercent: "25" }, "test");
   await groups.createGroup({ name: "vip", marginPercent: "50" }, "test");
   await groups.createGroup({ name: "free", marginPercent: "0", allowedModels: ["guarded"] }, "test");
   const { createChannel } = await import("@/lib/admin/alert-channels");
@@ -94,6 +102,37 @@ describe("the price guard", () => {
       { kind: "drift", source: "catalogue", component: "cached_read", group: null, hub: 10_000_000n, reference: 75_000_000n },
     ]);
     expect(found.some((x) => x.group === "free")).toBe(false);
+  });
+
+  it("finds a minute of audio, 1M characters and a second of video sold below the catalogue's cost", async () => {
+    await checkPrices();
+    // $0.004 a minute +25 % is $0.005, below $0.006; at the vip group's 50 % it is $0.006, not below
+    expectFindings(await findings("cheap-whisper"), [
+      { kind: "below_cost", source: "catalogue", component: "audio", group: null, hub: 5_000_000n, reference: 6_000_000n },
+      { kind: "drift", source: "catalogue", component: "audio", group: null, hub: 4_000_000n, reference: 6_000_000n },
+    ]);
+    // $10 per 1M characters +25 % is $12.50, below $15; +50 % is $15, not below
+    expectFindings(await findings("cheap-tts"), [
+      { kind: "below_cost", source: "catalogue", component: "characters", group: null, hub: 12_500_000_000n, reference: 15_000_000_000n },
+      { kind: "drift", source: "catalogue", component: "characters", group: null, hub: 10_000_000_000n, reference: 15_000_000_000n },
+    ]);
+    // $0.05 a second sells at $0.0625 (+25 %) and $0.075 (vip), both below $0.10; at $0.10 +25 % nothing is found
+    expectFindings(await findings("cheap-video"), [
+      { kind: "below_cost", source: "catalogue", component: "video", group: null, hub: 62_500_000n, reference: 100_000_000n },
+      { kind: "below_cost", source: "catalogue", component: "video", group: "vip", hub: 75_000_000n, reference: 100_000_000n },
+      { kind: "drift", source: "catalogue", component: "video", group: null, hub: 50_000_000n, reference: 100_000_000n },
+    ]);
+    expect(await findings("fair-video")).toEqual([]);
+    // the admin API names the unit
+    const res = await fetch(`${f.hub.url}/api/admin/v1/price-findings`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const listed = ((await res.json()) as { data: Array<{ model: string; kind: string; component: string; group: string | null; hubUsd: string; referenceUsd: string }> }).data;
+    expect(listed.filter((x) => x.model === "cheap-video" && x.kind === "below_cost" && x.group === "vip")).toEqual([expect.objectContaining({ component: "video", hubUsd: "0.075", referenceUsd: "0.1" })]);
+    const deliveries = await eventually(async () => {
+      const found = (await f.db.alertDelivery.findMany({ where: { event: "price.below_cost" } })).filter((d) => d.payload.includes('"model":"cheap-whisper"'));
+      expect(found.length).toBe(1);
+      return found;
+    }, 5000);
+    expect(deliveries.value[0]!.payload).toMatch(/audio \(its own margin\) sells at \$0\.005 against a catalogue cost of \$0\.006/);
   });
 
   it("alerts once per model newly selling below cost, however often it runs", async () => {

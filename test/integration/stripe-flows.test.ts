@@ -329,7 +329,7 @@ describe("a customer's month on one statement", () => {
       ["checkout", "10.00 USD", credits(10_000), "5.00 USD"],
       ["recharge", "10.00 USD", credits(10_000), null],
     ]);
-    expect(s.usage).toEqual([{ model: "metered", calls: 3, promptTokens: 30, completionTokens: 27, microcredits: credits(105) }]);
+    expect(s.usage).toEqual([{ model: "metered", calls: 3, promptTokens: 30, completionTokens: 27, images: 0, audioMs: 0, characters: 0, videoMs: 0, microcredits: credits(105) }]);
     expect(s.movements.map((m) => [m.kind, m.microcredits])).toEqual([
       ["grant", credits(50)],
       ["grant", credits(20)],

@@ -51,10 +51,30 @@ describe("price components", () => {
     expect(sellsBelowCost({ ...hub, marginBps: 0 }, reference).map((g) => g.component)).toEqual(["cached_read", "cache_write"]);
   });
 
+  it("take the units audio, speech, image and video models are billed in as components, and find them sold below cost", () => {
+    const tokens = { inputNanoUsdPer1M: 0n, outputNanoUsdPer1M: 0n, cachedReadNanoUsdPer1M: null, cacheWriteNanoUsdPer1M: null };
+    const hub = { ...tokens, imageNanoUsd: 40_000_000n, audioNanoUsdPerMinute: 4_000_000n, characterNanoUsdPer1M: 10_000_000_000n, videoNanoUsdPerSecond: 80_000_000n, marginBps: 2500 };
+    expect(componentsOf(hub)).toEqual({ input: 0n, output: 0n, cached_read: 0n, cache_write: 0n, image: 40_000_000n, audio: 4_000_000n, characters: 10_000_000_000n, video: 80_000_000n });
+    // a unit the price does not bill is no component
+    expect(componentsOf({ ...hub, audioNanoUsdPerMinute: null, characterNanoUsdPer1M: null, videoNanoUsdPerSecond: null })).not.toHaveProperty("video");
+    // at +25 %: an image at $0.05, a minute at $0.005, 1M characters at $12.50, a second of video at $0.10
+    const reference = { image: 50_000_000n, audio: 6_000_000n, characters: 15_000_000_000n, video: 100_000_000n };
+    expect(sellsBelowCost(hub, reference)).toEqual([
+      { component: "audio", hubNanoUsd: 5_000_000n, referenceNanoUsd: 6_000_000n },
+      { component: "characters", hubNanoUsd: 12_500_000_000n, referenceNanoUsd: 15_000_000_000n },
+    ]);
+    expect(sellsBelowCost({ ...hub, marginBps: 0 }, reference).map((g) => g.component)).toEqual(["image", "audio", "characters", "video"]);
+    expect(differences(componentsOf(hub), reference).map((g) => g.component)).toEqual(["image", "audio", "characters", "video"]);
+  });
+
   it("read a catalogue of USD per 1M tokens, as numbers or decimal strings", () => {
     const catalogue = parseCatalogue([{ provider: "openai", model: "gpt-4o-mini", input: 0.15, output: "0.6", cache_read: 0.075 }]);
     expect(catalogue.get("openai/gpt-4o-mini")).toEqual({ input: 150_000_000n, output: 600_000_000n, cached_read: 75_000_000n, cache_write: 150_000_000n });
+    // per minute of audio, per 1M characters, per second of video
+    const units = parseCatalogue([{ provider: "openai", model: "sora-2", input: 0, output: 0, audio: "0.006", characters: 15, video: "0.1" }]);
+    expect(units.get("openai/sora-2")).toMatchObject({ audio: 6_000_000n, characters: 15_000_000_000n, video: 100_000_000n });
     expect(() => parseCatalogue([{ provider: "openai", model: "x", input: -1, output: 1 }])).toThrow();
+    expect(() => parseCatalogue([{ provider: "openai", model: "x", input: 0, output: 0, video: "-0.1" }])).toThrow();
   });
 });
 

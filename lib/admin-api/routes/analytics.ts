@@ -14,10 +14,11 @@ const totals = z.object({
   costUsd: z.string(),
   chargeCredits: z.string(),
   averageLatencyMs: z.number().int(),
-  // the units besides tokens: images generated, milliseconds of audio transcribed or translated, characters spoken
+  // the units besides tokens: images generated, milliseconds of audio transcribed or translated, characters spoken, milliseconds of video generated
   images: z.number().int(),
   audioMs: z.number().int(),
   characters: z.number().int(),
+  videoMs: z.number().int(),
 });
 
 /** A call as metered (the usage event), its money as decimal strings. */
@@ -32,6 +33,7 @@ const callSchema = z.looseObject({
   images: z.number().int(),
   audioMs: z.number().int(),
   characters: z.number().int(),
+  videoMs: z.number().int(),
 });
 
 const breakdownQuery = usageQuerySchema.extend({ groupBy: z.enum(Object.keys(DIMENSIONS) as [Dimension, ...Dimension[]]) });

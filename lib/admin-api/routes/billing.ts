@@ -37,7 +37,20 @@ const statementSchema = z.object({
   usageCredits: z.string(),
   closingCredits: z.string(),
   topUps: z.array(z.object({ id: z.string(), paidAt: dateTime, kind: z.string(), amount: z.string(), credits: z.string(), refunded: z.string().nullable(), receiptUrl: z.string().nullable(), invoiceUrl: z.string().nullable() })),
-  usage: z.array(z.object({ model: z.string(), calls: z.number().int(), promptTokens: z.number().int(), completionTokens: z.number().int(), credits: z.string() })),
+  usage: z.array(
+    z.object({
+      model: z.string(),
+      calls: z.number().int(),
+      promptTokens: z.number().int(),
+      completionTokens: z.number().int(),
+      // the units besides tokens: images generated, milliseconds of audio, characters spoken, milliseconds of video
+      images: z.number().int(),
+      audioMs: z.number().int(),
+      characters: z.number().int(),
+      videoMs: z.number().int(),
+      credits: z.string(),
+    }),
+  ),
   movements: z.array(z.object({ at: dateTime, kind: z.string(), note: z.string().nullable(), credits: z.string() })),
 });
 

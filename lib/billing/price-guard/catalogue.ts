@@ -8,7 +8,8 @@ import { componentsOf, type ComponentCosts } from "../price-components";
 // format is in the README ("Price guard"):
 //   [{ "provider": "openai", "model": "gpt-4o-mini", "input": 0.15, "output": 0.6, "cache_read": 0.075 }]
 // provider: the hub's provider type; model: the upstream model name; prices: USD per 1M tokens
-// (cache_read / cache_write absent: as input), image: USD per image.
+// (cache_read / cache_write absent: as input), image: USD per image, audio: USD per minute of audio,
+// characters: USD per 1M characters, video: USD per second of video.
 
 const CATALOGUE_TIMEOUT_MS = 15_000;
 const CATALOGUE_MAX_BYTES = 5 * 1024 * 1024;
@@ -25,6 +26,9 @@ const entrySchema = z.object({
   cache_read: usd.nullish(),
   cache_write: usd.nullish(),
   image: usd.nullish(),
+  audio: usd.nullish(),
+  characters: usd.nullish(),
+  video: usd.nullish(),
 });
 
 export const catalogueSchema = z.array(entrySchema).max(MAX_ENTRIES);
@@ -39,7 +43,16 @@ export function parseCatalogue(json: unknown): Catalogue {
   return new Map(
     entries.map((e) => [
       catalogueKey(e.provider, e.model),
-      componentsOf({ inputNanoUsdPer1M: e.input, outputNanoUsdPer1M: e.output, cachedReadNanoUsdPer1M: e.cache_read ?? null, cacheWriteNanoUsdPer1M: e.cache_write ?? null, imageNanoUsd: e.image ?? null }),
+      componentsOf({
+        inputNanoUsdPer1M: e.input,
+        outputNanoUsdPer1M: e.output,
+        cachedReadNanoUsdPer1M: e.cache_read ?? null,
+        cacheWriteNanoUsdPer1M: e.cache_write ?? null,
+        imageNanoUsd: e.image ?? null,
+        audioNanoUsdPerMinute: e.audio ?? null,
+        characterNanoUsdPer1M: e.characters ?? null,
+        videoNanoUsdPerSecond: e.video ?? null,
+      }),
     ]),
   );
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { formatDecimal, parseCredits } from "../../../money";
-import { priceList } from "../../../billing/price-list";
+import { priceList, type PresentedPrice } from "../../../billing/price-list";
+import { MODEL_TYPES, type ModelType } from "../../../canonical/model-types";
 import { db } from "../../../db/client";
 import { settings } from "../../../settings";
 import type { Principal } from "../../authenticate";
@@ -17,7 +18,7 @@ import type { AigneImageRequest } from "./schema";
 // The AIGNE Hub protocol's endpoints besides chat (index.ts), so the AIGNE framework's
 // @aigne/aigne-hub client works against this hub with only AIGNE_HUB_API_URL and AIGNE_HUB_API_KEY:
 // discovery (/__blocklet__.js), image generation (/api/v2/image), the public model list with credit
-// prices (/api/ai/models) and the caller's balance (/api/user/info).
+// prices (/api/ai/models, every model type) and the caller's balance (/api/user/info).
 
 /** The AIGNE Hub component the client looks for in the discovery document. */
 export const AIGNE_HUB_COMPONENT_DID = "z8ia3xzq2tMq8CRHfaXj1BTYJyYnEcHbqP8cJ";
@@ -35,8 +36,9 @@ export async function discovery(request: InboundRequest): Promise<Reply> {
   return Reply.text(`window.blocklet = ${JSON.stringify(info)};\n`, { "content-type": "application/javascript; charset=utf-8" });
 }
 
-// credits per 1M tokens → per token, exactly (a micro-credit per 1M tokens is 1e-12 credits per token)
-const perToken = (creditsPer1M: string) => formatDecimal(parseCredits(creditsPer1M), 12);
+/** Credits for `units` of something → for one, to 12 decimals (exact per token: a micro-credit per 1M tokens is 1e-12), rounded up. */
+const perUnit = (credits: string, units: bigint) => formatDecimal((parseCredits(credits) * 1_000_000n + units - 1n) / units, 12);
+const perToken = (creditsPer1M: string) => perUnit(creditsPer1M, 1_000_000n);
 
 // POST /api/v2/image: images come back as files (base64) or as the upstream's URLs
 export async function aigneHubImage(ctx: CallContext, body: AigneImageRequest) {
@@ -51,9 +53,40 @@ export async function aigneHubImage(ctx: CallContext, body: AigneImageRequest) {
   };
 }
 
-const modelsQuery = z.object({ type: z.enum(["chat", "embedding", "image"]).optional() });
+// The original hub's names of its model types (its AiModelRate types, and how its list answers them):
+// asked for by either name, answered by its own where it has one.
+const ORIGINAL_TYPE_NAMES: Record<string, ModelType> = { chatCompletion: "chat", imageGeneration: "image", image_generation: "image" };
+const ANSWERED_TYPE: Partial<Record<ModelType, string>> = { image: "image_generation" };
 
-// GET /api/ai/models?type=chat|embedding|image — public, like the price list, with per-token credit prices
+const modelsQuery = z.object({ type: z.preprocess((v) => (typeof v === "string" ? (ORIGINAL_TYPE_NAMES[v] ?? v) : v), z.enum(MODEL_TYPES)).optional() });
+
+type Sell = PresentedPrice["sell"];
+
+/**
+ * The two prices the original hub lists, for a model of a type. Its fields are named per token, but
+ * it prices an image model's output per image and a video model's per second of video; the types it
+ * lacks follow the same rule: a transcription model's input per second of audio, a speech model's per
+ * character of text. A model with no price in its type's unit is listed at its token prices.
+ */
+function listedRates(type: ModelType, sell: Sell | undefined): { input: string; output: string } {
+  if (!sell) return { input: "0", output: "0" };
+  const tokens = { input: perToken(sell.inputCreditsPer1M), output: perToken(sell.outputCreditsPer1M) };
+  switch (type) {
+    case "image":
+      return { ...tokens, output: sell.imageCredits ?? tokens.output };
+    case "video":
+      return { ...tokens, output: sell.videoCreditsPerSecond ?? tokens.output };
+    case "transcription":
+      return { ...tokens, input: sell.audioCreditsPerMinute === null ? tokens.input : perUnit(sell.audioCreditsPerMinute, 60n) };
+    case "speech":
+      return { ...tokens, input: sell.charactersCreditsPer1M === null ? tokens.input : perUnit(sell.charactersCreditsPer1M, 1_000_000n) };
+    default:
+      return tokens;
+  }
+}
+
+// GET /api/ai/models?type= (any model type, or the original hub's names of them) — public, like the
+// price list, with credit prices per token or per the unit the type is priced in
 export async function aigneHubModels(request: InboundRequest): Promise<Reply> {
   const parsed = modelsQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) {
@@ -67,15 +100,16 @@ export async function aigneHubModels(request: InboundRequest): Promise<Reply> {
     .flatMap((m) => {
       const deployment = m.deployments.find((d) => d.enabled);
       if (!deployment) return [];
-      const sell = m.price?.sell;
+      const modelType = m.type as ModelType;
+      const rates = listedRates(modelType, m.price?.sell);
       return [
         {
           model: m.name,
-          type: m.type,
+          type: ANSWERED_TYPE[modelType] ?? modelType,
           provider: deployment.providerType,
           providerDisplayName: deployment.provider,
-          input_credits_per_token: sell ? perToken(sell.inputCreditsPer1M) : "0",
-          output_credits_per_token: sell ? perToken(sell.outputCreditsPer1M) : "0",
+          input_credits_per_token: rates.input,
+          output_credits_per_token: rates.output,
           modelMetadata: { maxTokens: m.maxOutputTokens, aliases: m.aliases },
           status: { available: true },
         },
