@@ -143,6 +143,22 @@ describe("OpenAI's /v1/videos", () => {
     expect(event).toMatchObject({ videoMs: 0, costNanoUsd: 0n, chargeMicrocredits: 0n, status: 502, errorCode: "internal_error" });
   });
 
+  it("asks again when a download is cut short, and keeps only the whole file", async () => {
+    f.upstream.videos.stepsToComplete = 1;
+    f.upstream.videos.downloadCutAfterBytes = 1000;
+    try {
+      const video = await f.client.videos.create({ model: "sora", prompt: "a shaky connection", seconds: "4" });
+      await eventually(async () => expect((await jobOf(video.id)).pollFailures).toBeGreaterThan(0), 10_000);
+      expect((await f.client.videos.retrieve(video.id)).status).not.toBe("completed");
+      f.upstream.videos.downloadCutAfterBytes = null;
+      expect((await finished(f.client, video.id)).status).toBe("completed");
+      const bytes = Buffer.from(await (await f.client.videos.downloadContent(video.id)).arrayBuffer());
+      expect(bytes.equals(f.upstream.videos.contentOf((await jobOf(video.id)).upstreamId))).toBe(true);
+    } finally {
+      f.upstream.videos.downloadCutAfterBytes = null;
+    }
+  });
+
   it("checks what it is asked before starting anything upstream", async () => {
     const before = f.upstream.videos.jobs.size;
     await expect(f.client.videos.create({ model: "sora", prompt: "x", seconds: "999" as "4" })).rejects.toMatchObject({ status: 400, param: "seconds" });

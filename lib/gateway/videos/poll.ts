@@ -108,8 +108,9 @@ async function pollVideo(job: VideoJob): Promise<void> {
     if (error instanceof VideoTooLargeError) {
       return end(job, billing, target.providerName, { status: "failed", code: "video_too_large", message: `The generated video is larger than the hub keeps (${error.limit} bytes); nothing was charged.`, httpStatus: 502 });
     }
-    if (!(error instanceof UpstreamError)) throw error;
-    return retryLater(job, billing, target.providerName, error);
+    // a download cut short surfaces as the stream's own error: asked again like any upstream failure
+    const failure = error instanceof UpstreamError ? error : new UpstreamError({ kind: "connection", message: `the video download failed: ${(error as Error).message}` });
+    return retryLater(job, billing, target.providerName, failure);
   }
   if (state.status === "failed") {
     return end(job, billing, target.providerName, { status: "failed", code: state.error.code, message: state.error.message, httpStatus: 502 });
