@@ -42,7 +42,11 @@ export type TranscriptionUsage =
   | { type: "duration"; seconds: number }
   | { type: "tokens"; input_tokens: number; output_tokens: number; total_tokens?: number; input_token_details?: { audio_tokens?: number; text_tokens?: number } };
 
-/** The answer: an object for json and verbose_json, the text itself for text, srt and vtt. */
+/**
+ * The answer: an object for json and verbose_json, the text itself for text, srt and vtt. An upstream
+ * that reports usage with a text answer (Gemini) may answer text as {text, usage}: the gateway meters
+ * the usage and sends the text.
+ */
 export type TranscriptionResult = string | ({ text: string; duration?: number; usage?: TranscriptionUsage } & Record<string, unknown>);
 
 export const SPEECH_FORMATS = ["mp3", "opus", "aac", "flac", "wav", "pcm"] as const;
@@ -64,6 +68,8 @@ export type SpeechRequest = z.infer<typeof speechRequestSchema>;
 export interface SpeechAudio {
   contentType: string;
   body: ReadableStream<Uint8Array>;
+  /** the tokens the upstream reported, when it answers whole with a usage (Gemini) */
+  usage?: { promptTokens: number; completionTokens: number };
 }
 
 const moderationPart = z.discriminatedUnion("type", [

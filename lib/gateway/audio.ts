@@ -21,6 +21,8 @@ import { clientClosed } from "./relay/disconnect";
 
 /** Token-priced transcription (gpt-4o-transcribe): audio tokens per second of input, generously. */
 const AUDIO_TOKENS_PER_SECOND = 20;
+/** …and what is held for them: Gemini counts 32 a second of audio input. */
+const AUDIO_TOKENS_PER_SECOND_HELD = 32;
 /** …and transcript tokens per second of speech, held (fast speech is ~4). */
 const TRANSCRIPT_TOKENS_PER_SECOND = 8;
 /** Speech without a reported usage: characters a second of speech says, to estimate its length. */
@@ -63,7 +65,7 @@ export async function transcribe(ctx: CallContext, request: InboundRequest, task
   const measuredMs = await audioDurationMs(form.file);
   // upstreams bill whole seconds, rounded up
   const heldMs = Math.ceil((measuredMs ?? longestAudioMs(form.file.bytes.byteLength)) / 1000) * 1000;
-  const promptTokens = perSecond(heldMs, AUDIO_TOKENS_PER_SECOND) + roughTextTokens(fields.prompt ?? "");
+  const promptTokens = perSecond(heldMs, AUDIO_TOKENS_PER_SECOND_HELD) + roughTextTokens(fields.prompt ?? "");
   const outputTokens = heldOutputTokens(perSecond(heldMs, TRANSCRIPT_TOKENS_PER_SECOND) + 64, plan.model);
   await admit(ctx, plan, { promptTokens, outputTokens, audioMs: heldMs });
   const canonical: TranscriptionRequest = { ...fields, task, file: form.file };
@@ -79,9 +81,10 @@ export async function transcribe(ctx: CallContext, request: InboundRequest, task
     ctx.call.usageSource = "estimated";
   }
   const headers = await costHeaders(ctx);
-  if (typeof result !== "string") return Reply.json(result, headers);
+  if (typeof result !== "string" && fields.response_format !== "text") return Reply.json(result, headers);
+  const text = typeof result === "string" ? result : result.text;
   const type = fields.response_format === "vtt" ? "text/vtt" : fields.response_format === "srt" ? "application/x-subrip" : "text/plain";
-  return Reply.text(result, { ...headers, "content-type": `${type}; charset=utf-8` });
+  return Reply.text(text, { ...headers, "content-type": `${type}; charset=utf-8` });
 }
 
 /** POST /v1/audio/speech: the audio streams back as the upstream produces it. */
@@ -97,9 +100,11 @@ export async function speech(ctx: CallContext, request: SpeechRequest): Promise<
     return target.adapter.speech(request, target.upstream, callOptions(ctx, target));
   });
   // the upstream bills the text whether or not the client stays for all of the audio; a token-priced
-  // model reports no usage in an audio body, so its audio tokens are estimated from the text
+  // model that reports no usage (an OpenAI audio body) has its audio tokens estimated from the text
   ctx.call.units.characters = characters;
-  if (!plan.price?.characterNanoUsdPer1M) {
+  const tokenPriced = !plan.price?.characterNanoUsdPer1M;
+  if (tokenPriced && audio.usage) ctx.call.usage = { ...NO_USAGE, ...audio.usage };
+  else if (tokenPriced) {
     ctx.call.usage = { ...NO_USAGE, promptTokens: textTokens, completionTokens: Math.ceil(characters * SPEECH_TOKENS_PER_CHARACTER) };
     ctx.call.usageSource = "estimated";
   }

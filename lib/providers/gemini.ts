@@ -5,6 +5,7 @@ import type { ChatMessage, ChatRequest } from "../canonical/schema";
 import { ChunkWriter, completion, embeddingsResponse, toolCallId, usage, type AssistantTurn, type FinishReason, type ToolCall } from "../canonical/completion";
 import { alternating } from "./shared/client-cache";
 import { clientFor, fail, GEMINI_BASE_URL, run } from "./gemini-client";
+import { geminiSpeech, geminiTranscribe } from "./gemini-audio";
 import { geminiVideo } from "./gemini-video";
 import { requestImages, type RequestImages } from "./shared/images";
 import { maxOutputTokens, partsOf, responseSchema, splitSystem, stopSequences, textOf, thinkingBudget, toolChoice, toolNames } from "../canonical/request";
@@ -256,6 +257,10 @@ export const geminiAdapter: ProviderAdapter = {
       },
     };
   },
+
+  // speech to text and text to speech are generateContent calls too (gemini-audio.ts)
+  transcribe: geminiTranscribe,
+  speech: geminiSpeech,
 
   video: geminiVideo,
 

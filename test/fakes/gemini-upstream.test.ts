@@ -3,7 +3,8 @@
 import { ApiError, FinishReason, FunctionCallingConfigMode, GoogleGenAI, createPartFromBase64, createPartFromUri, type Content, type GenerateContentResponse } from "@google/genai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CACHE_READ_TOKENS, REASONING_TEXT, REASONING_TOKENS, TOOL_ARGUMENTS, promptTokens, replyPieces, replyText, type FakeUpstream } from "./contract";
-import { FAKE_PNG_BASE64, startFakeGemini } from "./gemini-upstream";
+import { FAKE_PNG_BASE64, TTS_MIME_TYPE, audioInputTokens, fakeTranscript, spokenPcm, startFakeGemini } from "./gemini-upstream";
+import { wavFile } from "./openai-audio";
 
 let fake: FakeUpstream & { apiKey: string };
 let ai: GoogleGenAI;
@@ -380,5 +381,69 @@ describe("embeddings, images and models", () => {
 
     expect(names).toEqual(["models/gemini-2.5-flash"]);
     expect(lastRequest()).toMatchObject({ method: "GET", path: "/v1beta/models" });
+  });
+});
+
+describe("audio through generateContent", () => {
+  it("hears inline audio: a transcript, with the audio counted at 32 tokens a second in the prompt", async () => {
+    const instruction = "Transcribe the speech in this audio verbatim.";
+    const response = await ai.models.generateContent({
+      model: "gemini-2.5-flash",
+      contents: [{ role: "user", parts: [{ text: instruction }, createPartFromBase64(wavFile(2.5).toString("base64"), "audio/wav")] }],
+    });
+
+    const transcript = fakeTranscript(2.5);
+    expect(response.text).toBe(transcript);
+    const audio = audioInputTokens(2.5);
+    const text = promptTokens([instruction]);
+    const output = transcript.split(" ").length;
+    expect(audio).toBe(80);
+    expect(response.usageMetadata).toMatchObject({
+      promptTokenCount: text + audio,
+      candidatesTokenCount: output,
+      totalTokenCount: text + audio + output,
+      promptTokensDetails: [{ modality: "TEXT", tokenCount: text }, { modality: "AUDIO", tokenCount: audio }],
+    });
+    expect(lastRequest().body).toMatchObject({ contents: [{ parts: [{ text: instruction }, { inlineData: { mimeType: "audio/wav" } }] }] });
+  });
+
+  it("translates when told to, and weighs audio without a WAV header by its size", async () => {
+    const response = await ai.models.generateContent({
+      model: "gemini-2.5-flash",
+      contents: [{ role: "user", parts: [{ text: "Translate this audio into English." }, createPartFromBase64(Buffer.alloc(32_000, 1).toString("base64"), "audio/mp3")] }],
+    });
+    expect(response.text).toBe(fakeTranscript(2, true));
+    expect(response.usageMetadata?.promptTokensDetails).toContainEqual({ modality: "AUDIO", tokenCount: 64 });
+  });
+
+  it("speaks for a TTS model asked for AUDIO: base64 24 kHz PCM, 25 output tokens a second", async () => {
+    const text = "Say cheerfully: Have a wonderful day!";
+    const response = await ai.models.generateContent({
+      model: "gemini-2.5-flash-preview-tts",
+      contents: [{ role: "user", parts: [{ text }] }],
+      config: { responseModalities: ["AUDIO"], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: "Kore" } } } },
+    });
+
+    const part = response.candidates?.[0]?.content?.parts?.[0];
+    expect(part?.inlineData?.mimeType).toBe(TTS_MIME_TYPE);
+    expect(response.data).toBe(part?.inlineData?.data);
+    const pcm = Buffer.from(response.data ?? "", "base64");
+    expect(pcm.length).toBe(spokenPcm(text).bytes);
+    expect(pcm.length).toBe(text.length * 960);
+    expect(response.usageMetadata).toMatchObject({
+      promptTokenCount: promptTokens([text]),
+      candidatesTokenCount: spokenPcm(text).tokens,
+      candidatesTokensDetails: [{ modality: "AUDIO", tokenCount: spokenPcm(text).tokens }],
+    });
+    expect(lastRequest().body).toMatchObject({ generationConfig: { responseModalities: ["AUDIO"], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: "Kore" } } } } });
+    expect(lastRequest().sentBytes).toBe(pcm.length);
+  });
+
+  it("refuses an unknown voice, AUDIO from a text model and text from a TTS model with 400 INVALID_ARGUMENT", async () => {
+    const speak = (model: string, voiceName: string, modality = "AUDIO") =>
+      ai.models.generateContent({ model, contents: "Hello", config: { responseModalities: [modality], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName } } } } });
+    expect(await apiErrorOf(speak("gemini-2.5-flash-preview-tts", "alloy"))).toMatchObject({ httpStatus: 400, status: "INVALID_ARGUMENT", message: expect.stringContaining("Voice name alloy is not supported") });
+    expect(await apiErrorOf(speak("gemini-2.5-flash", "Kore"))).toMatchObject({ httpStatus: 400, message: expect.stringContaining("response modality: AUDIO") });
+    expect(await apiErrorOf(speak("gemini-2.5-flash-preview-tts", "Kore", "TEXT"))).toMatchObject({ httpStatus: 400, status: "INVALID_ARGUMENT" });
   });
 });

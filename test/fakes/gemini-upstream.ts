@@ -11,6 +11,14 @@
 //   GET  /v1beta/files/{id}:download?alt=media                 from the API, redirected to a storage server
 //   GET  /v1beta/models                                        a one-model list, to test a connection
 //
+// Audio through generateContent: inline audio/* parts in the last user turn are "heard" and answered
+// with "Fake transcript of <seconds> seconds of audio." ("Fake translation of …" when the instruction
+// says to translate), the seconds read from a WAV header (else the bytes at 16 kB/s) and counted at
+// Gemini's 32 tokens a second (AUDIO in promptTokensDetails). generationConfig.responseModalities
+// ["AUDIO"] (only models named *-tts*, with a prebuilt voice Gemini has) answers one inlineData part of
+// "audio/L16;codec=pcm;rate=24000": 20 ms of silent 16-bit PCM per character of the prompt, counted at
+// 25 output tokens a second of audio; record.sentBytes holds the PCM's length.
+//
 // The key travels in `x-goog-api-key` (or `?key=`). Errors are google.rpc.Status bodies
 // ({error:{code,message,status,details?}}). The model name picks the scenario described in contract.ts.
 import { randomBytes, createHash } from "node:crypto";
@@ -31,6 +39,7 @@ import {
 import { googleError, isBase64 } from "./google-rpc";
 import { createFakeVeo, isVeoPath, type FakeVeo } from "./gemini-veo";
 import { startHttpFake, type FakeExchange } from "./http-fake";
+import { wavDuration } from "./openai-audio";
 
 const DEFAULT_API_KEY = "AIza-fake-0123456789abcdef";
 
@@ -46,6 +55,20 @@ export const IMAGE_OUTPUT_TOKENS = 1290;
 const MAX_EMBEDDING_DIMENSIONS = 3072;
 const DEFAULT_IMAGE_COUNT = 4;
 const MAX_IMAGE_COUNT = 4;
+/** Gemini counts audio input at 32 tokens a second, and TTS output at 25 */
+export const AUDIO_INPUT_TOKENS_PER_SECOND = 32;
+export const AUDIO_OUTPUT_TOKENS_PER_SECOND = 25;
+/** what a second of non-WAV audio is taken to weigh (128 kbit/s) */
+const AUDIO_BYTES_PER_SECOND = 16_000;
+export const TTS_MIME_TYPE = "audio/L16;codec=pcm;rate=24000";
+/** 20 ms of 24 kHz 16-bit mono PCM for every character the model is asked to say */
+export const TTS_PCM_BYTES_PER_CHARACTER = 960;
+const TTS_PCM_BYTES_PER_SECOND = 48_000;
+export const GEMINI_VOICE_NAMES = new Set([
+  "Zephyr", "Puck", "Charon", "Kore", "Fenrir", "Leda", "Orus", "Aoede", "Callirrhoe", "Autonoe", "Enceladus", "Iapetus", "Umbriel", "Algieba", "Despina",
+  "Erinome", "Algenib", "Rasalgethi", "Laomedeia", "Achernar", "Alnilam", "Schedar", "Gacrux", "Pulcherrima", "Achird", "Zubenelgenubi", "Vindemiatrix",
+  "Sadachbia", "Sadaltager", "Sulafat",
+]);
 
 interface Part {
   text?: string;
@@ -65,7 +88,12 @@ interface Content {
 interface GenerateContentRequest {
   contents?: Content[];
   systemInstruction?: { parts?: Part[] };
-  generationConfig?: { candidateCount?: number; responseModalities?: string[]; thinkingConfig?: { thinkingBudget?: number; includeThoughts?: boolean } };
+  generationConfig?: {
+    candidateCount?: number;
+    responseModalities?: string[];
+    thinkingConfig?: { thinkingBudget?: number; includeThoughts?: boolean };
+    speechConfig?: { voiceConfig?: { prebuiltVoiceConfig?: { voiceName?: string } } };
+  };
   tools?: Array<{ functionDeclarations?: Array<{ name?: string }> }>;
   toolConfig?: { functionCallingConfig?: { mode?: string; allowedFunctionNames?: string[] } };
 }
@@ -93,6 +121,8 @@ interface Step {
 interface Reply {
   steps: Step[];
   promptTokens: number;
+  /** of promptTokens, those that were audio */
+  audioTokens: number;
   thinking: boolean;
   cached: boolean;
   candidates: number;
@@ -232,10 +262,21 @@ function toolConfigProblem(request: GenerateContentRequest): string | undefined 
   return undefined;
 }
 
-function requestProblem(request: GenerateContentRequest, issued: ReadonlySet<string>): string | undefined {
+function speechProblem(request: GenerateContentRequest, model: string): string | undefined {
+  const config = request.generationConfig;
+  const audio = config?.responseModalities?.includes("AUDIO") ?? false;
+  if (audio !== model.includes("-tts")) {
+    return audio ? "Model does not support the requested response modality: AUDIO" : "The requested combination of response modalities (TEXT) is not supported by the model.";
+  }
+  const voice = config?.speechConfig?.voiceConfig?.prebuiltVoiceConfig?.voiceName;
+  if (voice !== undefined && !GEMINI_VOICE_NAMES.has(voice)) return `Voice name ${voice} is not supported. Allowed voice names are: ${[...GEMINI_VOICE_NAMES].map((v) => v.toLowerCase()).join(", ")}`;
+  return undefined;
+}
+
+function requestProblem(request: GenerateContentRequest, issued: ReadonlySet<string>, model: string): string | undefined {
   const contents = request.contents;
   if (!Array.isArray(contents) || contents.length === 0) return "* GenerateContentRequest.contents: contents is not specified\n";
-  return shapeProblem(contents) ?? functionTurnProblem(contents) ?? signatureProblem(contents, issued) ?? toolConfigProblem(request);
+  return shapeProblem(contents) ?? functionTurnProblem(contents) ?? signatureProblem(contents, issued) ?? toolConfigProblem(request) ?? speechProblem(request, model);
 }
 
 // --- the answer ----------------------------------------------------------------------------------
@@ -275,13 +316,41 @@ function functionCallPart(name: string, signatures: Set<string>): Part {
   return { functionCall: { name, args: TOOL_ARGUMENTS, id: `call_${randomBytes(8).toString("hex")}` }, thoughtSignature };
 }
 
+/** Seconds of the inline audio of the last user turn (a WAV's header, else its size at 16 kB/s); null when there is none. */
+function heardSeconds(contents: Content[]): number | null {
+  const parts = contents.findLast((c) => roleOf(c) === "user")?.parts ?? [];
+  const audio = parts.flatMap((p) => (p.inlineData?.mimeType?.startsWith("audio/") ? [Buffer.from(p.inlineData.data ?? "", "base64")] : []));
+  if (audio.length === 0) return null;
+  return audio.reduce((total, bytes) => total + (wavDuration(bytes) ?? bytes.length / AUDIO_BYTES_PER_SECOND), 0);
+}
+
+/** What the fake "hears" in `seconds` of audio: a translation when the instruction asks for one. */
+export function fakeTranscript(seconds: number, translate = false): string {
+  return `Fake ${translate ? "translation" : "transcript"} of ${Number(seconds.toFixed(2))} seconds of audio.`;
+}
+
+export const audioInputTokens = (seconds: number) => Math.ceil(seconds * AUDIO_INPUT_TOKENS_PER_SECOND);
+/** the PCM bytes and output tokens of saying `text` */
+export function spokenPcm(text: string): { bytes: number; tokens: number } {
+  const bytes = [...text].length * TTS_PCM_BYTES_PER_CHARACTER;
+  return { bytes, tokens: Math.ceil((bytes / TTS_PCM_BYTES_PER_SECOND) * AUDIO_OUTPUT_TOKENS_PER_SECOND) };
+}
+
 function planReply(request: GenerateContentRequest, contents: Content[], call: Call): Reply {
   const thinkingConfig = request.generationConfig?.thinkingConfig;
   const thinking = call.scenario.kind === "reasoning" && thinkingConfig?.thinkingBudget !== 0;
   const steps: Step[] = [];
   if (thinking && thinkingConfig?.includeThoughts === true) steps.push({ part: { text: REASONING_TEXT, thought: true }, outputTokens: 0 });
   const name = functionToCall(request, contents);
-  if (request.generationConfig?.responseModalities?.includes("IMAGE")) {
+  const seconds = heardSeconds(contents);
+  if (request.generationConfig?.responseModalities?.includes("AUDIO")) {
+    // TTS models answer the whole audio as one inline part of raw PCM
+    const pcm = spokenPcm(lastUserTurn(contents).text);
+    steps.push({ part: { inlineData: { mimeType: TTS_MIME_TYPE, data: Buffer.alloc(pcm.bytes).toString("base64") } }, outputTokens: pcm.tokens });
+  } else if (seconds !== null) {
+    const translate = /\btranslate\b/i.test(lastUserTurn(contents).text);
+    steps.push(...fakeTranscript(seconds, translate).split(/(?<= )/).map((text) => ({ part: { text }, outputTokens: 1 })));
+  } else if (request.generationConfig?.responseModalities?.includes("IMAGE")) {
     // image models (gemini-*-image) answer with the picture as an inline part; Google bills ~1290 tokens for it
     steps.push({ part: { inlineData: { mimeType: "image/png", data: FAKE_PNG_BASE64 } }, outputTokens: IMAGE_OUTPUT_TOKENS });
   } else if (name) {
@@ -291,9 +360,11 @@ function planReply(request: GenerateContentRequest, contents: Content[], call: C
     const turn = lastUserTurn(contents);
     steps.push(...replyPieces(turn.text, turn.images).map((text) => ({ part: { text }, outputTokens: 1 })));
   }
+  const audioTokens = seconds === null ? 0 : audioInputTokens(seconds);
   return {
     steps,
-    promptTokens: promptTokens(allTexts(request, contents)),
+    promptTokens: promptTokens(allTexts(request, contents)) + audioTokens,
+    audioTokens,
     thinking,
     cached: call.scenario.kind === "cache",
     candidates: Math.max(1, request.generationConfig?.candidateCount ?? 1),
@@ -311,7 +382,8 @@ function usageMetadata(reply: Reply, outputTokens: number) {
     totalTokenCount: reply.promptTokens + candidatesTokenCount + thoughts,
     ...(reply.cached ? { cachedContentTokenCount: CACHE_READ_TOKENS } : {}),
     ...(reply.thinking ? { thoughtsTokenCount: thoughts } : {}),
-    promptTokensDetails: [{ modality: "TEXT", tokenCount: reply.promptTokens }],
+    promptTokensDetails: [{ modality: "TEXT", tokenCount: reply.promptTokens - reply.audioTokens }, ...(reply.audioTokens ? [{ modality: "AUDIO", tokenCount: reply.audioTokens }] : [])],
+    ...(reply.steps.some((step) => step.part.inlineData?.mimeType === TTS_MIME_TYPE) ? { candidatesTokensDetails: [{ modality: "AUDIO", tokenCount: candidatesTokenCount }] } : {}),
     ...(reply.cached ? { cacheTokensDetails: [{ modality: "TEXT", tokenCount: CACHE_READ_TOKENS }] } : {}),
   };
 }
@@ -381,12 +453,14 @@ async function streamReply(call: Call, reply: Reply) {
 
 async function generate(call: Call, stream: boolean) {
   const request = call.body as GenerateContentRequest;
-  const problem = requestProblem(request, call.signatures);
+  const problem = requestProblem(request, call.signatures, call.model);
   if (problem) return call.exchange.json(400, googleError(400, problem));
   const reply = planReply(request, request.contents ?? [], call);
   if (stream) return streamReply(call, reply);
   if (!(await readyToAnswer(call))) return;
   call.exchange.record.sentText = answerText(reply.steps);
+  const audio = reply.steps.find((step) => step.part.inlineData?.mimeType === TTS_MIME_TYPE)?.part.inlineData?.data;
+  if (audio !== undefined) call.exchange.record.sentBytes = Buffer.from(audio, "base64").length;
   call.exchange.json(200, responseBody(call, reply, mergedParts(reply.steps), "STOP", totalOutput(reply.steps)));
 }
 

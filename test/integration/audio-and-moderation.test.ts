@@ -1,5 +1,7 @@
 import OpenAI, { toFile } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { promptTokens } from "../fakes/contract";
+import { audioInputTokens, fakeTranscript, spokenPcm, startFakeGemini, type FakeGemini } from "../fakes/gemini-upstream";
 import { wavFile } from "../fakes/openai-audio";
 import { eventually } from "../helpers/eventually";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
@@ -9,6 +11,7 @@ import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 // the upstream, what comes back, what is metered, and that holds bound every call.
 
 let f: HubFixture;
+let gemini: FakeGemini;
 const MAX_AUDIO_BYTES = 256 * 1024;
 
 beforeAll(async () => {
@@ -18,11 +21,17 @@ beforeAll(async () => {
   await add({ name: "transcribe-tokens", provider: "fake", upstreamModel: "gpt-4o-transcribe", type: "transcription", inputUsdPer1M: "6", outputUsdPer1M: "10" });
   await add({ name: "tts", provider: "fake", upstreamModel: "tts-1", type: "speech", charactersUsdPer1M: "15" });
   await add({ name: "omni-moderation-latest", provider: "fake", upstreamModel: "omni-moderation-latest", type: "moderation", inputUsdPer1M: "1" });
-  await eventually(() => f.client.models.retrieve("tts"), 3000);
+  gemini = await startFakeGemini();
+  await f.lib.addProvider({ type: "gemini", name: "google", baseUrl: gemini.url, apiKey: gemini.apiKey }, "test");
+  // Gemini 2.5 Flash's audio input and text output prices; its TTS model's text input and audio output prices
+  await add({ name: "gemini-transcribe", provider: "google", upstreamModel: "gemini-2.5-flash", type: "transcription", inputUsdPer1M: "1", outputUsdPer1M: "2.5" });
+  await add({ name: "gemini-tts", provider: "google", upstreamModel: "gemini-2.5-flash-preview-tts", type: "speech", inputUsdPer1M: "0.5", outputUsdPer1M: "10" });
+  await eventually(() => f.client.models.retrieve("gemini-tts"), 3000);
 }, 60_000);
 
 afterAll(async () => {
   await f?.close();
+  await gemini?.close();
 });
 
 const upload = async (seconds: number, name = "meeting.wav") => toFile(wavFile(seconds), name, { type: "audio/wav" });
@@ -135,6 +144,83 @@ describe("speech", () => {
     expect((sse as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("stream_format");
     const unknown = await f.client.audio.speech.create({ model: "tts", input: "hi", voice: "alloy", ...({ plugins: ["x"] } as object) }).catch((e: unknown) => e);
     expect((unknown as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("plugins");
+  });
+});
+
+describe("through Gemini", () => {
+  const lastGemini = () => gemini.requests.at(-1)!;
+  /** the instruction the hub sent with the audio, and the tokens the fake counted for it and the audio */
+  const sentInstruction = () => (lastGemini().body as { contents: Array<{ parts: Array<{ text?: string }> }> }).contents[0]!.parts[0]!.text!;
+
+  it("transcribes with generateContent and inline audio, and charges Gemini's token usage at the model's token prices", async () => {
+    const { data, response } = await f.client.audio.transcriptions.create({ file: await upload(3), model: "gemini-transcribe", language: "fr", prompt: "A meeting about AIGNE." }).withResponse();
+    const text = fakeTranscript(3);
+    const input = promptTokens([sentInstruction()]) + audioInputTokens(3);
+    const output = text.split(" ").length;
+    expect(data).toEqual({ text, usage: { type: "tokens", input_tokens: input, output_tokens: output, total_tokens: input + output, input_token_details: { audio_tokens: 96, text_tokens: input - 96 } } });
+    expect(lastGemini().path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
+    expect(lastGemini().body).toMatchObject({ contents: [{ role: "user", parts: [{ text: expect.stringMatching(/^Transcribe the speech/) }, { inlineData: { mimeType: "audio/wav", data: wavFile(3).toString("base64") } }] }] });
+    // the language and the prompt are folded into the instruction
+    expect(sentInstruction()).toContain('"fr"');
+    expect(sentInstruction()).toContain("A meeting about AIGNE.");
+    const event = await f.usageEvent(response.headers.get("x-request-id")!);
+    // input tokens at $1 per 1M, output at $2.50
+    expect(event).toMatchObject({ endpoint: "audio", upstreamModel: "gemini-2.5-flash", promptTokens: input, completionTokens: output, usageSource: "upstream", costNanoUsd: BigInt(input * 1000 + output * 2500), status: 200 });
+  });
+
+  it("answers text as the transcript itself, still metered on Gemini's usage; translates into English", async () => {
+    const { data, response } = await f.client.audio.transcriptions.create({ file: await upload(2), model: "gemini-transcribe", response_format: "text" }).withResponse();
+    expect(data).toBe(fakeTranscript(2));
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+    const input = promptTokens([sentInstruction()]) + audioInputTokens(2);
+    expect(await f.usageEvent(response.headers.get("x-request-id")!)).toMatchObject({ promptTokens: input, completionTokens: fakeTranscript(2).split(" ").length, usageSource: "upstream" });
+
+    const translated = await f.client.audio.translations.create({ file: await upload(1.5), model: "gemini-transcribe" });
+    expect(translated.text).toBe(fakeTranscript(1.5, true));
+    expect(sentInstruction()).toMatch(/^Translate the speech in this audio into English/);
+    const verbose = await f.client.audio.transcriptions.create({ file: await upload(1), model: "gemini-transcribe", response_format: "verbose_json", language: "en" });
+    expect(verbose).toMatchObject({ task: "transcribe", language: "en", text: fakeTranscript(1) });
+    expect(verbose).not.toHaveProperty("duration");
+  });
+
+  it("speaks WAV and PCM from Gemini's 24 kHz PCM, in the voice asked for, charged at the model's token prices", async () => {
+    const input = "Gemini says this sentence.";
+    const wav = await f.client.audio.speech.create({ model: "gemini-tts", input, voice: "Puck", response_format: "wav", instructions: "Say it cheerfully." });
+    expect(wav.headers.get("content-type")).toBe("audio/wav");
+    const bytes = Buffer.from(await wav.arrayBuffer());
+    const spoken = `Say it cheerfully: ${input}`;
+    expect(bytes.length).toBe(44 + spokenPcm(spoken).bytes);
+    expect([bytes.toString("ascii", 0, 4), bytes.toString("ascii", 8, 12), bytes.readUInt16LE(22), bytes.readUInt32LE(24), bytes.readUInt16LE(34), bytes.readUInt32LE(40)]).toEqual(["RIFF", "WAVE", 1, 24000, 16, spokenPcm(spoken).bytes]);
+    expect(lastGemini()).toMatchObject({
+      path: "/v1beta/models/gemini-2.5-flash-preview-tts:generateContent",
+      body: { contents: [{ parts: [{ text: spoken }] }], generationConfig: { responseModalities: ["AUDIO"], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: "Puck" } } } } },
+    });
+    const prompt = promptTokens([spoken]);
+    const output = spokenPcm(spoken).tokens;
+    // text in at $0.50 per 1M, audio out at $10
+    expect(await f.usageEvent(wav.headers.get("x-request-id")!)).toMatchObject({ endpoint: "audio", promptTokens: prompt, completionTokens: output, usageSource: "upstream", costNanoUsd: BigInt(prompt * 500 + output * 10_000), status: 200 });
+
+    // an OpenAI voice gets Gemini's default one
+    const pcm = await f.client.audio.speech.create({ model: "gemini-tts", input, voice: "alloy", response_format: "pcm" });
+    expect(pcm.headers.get("content-type")).toBe("audio/pcm");
+    expect((await pcm.arrayBuffer()).byteLength).toBe(spokenPcm(input).bytes);
+    expect(lastGemini().body).toMatchObject({ generationConfig: { speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: "Kore" } } } } });
+    expect(await f.usageEvent(pcm.headers.get("x-request-id")!)).toMatchObject({ promptTokens: promptTokens([input]), completionTokens: spokenPcm(input).tokens });
+  });
+
+  it("refuses srt and vtt subtitles and mp3 speech with a 400 naming response_format, sending nothing to Gemini", async () => {
+    const before = gemini.requests.length;
+    for (const response_format of ["srt", "vtt"] as const) {
+      const refused = await f.client.audio.transcriptions.create({ file: await upload(1), model: "gemini-transcribe", response_format }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(refused).toMatchObject({ status: 400, param: "response_format" });
+    }
+    const mp3 = await f.client.audio.speech.create({ model: "gemini-tts", input: "hi", voice: "Kore", response_format: "mp3" }).catch((e: unknown) => e);
+    expect(mp3).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(mp3).toMatchObject({ status: 400, param: "response_format" });
+    // OpenAI's default format is mp3 too
+    expect(await f.client.audio.speech.create({ model: "gemini-tts", input: "hi", voice: "Kore" }).catch((e: unknown) => e)).toMatchObject({ status: 400, param: "response_format" });
+    expect(gemini.requests.length).toBe(before);
   });
 });
 
