@@ -27,8 +27,11 @@ const AUDIO_TOKENS_PER_SECOND_HELD = 32;
 const TRANSCRIPT_TOKENS_PER_SECOND = 8;
 /** Speech without a reported usage: characters a second of speech says, to estimate its length. */
 const CHARACTERS_PER_SECOND = 15;
-/** Token-priced speech (gpt-4o-mini-tts): audio tokens per character of text, held and charged. */
-const SPEECH_TOKENS_PER_CHARACTER_HELD = 2;
+/**
+ * Token-priced speech: audio tokens per character of text, held (Gemini's 25 tokens a second at
+ * 12–15 characters a second is about 2, slower speech more) and charged when the answer reports none.
+ */
+const SPEECH_TOKENS_PER_CHARACTER_HELD = 3;
 const SPEECH_TOKENS_PER_CHARACTER = 1.5;
 
 const perSecond = (ms: number, rate: number) => Math.ceil((ms / 1000) * rate);
