@@ -13,6 +13,7 @@ import { jobs } from "./jobs";
 import { closeQueues } from "./jobs/bullmq";
 import { log } from "./log";
 import { processSingleton } from "./singleton";
+import { startTracing } from "./telemetry/tracing";
 
 /** Validates the environment, loads the master key and migrates the database. */
 export async function prepare(): Promise<void> {
@@ -68,6 +69,7 @@ async function boot(): Promise<void> {
   // video jobs outlive a restart; their holds must be in place before the first call is admitted
   await restoreVideoHolds().catch((error: Error) => log.error({ err: error.message }, "could not restore the holds of running video jobs"));
   installSignalHandlers();
+  await startTracing();
   credentialHealth.start();
   // without Redis this process runs the background jobs too (with Redis, the worker does)
   jobs.register([...billingJobs(), ...alertJobs(), ...videoJobs()]);

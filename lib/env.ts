@@ -77,6 +77,11 @@ const envSchema = z.object({
   /** the worker's /healthz for container healthchecks, on 127.0.0.1 (0 turns it off) */
   HUB_WORKER_HEALTH_PORT: withDefault(z.coerce.number().int().min(0).max(65535), 3001),
   LOG_LEVEL: withDefault(z.enum(LOG_LEVELS), "info"),
+  /** OpenTelemetry: spans of gateway calls are exported over OTLP/HTTP to this base URL (…/v1/traces); unset, no tracing code loads */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional(z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })),
+  /** headers for the OTLP exporter, "key=value,key2=value2" (read by the exporter itself) */
+  OTEL_EXPORTER_OTLP_HEADERS: optional(z.string()),
+  OTEL_SERVICE_NAME: withDefault(z.string().min(1), "aigne-hub"),
   HUB_UPSTREAM_TIMEOUT_MS: withDefault(milliseconds, 600_000),
   HUB_SHUTDOWN_TIMEOUT_MS: withDefault(milliseconds, 30_000),
   HUB_USAGE_FLUSH_MS: withDefault(milliseconds, 250),

@@ -16,7 +16,14 @@ import { buildIsCurrent, hashFile, inputsHash, root, standaloneDir } from "./bui
 function bundleEntryPoints() {
   const { config } = JSON.parse(readFileSync(path.join(root, ".next/required-server-files.json"), "utf8"));
   esbuild.buildSync({
-    entryPoints: { worker: path.join(root, "workers/index.ts"), hub: path.join(root, "lib/cli/run.ts"), gateway: path.join(root, "lib/server.ts") },
+    entryPoints: {
+      worker: path.join(root, "workers/index.ts"),
+      hub: path.join(root, "lib/cli/run.ts"),
+      gateway: path.join(root, "lib/server.ts"),
+      // OpenTelemetry, loaded only when an OTLP endpoint is configured (lib/telemetry/tracing.ts imports
+      // "./otel.mjs" at run time): a bundle of its own rather than part of the gateway's
+      otel: path.join(root, "lib/telemetry/otel.mts"),
+    },
     outdir: path.join(standaloneDir, "dist"),
     outExtension: { ".js": ".mjs" },
     bundle: true,
@@ -25,7 +32,7 @@ function bundleEntryPoints() {
     format: "esm",
     // bundled CommonJS packages and the external ones are loaded with require()
     banner: { js: "import { createRequire as __hubRequire } from 'node:module'; const require = __hubRequire(import.meta.url);" },
-    external: config.serverExternalPackages,
+    external: [...config.serverExternalPackages, "./otel.mjs"],
     tsconfig: path.join(root, "tsconfig.json"),
     logLevel: "warning",
     legalComments: "none",

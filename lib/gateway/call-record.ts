@@ -3,6 +3,7 @@ import { NO_UNITS, type Units } from "../billing/cost";
 import type { ModelPrice } from "../billing/cost";
 import type { TokenUsage } from "../canonical/usage";
 import { uuidv7 } from "../ids";
+import type { CallTrace } from "../telemetry/types";
 import { lifecycle } from "../lifecycle";
 import { log } from "../log";
 import { counter, histogram, SECONDS } from "../metrics";
@@ -57,6 +58,8 @@ export class CallRecord {
   rate: RateState | null = null;
   /** prompt tokens estimated at admission (already counted against tokens-per-minute limits) */
   promptEstimate: number | null = null;
+  /** the call's OpenTelemetry spans, when tracing is on */
+  trace: CallTrace | null = null;
   private firstByteMs: number | null = null;
   private finished = false;
   /** the call's money is settled by something that outlives it (a video job): it records no usage event */
@@ -97,19 +100,40 @@ export class CallRecord {
   finish(status: number, error?: { code: string | null; message: string }): void {
     if (this.finished) return;
     this.finished = true;
+    const latencyMs = Math.round(performance.now() - this.startMs);
+    const ttfbMs = this.firstByteMs === null ? (status < 400 ? latencyMs : null) : Math.round(this.firstByteMs);
     try {
-      this.record(status, error);
+      this.record(status, latencyMs, ttfbMs, error);
     } finally {
+      if (this.trace) this.endTrace(this.trace, status, ttfbMs, error);
       // after the event is queued, so a draining shutdown flushes it
       if (this.admitted) lifecycle.release();
     }
   }
 
-  private record(status: number, error?: { code: string | null; message: string }): void {
-    if (!this.principal || !this.requestedModel) return;
-    const latencyMs = Math.round(performance.now() - this.startMs);
+  private endTrace(trace: CallTrace, status: number, ttfbMs: number | null, error?: { code: string | null; message: string }): void {
     const usage = this.usage;
-    const ttfbMs = this.firstByteMs === null ? (status < 400 ? latencyMs : null) : Math.round(this.firstByteMs);
+    const priced = this.route?.price != null;
+    trace.finish({
+      requestId: this.requestId,
+      requestedModel: this.requestedModel,
+      status,
+      errorCode: error?.code ?? null,
+      attempts: this.attempts,
+      stream: this.stream,
+      ttfbMs,
+      inputTokens: usage?.promptTokens ?? null,
+      outputTokens: usage?.completionTokens ?? null,
+      cachedInputTokens: usage?.cachedTokens ?? null,
+      usageSource: this.usageSource,
+      costUsd: priced ? Number(this.cost()) / 1e9 : null,
+      chargeCredits: priced && this.billing?.mode === "service_provider" ? Number(this.charge()) / 1e6 : null,
+    });
+  }
+
+  private record(status: number, latencyMs: number, ttfbMs: number | null, error?: { code: string | null; message: string }): void {
+    if (!this.principal || !this.requestedModel) return;
+    const usage = this.usage;
     // the one log line per call: ids and numbers, never keys or content
     log.info(
       {

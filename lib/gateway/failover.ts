@@ -50,11 +50,25 @@ export async function withFailover<T>(ctx: CallContext, plan: RoutePlan, run: (t
       upstreamModel: target.upstream.upstreamModel,
       price: plan.price,
     };
+    ctx.call.trace?.startAttempt({
+      number: ctx.call.attempts,
+      providerType: target.upstream.provider.type,
+      providerName: target.upstream.provider.name,
+      providerId: target.upstream.provider.id,
+      credentialId: credential?.id ?? null,
+      deploymentId: target.deploymentId,
+      upstreamModel: target.upstream.upstreamModel,
+    });
     try {
       const value = await run(target);
       routeHealth.recordSuccess(target.key);
+      // a stream's attempt lasts until the stream ends (the call's finish ends it)
+      if (!ctx.call.stream) ctx.call.trace?.endAttempt();
       return { value, target };
     } catch (error) {
+      ctx.call.trace?.endAttempt(
+        error instanceof UpstreamError ? { errorKind: error.kind, status: error.status, errorCode: error.code } : { errorKind: error instanceof ApiError ? (error.code ?? "error") : "internal" },
+      );
       if (!(error instanceof UpstreamError)) throw error;
       upstreamErrors.inc({ provider: target.upstream.provider.name, kind: error.kind });
       const failure = failureOf(target, error);

@@ -1,8 +1,12 @@
 import { formatCredits, formatUsd } from "../money";
+import type { CallOptions } from "../providers/types";
 import type { CallContext } from "./context";
 import type { Target } from "./route";
 
-export function callOptions(ctx: CallContext, target: Target) {
+export function callOptions(ctx: CallContext, target: Target): CallOptions {
+  const trace = ctx.call.trace;
+  // a traced call carries its trace upstream (W3C traceparent of the attempt)
+  if (trace) return { signal: ctx.abort.signal, timeoutMs: target.timeoutMs, headers: trace.upstreamHeaders() };
   return { signal: ctx.abort.signal, timeoutMs: target.timeoutMs };
 }
 

@@ -15,6 +15,7 @@ import { lifecycle } from "../lifecycle";
 import { openAIError } from "./protocols/openai/response";
 import { followClient } from "./relay/disconnect";
 import { Reply } from "../http/reply";
+import { startCallTrace } from "../telemetry/tracing";
 
 // The wrapper every API route goes through: request id, admission (refused while shutting
 // down), API key, body parsing with zod, and errors in the protocol's shape (OpenAI's by default). Handlers only parse → call → respond.
@@ -87,6 +88,7 @@ export function gatewayCall<S extends z.ZodType | undefined, Q extends z.ZodType
   return async (request: R): Promise<Reply> => {
     const admitted = lifecycle.admit();
     const call = new CallRecord(options.endpoint, admitted);
+    call.trace = startCallTrace(options.endpoint, request.headers);
     const abort = new AbortController();
     followClient(request.signal, call, abort);
     try {

@@ -232,7 +232,7 @@ export const anthropicAdapter: ProviderAdapter = {
   async chat(request, target, options: CallOptions) {
     const params = toAnthropicRequest(request, target.upstreamModel);
     try {
-      const message = await clientFor(target).messages.create({ ...params, stream: false }, { signal: options.signal, timeout: options.timeoutMs });
+      const message = await clientFor(target).messages.create({ ...params, stream: false }, { signal: options.signal, timeout: options.timeoutMs, headers: options.headers });
       return fromAnthropicMessage(message, request.model);
     } catch (error) {
       throw fail(error);
@@ -242,7 +242,7 @@ export const anthropicAdapter: ProviderAdapter = {
   async streamChat(request, target, options) {
     const params = toAnthropicRequest(request, target.upstreamModel);
     try {
-      const events = await clientFor(target).messages.create({ ...params, stream: true }, { signal: options.signal, timeout: options.timeoutMs });
+      const events = await clientFor(target).messages.create({ ...params, stream: true }, { signal: options.signal, timeout: options.timeoutMs, headers: options.headers });
       return fromAnthropicStream(events, request.model);
     } catch (error) {
       throw fail(error);
@@ -251,7 +251,7 @@ export const anthropicAdapter: ProviderAdapter = {
 
   async testConnection(target, options) {
     try {
-      await clientFor(target).models.list({ limit: 1 }, { signal: options.signal, timeout: options.timeoutMs });
+      await clientFor(target).models.list({ limit: 1 }, { signal: options.signal, timeout: options.timeoutMs, headers: options.headers });
     } catch (error) {
       throw fail(error);
     }

@@ -53,6 +53,8 @@ export interface CallOptions {
   /** aborted when the client goes away: the upstream request must be cancelled */
   signal: AbortSignal;
   timeoutMs: number;
+  /** headers for the upstream request besides the provider's own: the trace context (traceparent) when the call is traced */
+  headers?: Record<string, string>;
 }
 
 /** What a provider's credential is made of. */

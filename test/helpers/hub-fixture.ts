@@ -52,7 +52,7 @@ export const MEMBER = "dev@test.local";
  */
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-export async function startHubFixture(options: { env?: Record<string, string>; redis?: boolean } = {}): Promise<HubFixture> {
+export async function startHubFixture(options: { env?: Record<string, string>; redis?: boolean; nodeArgs?: string[] } = {}): Promise<HubFixture> {
   const database = await createTestDatabase();
   const upstream = await startFakeOpenAI();
   const dataDir = mkdtempSync(path.join(tmpdir(), "hub-data-"));
@@ -82,7 +82,7 @@ export async function startHubFixture(options: { env?: Record<string, string>; r
   const { secret } = await lib.createApiKey({ userEmail: MEMBER, name: "all models" }, "test");
 
   const worker = options.redis ? await startWorkerProcess(env) : null;
-  const hub = await startHubProcess(env);
+  const hub = await startHubProcess(env, { nodeArgs: options.nodeArgs });
   const client = new OpenAI({ baseURL: hub.baseURL, apiKey: secret, maxRetries: 0 });
 
   return {

@@ -80,7 +80,7 @@ function canonicalReasoning(target: WithReasoning | undefined) {
 export function createOpenAIFamilyAdapter(options: OpenAIFamilyOptions): ProviderAdapter {
   const clientFor = sdkClients((target) => createClient(target, options));
   const chatEndpoint = sdkClients((target) => createChatEndpoint(target, options));
-  const postOptions = (call: CallOptions): PostOptions => ({ signal: call.signal, timeoutMs: call.timeoutMs });
+  const postOptions = (call: CallOptions): PostOptions => ({ signal: call.signal, timeoutMs: call.timeoutMs, headers: call.headers });
   const prepare = (request: ChatRequest, target: UpstreamTarget, stream: boolean) => {
     // stream_options is only valid on streaming requests; the cap goes in the one field the provider reads
     const { stream: _stream, stream_options: _streamOptions, max_tokens: _maxTokens, max_completion_tokens: _maxCompletionTokens, ...rest } = request;

@@ -23,6 +23,8 @@ export interface PostOptions {
   signal: AbortSignal;
   /** how long the upstream may take to answer (its status line), and to send each next piece of a stream */
   timeoutMs: number;
+  /** headers added to the request (the trace context of a traced call) */
+  headers?: Record<string, string>;
 }
 
 /** The caller's signal, also aborted when the upstream has not answered in time (undici's own timers tick once a second). */
@@ -90,7 +92,7 @@ async function post(url: string, headers: Record<string, string>, payload: unkno
     const response = await poolFor(target.origin).request({
       path: target.pathname + target.search,
       method: "POST",
-      headers: { ...headers, "content-type": "application/json" },
+      headers: options.headers ? { ...headers, ...options.headers, "content-type": "application/json" } : { ...headers, "content-type": "application/json" },
       body: encoded,
       signal: deadline.signal,
       headersTimeout: 0,
