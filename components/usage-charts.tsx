@@ -13,7 +13,7 @@ export interface LatencyData {
 }
 
 /** p50 and p95 of latency and of time to first byte per bucket (or their averages), as lines. */
-export function LatencyChartCard({ latency, className }: { latency: LatencyData; className?: string }) {
+export function LatencyChartCard({ latency, bucket = "day", className }: { latency: LatencyData; bucket?: "hour" | "day"; className?: string }) {
   const t = useTranslations("usage.chart");
   const lines = latency.percentiles
     ? ([
@@ -30,26 +30,26 @@ export function LatencyChartCard({ latency, className }: { latency: LatencyData;
   return (
     <Card className={className} data-testid="latency-chart">
       <CardHeader>
-        <CardTitle>{t("latencyTitle")}</CardTitle>
-        <CardDescription>{latency.percentiles ? t("latencyHint") : t("latencyAveragesHint")}</CardDescription>
+        <CardTitle>{t("latencyTitle", { bucket })}</CardTitle>
+        <CardDescription>{latency.percentiles ? t("latencyHint", { bucket }) : t("latencyAveragesHint", { bucket })}</CardDescription>
       </CardHeader>
       <CardContent>
-        <UsageChart kind="line" unit="ms" label={t("latencyTitle")} points={points} />
+        <UsageChart kind="line" unit="ms" bucket={bucket} label={t("latencyTitle", { bucket })} points={points} />
       </CardContent>
     </Card>
   );
 }
 
 /** The share of failed calls per bucket, as a line (a gap where nobody called). */
-export function ErrorRateChartCard({ series, className }: { series: Array<{ bucketStart: string; errorRate: number | null }>; className?: string }) {
+export function ErrorRateChartCard({ series, bucket = "day", className }: { series: Array<{ bucketStart: string; errorRate: number | null }>; bucket?: "hour" | "day"; className?: string }) {
   const t = useTranslations("usage.chart");
   return (
     <Card className={className} data-testid="error-rate-chart">
       <CardHeader>
-        <CardTitle>{t("errorRateTitle")}</CardTitle>
+        <CardTitle>{t("errorRateTitle", { bucket })}</CardTitle>
       </CardHeader>
       <CardContent>
-        <UsageChart kind="line" unit="percent" label={t("errorRateSeries")} points={series.map((p) => ({ bucketStart: p.bucketStart, value: p.errorRate }))} />
+        <UsageChart kind="line" unit="percent" bucket={bucket} label={t("errorRateSeries")} points={series.map((p) => ({ bucketStart: p.bucketStart, value: p.errorRate }))} />
       </CardContent>
     </Card>
   );
