@@ -92,7 +92,8 @@ export function UsageChart({
     rows.set(key, row);
   }
   const values = points.map((p) => p.value ?? 0);
-  if (!values.some((v) => v !== 0)) {
+  // nothing to draw: no bar above zero, or no point on a line (a 0% error rate is a point)
+  if (kind === "bar" ? !values.some((v) => v !== 0) : points.every((p) => p.value === null)) {
     return (
       <div className="flex items-center justify-center rounded-lg border border-dashed border-border text-sm text-muted-foreground" style={{ height }}>
         {t("empty")}
@@ -116,7 +117,7 @@ export function UsageChart({
       contentStyle={{ background: "var(--card)", border: "1px solid var(--border)", borderRadius: 8, fontSize: 12 }}
       cursor={kind === "bar" ? { fill: "var(--muted)" } : { stroke: "var(--border)" }}
     />,
-    groups.length > 1 && <Legend key="legend" wrapperStyle={{ fontSize: 12 }} formatter={(name: string) => <span title={name}>{clip(name)}</span>} />,
+    groups.length > 1 && <Legend key="legend" wrapperStyle={{ fontSize: 12 }} itemSorter={null} formatter={(name: string) => <span title={name}>{clip(name)}</span>} />,
   ];
   return (
     <div role="img" aria-label={t("label", { label })} style={{ height }}>
