@@ -4,6 +4,7 @@ import { Stat } from "@/components/stat";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { UsageChart } from "@/components/usage-chart";
+import { ErrorRateChartCard, LatencyChartCard } from "@/components/usage-charts";
 import { UsageUnits } from "@/components/usage-units";
 import { requireAdmin } from "@/lib/auth/session";
 import { overview } from "@/lib/dal/admin";
@@ -42,12 +43,22 @@ export default async function OverviewPage() {
         </Card>
         <Card>
           <CardHeader>
+            <CardTitle>{t("costByModel")}</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <UsageChart label={t("costSeries")} unit="usd" points={data.days.byModel.map((p) => ({ bucketStart: p.bucketStart, group: p.group, value: Number(p.costUsd) }))} />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
             <CardTitle>{t("costByProvider")}</CardTitle>
           </CardHeader>
           <CardContent>
             <UsageChart label={t("costSeries")} unit="usd" points={data.days.byProvider.map((p) => ({ bucketStart: p.bucketStart, group: p.group || t("none"), value: Number(p.costUsd) }))} />
           </CardContent>
         </Card>
+        <ErrorRateChartCard series={data.days.errorRate} />
+        <LatencyChartCard latency={data.days.latency} className="lg:col-span-2" />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         {(

@@ -5,22 +5,26 @@ import { formatUsd } from "../money";
 import { settings } from "../settings";
 import { accountSummary } from "./customer";
 import { lastDays } from "./periods";
-import { usageBreakdown, usageSeries } from "./usage";
+import { errorRates, latencySeries, usageBreakdown, usageSeries } from "./usage";
 
 /**
  * A signed-in person's dashboard: balance (Service Provider) or budgets (Enterprise), and 30 days of
- * their usage, per day and per model (with the units each model was metered in).
+ * their usage, per day and per model (with the units each model was metered in), their latency and
+ * their error rate per day. Only `userId`'s calls are read.
  */
 export async function dashboard(userId: string, now = new Date()) {
   const principal = await userPrincipal(userId);
   if (!principal) return null;
   // a web principal carries the user's and the team's budgets (key budgets belong to keys)
   const { budgets } = principal;
-  const [{ mode }, account, usage, models, counters] = await Promise.all([
+  const month = { ...lastDays(30, now), userId };
+  const [{ mode }, account, usage, all, latency, models, counters] = await Promise.all([
     settings(),
     accountSummary(principal, now),
-    usageSeries({ ...lastDays(30, now), userId, groupBy: "model" }),
-    usageBreakdown({ ...lastDays(30, now), userId, groupBy: "model" }),
+    usageSeries({ ...month, groupBy: "model" }),
+    usageSeries(month),
+    latencySeries(month),
+    usageBreakdown({ ...month, groupBy: "model" }),
     // this month's spend from the same counters the budgets are enforced with
     db().budgetCounter.findMany({ where: { period: budgetPeriod(now), OR: budgets.map((b) => ({ scope: b.scope, scopeId: b.scopeId })) } }),
   ]);
@@ -29,6 +33,8 @@ export async function dashboard(userId: string, now = new Date()) {
     mode,
     account,
     usage,
+    errorRate: errorRates(all.series),
+    latency,
     models,
     budgets: budgets.map((b) => ({
       scope: b.scope,

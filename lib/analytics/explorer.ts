@@ -1,7 +1,7 @@
 import { assertAdmin, type Caller } from "../caller";
 import { db } from "../db/client";
-import { DAY_MS } from "./periods";
-import { callsQuerySchema, listCalls, type CallsQuery } from "./usage";
+import { DAY_MS, lastDays } from "./periods";
+import { callsQuerySchema, errorRates, latencySeries, listCalls, usageSeries, type CallsQuery } from "./usage";
 
 // The usage explorer's data: one page of calls with people's names instead of ids, and the
 // choices of its filters.
@@ -66,4 +66,23 @@ export async function explorerPage(caller: Caller, query: CallsQuery) {
       providers: providers.map((p) => p.name),
     },
   };
+}
+
+// a range up to this long is charted per hour, a longer one per day
+const HOURLY_UP_TO_MS = 3 * DAY_MS;
+
+/**
+ * The explorer's charts: calls and cost by model, error rate and latency over the filtered range
+ * (the last 30 days when the filters name no dates), every bucket present. The status filter is not
+ * applied: an error rate of failed calls only would say nothing.
+ */
+export async function explorerCharts(caller: Caller, query: CallsQuery, now = new Date()) {
+  assertAdmin(caller, "everyone's calls");
+  const month = lastDays(30, now);
+  const from = query.from ?? month.from;
+  const to = query.to ?? month.to;
+  const bucket = to.getTime() - from.getTime() <= HOURLY_UP_TO_MS ? ("hour" as const) : ("day" as const);
+  const range = { from, to, bucket, userId: query.userId, teamId: query.teamId, keyId: query.keyId, model: query.model, provider: query.provider };
+  const [byModel, all, latency] = await Promise.all([usageSeries({ ...range, groupBy: "model" }), usageSeries(range), latencySeries(range)]);
+  return { from: from.toISOString(), to: to.toISOString(), bucket, byModel: byModel.series, errorRate: errorRates(all.series), latency };
 }

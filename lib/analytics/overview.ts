@@ -1,8 +1,7 @@
-import { formatCredits, formatUsd } from "../money";
 import { assertAdmin, type Caller } from "../caller";
 import { db } from "../db/client";
 import { lastDays, startOfToday } from "./periods";
-import { usageBreakdown, usageSeries } from "./usage";
+import { errorRates, latencySeries, usageBreakdown, usageSeries, usageTotals } from "./usage";
 
 /** The latency below which a share of the calls since `from` finished (0.5 → median). */
 async function latencyPercentile(from: Date, count: number, share: number): Promise<number | null> {
@@ -18,23 +17,21 @@ async function latencyPercentile(from: Date, count: number, share: number): Prom
 }
 
 /**
- * The admin overview: today's numbers from the raw events (exact, and the rollups lag up to a
- * minute), the last 30 days from the daily rollups, by model and provider.
+ * The admin overview: today's numbers and the last 30 days per day, by model and provider. Cards,
+ * charts and tables all read the rollups plus the calls not rolled up yet, so they agree.
  */
 export async function overview(caller: Caller, now = new Date()) {
   assertAdmin(caller, "the overview");
   const today = startOfToday(now);
-  const where = { startedAt: { gte: today } };
-  const [sums, errors] = await Promise.all([
-    db().usageEvent.aggregate({ where, _count: { _all: true }, _sum: { promptTokens: true, completionTokens: true, costNanoUsd: true, chargeMicrocredits: true } }),
-    db().usageEvent.count({ where: { ...where, status: { gte: 400 } } }),
-  ]);
-  const calls = sums._count._all;
+  const sums = await usageTotals({ from: today, to: lastDays(1, now).to, bucket: "day" });
+  const { calls, errors } = sums;
   const [p50, p95] = await Promise.all([latencyPercentile(today, calls, 0.5), latencyPercentile(today, calls, 0.95)]);
   const month = lastDays(30, now);
-  const [byModel, byProvider, models, providers] = await Promise.all([
+  const [all, byModel, byProvider, latency, models, providers] = await Promise.all([
+    usageSeries(month),
     usageSeries({ ...month, groupBy: "model" }),
     usageSeries({ ...month, groupBy: "provider" }),
+    latencySeries(month),
     usageBreakdown({ ...month, groupBy: "model" }),
     usageBreakdown({ ...month, groupBy: "provider" }),
   ]);
@@ -43,13 +40,20 @@ export async function overview(caller: Caller, now = new Date()) {
       calls,
       errors,
       errorRate: calls ? errors / calls : 0,
-      tokens: (sums._sum.promptTokens ?? 0) + (sums._sum.completionTokens ?? 0),
-      costUsd: formatUsd(sums._sum.costNanoUsd ?? 0n),
-      chargeCredits: formatCredits(sums._sum.chargeMicrocredits ?? 0n),
+      tokens: sums.promptTokens + sums.completionTokens,
+      costUsd: sums.costUsd,
+      chargeCredits: sums.chargeCredits,
       p50LatencyMs: p50,
       p95LatencyMs: p95,
     },
-    days: { from: month.from.toISOString(), byModel: byModel.series, byProvider: byProvider.series, totals: byModel.totals },
+    days: {
+      from: month.from.toISOString(),
+      byModel: byModel.series,
+      byProvider: byProvider.series,
+      errorRate: errorRates(all.series),
+      latency,
+      totals: all.totals,
+    },
     models,
     providers,
   };

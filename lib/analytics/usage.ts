@@ -3,6 +3,8 @@ import { formatCredits, formatUsd } from "../money";
 import { db } from "../db/client";
 import { csvBody } from "../http/csv";
 import type { Prisma } from "../db/client";
+import { readWatermark } from "../billing/rollups";
+import { addSums, bucketOf, bucketStarts, fillBuckets, mergeRows, percentile, sumsOf, totalsByGroup, zeroSums, type Sums, type SumsRow } from "./buckets";
 
 // Usage analytics for the UI: time series and breakdowns read from the hourly/daily rollups (fast on
 // millions of calls), per-call listings and CSV from the raw events, the monthly showback per team.
@@ -37,55 +39,158 @@ function rollupFilter(q: UsageQuery): Prisma.UsageRollupWhereInput {
   };
 }
 
-const SUMS = { calls: true, errors: true, promptTokens: true, completionTokens: true, cachedTokens: true, reasoningTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true, images: true, audioMs: true, characters: true, videoMs: true } as const;
-
-type Sums = { calls: number | null; errors: number | null; promptTokens: bigint | null; completionTokens: bigint | null; cachedTokens: bigint | null; reasoningTokens: bigint | null; costNanoUsd: bigint | null; chargeMicrocredits: bigint | null; latencyMsSum: bigint | null; images: bigint | null; audioMs: bigint | null; characters: bigint | null; videoMs: bigint | null };
+const SUMS = { calls: true, errors: true, promptTokens: true, completionTokens: true, cachedTokens: true, reasoningTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true, ttfbMsSum: true, images: true, audioMs: true, characters: true, videoMs: true } as const;
 
 function present(sum: Sums) {
-  const calls = sum.calls ?? 0;
+  const calls = sum.calls;
   return {
     calls,
-    errors: sum.errors ?? 0,
-    promptTokens: Number(sum.promptTokens ?? 0n),
-    completionTokens: Number(sum.completionTokens ?? 0n),
-    cachedTokens: Number(sum.cachedTokens ?? 0n),
-    reasoningTokens: Number(sum.reasoningTokens ?? 0n),
-    costUsd: formatUsd(sum.costNanoUsd ?? 0n),
-    chargeCredits: formatCredits(sum.chargeMicrocredits ?? 0n),
-    averageLatencyMs: calls ? Math.round(Number(sum.latencyMsSum ?? 0n) / calls) : 0,
+    errors: sum.errors,
+    promptTokens: Number(sum.promptTokens),
+    completionTokens: Number(sum.completionTokens),
+    cachedTokens: Number(sum.cachedTokens),
+    reasoningTokens: Number(sum.reasoningTokens),
+    costUsd: formatUsd(sum.costNanoUsd),
+    chargeCredits: formatCredits(sum.chargeMicrocredits),
+    averageLatencyMs: calls ? Math.round(Number(sum.latencyMsSum) / calls) : 0,
     // the units audio, speech, image and video models are metered in (tokens above for the others)
-    images: Number(sum.images ?? 0n),
-    audioMs: Number(sum.audioMs ?? 0n),
-    characters: Number(sum.characters ?? 0n),
-    videoMs: Number(sum.videoMs ?? 0n),
+    images: Number(sum.images),
+    audioMs: Number(sum.audioMs),
+    characters: Number(sum.characters),
+    videoMs: Number(sum.videoMs),
   };
 }
 
-/** A time series (one point per bucket, per group when grouped) and the totals of the range. */
-export async function usageSeries(q: UsageQuery) {
+/** The usage query as a filter of the raw events (the rollups' dimensions are the events' columns). */
+function eventFilter(q: UsageQuery): Prisma.UsageEventWhereInput {
+  return {
+    startedAt: { gte: q.from, lt: q.to },
+    ...(q.userId ? { userId: q.userId } : {}),
+    ...(q.teamId ? { teamId: q.teamId } : {}),
+    ...(q.keyId ? { apiKeyId: q.keyId } : {}),
+    ...(q.model ? { requestedModel: q.model } : {}),
+    ...(q.provider ? { providerName: q.provider } : {}),
+  };
+}
+
+// the events' columns of each dimension (the rollups store a missing id as "")
+const EVENT_COLUMNS = { model: "requestedModel", provider: "providerName", user: "userId", team: "teamId", key: "apiKeyId" } as const;
+
+// the event columns summed as they are (calls, errors, latency and ttfb are derived per event)
+const TAIL_SUMS = ["promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "costNanoUsd", "chargeMicrocredits", "images", "audioMs", "characters", "videoMs"] as const;
+
+/**
+ * The calls of the query not in the rollups yet, per bucket (and group): events written after the
+ * last rollup run, less those whose hour was rebuilt after they were written (a run in progress).
+ * Cards, charts and tables all add this to the rollups, so they count the same calls.
+ */
+export async function unrolledTail(q: UsageQuery): Promise<SumsRow[]> {
+  const watermark = await readWatermark();
+  const events = await db().usageEvent.findMany({
+    where: { ...eventFilter(q), createdAt: { gt: watermark } },
+    select: { startedAt: true, createdAt: true, status: true, latencyMs: true, ttfbMs: true, requestedModel: true, providerName: true, userId: true, teamId: true, apiKeyId: true, ...Object.fromEntries(TAIL_SUMS.map((k) => [k, true])) },
+  });
+  if (events.length === 0) return [];
+  const hours = [...new Set(events.map((e) => bucketOf(e.startedAt, "hour").getTime()))].map((h) => new Date(h));
+  const rebuilt = await db().usageRollup.groupBy({ by: ["bucketStart"], where: { period: "hour", bucketStart: { in: hours } }, _max: { updatedAt: true } });
+  const rebuiltAt = new Map(rebuilt.map((r) => [r.bucketStart.getTime(), r._max.updatedAt?.getTime() ?? 0]));
+  const column = q.groupBy ? EVENT_COLUMNS[q.groupBy] : null;
+  return mergeRows(
+    events
+      .filter((e) => e.createdAt.getTime() > (rebuiltAt.get(bucketOf(e.startedAt, "hour").getTime()) ?? 0))
+      .map((e) => ({
+        bucketStart: bucketOf(e.startedAt, q.bucket).toISOString(),
+        group: column ? ((e[column] as string | null) ?? "") : null,
+        sums: sumsOf({ ...e, calls: 1, errors: e.status >= 400 ? 1 : 0, latencyMsSum: e.latencyMs, ttfbMsSum: e.ttfbMs ?? 0 }),
+      })),
+  );
+}
+
+/** The rollups plus the not-yet-rolled tail, per bucket (and group), in time order. */
+async function usageRows(q: UsageQuery): Promise<SumsRow[]> {
   const dimension = q.groupBy ? DIMENSIONS[q.groupBy] : null;
-  const where = rollupFilter(q);
-  const [points, totals] = await Promise.all([
-    db().usageRollup.groupBy({ by: dimension ? ["bucketStart", dimension] : ["bucketStart"], where, _sum: SUMS, orderBy: { bucketStart: "asc" } }),
-    db().usageRollup.aggregate({ where, _sum: SUMS }),
+  const [rolled, tail] = await Promise.all([
+    db().usageRollup.groupBy({ by: dimension ? ["bucketStart", dimension] : ["bucketStart"], where: rollupFilter(q), _sum: SUMS, orderBy: { bucketStart: "asc" } }),
+    unrolledTail(q),
   ]);
+  const rows = rolled.map((p) => ({
+    bucketStart: p.bucketStart.toISOString(),
+    group: dimension ? ((p as Record<string, unknown>)[dimension] as string) : null,
+    sums: sumsOf(p._sum),
+  }));
+  return mergeRows(rows, tail);
+}
+
+/** The totals of the query's range, rollups plus tail (what the cards show). */
+export async function usageTotals(q: UsageQuery) {
+  return present(totalsByGroup(await usageRows({ ...q, groupBy: undefined })).get("") ?? zeroSums());
+}
+
+/**
+ * A time series over the whole range (every bucket, zero where nobody called; per group when
+ * grouped), and the totals of the range. Calls not rolled up yet are included.
+ */
+export async function usageSeries(q: UsageQuery) {
+  const rows = fillBuckets(await usageRows(q), q.from, q.to, q.bucket, Boolean(q.groupBy));
   return {
     bucket: q.bucket,
     groupBy: q.groupBy ?? null,
-    series: points.map((p) => ({
-      bucketStart: p.bucketStart.toISOString(),
-      ...(dimension ? { group: (p as Record<string, unknown>)[dimension] as string } : {}),
-      ...present(p._sum),
-    })),
-    totals: present(totals._sum),
+    series: rows.map((r) => ({ bucketStart: r.bucketStart, ...(r.group !== null ? { group: r.group } : {}), ...present(r.sums) })),
+    totals: present(rows.reduce((total, r) => addSums(total, r.sums), zeroSums())),
   };
 }
 
-/** Totals per group over the range, largest cost first. */
+/** Totals per group over the range, largest cost first. Calls not rolled up yet are included. */
 export async function usageBreakdown(q: UsageQuery & { groupBy: Dimension }) {
-  const dimension = DIMENSIONS[q.groupBy];
-  const groups = await db().usageRollup.groupBy({ by: [dimension], where: rollupFilter(q), _sum: SUMS, orderBy: { _sum: { costNanoUsd: "desc" } } });
-  return groups.map((g) => ({ group: (g as Record<string, unknown>)[dimension] as string, ...present(g._sum) }));
+  const totals = totalsByGroup(await usageRows(q));
+  return [...totals.entries()]
+    .sort((a, b) => (a[1].costNanoUsd === b[1].costNanoUsd ? b[1].calls - a[1].calls : a[1].costNanoUsd > b[1].costNanoUsd ? -1 : 1))
+    .map(([group, sums]) => ({ group, ...present(sums) }));
+}
+
+/** The share of failed calls per bucket of an ungrouped series (null where nobody called). */
+export const errorRates = (series: Array<{ bucketStart: string; calls: number; errors: number }>) =>
+  series.map((p) => ({ bucketStart: p.bucketStart, errorRate: p.calls ? p.errors / p.calls : null, calls: p.calls }));
+
+// above this many calls in a range, percentiles would mean reading too many events: the chart shows averages from the rollups
+export const PERCENTILE_MAX_CALLS = 50_000;
+
+/**
+ * Latency and time to first byte per bucket over the whole range: p50 and p95 read from the raw
+ * events when the range holds at most PERCENTILE_MAX_CALLS calls, otherwise the rollups' averages
+ * (`percentiles: false`). A bucket without calls has nulls (a gap, not a zero-millisecond call).
+ */
+export async function latencySeries(q: UsageQuery) {
+  const where = eventFilter(q);
+  const count = await db().usageEvent.count({ where });
+  if (count > PERCENTILE_MAX_CALLS) {
+    const rows = fillBuckets(await usageRows({ ...q, groupBy: undefined }), q.from, q.to, q.bucket, false);
+    return {
+      percentiles: false,
+      series: rows.map(({ bucketStart, sums }) => {
+        const average = (sum: bigint) => (sums.calls ? Math.round(Number(sum) / sums.calls) : null);
+        return { bucketStart, latencyP50: average(sums.latencyMsSum), latencyP95: null, ttfbP50: average(sums.ttfbMsSum), ttfbP95: null };
+      }),
+    };
+  }
+  const events = await db().usageEvent.findMany({ where, select: { startedAt: true, latencyMs: true, ttfbMs: true } });
+  const byBucket = new Map<string, { latency: number[]; ttfb: number[] }>();
+  for (const e of events) {
+    const key = bucketOf(e.startedAt, q.bucket).toISOString();
+    const bucket = byBucket.get(key) ?? { latency: [], ttfb: [] };
+    bucket.latency.push(e.latencyMs);
+    if (e.ttfbMs !== null) bucket.ttfb.push(e.ttfbMs);
+    byBucket.set(key, bucket);
+  }
+  return {
+    percentiles: true,
+    series: bucketStarts(q.from, q.to, q.bucket).map((bucketStart) => {
+      const { latency, ttfb } = byBucket.get(bucketStart) ?? { latency: [], ttfb: [] };
+      latency.sort((a, b) => a - b);
+      ttfb.sort((a, b) => a - b);
+      return { bucketStart, latencyP50: percentile(latency, 0.5), latencyP95: percentile(latency, 0.95), ttfbP50: percentile(ttfb, 0.5), ttfbP95: percentile(ttfb, 0.95) };
+    }),
+  };
 }
 
 export const callsQuerySchema = z.object({
@@ -179,8 +284,8 @@ export async function showback(month: string) {
       teamId: t.teamId || null,
       team: names.get(t.teamId)?.name ?? "(no team)",
       budgetUsd: names.get(t.teamId)?.monthlyBudgetNanoUsd != null ? formatUsd(names.get(t.teamId)!.monthlyBudgetNanoUsd!) : null,
-      ...present(t._sum),
-      models: byTeamModel.filter((m) => m.teamId === t.teamId).map((m) => ({ model: m.model, ...present(m._sum) })),
+      ...present(sumsOf(t._sum)),
+      models: byTeamModel.filter((m) => m.teamId === t.teamId).map((m) => ({ model: m.model, ...present(sumsOf(m._sum)) })),
     })),
   };
 }

@@ -21,7 +21,8 @@ async function lockRollups(tx: Tx): Promise<void> {
   if (databaseKind() === "postgres") await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('hub.rollups'))");
 }
 
-async function readWatermark(): Promise<Date> {
+/** When the last rollup run read the events: events written after it are not in the rollups yet. */
+export async function readWatermark(): Promise<Date> {
   const row = await db().setting.findUnique({ where: { key: WATERMARK } });
   return row ? new Date(JSON.parse(row.value) as string) : new Date(0);
 }

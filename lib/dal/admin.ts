@@ -22,7 +22,7 @@ export { listProviders, providerNames } from "../admin/providers";
 export { listGroups } from "../admin/groups";
 export { priceFindings } from "../admin/price-findings";
 export { overview } from "../analytics/overview";
-export { explorerPage, explorerQuery } from "../analytics/explorer";
+export { explorerCharts, explorerPage, explorerQuery } from "../analytics/explorer";
 export { ledgerPage } from "../billing/ledger-view";
 export { listCodes, MAX_BATCH } from "../admin/codes";
 

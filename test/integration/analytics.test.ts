@@ -344,3 +344,57 @@ describe("a customer's own account", () => {
     expect(body).toMatchObject({ estimatedDaysLeft: null });
   });
 });
+
+describe("a call made just now, before the rollup job has run", () => {
+  it("shows in the dashboard's charts and tables, the usage API and the admin breakdown, with every bucket of the range present", async () => {
+    const email = "justnow@test.local";
+    const password = "justnow-password-1";
+    const user = await f.lib.createUser({ email, role: "member", password }, "test");
+    await f.lib.grantCredits({ userEmail: email, amount: "100", note: "welcome" }, "test");
+    const key = (await f.lib.createApiKey({ userEmail: email }, "test")).secret;
+    const client = new OpenAI({ baseURL: f.hub.baseURL, apiKey: key, maxRetries: 0 });
+    const { response } = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "just now" }], max_tokens: 50 }).withResponse();
+    await f.usageEvent(response.headers.get("x-request-id")!);
+    // nothing of this user's is in the rollups: what follows reads the tail of the events
+    expect(await f.db.usageRollup.count({ where: { userId: user.id } })).toBe(0);
+
+    // the dashboard's data: 30 days of every model's chart, one bucket not zero; the models table
+    const { dashboard } = await import("@/lib/analytics/dashboard");
+    const data = (await dashboard(user.id))!;
+    expect(data.usage.series).toHaveLength(30);
+    expect(data.usage.series.filter((p) => p.calls > 0)).toEqual([expect.objectContaining({ group: "gpt-4o-mini", calls: 1 })]);
+    expect(data.usage.series.at(-1)).toMatchObject({ group: "gpt-4o-mini", calls: 1 });
+    expect(data.models).toEqual([expect.objectContaining({ group: "gpt-4o-mini", calls: 1 })]);
+    expect(data.errorRate.at(-1)).toMatchObject({ calls: 1, errorRate: 0 });
+    expect(data.latency.percentiles).toBe(true);
+    expect(data.latency.series.filter((p) => p.latencyP50 !== null)).toHaveLength(1);
+
+    // the page renders the table row and the charts
+    const web = new WebClient(f.hub.url);
+    expect((await web.signIn(email, password)).ok).toBe(true);
+    const page = await (await web.fetch("/dashboard")).text();
+    expect(page).toMatch(/data-testid="my-model"[^>]*>.*?gpt-4o-mini/s);
+    expect(page).toContain('data-testid="latency-chart"');
+    expect(page).toContain('data-testid="error-rate-chart"');
+
+    // the usage API: every hour of the last day, the current one with the call
+    const now = Date.now();
+    const hour = 3_600_000;
+    const from = new Date(Math.floor(now / hour) * hour - 23 * hour).toISOString();
+    const to = new Date(Math.floor(now / hour) * hour + hour).toISOString();
+    const { body: usage } = await get(`/api/me/usage?from=${from}&to=${to}&bucket=hour`, key);
+    expect(usage.series).toHaveLength(24);
+    expect(usage.series.map((p: { calls: number }) => p.calls)).toEqual([...Array(23).fill(0), 1]);
+    expect(usage.totals.calls).toBe(1);
+
+    // the admin's table of models for this user
+    const { body: breakdown } = await get(`/api/admin/v1/analytics/breakdown?from=${from}&to=${to}&groupBy=model&userId=${user.id}`);
+    expect(breakdown.data).toEqual([expect.objectContaining({ group: "gpt-4o-mini", calls: 1 })]);
+
+    // once rolled up, the same numbers, counted once
+    await jobs.rollUp();
+    expect(await f.db.usageRollup.count({ where: { userId: user.id } })).toBeGreaterThan(0);
+    expect((await get(`/api/me/usage?from=${from}&to=${to}&bucket=hour`, key)).body.totals.calls).toBe(1);
+    expect((await dashboard(user.id))!.models).toEqual([expect.objectContaining({ group: "gpt-4o-mini", calls: 1 })]);
+  });
+});

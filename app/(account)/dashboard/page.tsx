@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { UsageChart } from "@/components/usage-chart";
+import { ErrorRateChartCard, LatencyChartCard } from "@/components/usage-charts";
 import { UsageUnits } from "@/components/usage-units";
 import { requireUser } from "@/lib/auth/session";
 import { ActionForm, Field, SubmitButton } from "@/components/action-form";
@@ -80,10 +81,25 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         <CardContent>
           <UsageChart
             label={reseller ? t("creditsSeries") : t("callsSeries")}
+            unit={reseller ? "credits" : "count"}
             points={usage.series.map((p) => ({ bucketStart: p.bucketStart, group: p.group, value: reseller ? Number(p.chargeCredits) : p.calls }))}
           />
         </CardContent>
       </Card>
+      <div className="grid gap-4 lg:grid-cols-2">
+        {!reseller && (
+          <Card>
+            <CardHeader>
+              <CardTitle>{t("spendByModel")}</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <UsageChart label={t("spendByModel")} unit="usd" points={usage.series.map((p) => ({ bucketStart: p.bucketStart, group: p.group, value: Number(p.costUsd) }))} />
+            </CardContent>
+          </Card>
+        )}
+        <ErrorRateChartCard series={data.errorRate} />
+        <LatencyChartCard latency={data.latency} className={reseller ? undefined : "lg:col-span-2"} />
+      </div>
       <Card>
         <CardHeader>
           <CardTitle>{t("modelsTitle")}</CardTitle>

@@ -1,9 +1,12 @@
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
-import { Card, CardContent } from "@/components/ui/card";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { UsageChart } from "@/components/usage-chart";
+import { ErrorRateChartCard, LatencyChartCard } from "@/components/usage-charts";
 import { UsageExplorer } from "@/components/usage-explorer";
 import { requireAdmin } from "@/lib/auth/session";
-import { explorerPage, explorerQuery } from "@/lib/dal/admin";
+import { explorerCharts, explorerPage, explorerQuery } from "@/lib/dal/admin";
+import { formats } from "@/lib/ui/format";
 import { settings } from "@/lib/settings";
 
 export async function generateMetadata() {
@@ -14,7 +17,16 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
   const user = await requireAdmin();
   const params = await searchParams;
   const { query, invalid } = explorerQuery(params);
-  const [data, { mode }, t] = await Promise.all([explorerPage(user, query), settings(), getTranslations("adminOps.usage")]);
+  const [data, charts, { mode }, t, tc, locale] = await Promise.all([
+    explorerPage(user, query),
+    explorerCharts(user, query),
+    settings(),
+    getTranslations("adminOps.usage"),
+    getTranslations("usage.chart"),
+    getLocale(),
+  ]);
+  const { dateTime } = formats(locale);
+  const range = tc("range", { from: dateTime(charts.from), to: dateTime(charts.to) });
   const pick = (name: string) => (typeof params[name] === "string" ? (params[name] as string) : undefined);
   // the export gets the query as the page ran it (a date-only "to" already includes its day)
   const { page: _page, pageSize: _size, from, to, ...filters } = query;
@@ -25,6 +37,26 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader title={t("title")} description={t("description")} />
       {invalid && <p className="text-sm text-destructive">{t("invalidFilters")}</p>}
+      <div className="grid gap-4 lg:grid-cols-2" data-testid="usage-charts">
+        {(
+          [
+            ["calls", tc("callsByModel"), tc("callsSeries"), "count", (p: (typeof charts.byModel)[number]) => p.calls],
+            ["cost", tc("costByModel"), tc("costSeries"), "usd", (p: (typeof charts.byModel)[number]) => Number(p.costUsd)],
+          ] as const
+        ).map(([key, title, label, unit, value]) => (
+          <Card key={key}>
+            <CardHeader>
+              <CardTitle>{title}</CardTitle>
+              <CardDescription>{range}</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <UsageChart label={label} unit={unit} bucket={charts.bucket} points={charts.byModel.map((p) => ({ bucketStart: p.bucketStart, group: p.group, value: value(p) }))} />
+            </CardContent>
+          </Card>
+        ))}
+        <ErrorRateChartCard series={charts.errorRate} bucket={charts.bucket} />
+        <LatencyChartCard latency={charts.latency} bucket={charts.bucket} />
+      </div>
       <Card>
         <CardContent className="pt-4">
           <UsageExplorer

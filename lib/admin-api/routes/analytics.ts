@@ -44,7 +44,7 @@ export const analyticsRoutes = [
     path: "/analytics/usage",
     scope: "read",
     tag: "Analytics",
-    summary: "Totals and a time series (hour or day buckets, optionally per group) from the rollups",
+    summary: "Totals and a time series (hour or day buckets, optionally per group, every bucket of the range present) from the rollups and the calls not rolled up yet",
     query: usageQuerySchema,
     response: z.object({ bucket: z.enum(["hour", "day"]), groupBy: z.string().nullable(), series: z.array(totals.extend({ bucketStart: z.string(), group: z.string().optional() })), totals }),
     handler: async ({ query }) => usageSeries(query),
