@@ -46,6 +46,12 @@ export interface Units {
 
 export const NO_UNITS: Units = { images: 0, audioMs: 0, characters: 0, videoMs: 0 };
 
+/** What calls were metered in, summed: their tokens and their other units (statements, usage pages). */
+export interface MeteredUnits extends Units {
+  promptTokens: number;
+  completionTokens: number;
+}
+
 /** `perUnit` for every `unitMs` milliseconds, rounded up. */
 const perDuration = (ms: number, perUnit: bigint | null, unitMs: bigint) => (perUnit && ms > 0 ? (BigInt(ms) * perUnit + unitMs - 1n) / unitMs : 0n);
 

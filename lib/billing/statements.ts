@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NO_UNITS, type MeteredUnits } from "./cost";
 import { db } from "../db/client";
 import { ApiError } from "../http/api-error";
 import { csvBody } from "../http/csv";
@@ -31,16 +32,9 @@ async function balanceAt(accountId: string, before: Date): Promise<bigint> {
 }
 
 /** What a model's calls were metered in: tokens, and the units audio, speech, image and video models are charged by. */
-export interface StatementUnits {
-  promptTokens: number;
-  completionTokens: number;
-  images: number;
-  audioMs: number;
-  characters: number;
-  videoMs: number;
-}
+export type StatementUnits = MeteredUnits;
 
-const NO_UNITS: StatementUnits = { promptTokens: 0, completionTokens: 0, images: 0, audioMs: 0, characters: 0, videoMs: 0 };
+const NOTHING_METERED: StatementUnits = { ...NO_UNITS, promptTokens: 0, completionTokens: 0 };
 
 /** Usage charged in the month per model, with the units it was metered in; each usage entry names its call (reference usage:<request id>). */
 async function usageByModel(accountId: string, start: Date, end: Date) {
@@ -81,7 +75,7 @@ export async function statement(accountId: string, month: string) {
   // usage entries whose call has no usage event (pruned by retention) still count, unattributed
   const [booked] = await db().$queryRaw<SumRow[]>`SELECT CAST(SUM("amountMicrocredits") AS BIGINT) AS "total" FROM "CreditTransaction" WHERE "accountId" = ${accountId} AND "kind" = 'usage' AND "createdAt" >= ${start} AND "createdAt" < ${end}`;
   const unattributed = -big(booked?.total) - usageTotal;
-  if (unattributed !== 0n) usage.push({ model: "(calls no longer in the usage log)", calls: 0, ...NO_UNITS, microcredits: unattributed });
+  if (unattributed !== 0n) usage.push({ model: "(calls no longer in the usage log)", calls: 0, ...NOTHING_METERED, microcredits: unattributed });
   return {
     month,
     start,

@@ -4,14 +4,9 @@
 // change, and an image model may report tokens too), every unit that is not zero is shown, in this
 // order; nothing metered shows as none.
 
-export interface MeteredUnits {
-  promptTokens: number;
-  completionTokens: number;
-  images: number;
-  audioMs: number;
-  characters: number;
-  videoMs: number;
-}
+import type { MeteredUnits } from "../billing/cost";
+
+export type { MeteredUnits };
 
 /**
  * One unit to show: its message key (usage.units) and how many. Audio reads in seconds (one decimal)

@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../helpers/eventually";
+import { finishedVideo } from "../helpers/videos";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 import { startWorkerProcess, type WorkerProcess } from "../helpers/hub-process";
 
@@ -32,14 +33,7 @@ async function customer(email: string, credits: string) {
   return { client: new OpenAI({ baseURL: f.hub.baseURL, apiKey: secret, maxRetries: 0 }), accountId };
 }
 
-async function finished(client: OpenAI, id: string, timeoutMs = 20_000) {
-  const { value } = await eventually(async () => {
-    const video = await client.videos.retrieve(id);
-    expect(["completed", "failed"]).toContain(video.status);
-    return video;
-  }, timeoutMs);
-  return value;
-}
+const finished = (client: OpenAI, id: string, timeoutMs = 20_000) => finishedVideo(client, id, timeoutMs);
 
 async function settled(accountId: string, expected: bigint) {
   await eventually(async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mp4Brand, VIDEO_FAIL_MARKER } from "../fakes/fake-video";
 import { startFakeGemini, type FakeGemini } from "../fakes/gemini-upstream";
 import { eventually } from "../helpers/eventually";
+import { finishedVideo } from "../helpers/videos";
 import { startHubFixture, MEMBER, type HubFixture } from "../helpers/hub-fixture";
 import { startHubProcess } from "../helpers/hub-process";
 
@@ -35,14 +36,7 @@ afterAll(async () => {
   await gemini?.close();
 });
 
-async function finished(client: OpenAI, id: string, timeoutMs = 10_000) {
-  const { value } = await eventually(async () => {
-    const video = await client.videos.retrieve(id);
-    expect(["completed", "failed"]).toContain(video.status);
-    return video;
-  }, timeoutMs);
-  return value;
-}
+const finished = (client: OpenAI, id: string, timeoutMs = 10_000) => finishedVideo(client, id, timeoutMs);
 
 const jobOf = (id: string) => f.db.videoJob.findUniqueOrThrow({ where: { id } });
 

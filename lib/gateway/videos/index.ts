@@ -12,8 +12,7 @@ import { checkedReference, parseVideoRequest, startVideo, videoRequestOf } from 
 import { linkValid, videoLink } from "./links";
 import { getVideo, deleteVideo as deleteFile } from "./storage";
 import { findVideo, listVideos, videoNotFound, videoObject, jobCharge, type VideoJob } from "./store";
-import { adapterFor } from "../../providers";
-import { registry } from "../registry";
+import { targetOf } from "./upstream";
 import { log } from "../../log";
 
 // OpenAI's /v1/videos (create, retrieve, list, delete, download) and the AIGNE Hub protocol's
@@ -55,13 +54,11 @@ export async function deleteVideo(ctx: CallContext, id: string) {
 }
 
 async function deleteUpstream(job: VideoJob): Promise<void> {
-  const provider = [...(await registry()).providers.values()].find((p) => p.id === job.providerId);
-  const adapter = provider && adapterFor(provider.type);
-  if (!provider || !adapter?.video) return;
-  const credential = provider.credentials.find((c) => c.id === job.credentialId) ?? null;
+  const target = await targetOf(job);
+  if (!target) return;
   const timeoutMs = 30_000;
-  await adapter.video
-    .delete(job.upstreamId, { provider, credential, upstreamModel: job.upstreamModel }, { signal: AbortSignal.timeout(timeoutMs), timeoutMs })
+  await target.adapter.video!
+    .delete(job.upstreamId, target.upstream, { signal: AbortSignal.timeout(timeoutMs), timeoutMs })
     .catch((error: Error) => log.warn({ video: job.id, err: error.message }, "could not delete a video upstream"));
 }
 

@@ -2,17 +2,14 @@ import { restoreHolds } from "../../billing/hold-backend";
 import { NO_UNITS } from "../../billing/cost";
 import { callCharge, callCost, settleCall, type Metered } from "../../billing/settle";
 import type { UpstreamVideoState } from "../../canonical/video";
-import { openCredential } from "../../crypto/credentials";
 import { db } from "../../db/client";
 import { env } from "../../env";
 import { log } from "../../log";
 import { counter } from "../../metrics";
-import { adapterFor } from "../../providers";
-import type { ProviderAdapter, UpstreamTarget } from "../../providers/types";
 import { UpstreamError } from "../../providers/upstream-error";
-import { registry } from "../registry";
 import { isAuthFailure } from "../route-health";
 import { deleteVideo, putVideo, VideoTooLargeError } from "./storage";
+import { targetOf } from "./upstream";
 import { decodeBilling, holdOf, type JobBilling, type VideoJob } from "./store";
 
 // Running video jobs are asked upstream where they are, every HUB_VIDEO_POLL_MS, by whichever
@@ -63,22 +60,6 @@ export async function pollDueVideos(now = new Date()): Promise<number> {
     }),
   );
   return polled.filter(Boolean).length;
-}
-
-/** The provider and credential that started the job (the upstream job belongs to that account). */
-async function targetOf(job: VideoJob): Promise<{ adapter: ProviderAdapter; upstream: UpstreamTarget; providerName: string; timeoutMs: number } | null> {
-  const provider = [...(await registry()).providers.values()].find((p) => p.id === job.providerId);
-  if (!provider) return null;
-  let credential = provider.credentials.find((c) => c.id === job.credentialId) ?? null;
-  if (job.credentialId && !credential) {
-    // suspended since (left out of the registry): the job is still that account's to ask about
-    const row = await db().credential.findUnique({ where: { id: job.credentialId } });
-    if (!row) return null;
-    credential = { id: row.id, secret: openCredential(row), weight: row.weight };
-  }
-  const adapter = adapterFor(provider.type);
-  if (!adapter.video) return null;
-  return { adapter, upstream: { provider, credential, upstreamModel: job.upstreamModel }, providerName: provider.name, timeoutMs: provider.config.timeoutMs ?? env().HUB_UPSTREAM_TIMEOUT_MS };
 }
 
 async function pollVideo(job: VideoJob): Promise<void> {
