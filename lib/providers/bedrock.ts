@@ -14,6 +14,7 @@ import {
   type ToolConfiguration,
 } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { MetadataBearer, MiddlewareStack } from "@smithy/types";
 import type { ChatMessage, ChatRequest } from "../canonical/schema";
 import { ChunkWriter, completion, embeddingsResponse, usage, type AssistantTurn, type FinishReason } from "../canonical/completion";
 import { alternating, sdkClients } from "./shared/client-cache";
@@ -42,6 +43,23 @@ const clients = sdkClients((target, timeout) => {
 });
 
 const clientFor = (target: UpstreamTarget, timeoutMs: number) => clients(target, String(timeoutMs));
+
+/**
+ * The command with the call's extra headers (its trace context) added before signing: the AWS SDK takes
+ * no per-request headers, so a build-step middleware of this one command sets them.
+ */
+function withHeaders<C extends { middlewareStack: object }>(command: C, headers: Record<string, string> | undefined): C {
+  if (!headers) return command;
+  (command.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) Object.assign(request.headers, headers);
+      return next(args);
+    },
+    { step: "build", name: "hubUpstreamHeaders" },
+  );
+  return command;
+}
 
 function fail(error: unknown, signal: AbortSignal): UpstreamError {
   if (error instanceof UpstreamError) return error;
@@ -190,7 +208,7 @@ async function* fromConverseStream(events: AsyncIterable<ConverseStreamOutput>, 
 
 async function invoke(target: UpstreamTarget, options: CallOptions, body: unknown): Promise<Record<string, unknown>> {
   const response = await clientFor(target, options.timeoutMs).send(
-    new InvokeModelCommand({ modelId: target.upstreamModel, contentType: "application/json", accept: "application/json", body: JSON.stringify(body) }),
+    withHeaders(new InvokeModelCommand({ modelId: target.upstreamModel, contentType: "application/json", accept: "application/json", body: JSON.stringify(body) }), options.headers),
     { abortSignal: options.signal },
   );
   return JSON.parse(new TextDecoder().decode(response.body)) as Record<string, unknown>;
@@ -212,13 +230,13 @@ export const bedrockAdapter: ProviderAdapter = {
 
   async chat(request, target, options) {
     const input = await toConverse(request, target, options.signal);
-    const response = await run(options.signal, () => clientFor(target, options.timeoutMs).send(new ConverseCommand(input), { abortSignal: options.signal }));
+    const response = await run(options.signal, () => clientFor(target, options.timeoutMs).send(withHeaders(new ConverseCommand(input), options.headers), { abortSignal: options.signal }));
     return fromConverse(response, request.model);
   },
 
   async streamChat(request, target, options) {
     const input = await toConverse(request, target, options.signal);
-    const response = await run(options.signal, () => clientFor(target, options.timeoutMs).send(new ConverseStreamCommand(input), { abortSignal: options.signal }));
+    const response = await run(options.signal, () => clientFor(target, options.timeoutMs).send(withHeaders(new ConverseStreamCommand(input), options.headers), { abortSignal: options.signal }));
     return fromConverseStream(response.stream!, request.model, options.signal);
   },
 

@@ -1,6 +1,6 @@
 import type { GenerateContentConfig, GenerateContentResponse } from "@google/genai";
 import type { AudioUpload, SpeechAudio, SpeechRequest, TranscriptionRequest, TranscriptionResult } from "../canonical/audio";
-import { clientFor, run } from "./gemini-client";
+import { clientFor, requestOptions, run } from "./gemini-client";
 import type { CallOptions, UpstreamTarget } from "./types";
 import { UpstreamError } from "./upstream-error";
 
@@ -23,8 +23,7 @@ const refuse = (param: string, message: string, status = 400, code = "unsupporte
   new UpstreamError({ kind: "http", status, type: "invalid_request_error", code, param, message });
 
 const config = (options: CallOptions, extra: GenerateContentConfig = {}): GenerateContentConfig => ({
-  abortSignal: options.signal,
-  httpOptions: { timeout: options.timeoutMs },
+  ...requestOptions(options),
   ...extra,
 });
 

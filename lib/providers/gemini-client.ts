@@ -1,6 +1,6 @@
 import { ApiError, GoogleGenAI } from "@google/genai";
 import { sdkClients } from "./shared/client-cache";
-import type { UpstreamTarget } from "./types";
+import type { CallOptions, UpstreamTarget } from "./types";
 import { unanswered, upstreamAborted, upstreamTimeout, UpstreamError } from "./upstream-error";
 
 // What every Gemini call shares: the @google/genai client of a provider and credential, and how its
@@ -17,6 +17,15 @@ export const clientFor = sdkClients(
       httpOptions: { baseUrl: geminiBaseUrl(target), headers: target.provider.config.headers },
     }),
 );
+
+/**
+ * What every Gemini request passes the SDK: the call's signal, its timeout and its trace headers (the SDK
+ * adds per-request headers to the client's own, the API key among them).
+ */
+export const requestOptions = (options: CallOptions) => ({
+  abortSignal: options.signal,
+  httpOptions: { timeout: options.timeoutMs, ...(options.headers ? { headers: options.headers } : {}) },
+});
 
 interface GoogleErrorBody {
   error?: { code?: number; message?: string; status?: string; details?: Array<{ "@type"?: string; retryDelay?: string; reason?: string }> };

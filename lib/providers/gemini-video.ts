@@ -1,6 +1,6 @@
 import { GenerateVideosOperation, type Video } from "@google/genai";
 import type { UpstreamVideoState, VideoContent, VideoSize } from "../canonical/video";
-import { clientFor, fail, geminiBaseUrl, googleHttpError, run } from "./gemini-client";
+import { clientFor, fail, geminiBaseUrl, googleHttpError, requestOptions, run } from "./gemini-client";
 import { answerDeadline } from "./shared/http-client";
 import { videoContentOf } from "./shared/video-content";
 import type { CallOptions, ProviderVideoApi, UpstreamTarget } from "./types";
@@ -29,12 +29,11 @@ export function veoFormat(size: VideoSize): { aspectRatio: "16:9" | "9:16"; reso
   return { aspectRatio: width > height ? "16:9" : "9:16", resolution: Math.min(width, height) >= 1080 ? "1080p" : "720p" };
 }
 
-const sdkOptions = (call: CallOptions) => ({ abortSignal: call.signal, httpOptions: { timeout: call.timeoutMs } });
 
 async function operation(name: string, target: UpstreamTarget, call: CallOptions): Promise<GenerateVideosOperation> {
   // getVideosOperation reads nothing of the operation but its name: one made from the stored name will do
   const known = Object.assign(new GenerateVideosOperation(), { name });
-  return run(call.signal, () => clientFor(target).operations.getVideosOperation({ operation: known, config: sdkOptions(call) }));
+  return run(call.signal, () => clientFor(target).operations.getVideosOperation({ operation: known, config: requestOptions(call) }));
 }
 
 const videoOf = (done: GenerateVideosOperation): Video | undefined => done.response?.generatedVideos?.find((v) => v.video?.uri || v.video?.videoBytes)?.video;
@@ -100,7 +99,7 @@ export const geminiVideo: ProviderVideoApi = {
           prompt: request.prompt,
           ...(reference ? { image: { imageBytes: Buffer.from(reference.bytes).toString("base64"), mimeType: reference.type } } : {}),
         },
-        config: { ...sdkOptions(call), numberOfVideos: 1, durationSeconds: request.seconds, ...veoFormat(request.size) },
+        config: { ...requestOptions(call), numberOfVideos: 1, durationSeconds: request.seconds, ...veoFormat(request.size) },
       }),
     );
     if (!started.name) throw new UpstreamError({ kind: "http", status: 502, message: "the upstream started no operation for the video" });

@@ -4,7 +4,7 @@ import { countTextTokens } from "../canonical/token-count";
 import type { ChatMessage, ChatRequest } from "../canonical/schema";
 import { ChunkWriter, completion, embeddingsResponse, toolCallId, usage, type AssistantTurn, type FinishReason, type ToolCall } from "../canonical/completion";
 import { alternating } from "./shared/client-cache";
-import { clientFor, fail, GEMINI_BASE_URL, run } from "./gemini-client";
+import { clientFor, fail, GEMINI_BASE_URL, requestOptions, run } from "./gemini-client";
 import { geminiSpeech, geminiTranscribe } from "./gemini-audio";
 import { geminiVideo } from "./gemini-video";
 import { requestImages, type RequestImages } from "./shared/images";
@@ -83,7 +83,7 @@ async function toContents(conversation: ChatMessage[], images: RequestImages): P
 /** Gemini's smallest thinking budget on models that cannot turn thinking off (2.5 Pro). */
 const MIN_GEMINI_THINKING = 128;
 
-export function toConfig(request: ChatRequest, signal: AbortSignal, timeoutMs: number): GenerateContentConfig {
+export function toConfig(request: ChatRequest, options: CallOptions): GenerateContentConfig {
   const { system } = splitSystem(request.messages);
   const format = responseSchema(request);
   // maxOutputTokens is the output the call was held for, per candidate; Gemini counts thoughts inside
@@ -92,8 +92,7 @@ export function toConfig(request: ChatRequest, signal: AbortSignal, timeoutMs: n
   const effort = thinkingBudget(request);
   const budget = effort && cap ? Math.min(effort, Math.max(MIN_GEMINI_THINKING, Math.floor(cap / 2))) : effort;
   const config: GenerateContentConfig = {
-    abortSignal: signal,
-    httpOptions: { timeout: timeoutMs },
+    ...requestOptions(options),
     ...(system.length ? { systemInstruction: { parts: [{ text: system.join("\n\n") }] } } : {}),
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
     ...(request.top_p != null ? { topP: request.top_p } : {}),
@@ -206,7 +205,7 @@ export const geminiAdapter: ProviderAdapter = {
   async chat(request, target, options: CallOptions) {
     const contents = await toContents(splitSystem(request.messages).conversation, requestImages(request.messages, options.signal));
     const response = await run(options.signal, () =>
-      clientFor(target).models.generateContent({ model: target.upstreamModel, contents, config: toConfig(request, options.signal, options.timeoutMs) }),
+      clientFor(target).models.generateContent({ model: target.upstreamModel, contents, config: toConfig(request, options) }),
     );
     return fromGeminiResponse(response, request.model);
   },
@@ -214,7 +213,7 @@ export const geminiAdapter: ProviderAdapter = {
   async streamChat(request, target, options) {
     const contents = await toContents(splitSystem(request.messages).conversation, requestImages(request.messages, options.signal));
     const stream = await run(options.signal, () =>
-      clientFor(target).models.generateContentStream({ model: target.upstreamModel, contents, config: toConfig(request, options.signal, options.timeoutMs) }),
+      clientFor(target).models.generateContentStream({ model: target.upstreamModel, contents, config: toConfig(request, options) }),
     );
     return fromGeminiStream(stream, request.model, options.signal);
   },
@@ -225,7 +224,7 @@ export const geminiAdapter: ProviderAdapter = {
       clientFor(target).models.embedContent({
         model: target.upstreamModel,
         contents: inputs,
-        config: { abortSignal: options.signal, httpOptions: { timeout: options.timeoutMs }, ...(request.dimensions ? { outputDimensionality: request.dimensions } : {}) },
+        config: { ...requestOptions(options), ...(request.dimensions ? { outputDimensionality: request.dimensions } : {}) },
       }),
     );
     // the Gemini API reports no token counts for embeddings: count them
@@ -237,8 +236,7 @@ export const geminiAdapter: ProviderAdapter = {
   // only on Vertex AI, not on the Gemini API
   async generateImages(request, target, options) {
     const config: GenerateContentConfig = {
-      abortSignal: options.signal,
-      httpOptions: { timeout: options.timeoutMs },
+      ...requestOptions(options),
       responseModalities: ["IMAGE"],
       ...(request.size && ASPECT_RATIOS[request.size] ? { imageConfig: { aspectRatio: ASPECT_RATIOS[request.size] } } : {}),
     };
@@ -265,6 +263,6 @@ export const geminiAdapter: ProviderAdapter = {
   video: geminiVideo,
 
   async testConnection(target, options) {
-    await run(options.signal, () => clientFor(target).models.list({ config: { pageSize: 1, abortSignal: options.signal, httpOptions: { timeout: options.timeoutMs } } }));
+    await run(options.signal, () => clientFor(target).models.list({ config: { pageSize: 1, ...requestOptions(options) } }));
   },
 };

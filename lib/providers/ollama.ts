@@ -20,7 +20,7 @@ function clientFor(target: UpstreamTarget, options: CallOptions): Ollama {
   const apiKey = target.credential?.secret.apiKey;
   return new Ollama({
     host: target.provider.baseUrl ?? ollamaAdapter.defaultBaseUrl!,
-    headers: { ...target.provider.config.headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) },
+    headers: { ...options.headers, ...target.provider.config.headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) },
     fetch: async (input, init) => {
       const timer = AbortSignal.timeout(options.timeoutMs);
       const signal = AbortSignal.any([options.signal, timer, ...(init?.signal ? [init.signal] : [])]);

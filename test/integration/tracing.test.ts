@@ -4,6 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../fakes/anthropic-upstream";
+import { startFakeBedrock } from "../fakes/bedrock-upstream";
+import { startFakeGemini } from "../fakes/gemini-upstream";
+import { startFakeOllama } from "../fakes/ollama-upstream";
 import type { FakeUpstream } from "../fakes/contract";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-upstream";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../fakes/otlp-receiver";
@@ -23,6 +26,8 @@ let f: HubFixture;
 let otlp: OtlpReceiver;
 let primary: FakeOpenAI;
 let anthropic: FakeUpstream & { apiKey: string };
+/** upstreams reached through their own SDKs or clients, by provider name */
+const sdkUpstreams = new Map<string, FakeUpstream>();
 let logDir: string;
 
 const hex = (bytes: number) => randomBytes(bytes).toString("hex");
@@ -60,7 +65,18 @@ beforeAll(async () => {
   anthropic = await startFakeAnthropic();
   await f.lib.addProvider({ type: "anthropic", name: "claude", baseUrl: anthropic.url, apiKey: anthropic.apiKey }, "test");
   await f.lib.addModel({ name: "claude-sonnet", provider: "claude", upstreamModel: "claude-sonnet-4-5", type: "chat" }, "test");
+  const gemini = await startFakeGemini();
+  const bedrock = await startFakeBedrock();
+  const ollama = await startFakeOllama();
+  sdkUpstreams.set("gemini", gemini).set("bedrock", bedrock).set("ollama", ollama);
+  await f.lib.addProvider({ type: "gemini", name: "gemini", baseUrl: gemini.url, apiKey: gemini.apiKey }, "test");
+  await f.lib.addProvider({ type: "bedrock", name: "bedrock", baseUrl: bedrock.url, region: bedrock.region, accessKeyId: bedrock.accessKeyId, secretAccessKey: bedrock.secretAccessKey }, "test");
+  await f.lib.addProvider({ type: "ollama", name: "ollama", baseUrl: ollama.url }, "test");
+  await f.lib.addModel({ name: "traced-gemini", provider: "gemini", upstreamModel: "gemini-2.5-flash", type: "chat" }, "test");
+  await f.lib.addModel({ name: "traced-bedrock", provider: "bedrock", upstreamModel: "anthropic.claude-3-5-haiku-20241022-v1:0", type: "chat" }, "test");
+  await f.lib.addModel({ name: "traced-ollama", provider: "ollama", upstreamModel: "llama3.2", type: "chat" }, "test");
   await eventually(() => f.client.models.retrieve("flaky"), 3000);
+  await eventually(() => f.client.models.retrieve("traced-ollama"), 3000);
   await eventually(() => f.client.models.retrieve("claude-sonnet"), 3000);
 }, 120_000);
 
@@ -68,6 +84,7 @@ afterAll(async () => {
   await f?.close();
   await primary?.close();
   await anthropic?.close();
+  await Promise.all([...sdkUpstreams.values()].map((u) => u.close()));
   await otlp?.close();
   if (logDir) rmSync(logDir, { recursive: true, force: true });
 });
@@ -157,6 +174,26 @@ describe("a traced chat call", () => {
   });
 });
 
+describe("the trace reaches every provider's client", () => {
+  // Gemini (@google/genai), Bedrock (AWS SDK, added before signing) and Ollama (its client) each take the headers their own way
+  it.each(["gemini", "bedrock", "ollama"])("%s: the upstream request's traceparent names the attempt span", async (provider) => {
+    const caller = callerContext();
+    const upstream = sdkUpstreams.get(provider)!;
+    const before = upstream.requests.length;
+    const { response } = await f.client.chat.completions
+      .create({ model: `traced-${provider}`, messages: [{ role: "user", content: PROMPT }], max_tokens: 20 }, { headers: caller.headers })
+      .withResponse();
+    const span = await spanOf(response.headers.get("x-request-id")!);
+    expect(span.traceId).toBe(caller.traceId);
+    const [attempt] = childrenOf(span);
+    expect(attempt!.attributes).toMatchObject({ "hub.provider": provider });
+    const sent = upstream.requests.slice(before).filter((r) => r.method === "POST");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.headers.traceparent).toBe(`00-${caller.traceId}-${attempt!.spanId}-01`);
+    expect(sent[0]!.headers.tracestate).toBe("caller=t61rcWkgMzE");
+  });
+});
+
 describe("a call that falls back", () => {
   it("has one child span per attempt, the failed one marked with its error, each upstream seeing its own", async () => {
     const caller = callerContext();
@@ -186,7 +223,7 @@ describe("what is exported", () => {
     for (const request of otlp.requests) expect(request).toMatchObject({ method: "POST", path: "/v1/traces", contentType: expect.stringMatching(/^application\/json/) });
     const exported = otlp.bodies.join("\n");
     expect(exported).toContain("hub.request_id");
-    for (const secret of [PROMPT, "Hello from the fake upstream", f.apiKey, f.upstream.apiKey, primary.apiKey, anthropic.apiKey, f.upstream.url, primary.url, anthropic.url, new URL(primary.url).host]) {
+    for (const secret of [PROMPT, "Hello from the fake upstream", f.apiKey, f.upstream.apiKey, primary.apiKey, anthropic.apiKey, f.upstream.url, primary.url, anthropic.url, new URL(primary.url).host, ...[...sdkUpstreams.values()].map((u) => u.url)]) {
       expect(exported).not.toContain(secret);
     }
   });

@@ -100,7 +100,7 @@ describe("Bedrock: maxTokens is the held cap, Claude's thinking fits inside it",
 describe("Gemini: maxOutputTokens is the held cap (thoughts count inside it), the thinking budget no larger", () => {
   for (const cap of CAPS) {
     it(`cap ${cap}, reasoning_effort xhigh, two candidates`, () => {
-      const config = toConfig(capped(cap, { reasoning_effort: "xhigh", n: 2 }), new AbortController().signal, 1000);
+      const config = toConfig(capped(cap, { reasoning_effort: "xhigh", n: 2 }), { signal: new AbortController().signal, timeoutMs: 1000 });
       expect(config.maxOutputTokens).toBe(cap);
       expect(config.candidateCount).toBe(2);
       expect(config.thinkingConfig?.thinkingBudget).toBeLessThanOrEqual(cap);
