@@ -12,9 +12,12 @@ import {
   type Message,
   type TokenUsage,
   type ToolConfiguration,
+  type BedrockRuntimeClientResolvedConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
 } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import type { MetadataBearer, MiddlewareStack } from "@smithy/types";
+import type { Command } from "@smithy/types";
 import type { ChatMessage, ChatRequest } from "../canonical/schema";
 import { ChunkWriter, completion, embeddingsResponse, usage, type AssistantTurn, type FinishReason } from "../canonical/completion";
 import { alternating, sdkClients } from "./shared/client-cache";
@@ -42,23 +45,26 @@ const clients = sdkClients((target, timeout) => {
   });
 });
 
-const clientFor = (target: UpstreamTarget, timeoutMs: number) => clients(target, String(timeoutMs));
+type BedrockCommand<I extends ServiceInputTypes, O extends ServiceOutputTypes> = Command<ServiceInputTypes, I, ServiceOutputTypes, O, BedrockRuntimeClientResolvedConfig>;
 
 /**
- * The command with the call's extra headers (its trace context) added before signing: the AWS SDK takes
- * no per-request headers, so a build-step middleware of this one command sets them.
+ * Sends a command as every Bedrock call does: on the client of the call's timeout, with its signal, and
+ * with its extra headers (the trace context). The AWS SDK takes no per-request headers, so a build-step
+ * middleware of this one command adds them, before the request is signed.
  */
-function withHeaders<C extends { middlewareStack: object }>(command: C, headers: Record<string, string> | undefined): C {
-  if (!headers) return command;
-  (command.middlewareStack as MiddlewareStack<object, MetadataBearer>).add(
-    (next) => async (args) => {
-      const request = args.request as { headers?: Record<string, string> };
-      if (request.headers) Object.assign(request.headers, headers);
-      return next(args);
-    },
-    { step: "build", name: "hubUpstreamHeaders" },
-  );
-  return command;
+function send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(target: UpstreamTarget, options: CallOptions, command: BedrockCommand<I, O>): Promise<O> {
+  const { headers } = options;
+  if (headers) {
+    command.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers?: Record<string, string> };
+        if (request.headers) Object.assign(request.headers, headers);
+        return next(args);
+      },
+      { step: "build", name: "hubUpstreamHeaders" },
+    );
+  }
+  return clients(target, String(options.timeoutMs)).send(command, { abortSignal: options.signal });
 }
 
 function fail(error: unknown, signal: AbortSignal): UpstreamError {
@@ -207,9 +213,10 @@ async function* fromConverseStream(events: AsyncIterable<ConverseStreamOutput>, 
 }
 
 async function invoke(target: UpstreamTarget, options: CallOptions, body: unknown): Promise<Record<string, unknown>> {
-  const response = await clientFor(target, options.timeoutMs).send(
-    withHeaders(new InvokeModelCommand({ modelId: target.upstreamModel, contentType: "application/json", accept: "application/json", body: JSON.stringify(body) }), options.headers),
-    { abortSignal: options.signal },
+  const response = await send(
+    target,
+    options,
+    new InvokeModelCommand({ modelId: target.upstreamModel, contentType: "application/json", accept: "application/json", body: JSON.stringify(body) }),
   );
   return JSON.parse(new TextDecoder().decode(response.body)) as Record<string, unknown>;
 }
@@ -230,13 +237,13 @@ export const bedrockAdapter: ProviderAdapter = {
 
   async chat(request, target, options) {
     const input = await toConverse(request, target, options.signal);
-    const response = await run(options.signal, () => clientFor(target, options.timeoutMs).send(withHeaders(new ConverseCommand(input), options.headers), { abortSignal: options.signal }));
+    const response = await run(options.signal, () => send(target, options, new ConverseCommand(input)));
     return fromConverse(response, request.model);
   },
 
   async streamChat(request, target, options) {
     const input = await toConverse(request, target, options.signal);
-    const response = await run(options.signal, () => clientFor(target, options.timeoutMs).send(withHeaders(new ConverseStreamCommand(input), options.headers), { abortSignal: options.signal }));
+    const response = await run(options.signal, () => send(target, options, new ConverseStreamCommand(input)));
     return fromConverseStream(response.stream!, request.model, options.signal);
   },
 
@@ -270,10 +277,7 @@ export const bedrockAdapter: ProviderAdapter = {
     }
     // counting tokens is free and proves the key pair, the region and access to the model
     await run(options.signal, () =>
-      clientFor(target, options.timeoutMs).send(
-        new CountTokensCommand({ modelId: target.upstreamModel, input: { converse: { messages: [{ role: "user", content: [{ text: "ping" }] }] } } }),
-        { abortSignal: options.signal },
-      ),
+      send(target, options, new CountTokensCommand({ modelId: target.upstreamModel, input: { converse: { messages: [{ role: "user", content: [{ text: "ping" }] }] } } })),
     );
   },
 };

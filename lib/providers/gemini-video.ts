@@ -29,7 +29,6 @@ export function veoFormat(size: VideoSize): { aspectRatio: "16:9" | "9:16"; reso
   return { aspectRatio: width > height ? "16:9" : "9:16", resolution: Math.min(width, height) >= 1080 ? "1080p" : "720p" };
 }
 
-
 async function operation(name: string, target: UpstreamTarget, call: CallOptions): Promise<GenerateVideosOperation> {
   // getVideosOperation reads nothing of the operation but its name: one made from the stored name will do
   const known = Object.assign(new GenerateVideosOperation(), { name });
