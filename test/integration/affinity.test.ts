@@ -4,6 +4,7 @@ import OpenAI from "openai";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-upstream";
 import { eventually } from "../helpers/eventually";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+import { WebClient } from "../helpers/web-client";
 
 // Provider prompt-cache affinity: calls sharing a prompt_cache_key or an Anthropic cache_control prefix
 // stay on one credential (weights 1:1 would alternate them), move when it fails, and are never shared
@@ -91,4 +92,18 @@ describe("prompt-cache affinity", () => {
     for (let i = 0; i < 3; i++) await ask(f.client, "sticky", { prompt_cache_key: "moving" });
     expect(lastKeys(3)).toEqual([other, other, other]);
   });
+
+  it("shows the model's strategy and its decisions section to signed-in admins", async () => {
+    const web = new WebClient(f.hub.url);
+    expect((await web.signIn("admin@test.local", "admin-password-1")).ok).toBe(true);
+    const page = await (await web.fetch("/admin/models")).text();
+    const row = page.slice(page.indexOf('data-testid="model-sticky"'));
+    const section = row.slice(row.indexOf('data-testid="routing-decisions"'), row.indexOf("</details>"));
+    expect(section).toContain("Priority and weight");
+    expect(section).toContain("Decisions of this process");
+
+    const anonymous = await new WebClient(f.hub.url).fetch("/admin/models");
+    expect(anonymous.status).not.toBe(200);
+  });
 });
+
