@@ -30,7 +30,8 @@ beforeAll(async () => {
   await lib.addProvider({ type: "openai", name: "pool", baseUrl: pool.url, apiKey: pool.apiKey }, "test");
   await lib.addCredential({ provider: "pool", name: "second", apiKey: SECOND_KEY }, "test");
   await lib.addModel({ name: "sticky", provider: "pool", upstreamModel: "sticky-upstream", type: "chat" }, "test");
-  await eventually(() => f.client.models.retrieve("sticky"), 3000);
+  await lib.addModel({ name: "cached", provider: "pool", upstreamModel: "cached-fake-cache", type: "chat" }, "test");
+  await eventually(() => f.client.models.retrieve("cached"), 3000);
 }, 60_000);
 
 afterAll(async () => {
@@ -105,5 +106,17 @@ describe("prompt-cache affinity", () => {
     const anonymous = await new WebClient(f.hub.url).fetch("/admin/models");
     expect(anonymous.status).not.toBe(200);
   });
-});
 
+  it("shows each model's prompt-cache hit rate on the overview", async () => {
+    const { response } = await ask(f.client, "cached").withResponse();
+    const event = await f.usageEvent(response.headers.get("x-request-id")!);
+    expect([event.cachedTokens, event.promptTokens]).toEqual([8, 9]);
+    const web = new WebClient(f.hub.url);
+    expect((await web.signIn("admin@test.local", "admin-password-1")).ok).toBe(true);
+    const page = await (await web.fetch("/admin")).text();
+    const row = page.slice(page.indexOf(">cached<"));
+    expect(/data-testid="cache-hit-rate">([^<]*)</.exec(row)?.[1]).toBe("88.9%");
+    const sticky = page.slice(page.indexOf(">sticky<"));
+    expect(/data-testid="cache-hit-rate">([^<]*)</.exec(sticky)?.[1]).toMatch(/^0(\.0)?\s?%$/);
+  });
+});
