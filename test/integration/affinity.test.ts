@@ -94,7 +94,7 @@ describe("prompt-cache affinity", () => {
     expect(lastKeys(3)).toEqual([other, other, other]);
   });
 
-  it("shows the model's strategy and its decisions section to signed-in admins", async () => {
+  it("shows the model's strategy and its last decisions, with the affinity reason, to signed-in admins", async () => {
     const web = new WebClient(f.hub.url);
     expect((await web.signIn("admin@test.local", "admin-password-1")).ok).toBe(true);
     const page = await (await web.fetch("/admin/models")).text();
@@ -102,6 +102,10 @@ describe("prompt-cache affinity", () => {
     const section = row.slice(row.indexOf('data-testid="routing-decisions"'), row.indexOf("</details>"));
     expect(section).toContain("Priority and weight");
     expect(section).toContain("Decisions of this process");
+    expect(section).toMatch(/last [1-9]\d* routing decisions/);
+    expect(section).toContain("affinity");
+    expect(section).toContain("weighted round-robin");
+    expect(section).toContain("pool · sticky-upstream · second");
 
     const anonymous = await new WebClient(f.hub.url).fetch("/admin/models");
     expect(anonymous.status).not.toBe(200);

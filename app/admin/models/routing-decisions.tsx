@@ -1,11 +1,11 @@
-import { getTranslations } from "next-intl/server";
+import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
 import type { ModelRouting } from "@/lib/admin/routing";
 import type { DecisionCandidate } from "@/lib/gateway/route-stats";
 
 /** A model's strategy and the last routing decisions of this process, newest first. */
-export async function RoutingDecisions({ routing }: { routing: ModelRouting | undefined }) {
-  const t = await getTranslations("adminCatalog.models.routing");
+export function RoutingDecisions({ routing }: { routing: ModelRouting | undefined }) {
+  const t = useTranslations("adminCatalog.models.routing");
   if (!routing) return null;
   const name = (c: DecisionCandidate, names: Record<string, string>) =>
     `${c.providerName} · ${c.upstreamModel}${c.credentialId ? ` · ${names[c.credentialId] ?? c.credentialId}` : ""}`;
