@@ -81,10 +81,13 @@ export default async function OverviewPage() {
                     <TableHead className="text-right">{t("metered")}</TableHead>
                     <TableHead className="text-right">{t("cost")}</TableHead>
                     <TableHead className="text-right">{t("avgLatency")}</TableHead>
+                    <TableHead className="text-right" title={t("cacheHitRateHint")}>
+                      {t("cacheHitRate")}
+                    </TableHead>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
-                  {rows.length === 0 && <TableEmpty colSpan={6}>{t("empty")}</TableEmpty>}
+                  {rows.length === 0 && <TableEmpty colSpan={7}>{t("empty")}</TableEmpty>}
                   {rows.map((r) => (
                     <TableRow key={r.group}>
                       <TableCell className="font-medium">{r.group || t("none")}</TableCell>
@@ -95,6 +98,9 @@ export default async function OverviewPage() {
                       </TableCell>
                       <TableCell className="text-right tabular-nums">{usd(r.costUsd)}</TableCell>
                       <TableCell className="text-right tabular-nums">{ms(r.averageLatencyMs)}</TableCell>
+                      <TableCell className="text-right tabular-nums" data-testid="cache-hit-rate">
+                        {r.promptTokens ? percent(r.cachedTokens / r.promptTokens) : "—"}
+                      </TableCell>
                     </TableRow>
                   ))}
                 </TableBody>

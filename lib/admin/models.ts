@@ -6,6 +6,8 @@ import { bumpConfigVersion } from "../db/change-feed";
 import { audit, actorId, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { transaction } from "../db/transaction";
+import { z } from "zod";
+import { ROUTING_STRATEGIES } from "../gateway/route-stats";
 
 type Price = Prisma.PriceGetPayload<object>;
 
@@ -219,6 +221,9 @@ export interface AddDeploymentInput {
   weight?: number;
   /** pin one of the provider's credentials (by name) */
   credential?: string;
+  /** what this deployment costs the hub, USD per 1M tokens, ranked by the "price" strategy (absent: the provider's reference price) */
+  inputCostUsdPer1M?: string;
+  outputCostUsdPer1M?: string;
 }
 
 /** Another way to serve a public model: a fallback (higher priority number) or a peer sharing traffic. */
@@ -228,6 +233,8 @@ export async function addDeployment(input: AddDeploymentInput, actor: Actor) {
   if (!Number.isInteger(priority) || priority < 0) throw new AdminError("priority must be a whole number, 0 or more");
   if (!Number.isInteger(weight) || weight < 0 || weight > 1000) throw new AdminError("weight must be a whole number from 0 to 1000");
   if (!input.upstreamModel.trim()) throw new AdminError("upstream model must not be empty");
+  const inputNanoUsdPer1M = usd(input.inputCostUsdPer1M, "input cost");
+  const outputNanoUsdPer1M = usd(input.outputCostUsdPer1M, "output cost");
   return transaction(async (tx) => {
     const model = await tx.model.findUnique({ where: { name: input.model } });
     if (!model) throw new AdminError(`no model named ${input.model}`, "not_found");
@@ -240,11 +247,36 @@ export async function addDeployment(input: AddDeploymentInput, actor: Actor) {
       credentialId = credential.id;
     }
     const deployment = await tx.deployment.create({
-      data: { modelId: model.id, providerId: provider.id, credentialId, upstreamModel: input.upstreamModel.trim(), priority, weight },
+      data: { modelId: model.id, providerId: provider.id, credentialId, upstreamModel: input.upstreamModel.trim(), priority, weight, inputNanoUsdPer1M, outputNanoUsdPer1M },
     });
-    await audit(tx, actor, "model.deploy", deployment.id, { model: input.model, provider: input.provider, upstreamModel: input.upstreamModel, priority, weight, credential: input.credential ?? null });
+    await audit(tx, actor, "model.deploy", deployment.id, {
+      model: input.model,
+      provider: input.provider,
+      upstreamModel: input.upstreamModel,
+      priority,
+      weight,
+      credential: input.credential ?? null,
+      inputCostUsdPer1M: input.inputCostUsdPer1M ?? null,
+      outputCostUsdPer1M: input.outputCostUsdPer1M ?? null,
+    });
     await bumpConfigVersion(tx);
     return deployment;
+  });
+}
+
+export const routingStrategySchema = z.enum(ROUTING_STRATEGIES, { error: `routing strategy must be one of ${ROUTING_STRATEGIES.join(", ")}` });
+
+/** How the model's deployments of one priority tier are ordered (lib/gateway/route.ts). */
+export async function setRoutingStrategy(modelName: string, strategy: string, actor: Actor) {
+  const parsed = routingStrategySchema.safeParse(strategy);
+  if (!parsed.success) throw new AdminError(parsed.error.issues[0]!.message);
+  return transaction(async (tx) => {
+    const model = await tx.model.findUnique({ where: { name: modelName } });
+    if (!model) throw new AdminError(`no model named ${modelName}`, "not_found");
+    const updated = await tx.model.update({ where: { id: model.id }, data: { routingStrategy: parsed.data } });
+    await audit(tx, actor, "model.routing", model.id, { model: modelName, from: model.routingStrategy, to: parsed.data });
+    await bumpConfigVersion(tx);
+    return updated;
   });
 }
 

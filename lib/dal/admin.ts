@@ -25,6 +25,7 @@ export { overview } from "../analytics/overview";
 export { explorerCharts, explorerPage, explorerQuery } from "../analytics/explorer";
 export { ledgerPage } from "../billing/ledger-view";
 export { listCodes, MAX_BATCH } from "../admin/codes";
+export { modelRouting } from "../admin/routing";
 
 /** Any account's monthly statement (null when there is no such account). */
 export async function accountStatement(caller: Caller, accountId: string, month: string) {

@@ -62,6 +62,8 @@ export class CallRecord {
   trace: CallTrace | null = null;
   private firstByteMs: number | null = null;
   private finished = false;
+  /** what holds resources for the call's whole life (an upstream in-flight slot) and frees them at its end */
+  private finishers: (() => void)[] = [];
   /** the call's money is settled by something that outlives it (a video job): it records no usage event */
   private handedOff = false;
 
@@ -97,9 +99,16 @@ export class CallRecord {
     this.handedOff = true;
   }
 
+  /** Runs `release` when the call finishes (at once if it has). */
+  whenFinished(release: () => void): void {
+    if (this.finished) release();
+    else this.finishers.push(release);
+  }
+
   finish(status: number, error?: { code: string | null; message: string }): void {
     if (this.finished) return;
     this.finished = true;
+    for (const release of this.finishers.splice(0)) release();
     const latencyMs = Math.round(performance.now() - this.startMs);
     const ttfbMs = this.firstByteMs === null ? (status < 400 ? latencyMs : null) : Math.round(this.firstByteMs);
     try {

@@ -15,6 +15,7 @@ import { Reply } from "../http/reply";
 import { planRoute, type Target } from "./route";
 import { callOptions, costHeaders } from "./upstream-call";
 import { gatewayCall } from "./with-api-key";
+import { affinitySeed } from "./affinity";
 
 /**
  * Opens the upstream stream and waits for its first chunk, so that a failure before any byte
@@ -48,10 +49,10 @@ export type ChatOutcome =
  * A canonical chat request through the pipeline (route → admission → upstream with failover), for
  * every protocol that speaks chat: the completion, or the upstream's stream once its first chunk is in.
  */
-export async function runChat(ctx: CallContext, asked: ChatRequest): Promise<ChatOutcome> {
+export async function runChat(ctx: CallContext, asked: ChatRequest, affinity: { prefix?: string | null; session?: string | null } = {}): Promise<ChatOutcome> {
   ctx.call.requestedModel = asked.model;
   refuseUnpricedChat(asked);
-  const plan = await planRoute(ctx, asked.model, "chat");
+  const plan = await planRoute(ctx, asked.model, "chat", { affinity: affinitySeed(asked, affinity) });
   // n choices are n answers of up to the cap each; the prompt is billed once
   const cap = heldOutputTokens(maxOutputTokens(asked), plan.model);
   await admit(ctx, plan, { promptTokens: roughPromptTokens(asked), outputTokens: cap * (asked.n ?? 1), images: 0 });
@@ -73,10 +74,10 @@ export async function runChat(ctx: CallContext, asked: ChatRequest): Promise<Cha
  * A chat call in any protocol: its body as a canonical request through runChat, answered in its
  * shapes, streamed or not (streamed also when `options.stream` says the HTTP request asked for it).
  */
-export async function serveChat<Body>(protocol: ChatProtocol<Body>, ctx: CallContext, body: Body, options: { stream?: boolean } = {}): Promise<Reply> {
+export async function serveChat<Body>(protocol: ChatProtocol<Body>, ctx: CallContext, body: Body, options: { stream?: boolean; session?: string | null } = {}): Promise<Reply> {
   const asked = protocol.toChatRequest(body);
   const request = options.stream && !asked.stream ? { ...asked, stream: true } : asked;
-  const outcome = await runChat(ctx, request);
+  const outcome = await runChat(ctx, request, { prefix: protocol.cachedPrefix?.(body), session: options.session });
   const exchange = { body, request, ctx };
   if (!outcome.stream) return Reply.json(protocol.answer(outcome.completion, exchange), await costHeaders(ctx));
   const stream = relayStream(ctx, outcome.chunks, { request, encoder: protocol.encoder(exchange), onUpstreamError: outcome.onUpstreamError });
@@ -86,5 +87,5 @@ export async function serveChat<Body>(protocol: ChatProtocol<Body>, ctx: CallCon
 /** A protocol's chat endpoint behind an API key: the one line each protocol takes in routes.ts. */
 export const chatEndpoint = <Body>(protocol: ChatProtocol<Body>) =>
   gatewayCall({ endpoint: protocol.endpoint, body: protocol.body, errorFormat: protocol.errorFormat }, (ctx, body, request) =>
-    serveChat(protocol, ctx, body, { stream: protocol.streamsFor?.(request) ?? false }),
+    serveChat(protocol, ctx, body, { stream: protocol.streamsFor?.(request) ?? false, session: request.headers.get("x-session-id") }),
   );

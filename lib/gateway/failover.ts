@@ -7,6 +7,7 @@ import { isAuthFailure, isRetryable, routeHealth } from "./route-health";
 import type { RoutePlan, Target } from "./route";
 import { fromUpstreamError, modelAccessDenied } from "./upstream-failure";
 import { counter } from "../metrics";
+import { routeStats } from "./route-stats";
 
 // Tries a call on the plan's targets in order until one answers. Fallback happens only on failures
 // another target may not have (429, 5xx, timeouts, refused connections), which also count towards the
@@ -22,6 +23,17 @@ export function failureOf(target: Target, error: UpstreamError): ApiError {
 }
 
 export async function withFailover<T>(ctx: CallContext, plan: RoutePlan, run: (target: Target) => Promise<T>): Promise<{ value: T; target: Target }> {
+  let served: Target | null = null;
+  try {
+    const result = await tryTargets(ctx, plan, run);
+    served = result.target;
+    return result;
+  } finally {
+    plan.settle(served);
+  }
+}
+
+async function tryTargets<T>(ctx: CallContext, plan: RoutePlan, run: (target: Target) => Promise<T>): Promise<{ value: T; target: Target }> {
   const maxAttempts = env().HUB_MAX_ATTEMPTS;
   let lastFailure: ApiError | null = null;
   let soonestCooldown = Infinity;
@@ -59,13 +71,19 @@ export async function withFailover<T>(ctx: CallContext, plan: RoutePlan, run: (t
       deploymentId: target.deploymentId,
       upstreamModel: target.upstream.upstreamModel,
     });
+    const release = routeStats.start(target.key);
+    const attemptStarted = performance.now();
     try {
       const value = await run(target);
+      // a stream's run ends at its first chunk: for streams and answers alike, the time to first byte
+      routeStats.recordTtfb(target.key, performance.now() - attemptStarted);
+      ctx.call.whenFinished(release);
       routeHealth.recordSuccess(target.key);
       // a stream's attempt lasts until the stream ends (the call's finish ends it)
       if (!ctx.call.stream) ctx.call.trace?.endAttempt();
       return { value, target };
     } catch (error) {
+      release();
       ctx.call.trace?.endAttempt(
         error instanceof UpstreamError ? { errorKind: error.kind, status: error.status, errorCode: error.code } : { errorKind: error instanceof ApiError ? (error.code ?? "error") : "internal" },
       );

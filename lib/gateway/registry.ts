@@ -10,6 +10,7 @@ import { log } from "../log";
 import type { ProviderType, UpstreamCredential, UpstreamProvider } from "../providers/types";
 import { processSingleton } from "../singleton";
 import { storedModelPatterns, type ModelMatcher } from "../model-patterns";
+import { ROUTING_STRATEGIES, type RoutingStrategy } from "./route-stats";
 
 // An in-memory snapshot of everything routing needs (providers, decrypted credentials, models,
 // aliases, deployments, current and scheduled prices, customer groups, what the price guard found),
@@ -33,6 +34,9 @@ export interface DeploymentEntry {
   upstreamModel: string;
   priority: number;
   weight: number;
+  /** what the deployment costs the hub per 1M tokens, as the operator entered it (null: the provider's reference price) */
+  inputNanoUsdPer1M: bigint | null;
+  outputNanoUsdPer1M: bigint | null;
 }
 
 export interface ModelEntry {
@@ -44,6 +48,8 @@ export interface ModelEntry {
   maxOutputTokens: number | null;
   defaultOutputTokens: number | null;
   deployments: DeploymentEntry[];
+  /** how a priority tier's deployments are ordered (lib/gateway/route.ts) */
+  routingStrategy: RoutingStrategy;
   /**
    * The price in force when the snapshot was taken and those scheduled after it, newest first: a call
    * is priced by when it started (customerPrice), so a scheduled price applies on time without a reload.
@@ -88,6 +94,9 @@ export function upstreamProvider(row: ProviderRow): UpstreamProvider {
   const config = providerConfigSchema.safeParse(JSON.parse(row.config));
   return { id: row.id, type: row.type as ProviderType, name: row.name, baseUrl: row.baseUrl, region: row.region, config: config.success ? config.data : {} };
 }
+
+// a value written by a newer version reads as the default rather than breaking the snapshot
+const routingStrategyOf = (stored: string): RoutingStrategy => ((ROUTING_STRATEGIES as readonly string[]).includes(stored) ? (stored as RoutingStrategy) : "priority");
 
 async function loadGroups(): Promise<Map<string, GroupEntry>> {
   const rows = await db().customerGroup.findMany({ include: { prices: { select: { modelId: true, marginBps: true } } } });
@@ -179,7 +188,7 @@ async function loadRegistry(): Promise<Registry> {
       // a pinned credential that is suspended or disabled takes its deployment out of rotation
       const credential = d.credentialId ? credentialsById.get(d.credentialId) : null;
       if (credential === undefined) return [];
-      return [{ id: d.id, provider, credential, upstreamModel: d.upstreamModel, priority: d.priority, weight: d.weight }];
+      return [{ id: d.id, provider, credential, upstreamModel: d.upstreamModel, priority: d.priority, weight: d.weight, inputNanoUsdPer1M: d.inputNanoUsdPer1M, outputNanoUsdPer1M: d.outputNanoUsdPer1M }];
     });
     const entry: ModelEntry = {
       id: row.id,
@@ -190,6 +199,7 @@ async function loadRegistry(): Promise<Registry> {
       maxOutputTokens: row.maxOutputTokens,
       defaultOutputTokens: row.defaultOutputTokens,
       deployments,
+      routingStrategy: routingStrategyOf(row.routingStrategy),
       prices: [...(scheduledByModel.get(row.id) ?? []), ...row.prices].map(scheduled),
       costFloor: costFloors.get(row.id) ?? {},
     };

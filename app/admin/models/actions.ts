@@ -2,7 +2,7 @@
 
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { addAlias, addDeployment, addModel, MODEL_TYPES, setPrice } from "@/lib/admin/models";
+import { addAlias, addDeployment, addModel, MODEL_TYPES, routingStrategySchema, setPrice, setRoutingStrategy } from "@/lib/admin/models";
 import { runPriceCheck } from "@/lib/admin/price-findings";
 import { adminAction, translatedAdminAction, type Translator } from "@/lib/ui/admin-action";
 
@@ -72,6 +72,8 @@ export const addDeploymentAction = translatedAdminAction("adminCatalog.models",
       priority: whole,
       weight: whole,
       credential: z.string().optional(),
+      inputCostUsdPer1M: decimal(t("validation.decimal.inputUsdPer1M")),
+      outputCostUsdPer1M: decimal(t("validation.decimal.outputUsdPer1M")),
     }),
   async (input, user, t) => {
     await addDeployment(input, user.email);
@@ -84,5 +86,13 @@ export const addAliasAction = translatedAdminAction("adminCatalog.models",
   async ({ model, alias }, user, t) => {
     await addAlias(model, alias, user.email);
     return t("toast.aliased", { alias, model });
+  },
+);
+
+export const setRoutingAction = translatedAdminAction("adminCatalog.models",
+  async () => z.object({ model: z.string().min(1), strategy: routingStrategySchema }),
+  async ({ model, strategy }, user, t) => {
+    await setRoutingStrategy(model, strategy, user.email);
+    return t("toast.routing", { model, strategy: t(`routing.strategies.${strategy}`) });
   },
 );

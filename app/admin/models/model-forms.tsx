@@ -5,7 +5,8 @@ import { Field, SelectField, SubmitButton } from "@/components/action-form";
 import { FormDialog } from "@/components/form-dialog";
 import type { PresentedPrice } from "@/lib/billing/price-list";
 import { MODEL_TYPES } from "@/lib/canonical/model-types";
-import { addAliasAction, addDeploymentAction, addModelAction, setPriceAction } from "./actions";
+import { ROUTING_STRATEGIES } from "@/lib/gateway/route-stats";
+import { addAliasAction, addDeploymentAction, addModelAction, setPriceAction, setRoutingAction } from "./actions";
 
 function PriceFields({ current }: { current?: PresentedPrice | null }) {
   const t = useTranslations("adminCatalog.models.forms");
@@ -63,6 +64,10 @@ export function DeployDialog({ model, providers }: { model: string; providers: s
         <Field name="weight" label={t("weight")} defaultValue="1" inputMode="numeric" />
       </div>
       <Field name="credential" label={t("credential")} placeholder={t("credentialPlaceholder")} />
+      <div className="grid grid-cols-2 gap-3">
+        <Field name="inputCostUsdPer1M" label={t("inputCost")} placeholder={t("costPlaceholder")} inputMode="decimal" />
+        <Field name="outputCostUsdPer1M" label={t("outputCost")} placeholder={t("costPlaceholder")} inputMode="decimal" />
+      </div>
       <SubmitButton>{t("deploySubmit")}</SubmitButton>
     </FormDialog>
   );
@@ -75,6 +80,17 @@ export function AliasDialog({ model }: { model: string }) {
       <input type="hidden" name="model" value={model} />
       <Field name="alias" label={t("alias")} placeholder="fast" />
       <SubmitButton>{t("aliasSubmit")}</SubmitButton>
+    </FormDialog>
+  );
+}
+
+export function RoutingDialog({ model, strategy }: { model: string; strategy: string }) {
+  const t = useTranslations("adminCatalog.models");
+  return (
+    <FormDialog trigger={t("routing.trigger")} variant="outline" size="sm" title={t("routing.title", { model })} description={t("routing.description")} action={setRoutingAction}>
+      <input type="hidden" name="model" value={model} />
+      <SelectField name="strategy" label={t("routing.strategy")} defaultValue={strategy} options={ROUTING_STRATEGIES.map((s) => ({ value: s, label: t(`routing.strategies.${s}`) }))} />
+      <SubmitButton>{t("routing.submit")}</SubmitButton>
     </FormDialog>
   );
 }

@@ -6,13 +6,14 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireAdmin } from "@/lib/auth/session";
-import { adminPriceList, priceFindings, providerNames as listProviderNames } from "@/lib/dal/admin";
+import { adminPriceList, modelRouting, priceFindings, providerNames as listProviderNames } from "@/lib/dal/admin";
 import { formats } from "@/lib/ui/format";
 import { toggleAction } from "../actions";
 import { checkPricesAction } from "./actions";
 import { PriceFlags } from "./price-flags";
 import { WeightInput } from "../weight-input";
-import { AddModelDialog, AliasDialog, DeployDialog, PriceDialog } from "./model-forms";
+import { AddModelDialog, AliasDialog, DeployDialog, PriceDialog, RoutingDialog } from "./model-forms";
+import { RoutingDecisions } from "./routing-decisions";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("adminCatalog.models"))("metaTitle") };
@@ -20,10 +21,11 @@ export async function generateMetadata() {
 
 export default async function ModelsPage() {
   const user = await requireAdmin();
-  const [{ models, creditPriceUsd }, providerNames, findings, t, locale] = await Promise.all([
+  const [{ models, creditPriceUsd }, providerNames, findings, routing, t, locale] = await Promise.all([
     adminPriceList(user),
     listProviderNames(user),
     priceFindings(user),
+    modelRouting(user),
     getTranslations("adminCatalog.models"),
     getLocale(),
   ]);
@@ -67,6 +69,7 @@ export default async function ModelsPage() {
                       <PriceDialog model={m.name} current={m.price} />
                       <DeployDialog model={m.name} providers={providerNames} />
                       <AliasDialog model={m.name} />
+                      <RoutingDialog model={m.name} strategy={routing.get(m.id)?.strategy ?? "priority"} />
                     </div>
                   </TableCell>
                   <TableCell className="align-top">
@@ -81,6 +84,7 @@ export default async function ModelsPage() {
                         </li>
                       ))}
                     </ol>
+                    <RoutingDecisions routing={routing.get(m.id)} />
                   </TableCell>
                   <TableCell className="text-right align-top tabular-nums" data-testid="model-cost">
                     {m.price ? `$${m.price.cost.inputUsdPer1M} / $${m.price.cost.outputUsdPer1M}` : <Badge variant="warning">{t("noPrice")}</Badge>}

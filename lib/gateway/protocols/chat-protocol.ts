@@ -25,6 +25,8 @@ export interface ChatProtocol<Body> {
   body: z.ZodType<Body>;
   errorFormat: ErrorFormat;
   toChatRequest(body: Body): ChatRequest;
+  /** the hash of the body's cache_control prefix (affinity.ts), for protocols whose marks the canonical request does not keep */
+  cachedPrefix?(body: Body): string | null;
   /** whether the HTTP request asks for a streamed answer whatever its body says (an Accept header), for the protocols that honour one */
   streamsFor?(request: InboundRequest): boolean;
   /** the answer to a call that did not stream */

@@ -1,5 +1,5 @@
 import type { ChatProtocol } from "../chat-protocol";
-import { toChatRequest } from "./request";
+import { anthropicCachedPrefix, toChatRequest } from "./request";
 import { AnthropicStreamEncoder, anthropicError, toAnthropicMessage } from "./response";
 import { messagesRequestSchema, type MessagesRequest } from "./schema";
 
@@ -10,6 +10,7 @@ export const anthropic: ChatProtocol<MessagesRequest> = {
   body: messagesRequestSchema,
   errorFormat: anthropicError,
   toChatRequest,
+  cachedPrefix: anthropicCachedPrefix,
   answer: (completion, { body }) => toAnthropicMessage(completion, body.model),
   encoder: ({ body, ctx }) => new AnthropicStreamEncoder(body.model, ctx.call.promptEstimate ?? 0),
 };

@@ -3,6 +3,7 @@ import type { AnthropicContentBlock, CountTokensRequest, MessagesRequest } from 
 import { dataUrl } from "../../../canonical/data-url";
 import { effortForBudget } from "../../../canonical/request";
 import { invalidRequest } from "../../errors";
+import { cachedPrefix } from "../../affinity";
 
 // An Anthropic Messages request as the canonical (OpenAI chat) request the pipeline routes to any
 // provider: system → a system message; tool_use blocks → assistant tool_calls; tool_result blocks →
@@ -100,4 +101,11 @@ export function toChatRequest(body: MessagesRequest | CountTokensRequest): ChatR
     ...(body.metadata?.user_id ? { user: body.metadata.user_id } : {}),
     ...tools(body),
   };
+}
+
+/** The prompt as Anthropic caches it (tools, then system, then messages) up to its last cache_control mark, hashed. */
+export function anthropicCachedPrefix(body: MessagesRequest): string | null {
+  const system = typeof body.system === "string" ? [{ type: "text", text: body.system }] : (body.system ?? []);
+  const messages = body.messages.flatMap((m) => blocksOf(m.content).map((block) => ({ role: m.role, ...block })));
+  return cachedPrefix([...(body.tools ?? []), ...system, ...messages]);
 }

@@ -111,6 +111,7 @@ export function chatRequestFromResponses(body: ResponsesRequest): ChatRequest {
     ...(body.reasoning?.effort ? { reasoning_effort: body.reasoning.effort } : {}),
     ...(format ? { response_format: format } : {}),
     ...(user ? { user } : {}),
+    ...(body.prompt_cache_key ? { prompt_cache_key: body.prompt_cache_key } : {}),
     ...tools(body),
   };
 }

@@ -52,6 +52,7 @@ export const responsesRequestSchema = z.looseObject({
   text: z.looseObject({ format: textFormat.optional() }).nullable().optional(),
   reasoning: z.looseObject({ effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).nullable().optional() }).nullable().optional(),
   metadata: z.record(z.string(), z.string()).nullable().optional(),
+  prompt_cache_key: z.string().optional(),
   user: z.string().optional(),
   safety_identifier: z.string().optional(),
 });
