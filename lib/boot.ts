@@ -10,6 +10,7 @@ import { ConfigError, env } from "./env";
 import { credentialHealth } from "./gateway/credential-health";
 import { lifecycle } from "./lifecycle";
 import { jobs } from "./jobs";
+import { loggingJobs } from "./logging/jobs";
 import { closeQueues } from "./jobs/bullmq";
 import { log } from "./log";
 import { processSingleton } from "./singleton";
@@ -72,7 +73,7 @@ async function boot(): Promise<void> {
   await startTracing();
   credentialHealth.start();
   // without Redis this process runs the background jobs too (with Redis, the worker does)
-  jobs.register([...billingJobs(), ...alertJobs(), ...videoJobs()]);
+  jobs.register([...billingJobs(), ...alertJobs(), ...videoJobs(), ...loggingJobs()]);
   jobs.startSchedules();
   log.info({ port: env().PORT }, "aigne hub ready");
 }

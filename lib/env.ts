@@ -134,6 +134,8 @@ const envSchema = z.object({
   HUB_MAIL_FROM: withDefault(z.string().min(3), "AIGNE Hub <hub@localhost>"),
   /** the first retry of an alert that could not be delivered waits this long, each next one twice as long */
   HUB_ALERT_RETRY_BASE_MS: withDefault(milliseconds, 30_000),
+  /** each side (request, response) of a logged call body is cut at this many bytes */
+  HUB_LOG_MAX_BODY_BYTES: withDefault(z.coerce.number().int().min(1024), 64 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;

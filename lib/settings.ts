@@ -3,6 +3,7 @@ import { parseCredits, parseUsd } from "./money";
 import { bumpConfigVersion, ConfigCache } from "./db/change-feed";
 import { db, type Tx } from "./db/client";
 import { processSingleton } from "./singleton";
+import { redactPatternsSchema } from "./logging/redact";
 
 // Operator settings, stored as JSON values in Setting rows (money as decimal strings) and
 // validated here into what the code uses (money as integers).
@@ -12,6 +13,10 @@ export type Mode = (typeof MODES)[number];
 
 /** Whether "<provider>/<upstream-model>" names reach a provider directly; "auto": on in Enterprise mode, off in Service Provider mode. */
 export const DIRECT_ROUTING = ["auto", "on", "off"] as const;
+
+/** How much of a call is kept: nothing but the ledger row, its metadata (the default), or its bodies too. */
+export const REQUEST_LOG_LEVELS = ["off", "metadata", "bodies"] as const;
+export type RequestLogLevel = (typeof REQUEST_LOG_LEVELS)[number];
 
 const decimal = (parse: (s: string) => bigint) =>
   z.string().refine((s) => {
@@ -64,6 +69,14 @@ export const storedSettingsSchema = z.object({
   priceSourceUrl: z.url().nullable(),
   /** refuse calls to a model the price guard found selling below its provider's cost */
   refuseBelowCost: z.boolean(),
+  /** what calls log when neither their key nor their team says */
+  requestLogging: z.enum(REQUEST_LOG_LEVELS),
+  /** admin regexes redacted from logged bodies, besides the built-in patterns */
+  logRedactPatterns: redactPatternsSchema,
+  /** logged bodies are deleted this many days after the call */
+  logBodiesRetentionDays: z.number().int().min(1).max(3650),
+  /** usage events (the call metadata) are deleted this many days after the call; null: HUB_USAGE_RETENTION_DAYS */
+  logMetadataRetentionDays: z.number().int().min(1).max(3650).nullable(),
 });
 
 export type StoredSettings = z.infer<typeof storedSettingsSchema>;
@@ -71,6 +84,7 @@ export type SettingKey = keyof StoredSettings;
 
 export const DEFAULT_SETTINGS: StoredSettings = { mode: "enterprise", creditPriceUsd: "0.000001", starterCredits: "0", topUpUrl: null, currency: "usd", signUpEnabled: false, brandName: "AIGNE Hub", brandLogoUrl: null, directModelRouting: "auto", alertLowBalanceCredits: null, alertSpendSpikeFactor: 3, alertSpendSpikeFloorUsd: "10",
   starterCreditExpiryDays: null, paidCreditExpiryDays: null, checkoutPromotionCodes: false, autoRechargeMaxPerDay: 3, autoRechargeMaxFailures: 3, priceSourceUrl: null, refuseBelowCost: false,
+  requestLogging: "metadata", logRedactPatterns: [], logBodiesRetentionDays: 30, logMetadataRetentionDays: null,
 };
 
 export interface Settings extends StoredSettings {

@@ -7,6 +7,7 @@ import { alertJobs } from "../lib/alerts/jobs";
 import { billingJobs } from "../lib/billing/jobs";
 import { videoJobs } from "../lib/gateway/videos/jobs";
 import { jobs } from "../lib/jobs";
+import { loggingJobs } from "../lib/logging/jobs";
 import { startWorker } from "../lib/jobs/bullmq";
 import { serveWorkerHealth } from "../lib/jobs/worker-health";
 import { log } from "../lib/log";
@@ -19,7 +20,7 @@ async function main() {
     console.error(error instanceof ConfigError ? error.message : `start-up failed: ${(error as Error).message}`);
     process.exit(1);
   }
-  jobs.register([...billingJobs(), ...alertJobs(), ...videoJobs()]);
+  jobs.register([...billingJobs(), ...alertJobs(), ...videoJobs(), ...loggingJobs()]);
   const worker = await startWorker(jobs.definitions);
   const { HUB_WORKER_HEALTH_PORT } = env();
   const health = HUB_WORKER_HEALTH_PORT

@@ -1,4 +1,5 @@
 import { env } from "../env";
+import { settings } from "../settings";
 import { expireGrants } from "./expiry";
 import type { JobDefinition } from "../jobs";
 import { fromWire } from "../jobs/wire";
@@ -25,7 +26,11 @@ export function billingJobs(): JobDefinition[] {
     { name: "usage.write", run: (payload) => writeUsageBatch(fromWire<Queued[]>(payload)) },
     { name: "usage.rollup", every: HUB_ROLLUP_EVERY_MS, run: async () => void (await rollUp()) },
     { name: "holds.reconcile", every: 60_000, run: async () => void (await releaseExpiredHolds()) },
-    { name: "usage.retention", every: 24 * 3_600_000, run: async () => void (await pruneUsage(HUB_USAGE_RETENTION_DAYS)) },
+    {
+      name: "usage.retention",
+      every: 24 * 3_600_000,
+      run: async () => void (await pruneUsage((await settings()).logMetadataRetentionDays ?? HUB_USAGE_RETENTION_DAYS)),
+    },
     { name: "usage.spend-spikes", every: SPEND_SPIKES_EVERY_MS, run: async () => void (await checkSpendSpikes()) },
     { name: "prices.check", every: PRICE_CHECK_EVERY_MS, run: async () => void (await checkPrices()) },
     { name: "credits.expire", every: 5 * 60_000, run: async () => void (await expireGrants()) },

@@ -7,6 +7,7 @@ import { ApiError } from "../http/api-error";
 import { compileModelPatterns, storedModelPatterns, type ModelMatcher } from "../model-patterns";
 import type { Limit } from "./rate-limit";
 import type { InboundRequest } from "../http/inbound";
+import { REQUEST_LOG_LEVELS, settings, type RequestLogLevel } from "../settings";
 
 /** Who is calling: the API key and the people it belongs to. */
 export interface Principal {
@@ -28,6 +29,8 @@ export interface Principal {
   budgets: Budget[];
   /** requests / tokens per minute of the key, its user and its team */
   limits: Limit[];
+  /** what its calls log: the key's level, else its team's, else the hub's setting */
+  logLevel: RequestLogLevel;
 }
 
 type KeyLookup = { principal: Principal } | { refused: "revoked" | "disabled" } | null;
@@ -42,7 +45,7 @@ const USER_SELECT = {
   tpm: true,
   groupId: true,
   creditAccount: { select: { id: true } },
-  team: { select: { id: true, name: true, poolCredits: true, monthlyBudgetNanoUsd: true, rpm: true, tpm: true, creditAccount: { select: { id: true } } } },
+  team: { select: { id: true, name: true, poolCredits: true, monthlyBudgetNanoUsd: true, rpm: true, tpm: true, logLevel: true, creditAccount: { select: { id: true } } } },
 } as const;
 
 type PrincipalUser = NonNullable<Awaited<ReturnType<typeof findUser>>>;
@@ -58,10 +61,11 @@ interface PrincipalKey {
   monthlyBudgetNanoUsd: bigint | null;
   rpm: number | null;
   tpm: number | null;
+  logLevel: string | null;
 }
 
 /** The caller a key (or, without one, its user signed in on the web) stands for: scopes, budgets, limits. */
-function toPrincipal(user: PrincipalUser, key: PrincipalKey | null): Principal {
+function toPrincipal(user: PrincipalUser, key: PrincipalKey | null, hubLogLevel: RequestLogLevel): Principal {
   const { team } = user;
   const budgets: Budget[] = [];
   if (key?.monthlyBudgetNanoUsd != null) budgets.push({ scope: "key", scopeId: key.id, label: key.name, limitNanoUsd: key.monthlyBudgetNanoUsd });
@@ -84,21 +88,25 @@ function toPrincipal(user: PrincipalUser, key: PrincipalKey | null): Principal {
     creditAccountId: (team?.poolCredits ? team.creditAccount?.id : user.creditAccount?.id) ?? null,
     budgets,
     limits,
+    logLevel: logLevelOf(key?.logLevel ?? user.team?.logLevel) ?? hubLogLevel,
   };
 }
+
+const logLevelOf = (stored: string | null | undefined): RequestLogLevel | null =>
+  (REQUEST_LOG_LEVELS as readonly string[]).includes(stored ?? "") ? (stored as RequestLogLevel) : null;
 
 async function lookup(hash: string): Promise<KeyLookup> {
   const key = await db().apiKey.findUnique({ where: { hash }, include: { user: { select: USER_SELECT } } });
   if (!key) return null;
   if (key.revokedAt) return { refused: "revoked" };
   if (key.user.disabledAt) return { refused: "disabled" };
-  return { principal: toPrincipal(key.user, key) };
+  return { principal: toPrincipal(key.user, key, (await settings()).requestLogging) };
 }
 
 /** A signed-in person's principal for calls made from the web UI; null if the user is gone or disabled. */
 export async function userPrincipal(userId: string): Promise<Principal | null> {
   const user = await findUser(userId);
-  return user && !user.disabledAt ? toPrincipal(user, null) : null;
+  return user && !user.disabledAt ? toPrincipal(user, null, (await settings()).requestLogging) : null;
 }
 
 // Unknown keys are cached too, so a flood of bad keys cannot hammer the database; any operator

@@ -6,6 +6,9 @@ import { uuidv7 } from "../ids";
 import type { CallTrace } from "../telemetry/types";
 import { lifecycle } from "../lifecycle";
 import { log } from "../log";
+import type { CapturedBodies } from "../logging/bodies";
+import { bodyWriter } from "../logging/body-writer";
+import type { Reply } from "../http/reply";
 import { counter, histogram, SECONDS } from "../metrics";
 import type { Principal } from "./authenticate";
 import { countRemainingTokens, type RateState } from "./rate-limit";
@@ -60,6 +63,8 @@ export class CallRecord {
   promptEstimate: number | null = null;
   /** the call's OpenTelemetry spans, when tracing is on */
   trace: CallTrace | null = null;
+  /** the request and answer, kept only when the caller's log level is "bodies" */
+  bodies: CapturedBodies | null = null;
   private firstByteMs: number | null = null;
   private finished = false;
   /** what holds resources for the call's whole life (an upstream in-flight slot) and frees them at its end */
@@ -71,6 +76,16 @@ export class CallRecord {
     readonly endpoint: Endpoint,
     private readonly admitted: boolean,
   ) {}
+
+  /** Keeps the parsed request for the log when the caller logs bodies (nothing is done otherwise). */
+  keepRequestBody(body: unknown): void {
+    if (this.principal?.logLevel === "bodies" && body !== undefined) this.bodies = { request: body, response: undefined };
+  }
+
+  /** Keeps a JSON answer for the log, if the request was kept. */
+  keepResponseBody(reply: Reply): void {
+    if (this.bodies && "json" in reply.body) this.bodies.response = reply.body.json;
+  }
 
   markFirstByte(): void {
     this.firstByteMs ??= performance.now() - this.startMs;
@@ -143,8 +158,9 @@ export class CallRecord {
   private record(status: number, latencyMs: number, ttfbMs: number | null, error?: { code: string | null; message: string }): void {
     if (!this.principal || !this.requestedModel) return;
     const usage = this.usage;
+    const logged = this.principal.logLevel !== "off";
     // the one log line per call: ids and numbers, never keys or content
-    log.info(
+    if (logged) log.info(
       {
         requestId: this.requestId,
         key: this.principal.keyPrefix,
@@ -173,6 +189,10 @@ export class CallRecord {
       // the prompt estimate was counted at admission; the rest of the tokens now
       const extra = usage.promptTokens + usage.completionTokens - (this.promptEstimate ?? 0);
       countRemainingTokens(this.rate, extra).catch((e: Error) => log.warn({ requestId: this.requestId, err: e.message }, "could not count tokens for rate limits"));
+    }
+    if (this.bodies) {
+      const { keyId, userId, teamId } = this.principal;
+      bodyWriter.push({ requestId: this.requestId, apiKeyId: keyId, userId, teamId, startedAt: this.startedAt }, this.bodies);
     }
     if (this.handedOff) return;
     settleCall(metered, {
@@ -206,7 +226,8 @@ export class CallRecord {
       ttfbMs,
       status,
       errorCode: error?.code ?? null,
-      errorMessage: error ? error.message.slice(0, MAX_ERROR_MESSAGE) : null,
+      // a message can quote the request back; a caller that logs nothing keeps none
+      errorMessage: error && logged ? error.message.slice(0, MAX_ERROR_MESSAGE) : null,
       startedAt: this.startedAt,
     });
   }

@@ -105,6 +105,7 @@ export function gatewayCall<S extends z.ZodType | undefined, Q extends z.ZodType
         const parsed = options.body.safeParse(await readJson(request));
         if (!parsed.success) throw fromZodError(parsed.error);
         body = parsed.data;
+        call.keepRequestBody(body);
       }
       let query: unknown;
       if (options.query) {
@@ -116,7 +117,10 @@ export function gatewayCall<S extends z.ZodType | undefined, Q extends z.ZodType
       const reply = result instanceof Reply ? result : Reply.json(result);
       Object.assign(reply.headers, { "x-request-id": call.requestId, ...call.rate?.headers });
       // a streamed body finishes its call record when the stream ends
-      if (!call.stream) call.finish(reply.status);
+      if (!call.stream) {
+        call.keepResponseBody(reply);
+        call.finish(reply.status);
+      }
       return reply;
     } catch (error) {
       const failure = asApiError(error, call.requestId);

@@ -7,6 +7,7 @@ import { ApiError } from "../../http/api-error";
 import { countPromptTokens, countTextTokens } from "../../canonical/token-count";
 import type { StreamEncoder } from "../protocols/stream-encoder";
 import { clientClosed, drainAfterClientLeft } from "./disconnect";
+import { StreamAssembler } from "../../logging/bodies";
 
 export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -43,9 +44,12 @@ export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompleti
   // text produced so far, to count tokens if the upstream's own usage never arrives
   const produced: string[] = [];
   let cancelled = false;
+  // only a call that logs bodies pays for putting the answer back together
+  const assembled = call.bodies ? new StreamAssembler() : null;
 
   /** Takes the usage and the produced text from a chunk, whether or not it is relayed. */
   const observe = (chunk: ChatCompletionChunk) => {
+    assembled?.add(chunk);
     if (chunk.usage) {
       call.usage = usageFromOpenAI(chunk.usage);
       call.usageSource = "upstream";
@@ -70,6 +74,7 @@ export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompleti
 
   const end = async (status: number, error?: ApiError) => {
     await meterProduced();
+    if (assembled && call.bodies) call.bodies.response = assembled.result();
     call.finish(status, error?.forRecord());
   };
   return new ReadableStream<Uint8Array>({
