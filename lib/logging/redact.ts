@@ -64,7 +64,7 @@ const BUILT_IN: Rule[] = [
   { label: "email", pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
   {
     label: "card",
-    pattern: /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g,
+    pattern: /(?<![\d+-])\d(?:[ -]?\d){12,18}(?![\d-])/g,
     accept: (match) => {
       const digits = match.replace(/[ -]/g, "");
       return digits.length >= 13 && digits.length <= 19 && luhnValid(digits);
