@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { formatCredits, formatUsd } from "../money";
 import { db } from "../db/client";
+import { AccessDenied, assertAdmin, type Caller } from "../caller";
 import { csvBody } from "../http/csv";
 import type { Prisma } from "../db/client";
 import { readWatermark } from "../billing/rollups";
@@ -239,6 +240,21 @@ export async function listCalls(q: CallsQuery) {
 export async function getCall(requestId: string) {
   const row = await db().usageEvent.findUnique({ where: { requestId } });
   return row ? presentCall(row) : null;
+}
+
+/**
+ * One call and its logged bodies (null when none were kept), or null when the caller may not see it:
+ * `own` finds only the caller's own call, whoever else's id is asked for; otherwise any call, for an admin.
+ */
+export async function callDetail(caller: Caller, requestId: string, { own }: { own: boolean }) {
+  if (!caller?.id) throw new AccessDenied("calls");
+  if (!own) assertAdmin(caller, "the calls");
+  const owner = own ? { userId: caller.id } : {};
+  const [row, body] = await Promise.all([
+    db().usageEvent.findFirst({ where: { requestId, ...owner } }),
+    db().callBody.findFirst({ where: { requestId, ...owner }, select: { request: true, response: true, truncated: true, expiresAt: true } }),
+  ]);
+  return row ? { call: presentCall(row), body } : null;
 }
 
 // new columns go last, so spreadsheets and scripts that read the columns by position keep working

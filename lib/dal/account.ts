@@ -5,7 +5,7 @@ import { listKeys } from "../admin/directory";
 import { myLowBalanceAlert } from "../admin/alert-preferences";
 import { accountSummary, accountTransactions } from "../analytics/customer";
 import { dashboard } from "../analytics/dashboard";
-import { callsQuerySchema, listCalls } from "../analytics/usage";
+import { callDetail, callsQuerySchema, listCalls } from "../analytics/usage";
 import { userPrincipal } from "../gateway/authenticate";
 import { autoRechargeOf } from "../billing/auto-recharge";
 import { expiringCredits } from "../billing/expiry";
@@ -23,6 +23,9 @@ export const myDashboard = (caller: Caller) => dashboard(caller.id);
 export const myAlert = (caller: Caller) => myLowBalanceAlert(caller);
 
 export const myCalls = (caller: Caller, page: number, pageSize: number) => listCalls(callsQuerySchema.parse({ userId: caller.id, page, pageSize }));
+
+/** One of the caller's own calls, with its bodies when their key logged them; null for anyone else's. */
+export const myCall = (caller: Caller, requestId: string) => callDetail(caller, requestId, { own: true });
 
 /**
  * Balance, one page of the ledger, the packages on sale, credits about to expire, auto-recharge and

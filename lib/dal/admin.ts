@@ -11,6 +11,7 @@ import { priceList } from "../billing/price-list";
 import { statement } from "../billing/statements";
 import { db } from "../db/client";
 import { pageOf } from "../db/page";
+import { callDetail } from "../analytics/usage";
 
 // The admin pages' data-access layer: the only place their data comes from (eslint.config.mjs keeps
 // pages and layouts away from the database). Every loader takes the caller and refuses a non-admin
@@ -35,6 +36,9 @@ export async function accountStatement(caller: Caller, accountId: string, month:
 }
 
 export { recentPayments } from "../admin/payments";
+
+/** Any call, with its logged bodies if it has any. */
+export const adminCall = (caller: Caller, requestId: string) => callDetail(caller, requestId, { own: false });
 
 /** The emails of enabled users, for the owner picker of a new key. */
 export async function activeUserEmails(caller: Caller): Promise<string[]> {
