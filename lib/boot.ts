@@ -3,6 +3,7 @@ import { alertJobs } from "./alerts/jobs";
 import { videoJobs } from "./gateway/videos/jobs";
 import { restoreVideoHolds } from "./gateway/videos/poll";
 import { billingJobs } from "./billing/jobs";
+import { responseCacheJobs } from "./gateway/response-cache/jobs";
 import { masterKey } from "./crypto/master-key";
 import { db } from "./db/client";
 import { migrate } from "./db/migrate";
@@ -73,7 +74,7 @@ async function boot(): Promise<void> {
   await startTracing();
   credentialHealth.start();
   // without Redis this process runs the background jobs too (with Redis, the worker does)
-  jobs.register([...billingJobs(), ...alertJobs(), ...videoJobs(), ...loggingJobs()]);
+  jobs.register([...billingJobs(), ...alertJobs(), ...videoJobs(), ...loggingJobs(), ...responseCacheJobs()]);
   jobs.startSchedules();
   log.info({ port: env().PORT }, "aigne hub ready");
 }

@@ -54,6 +54,8 @@ const envSchema = z.object({
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, "must be redis://… or rediss://…")),
   /** namespace of the hub's Redis keys and queues, for several hubs on one Redis */
   HUB_REDIS_PREFIX: withDefault(z.string().regex(/^[A-Za-z0-9_-]+$/), "hub"),
+  /** the most answers the response cache keeps in the database (without Redis); the oldest to expire go first */
+  HUB_RESPONSE_CACHE_MAX_ENTRIES: withDefault(z.coerce.number().int().positive(), 100_000),
   HUB_ENCRYPTION_KEY: optional(z.string()),
   /** earlier master keys (comma-separated), still accepted to open credentials until `hub crypto rotate` re-seals them */
   HUB_ENCRYPTION_KEY_PREVIOUS: optional(z.string()),

@@ -77,6 +77,16 @@ export const storedSettingsSchema = z.object({
   logBodiesRetentionDays: z.number().int().min(1).max(3650),
   /** usage events (the call metadata) are deleted this many days after the call; null: HUB_USAGE_RETENTION_DAYS */
   logMetadataRetentionDays: z.number().int().min(1).max(3650).nullable(),
+  /** the response cache answers calls that opted in (key, model or header); off: nothing is cached or looked up */
+  responseCacheEnabled: z.boolean(),
+  /** one cache for all tenants: an answer cached for one customer may answer another's identical call */
+  responseCacheShared: z.boolean(),
+  /** how long a cached answer lasts; a request's x-hub-cache-ttl may only shorten it */
+  responseCacheTtlSeconds: z.number().int().min(1).max(7 * 24 * 3600),
+  /** the share of a call's normal charge a cache hit is billed (0: free) */
+  responseCacheBilledFraction: z.number().min(0).max(1),
+  /** answers larger than this (as stored JSON) are not cached */
+  responseCacheMaxEntryBytes: z.number().int().min(256).max(16 * 1024 * 1024),
 });
 
 export type StoredSettings = z.infer<typeof storedSettingsSchema>;
@@ -85,6 +95,7 @@ export type SettingKey = keyof StoredSettings;
 export const DEFAULT_SETTINGS: StoredSettings = { mode: "enterprise", creditPriceUsd: "0.000001", starterCredits: "0", topUpUrl: null, currency: "usd", signUpEnabled: false, brandName: "AIGNE Hub", brandLogoUrl: null, directModelRouting: "auto", alertLowBalanceCredits: null, alertSpendSpikeFactor: 3, alertSpendSpikeFloorUsd: "10",
   starterCreditExpiryDays: null, paidCreditExpiryDays: null, checkoutPromotionCodes: false, autoRechargeMaxPerDay: 3, autoRechargeMaxFailures: 3, priceSourceUrl: null, refuseBelowCost: false,
   requestLogging: "metadata", logRedactPatterns: [], logBodiesRetentionDays: 30, logMetadataRetentionDays: null,
+  responseCacheEnabled: true, responseCacheShared: false, responseCacheTtlSeconds: 3600, responseCacheBilledFraction: 0, responseCacheMaxEntryBytes: 256 * 1024,
 };
 
 export interface Settings extends StoredSettings {

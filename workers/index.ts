@@ -6,6 +6,7 @@ import { ConfigError, env } from "../lib/env";
 import { alertJobs } from "../lib/alerts/jobs";
 import { billingJobs } from "../lib/billing/jobs";
 import { videoJobs } from "../lib/gateway/videos/jobs";
+import { responseCacheJobs } from "../lib/gateway/response-cache/jobs";
 import { jobs } from "../lib/jobs";
 import { loggingJobs } from "../lib/logging/jobs";
 import { startWorker } from "../lib/jobs/bullmq";
@@ -20,7 +21,7 @@ async function main() {
     console.error(error instanceof ConfigError ? error.message : `start-up failed: ${(error as Error).message}`);
     process.exit(1);
   }
-  jobs.register([...billingJobs(), ...alertJobs(), ...videoJobs(), ...loggingJobs()]);
+  jobs.register([...billingJobs(), ...alertJobs(), ...videoJobs(), ...loggingJobs(), ...responseCacheJobs()]);
   const worker = await startWorker(jobs.definitions);
   const { HUB_WORKER_HEALTH_PORT } = env();
   const health = HUB_WORKER_HEALTH_PORT

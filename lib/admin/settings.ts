@@ -29,6 +29,11 @@ const SETTINGS: Record<string, { key: SettingKey; parse: (raw: string) => unknow
   "auto-recharge-max-failures": { key: "autoRechargeMaxFailures", parse: whole },
   "price-source-url": { key: "priceSourceUrl", parse: (raw) => (raw === "" || raw === "none" ? null : raw) },
   "refuse-below-cost": { key: "refuseBelowCost", parse: onOff },
+  "response-cache": { key: "responseCacheEnabled", parse: onOff },
+  "response-cache-shared": { key: "responseCacheShared", parse: onOff },
+  "response-cache-ttl-seconds": { key: "responseCacheTtlSeconds", parse: whole },
+  "response-cache-billed-fraction": { key: "responseCacheBilledFraction", parse: (raw) => (/^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw) },
+  "response-cache-max-entry-bytes": { key: "responseCacheMaxEntryBytes", parse: whole },
 };
 
 const CHOICES: Partial<Record<SettingKey, string>> = { mode: "enterprise or service_provider", directModelRouting: "auto, on or off" };

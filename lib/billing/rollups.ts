@@ -31,7 +31,7 @@ export async function readWatermark(): Promise<Date> {
 // and the rollups, so both rebuilds sum them like the tokens
 const SUMS = ["promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "costNanoUsd", "chargeMicrocredits", "images", "audioMs", "characters", "videoMs"] as const;
 const DIMENSIONS = ["userId", "teamId", "apiKeyId", "model", "providerName"] as const;
-const COLUMNS = ["id", "period", "bucketStart", ...DIMENSIONS, "calls", "errors", ...SUMS, "latencyMsSum", "ttfbMsSum", "updatedAt"];
+const COLUMNS = ["id", "period", "bucketStart", ...DIMENSIONS, "calls", "errors", ...SUMS, "latencyMsSum", "ttfbMsSum", "cacheHits", "updatedAt"];
 
 /**
  * The SQL of one dialect. Buckets are rebuilt set-based, in one INSERT … SELECT … GROUP BY each:
@@ -71,7 +71,8 @@ const rebuildHour = (tx: Tx, start: Date) =>
     SELECT ${d.newId}, ${d.param(1)}, ${d.timestamp(2)},
       COALESCE("userId", ''), COALESCE("teamId", ''), COALESCE("apiKeyId", ''), "requestedModel", COALESCE("providerName", ''),
       COUNT(*), SUM(CASE WHEN "status" >= 400 THEN 1 ELSE 0 END),
-      ${SUMS.map((c) => `SUM("${c}")`).join(", ")}, SUM("latencyMs"), COALESCE(SUM("ttfbMs"), 0), ${d.timestamp(3)}
+      ${SUMS.map((c) => `SUM("${c}")`).join(", ")}, SUM("latencyMs"), COALESCE(SUM("ttfbMs"), 0),
+      SUM(CASE WHEN "cacheHit" THEN 1 ELSE 0 END), ${d.timestamp(3)}
     FROM "UsageEvent"
     WHERE "startedAt" >= ${d.param(4)} AND "startedAt" < ${d.param(5)}
     GROUP BY "userId", "teamId", "apiKeyId", "requestedModel", "providerName"`,
@@ -85,7 +86,7 @@ const rebuildDay = (tx: Tx, start: Date) =>
     DAY,
     (d) => `
     SELECT ${d.newId}, ${d.param(1)}, ${d.timestamp(2)}, ${quoted(DIMENSIONS)},
-      SUM("calls"), SUM("errors"), ${SUMS.map((c) => `SUM("${c}")`).join(", ")}, SUM("latencyMsSum"), SUM("ttfbMsSum"), ${d.timestamp(3)}
+      SUM("calls"), SUM("errors"), ${SUMS.map((c) => `SUM("${c}")`).join(", ")}, SUM("latencyMsSum"), SUM("ttfbMsSum"), SUM("cacheHits"), ${d.timestamp(3)}
     FROM "UsageRollup"
     WHERE "period" = 'hour' AND "bucketStart" >= ${d.param(4)} AND "bucketStart" < ${d.param(5)}
     GROUP BY ${quoted(DIMENSIONS)}`,

@@ -33,12 +33,19 @@ export interface Metered {
   usage: TokenUsage | null;
   units: Units;
   billing: Billing | null;
+  /** answered from the response cache: no provider cost, and this share of the normal charge (parts per million) */
+  cachedPpm?: bigint | null;
 }
 
-/** Provider cost of the call, in nano-USD (0 when the model has no price). */
-export function callCost({ price, usage, units }: Metered): bigint {
+/** What the provider would bill for what the call used, in nano-USD (0 when the model has no price). */
+function usedCost({ price, usage, units }: Metered): bigint {
   if (!price) return 0n;
   return (usage ? providerCost(usage, price) : 0n) + unitCost(price, units);
+}
+
+/** Provider cost of the call, in nano-USD: nothing for an answer from the response cache. */
+export function callCost(metered: Metered): bigint {
+  return metered.cachedPpm == null ? usedCost(metered) : 0n;
 }
 
 /**
@@ -49,7 +56,12 @@ export function callCost({ price, usage, units }: Metered): bigint {
 export function callCharge(metered: Metered, cost = callCost(metered)): bigint {
   const { price, billing } = metered;
   if (billing?.mode !== "service_provider" || !billing.accountId || !price) return 0n;
-  const charge = chargeFor(cost, price.marginBps, billing.creditPriceNanoUsd);
+  const { cachedPpm } = metered;
+  // a cache hit pays its share of what the same answer costs from the provider at today's price
+  const charge =
+    cachedPpm == null
+      ? chargeFor(cost, price.marginBps, billing.creditPriceNanoUsd)
+      : (chargeFor(usedCost(metered), price.marginBps, billing.creditPriceNanoUsd) * cachedPpm) / 1_000_000n;
   return charge < billing.maxChargeMicrocredits ? charge : billing.maxChargeMicrocredits;
 }
 

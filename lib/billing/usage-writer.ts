@@ -54,6 +54,8 @@ export interface UsageEventData {
   errorCode: string | null;
   errorMessage: string | null;
   startedAt: Date;
+  /** answered from the response cache (not set: it was not) */
+  cacheHit?: boolean;
 }
 
 const BATCH = 500;
@@ -74,7 +76,7 @@ const COLUMNS = [
   "id", "requestId", "endpoint", "stream", "apiKeyId", "userId", "teamId", "requestedModel", "modelId", "providerId", "providerName",
   "credentialId", "deploymentId", "attempts", "upstreamModel", "promptTokens", "completionTokens", "cachedTokens", "cacheWriteTokens",
   "reasoningTokens", "images", "usageSource", "costNanoUsd", "chargeMicrocredits", "latencyMs", "ttfbMs", "status", "errorCode",
-  "errorMessage", "startedAt", "audioMs", "characters", "videoMs", "createdAt",
+  "errorMessage", "startedAt", "audioMs", "characters", "videoMs", "cacheHit", "createdAt",
 ] as const satisfies ReadonlyArray<"id" | "createdAt" | keyof UsageEventData>;
 
 export interface Queued {
@@ -109,7 +111,7 @@ async function writeRows(tx: Tx, batch: Queued[]): Promise<Moves> {
   const now = new Date();
   const params = new SqlParams();
   const rows = batch.map(({ event }) => {
-    const values: Record<(typeof COLUMNS)[number], unknown> = { ...event, id: uuidv7(), createdAt: now };
+    const values: Record<(typeof COLUMNS)[number], unknown> = { cacheHit: false, ...event, id: uuidv7(), createdAt: now };
     return params.list(COLUMNS.map((column) => values[column]));
   });
   const inserted = await tx.$queryRawUnsafe<Array<{ requestId: string }>>(

@@ -31,6 +31,8 @@ export interface Principal {
   limits: Limit[];
   /** what its calls log: the key's level, else its team's, else the hub's setting */
   logLevel: RequestLogLevel;
+  /** the key opted its calls into the response cache */
+  responseCache: boolean;
 }
 
 type KeyLookup = { principal: Principal } | { refused: "revoked" | "disabled" } | null;
@@ -62,6 +64,7 @@ interface PrincipalKey {
   rpm: number | null;
   tpm: number | null;
   logLevel: string | null;
+  responseCache: boolean;
 }
 
 /** The caller a key (or, without one, its user signed in on the web) stands for: scopes, budgets, limits. */
@@ -89,6 +92,7 @@ function toPrincipal(user: PrincipalUser, key: PrincipalKey | null, hubLogLevel:
     budgets,
     limits,
     logLevel: logLevelOf(key?.logLevel ?? user.team?.logLevel) ?? hubLogLevel,
+    responseCache: key?.responseCache ?? false,
   };
 }
 

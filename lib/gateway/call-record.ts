@@ -61,6 +61,8 @@ export class CallRecord {
   rate: RateState | null = null;
   /** prompt tokens estimated at admission (already counted against tokens-per-minute limits) */
   promptEstimate: number | null = null;
+  /** answered from the response cache: the price and model it is billed by, and the share of the normal charge (ppm) */
+  cacheHit: { price: ModelPrice | null; modelId: string | null; billedPpm: bigint } | null = null;
   /** the call's OpenTelemetry spans, when tracing is on */
   trace: CallTrace | null = null;
   /** the request and answer, kept only when the caller's log level is "bodies" */
@@ -93,7 +95,12 @@ export class CallRecord {
 
   /** What the call used so far, at its route's price, and how it is billed. */
   private metered(): Metered {
-    return { price: this.route?.price ?? null, usage: this.usage, units: this.units, billing: this.billing };
+    return { price: this.price, usage: this.usage, units: this.units, billing: this.billing, cachedPpm: this.cacheHit?.billedPpm };
+  }
+
+  /** The price the call is billed at (null: unpriced, or not routed yet). */
+  get price(): ModelPrice | null {
+    return this.route?.price ?? this.cacheHit?.price ?? null;
   }
 
   /** Provider cost of the call so far, in nano-USD (0 when the model has no price). */
@@ -137,7 +144,7 @@ export class CallRecord {
 
   private endTrace(trace: CallTrace, status: number, ttfbMs: number | null, error?: { code: string | null; message: string }): void {
     const usage = this.usage;
-    const priced = this.route?.price != null;
+    const priced = this.price !== null;
     trace.finish({
       requestId: this.requestId,
       requestedModel: this.requestedModel,
@@ -203,7 +210,7 @@ export class CallRecord {
       userId: this.principal.userId,
       teamId: this.principal.teamId,
       requestedModel: this.requestedModel,
-      modelId: this.route?.modelId ?? null,
+      modelId: this.route?.modelId ?? this.cacheHit?.modelId ?? null,
       providerId: this.route?.providerId ?? null,
       providerName: this.route?.providerName ?? null,
       credentialId: this.route?.credentialId ?? null,
@@ -229,6 +236,7 @@ export class CallRecord {
       // a message can quote the request back; a caller that logs nothing keeps none
       errorMessage: error && logged ? error.message.slice(0, MAX_ERROR_MESSAGE) : null,
       startedAt: this.startedAt,
+      cacheHit: this.cacheHit !== null,
     });
   }
 }

@@ -57,6 +57,8 @@ export interface ModelEntry {
   prices: ScheduledPrice[];
   /** provider costs the price guard found this model selling below, per component (empty: none) */
   costFloor: ComponentCosts;
+  /** calls to the model are answered from the response cache when an identical one was */
+  responseCache: boolean;
 }
 
 /** A customer group: its margins and the models its members may call. */
@@ -202,6 +204,7 @@ async function loadRegistry(): Promise<Registry> {
       routingStrategy: routingStrategyOf(row.routingStrategy),
       prices: [...(scheduledByModel.get(row.id) ?? []), ...row.prices].map(scheduled),
       costFloor: costFloors.get(row.id) ?? {},
+      responseCache: row.responseCache,
     };
     models.set(row.name, entry);
     for (const alias of row.aliases) if (!models.has(alias.alias)) models.set(alias.alias, entry);

@@ -16,7 +16,7 @@ export function callOptions(ctx: CallContext, target: Target): CallOptions {
  * the provider cost behind their price.
  */
 export async function costHeaders(ctx: CallContext): Promise<Record<string, string>> {
-  if (!ctx.call.route?.price) return {};
+  if (!ctx.call.price) return {};
   if (ctx.call.billing?.mode === "service_provider") return { "x-hub-charge-credits": formatCredits(ctx.call.charge()) };
   return { "x-hub-cost-usd": formatUsd(ctx.call.cost()) };
 }

@@ -22,8 +22,8 @@ const bytes = new TextEncoder();
 export interface RelayOptions {
   request: ChatRequest;
   encoder: StreamEncoder;
-  /** maps an upstream failure after the first byte to the error the client sees in-band */
-  onUpstreamError: (error: UpstreamError) => ApiError;
+  /** maps an upstream failure after the first byte to the error the client sees in-band (none: a replay, no upstream) */
+  onUpstreamError?: (error: UpstreamError) => ApiError;
 }
 
 /**
@@ -89,7 +89,7 @@ export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompleti
           if (ctx.abort.signal.aborted) return end(499, clientClosed());
           // the status line is long gone: report the failure in-band, as OpenAI does
           const shown =
-            error instanceof UpstreamError
+            error instanceof UpstreamError && options.onUpstreamError
               ? options.onUpstreamError(error)
               : new ApiError({ status: 502, type: "upstream_error", code: "upstream_error", message: "The upstream stream failed." });
           write(controller, [encoder.error(shown)]);
