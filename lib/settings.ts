@@ -3,7 +3,6 @@ import { parseCredits, parseUsd } from "./money";
 import { bumpConfigVersion, ConfigCache } from "./db/change-feed";
 import { db, type Tx } from "./db/client";
 import { processSingleton } from "./singleton";
-import { redactPatternsSchema } from "./logging/redact";
 
 // Operator settings, stored as JSON values in Setting rows (money as decimal strings) and
 // validated here into what the code uses (money as integers).
@@ -27,6 +26,32 @@ const decimal = (parse: (s: string) => bigint) =>
       return false;
     }
   }, "must be a non-negative decimal number");
+
+// Operator regexes redacted from logged bodies: checked here so a bad or catastrophic one is refused when saved.
+const MAX_REDACT_PATTERNS = 50;
+const MAX_REDACT_PATTERN_LENGTH = 200;
+// a quantified group that is itself quantified, e.g. (a+)+ or (\w*)*: the classic catastrophic shape
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/;
+
+function patternProblem(pattern: string): string | null {
+  if (NESTED_QUANTIFIER.test(pattern)) return "nests a repeated group inside a repetition (catastrophic backtracking)";
+  try {
+    new RegExp(pattern, "g");
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+export const redactPatternsSchema = z
+  .array(z.string().min(1).max(MAX_REDACT_PATTERN_LENGTH))
+  .max(MAX_REDACT_PATTERNS)
+  .superRefine((patterns, ctx) => {
+    patterns.forEach((pattern, index) => {
+      const problem = patternProblem(pattern);
+      if (problem) ctx.addIssue({ code: "custom", path: [index], message: `"${pattern}" is not a usable regex: ${problem}` });
+    });
+  });
 
 /** What is stored: the Setting rows, one per key. */
 export const storedSettingsSchema = z.object({

@@ -1,38 +1,11 @@
-import { z } from "zod";
-
 // Redaction of logged bodies before they are stored: built-in patterns for secrets and personal data,
 // and the operator's own regexes. Pure functions; the body writer runs them off the request path.
 
-export const MAX_REDACT_PATTERNS = 50;
-export const MAX_REDACT_PATTERN_LENGTH = 200;
 /**
  * An operator's regex runs over slices of at most this many characters: a pattern that backtracks
  * badly then costs a bounded time per slice, not one that grows with the body.
  */
 export const ADMIN_PATTERN_SLICE = 4096;
-
-// a quantified group that is itself quantified, e.g. (a+)+ or (\w*)*: the classic catastrophic shape
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/;
-
-function patternProblem(pattern: string): string | null {
-  if (NESTED_QUANTIFIER.test(pattern)) return "nests a repeated group inside a repetition (catastrophic backtracking)";
-  try {
-    new RegExp(pattern, "g");
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-export const redactPatternsSchema = z
-  .array(z.string().min(1).max(MAX_REDACT_PATTERN_LENGTH))
-  .max(MAX_REDACT_PATTERNS)
-  .superRefine((patterns, ctx) => {
-    patterns.forEach((pattern, index) => {
-      const problem = patternProblem(pattern);
-      if (problem) ctx.addIssue({ code: "custom", path: [index], message: `"${pattern}" is not a usable regex: ${problem}` });
-    });
-  });
 
 /** The Luhn check digit test, which card numbers pass and most other long digit runs do not. */
 export function luhnValid(digits: string): boolean {

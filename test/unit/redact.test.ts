@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_PATTERN_SLICE, luhnValid, redactPatternsSchema, redactor } from "@/lib/logging/redact";
+import { ADMIN_PATTERN_SLICE, luhnValid, redactor } from "@/lib/logging/redact";
+import { redactPatternsSchema } from "@/lib/settings";
 import { StreamAssembler, storedBody } from "@/lib/logging/bodies";
 
 const builtIn = redactor([]);
