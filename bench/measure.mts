@@ -16,8 +16,10 @@ export interface LoadResult {
   errors: number;
 }
 
-export async function load(call: Call, payload: string, connections: number, seconds: number): Promise<LoadResult> {
-  const result = await autocannon({ url: call.url, method: "POST", connections, duration: seconds, headers: call.headers, body: payload });
+/** `payload` a function: a new body for every request (each one different, e.g. never a cache hit). */
+export async function load(call: Call, payload: string | (() => string), connections: number, seconds: number): Promise<LoadResult> {
+  const requests = typeof payload === "string" ? undefined : [{ method: "POST" as const, setupRequest: (req: object) => ({ ...req, body: payload() }) }];
+  const result = await autocannon({ url: call.url, method: "POST", connections, duration: seconds, headers: call.headers, body: typeof payload === "string" ? payload : undefined, requests });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
 }
 
@@ -33,17 +35,18 @@ export interface SequentialResult {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /** n requests one after another on one keep-alive connection. */
-export async function sequential(call: Call, payload: string, n: number): Promise<SequentialResult> {
+export async function sequential(call: Call, payload: string | (() => string), n: number): Promise<SequentialResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const url = new URL(call.url);
   const totals: number[] = [];
   const firstBytes: number[] = [];
   let errors = 0;
   for (let i = 0; i < n; i++) {
+    const sent = typeof payload === "string" ? payload : payload();
     await new Promise<void>((resolve) => {
       const started = process.hrtime.bigint();
       let first: bigint | null = null;
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", agent, headers: { ...call.headers, "content-length": Buffer.byteLength(payload) } }, (res) => {
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", agent, headers: { ...call.headers, "content-length": Buffer.byteLength(sent) } }, (res) => {
         if (res.statusCode !== 200) errors++;
         res.on("data", () => (first ??= process.hrtime.bigint()));
         res.on("end", () => {
@@ -57,7 +60,7 @@ export async function sequential(call: Call, payload: string, n: number): Promis
         errors++;
         resolve();
       });
-      req.end(payload);
+      req.end(sent);
     });
   }
   agent.destroy();

@@ -66,7 +66,7 @@ export const METRICS_TOKEN = "bench-metrics-token";
  * rate limit on the user (high enough never to refuse), metering and usage writes on. One provider per
  * upstream latency, configured with `hub config import`.
  */
-export async function startHub(kind: "sqlite" | "postgres", upstreams: Upstream[]): Promise<Target> {
+export async function startHub(kind: "sqlite" | "postgres", upstreams: Upstream[], options: { settings?: Record<string, unknown> } = {}): Promise<Target> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "hub-bench-"));
   const database = await createTestDatabase(kind);
   const env: Record<string, string> = {
@@ -81,7 +81,7 @@ export async function startHub(kind: "sqlite" | "postgres", upstreams: Upstream[
   };
   const config = {
     aigneHubConfig: 1,
-    settings: { mode: "service_provider" },
+    settings: { mode: "service_provider", ...options.settings },
     providers: upstreams.map((u) => ({ name: `up${u.latencyMs}`, type: "openai", baseUrl: u.url, credentials: [{ name: "default", secret: { apiKey: UPSTREAM_KEY } }] })),
     models: upstreams.map((u) => ({
       name: modelName(u.latencyMs),

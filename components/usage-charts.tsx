@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { UsageChart, type ChartPoint } from "@/components/usage-chart";
 
-// The charts every usage page shows the same way, whoever's calls they read: latency and error rate.
+// The charts every usage page shows the same way, whoever's calls they read: latency, error rate and cache hits.
 
 export interface LatencyData {
   /** true: p50/p95 from the calls; false: the rollups' averages (the range held too many calls) */
@@ -50,6 +50,26 @@ export function ErrorRateChartCard({ series, bucket = "day", className }: { seri
       </CardHeader>
       <CardContent>
         <UsageChart kind="line" unit="percent" bucket={bucket} label={t("errorRateSeries")} points={series.map((p) => ({ bucketStart: p.bucketStart, value: p.errorRate }))} />
+      </CardContent>
+    </Card>
+  );
+}
+
+/** The prompt-cache share of input tokens and the response-cache share of calls per bucket, as lines. */
+export function CacheRateChartCard({ series, bucket = "day", className }: { series: Array<{ bucketStart: string; promptCacheRate: number | null; responseCacheRate: number | null }>; bucket?: "hour" | "day"; className?: string }) {
+  const t = useTranslations("usage.chart");
+  const lines = [
+    ["promptCacheRate", t("promptCacheSeries")],
+    ["responseCacheRate", t("responseCacheSeries")],
+  ] as const;
+  return (
+    <Card className={className} data-testid="cache-rate-chart">
+      <CardHeader>
+        <CardTitle>{t("cacheRateTitle", { bucket })}</CardTitle>
+        <CardDescription>{t("cacheRateHint")}</CardDescription>
+      </CardHeader>
+      <CardContent>
+        <UsageChart kind="line" unit="percent" bucket={bucket} label={t("cacheRateTitle", { bucket })} points={lines.flatMap(([key, group]) => series.map((p) => ({ bucketStart: p.bucketStart, group, value: p[key] })))} />
       </CardContent>
     </Card>
   );

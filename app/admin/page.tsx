@@ -4,7 +4,7 @@ import { Stat } from "@/components/stat";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { UsageChart } from "@/components/usage-chart";
-import { ErrorRateChartCard, LatencyChartCard } from "@/components/usage-charts";
+import { CacheRateChartCard, ErrorRateChartCard, LatencyChartCard } from "@/components/usage-charts";
 import { UsageUnits } from "@/components/usage-units";
 import { requireAdmin } from "@/lib/auth/session";
 import { overview } from "@/lib/dal/admin";
@@ -59,6 +59,7 @@ export default async function OverviewPage() {
         </Card>
         <ErrorRateChartCard series={data.days.errorRate} />
         <LatencyChartCard latency={data.days.latency} className="lg:col-span-2" />
+        <CacheRateChartCard series={data.days.cacheRate} className="lg:col-span-2" />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         {(

@@ -33,9 +33,11 @@ export interface Sums {
   audioMs: bigint;
   characters: bigint;
   videoMs: bigint;
+  /** calls answered from the response cache */
+  cacheHits: bigint;
 }
 
-const BIGINTS = ["promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "costNanoUsd", "chargeMicrocredits", "latencyMsSum", "ttfbMsSum", "images", "audioMs", "characters", "videoMs"] as const;
+const BIGINTS = ["promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "costNanoUsd", "chargeMicrocredits", "latencyMsSum", "ttfbMsSum", "images", "audioMs", "characters", "videoMs", "cacheHits"] as const;
 
 export const zeroSums = (): Sums => ({ calls: 0, errors: 0, ...(Object.fromEntries(BIGINTS.map((k) => [k, 0n])) as Record<(typeof BIGINTS)[number], bigint>) });
 

@@ -1,7 +1,7 @@
 import { assertAdmin, type Caller } from "../caller";
 import { db } from "../db/client";
 import { DAY_MS, lastDays } from "./periods";
-import { callsQuerySchema, errorRates, latencySeries, listCalls, usageSeries, type CallsQuery } from "./usage";
+import { cacheRates, callsQuerySchema, errorRates, latencySeries, listCalls, usageSeries, type CallsQuery } from "./usage";
 
 // The usage explorer's data: one page of calls with people's names instead of ids, and the
 // choices of its filters.
@@ -84,5 +84,5 @@ export async function explorerCharts(caller: Caller, query: CallsQuery, now = ne
   const bucket = to.getTime() - from.getTime() <= HOURLY_UP_TO_MS ? ("hour" as const) : ("day" as const);
   const range = { from, to, bucket, userId: query.userId, teamId: query.teamId, keyId: query.keyId, model: query.model, provider: query.provider };
   const [byModel, all, latency] = await Promise.all([usageSeries({ ...range, groupBy: "model" }), usageSeries(range), latencySeries(range)]);
-  return { from: from.toISOString(), to: to.toISOString(), bucket, byModel: byModel.series, errorRate: errorRates(all.series), latency };
+  return { from: from.toISOString(), to: to.toISOString(), bucket, byModel: byModel.series, errorRate: errorRates(all.series), cacheRate: cacheRates(all.series), latency };
 }

@@ -1,7 +1,7 @@
 import { assertAdmin, type Caller } from "../caller";
 import { db } from "../db/client";
 import { lastDays, startOfToday } from "./periods";
-import { errorRates, latencySeries, usageBreakdown, usageSeries, usageTotals } from "./usage";
+import { cacheRates, errorRates, latencySeries, usageBreakdown, usageSeries, usageTotals } from "./usage";
 
 /** The latency below which a share of the calls since `from` finished (0.5 → median). */
 async function latencyPercentile(from: Date, count: number, share: number): Promise<number | null> {
@@ -51,6 +51,7 @@ export async function overview(caller: Caller, now = new Date()) {
       byModel: byModel.series,
       byProvider: byProvider.series,
       errorRate: errorRates(all.series),
+      cacheRate: cacheRates(all.series),
       latency,
       totals: all.totals,
     },

@@ -40,7 +40,7 @@ function rollupFilter(q: UsageQuery): Prisma.UsageRollupWhereInput {
   };
 }
 
-const SUMS = { calls: true, errors: true, promptTokens: true, completionTokens: true, cachedTokens: true, reasoningTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true, ttfbMsSum: true, images: true, audioMs: true, characters: true, videoMs: true } as const;
+const SUMS = { calls: true, errors: true, promptTokens: true, completionTokens: true, cachedTokens: true, reasoningTokens: true, costNanoUsd: true, chargeMicrocredits: true, latencyMsSum: true, ttfbMsSum: true, images: true, audioMs: true, characters: true, videoMs: true, cacheHits: true } as const;
 
 function present(sum: Sums) {
   const calls = sum.calls;
@@ -59,6 +59,7 @@ function present(sum: Sums) {
     audioMs: Number(sum.audioMs),
     characters: Number(sum.characters),
     videoMs: Number(sum.videoMs),
+    cacheHits: Number(sum.cacheHits),
   };
 }
 
@@ -89,7 +90,7 @@ export async function unrolledTail(q: UsageQuery): Promise<SumsRow[]> {
   const watermark = await readWatermark();
   const events = await db().usageEvent.findMany({
     where: { ...eventFilter(q), createdAt: { gt: watermark } },
-    select: { startedAt: true, createdAt: true, status: true, latencyMs: true, ttfbMs: true, requestedModel: true, providerName: true, userId: true, teamId: true, apiKeyId: true, ...Object.fromEntries(TAIL_SUMS.map((k) => [k, true])) },
+    select: { startedAt: true, createdAt: true, status: true, latencyMs: true, ttfbMs: true, cacheHit: true, requestedModel: true, providerName: true, userId: true, teamId: true, apiKeyId: true, ...Object.fromEntries(TAIL_SUMS.map((k) => [k, true])) },
   });
   if (events.length === 0) return [];
   const hours = [...new Set(events.map((e) => bucketOf(e.startedAt, "hour").getTime()))].map((h) => new Date(h));
@@ -102,7 +103,7 @@ export async function unrolledTail(q: UsageQuery): Promise<SumsRow[]> {
       .map((e) => ({
         bucketStart: bucketOf(e.startedAt, q.bucket).toISOString(),
         group: column ? ((e[column] as string | null) ?? "") : null,
-        sums: sumsOf({ ...e, calls: 1, errors: e.status >= 400 ? 1 : 0, latencyMsSum: e.latencyMs, ttfbMsSum: e.ttfbMs ?? 0 }),
+        sums: sumsOf({ ...e, calls: 1, errors: e.status >= 400 ? 1 : 0, latencyMsSum: e.latencyMs, ttfbMsSum: e.ttfbMs ?? 0, cacheHits: e.cacheHit ? 1 : 0 }),
       })),
   );
 }
@@ -152,6 +153,17 @@ export async function usageBreakdown(q: UsageQuery & { groupBy: Dimension }) {
 /** The share of failed calls per bucket of an ungrouped series (null where nobody called). */
 export const errorRates = (series: Array<{ bucketStart: string; calls: number; errors: number }>) =>
   series.map((p) => ({ bucketStart: p.bucketStart, errorRate: p.calls ? p.errors / p.calls : null, calls: p.calls }));
+
+/**
+ * Per bucket of an ungrouped series: the share of prompt tokens the provider read from its prompt
+ * cache, and the share of calls the hub answered from its response cache (null where nobody called).
+ */
+export const cacheRates = (series: Array<{ bucketStart: string; calls: number; promptTokens: number; cachedTokens: number; cacheHits: number }>) =>
+  series.map((p) => ({
+    bucketStart: p.bucketStart,
+    promptCacheRate: p.promptTokens ? p.cachedTokens / p.promptTokens : null,
+    responseCacheRate: p.calls ? p.cacheHits / p.calls : null,
+  }));
 
 // above this many calls in a range, percentiles would mean reading too many events: the chart shows averages from the rollups
 export const PERCENTILE_MAX_CALLS = 50_000;

@@ -328,8 +328,8 @@ export const commands: Record<string, Command> = {
   }),
 
   "model deploy": command({
-    usage: "--name PUBLIC --provider N --upstream-model M [--priority P] [--weight W] [--credential C]",
-    options: { name: string, provider: string, "upstream-model": string, priority: string, weight: string, credential: string },
+    usage: "--name PUBLIC --provider N --upstream-model M [--priority P] [--weight W] [--credential C] [--input-cost-usd-per-1m X --output-cost-usd-per-1m Y]",
+    options: { name: string, provider: string, "upstream-model": string, priority: string, weight: string, credential: string, "input-cost-usd-per-1m": string, "output-cost-usd-per-1m": string },
     async run(v) {
       const deployment = await addDeployment(
         {
@@ -339,6 +339,9 @@ export const commands: Record<string, Command> = {
           priority: integer(v, "priority"),
           weight: integer(v, "weight"),
           credential: optional(v, "credential"),
+          // what this deployment costs, for the price strategy (else the provider's list price)
+          inputCostUsdPer1M: optional(v, "input-cost-usd-per-1m"),
+          outputCostUsdPer1M: optional(v, "output-cost-usd-per-1m"),
         },
         ACTOR,
       );

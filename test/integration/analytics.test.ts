@@ -398,3 +398,25 @@ describe("a call made just now, before the rollup job has run", () => {
     expect((await dashboard(user.id))!.models).toEqual([expect.objectContaining({ group: "gpt-4o-mini", calls: 1 })]);
   });
 });
+
+describe("cache hits over time", () => {
+  it("chart the prompt-cache share of input tokens and the response-cache share of calls, before and after the rollup", async () => {
+    const user = await f.lib.createUser({ email: "cached@test.local", role: "member" }, "test");
+    const [template] = syntheticUsage({ count: 1, from: new Date(), spanMinutes: 1 });
+    const startedAt = new Date(Date.now() - 60_000);
+    const call = (cacheHit: boolean, promptTokens: number, cachedTokens: number) => ({
+      event: { ...template!.event, requestId: randomUUID(), userId: user.id, teamId: null, apiKeyId: null, status: 200, startedAt, promptTokens, cachedTokens, cacheHit },
+      settlement: null,
+    });
+    const { writeUsageBatch } = await import("@/lib/billing/usage-writer");
+    // four calls: one answered from the response cache; 300 of 1,000 input tokens read from the provider's cache
+    await writeUsageBatch([call(true, 100, 0), call(false, 300, 300), call(false, 300, 0), call(false, 300, 0)]);
+    const [{ explorerCharts }, { callsQuerySchema }, { OPERATOR }] = await Promise.all([import("@/lib/analytics/explorer"), import("@/lib/analytics/usage"), import("@/lib/caller")]);
+    const last = async () => (await explorerCharts(OPERATOR, callsQuerySchema.parse({ userId: user.id }))).cacheRate.at(-1);
+    const expected = { promptCacheRate: 0.3, responseCacheRate: 0.25 };
+    expect(await last()).toMatchObject(expected);
+    await jobs.rollUp();
+    expect(await f.db.usageRollup.count({ where: { userId: user.id, cacheHits: 1n, period: "hour" } })).toBe(1);
+    expect(await last()).toMatchObject(expected);
+  });
+});

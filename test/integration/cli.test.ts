@@ -111,7 +111,9 @@ describe("operator CLI against a running hub", () => {
       "provider", "credential", "--provider", "fake", "--name", "second", "--api-key", "sk-second-key-for-fake-9999", "--weight", "2",
     );
     expect(credential.credential).toEqual({ id: expect.any(String), name: "second", hint: "sk-…9999", weight: 2 });
-    await json("model", "deploy", "--name", "gpt-4o-mini", "--provider", "fake", "--upstream-model", "gpt-4o-mini-fallback", "--priority", "1");
+    await json("model", "deploy", "--name", "gpt-4o-mini", "--provider", "fake", "--upstream-model", "gpt-4o-mini-fallback", "--priority", "1", "--input-cost-usd-per-1m", "0.1", "--output-cost-usd-per-1m", "0.4");
+    // its own cost, which the price strategy ranks it by
+    expect(await f.db.deployment.findFirstOrThrow({ where: { upstreamModel: "gpt-4o-mini-fallback" } })).toMatchObject({ inputNanoUsdPer1M: 100_000_000n, outputNanoUsdPer1M: 400_000_000n });
     await json("model", "alias", "--name", "gpt-4o-mini", "--alias", "mini");
     const { value } = await eventually(() => f.client.chat.completions.create({ model: "mini", messages: [{ role: "user", content: "via alias" }] }));
     expect(value.choices[0]!.message.content).toBe("Hello from the fake upstream! You said: via alias");

@@ -2,7 +2,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { UsageChart } from "@/components/usage-chart";
-import { ErrorRateChartCard, LatencyChartCard } from "@/components/usage-charts";
+import { CacheRateChartCard, ErrorRateChartCard, LatencyChartCard } from "@/components/usage-charts";
 import { UsageExplorer } from "@/components/usage-explorer";
 import { requireAdmin } from "@/lib/auth/session";
 import { explorerCharts, explorerPage, explorerQuery } from "@/lib/dal/admin";
@@ -56,6 +56,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
         ))}
         <ErrorRateChartCard series={charts.errorRate} bucket={charts.bucket} />
         <LatencyChartCard latency={charts.latency} bucket={charts.bucket} />
+        <CacheRateChartCard series={charts.cacheRate} bucket={charts.bucket} className="lg:col-span-2" />
       </div>
       <Card>
         <CardContent className="pt-4">
