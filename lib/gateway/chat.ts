@@ -8,6 +8,7 @@ import { maxOutputTokens, withOutputCap } from "../canonical/request";
 import { failureOf, withFailover } from "./failover";
 import { admit, heldOutputTokens } from "./policy";
 import { refuseUnpricedChat } from "./price-levers";
+import { checkRateLimits } from "./rate-limit";
 import type { ApiError } from "../http/api-error";
 import type { ChatProtocol } from "./protocols/chat-protocol";
 import { relayStream, SSE_HEADERS } from "./relay/sse";
@@ -54,11 +55,13 @@ export type ChatOutcome = (
 
 /**
  * A cached answer, without an upstream call: billed at the cache's share of the normal charge, held
- * for like any call when that share is not zero.
+ * for like any call when that share is not zero. A free hit still counts against the caller's rate
+ * limits, so a key cannot use the cache to pass them.
  */
 async function fromCache(ctx: CallContext, plan: RoutePlan, max: MaxUsage, use: CacheUse, answer: CachedAnswer): Promise<ChatOutcome> {
   ctx.call.cacheHit = { price: plan.price, modelId: plan.model?.id ?? null, billedPpm: use.billedPpm };
   if (use.billedPpm > 0n) await admit(ctx, plan, max);
+  else ctx.call.rate = await checkRateLimits(ctx.principal, 0);
   if ("completion" in answer) {
     ctx.call.usage = usageFromOpenAI(answer.completion.usage);
     return { stream: false, completion: answer.completion, cache: "hit" };
