@@ -1,7 +1,9 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli";
 import { eventually } from "../helpers/eventually";
 import { MEMBER, startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+import { WebClient } from "../helpers/web-client";
 
 let f: HubFixture;
 // a small cap, so a test can go past it without a huge request
@@ -145,6 +147,71 @@ describe("request logging", () => {
     expect(row.truncated).toBe(true);
     expect(Buffer.byteLength(row.request)).toBeLessThanOrEqual(MAX_BODY_BYTES);
     expect(JSON.parse(row.response!)).toMatchObject({ object: "chat.completion" });
+  });
+});
+
+describe("the logging CLI", () => {
+  it("sets a key's and a team's log level, refuses a level it does not know, and sets the hub's logging settings", async () => {
+    const cli = (...args: string[]) => runCli([...args, "--json"], f.env);
+    const { client, keyId } = await keyAt("inherit");
+    const key = await f.db.apiKey.findUniqueOrThrow({ where: { id: keyId } });
+    const set = await cli("logging", "set", "--key", key.prefix, "--level", "bodies");
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ logLevel: "bodies" });
+    await eventually(async () => expect(await logged(await chat(client))).toBe(true), 5000);
+
+    const wrong = await cli("logging", "set", "--key", key.prefix, "--level", "verbose");
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain("off, metadata, bodies, inherit");
+    await f.lib.createTeam({ name: "cli-loggers" }, "test");
+    expect(JSON.parse((await cli("logging", "set", "--team", "cli-loggers", "--level", "off")).stdout)).toMatchObject({ logLevel: "off" });
+    expect((await f.db.team.findUniqueOrThrow({ where: { name: "cli-loggers" } })).logLevel).toBe("off");
+    expect(JSON.parse((await cli("logging", "set", "--key", key.prefix, "--level", "inherit")).stdout)).toMatchObject({ logLevel: null });
+
+    const retention = await cli("settings", "set", "log-bodies-retention-days", "7");
+    expect(retention.code, retention.stderr).toBe(0);
+    expect(JSON.parse(retention.stdout).settings).toMatchObject({ logBodiesRetentionDays: 7 });
+    const bad = await cli("settings", "set", "log-redact-patterns", "(\\w*)*");
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("catastrophic");
+    await f.lib.setSetting("log-bodies-retention-days", "30", "test");
+  });
+});
+
+describe("the logging forms", () => {
+  const SETTINGS_FILE = "app/admin/settings/logging-actions.ts";
+
+  it("save the hub's logging settings, showing a refused pattern next to its field", async () => {
+    const web = new WebClient(f.hub.url);
+    expect((await web.signIn("admin@test.local", "admin-password-1")).ok).toBe(true);
+    const page = await (await web.fetch("/admin/settings")).text();
+    expect(page).toContain('data-testid="logging-settings-form"');
+
+    const save = (fields: Record<string, string>) => web.action<{ ok?: string; fieldErrors?: Record<string, string[]> }>("/admin/settings", SETTINGS_FILE, "saveLoggingSettingsAction", fields);
+    const refused = await save({ requestLogging: "metadata", logRedactPatterns: "ORDER-\\d+\n(a+)+", logBodiesRetentionDays: "30" });
+    expect(refused.fieldErrors?.logRedactPatterns?.[0]).toContain("catastrophic");
+    expect((await save({ requestLogging: "metadata", logRedactPatterns: "", logBodiesRetentionDays: "0" })).fieldErrors?.logBodiesRetentionDays).toBeDefined();
+
+    const saved = await save({ requestLogging: "metadata", logRedactPatterns: "ORDER-\\d+\n\ninvoice-[0-9]+", logBodiesRetentionDays: "14", logMetadataRetentionDays: "90" });
+    expect(saved.ok).toBe("3 logging settings saved");
+    // this process sees the hub's change within its config poll
+    await eventually(async () => expect(await f.lib.currentSettings()).toMatchObject({ logRedactPatterns: ["ORDER-\\d+", "invoice-[0-9]+"], logBodiesRetentionDays: 14, logMetadataRetentionDays: 90 }));
+    expect((await save({ requestLogging: "metadata", logRedactPatterns: "", logBodiesRetentionDays: "30" })).ok).toBe("3 logging settings saved");
+    await eventually(async () => expect(await f.lib.currentSettings()).toMatchObject({ logRedactPatterns: [], logBodiesRetentionDays: 30, logMetadataRetentionDays: null }));
+  });
+
+  it("set a key's and a team's log level from their pages", async () => {
+    const web = new WebClient(f.hub.url);
+    expect((await web.signIn("admin@test.local", "admin-password-1")).ok).toBe(true);
+    const { keyId } = await keyAt("inherit");
+    await f.lib.createTeam({ name: "form-loggers" }, "test");
+    const set = (page: string, fields: Record<string, string>) => web.action<{ ok?: string; error?: string }>(page, SETTINGS_FILE, "logLevelAction", fields);
+    expect((await set("/admin/keys", { keyId, level: "bodies" })).ok).toMatch(/Log level of key .*: Bodies/);
+    expect((await f.db.apiKey.findUniqueOrThrow({ where: { id: keyId } })).logLevel).toBe("bodies");
+    expect(await (await web.fetch("/admin/keys")).text()).toContain("Log level: Bodies");
+    expect((await set("/admin/users", { teamName: "form-loggers", level: "off" })).ok).toMatch(/team form-loggers: Off/);
+    expect((await set("/admin/keys", { keyId, level: "inherit" })).ok).toMatch(/inherited/);
+    expect((await f.db.apiKey.findUniqueOrThrow({ where: { id: keyId } })).logLevel).toBeNull();
   });
 });
 
