@@ -28,9 +28,19 @@ function Body({ title, text, testId }: { title: string; text: string; testId: st
 
 /**
  * One call as its detail pages show it: the metered metadata, then the logged request and answer
- * when the call's log level kept them. `who` (user, team, key) is for admins; `charge` shows credits.
+ * when the call's log level kept them. `who` (user, team, key) is for admins. `money` says what the
+ * reader may see: the provider's cost, the credits charged, or both (a reseller's customer sees only
+ * the charge: the operator's cost is not theirs to know).
  */
-export async function CallDetailView({ detail, who, charge }: { detail: CallDetail; who?: { user: string | null; team: string | null; key: string | null }; charge: boolean }) {
+export async function CallDetailView({
+  detail,
+  who,
+  money,
+}: {
+  detail: CallDetail;
+  who?: { user: string | null; team: string | null; key: string | null };
+  money: { cost: boolean; charge: boolean };
+}) {
   const [t, locale] = await Promise.all([getTranslations("requestLogging.call"), getLocale()]);
   const { dateTime, number } = formats(locale);
   const { call, body } = detail;
@@ -61,8 +71,8 @@ export async function CallDetailView({ detail, who, charge }: { detail: CallDeta
       }),
     ],
     [t("metered"), <UsageUnits key="units" usage={call} />],
-    [t("providerCost"), `$${call.costUsd}`],
-    ...(charge ? [[t("charge"), t("chargeCredits", { credits: call.chargeCredits })] as [string, ReactNode]] : []),
+    ...(money.cost ? [[t("providerCost"), `$${call.costUsd}`] as [string, ReactNode]] : []),
+    ...(money.charge ? [[t("charge"), t("chargeCredits", { credits: call.chargeCredits })] as [string, ReactNode]] : []),
     [t("latency"), t("latencyDetail", { latency: number(call.latencyMs), ttfb: call.ttfbMs === null ? "—" : number(call.ttfbMs) })],
   ];
   return (

@@ -58,6 +58,22 @@ describe("call bodies", () => {
     expect(admin.body).toContain(SECRET);
   });
 
+  it("show a reseller's customer the credits charged, never the operator's cost", async () => {
+    await f.lib.setMode("service_provider", "test");
+    try {
+      await eventually(async () => {
+        const own = await get(`/usage/calls/${requestId}`, { cookie: cookies.a });
+        expect(own.body).toContain("Charge");
+        expect(own.body).not.toContain("Provider cost");
+      }, 5000);
+      const admin = await get(`/admin/usage/calls/${requestId}`, { cookie: cookies.admin });
+      expect(admin.body).toContain("Provider cost");
+      expect(admin.body).toContain("Charge");
+    } finally {
+      await f.lib.setMode("enterprise", "test");
+    }
+  });
+
   it("are not for a team-mate: the loaders find no such call, the pages answer 404 or refuse", async () => {
     // the loader under lib/dal's myCall ({ own: true }) and adminCall ({ own: false }); lib/dal itself is server-only
     const { callDetail } = await import("@/lib/analytics/usage");

@@ -25,7 +25,8 @@ export default async function MyCallPage({ params }: { params: Promise<{ request
           <Link href="/usage">{t("back")}</Link>
         </Button>
       </PageHeader>
-      <CallDetailView detail={detail} charge={mode === "service_provider"} />
+      {/* as the usage table: a reseller's customer sees credits, an enterprise member the cost */}
+      <CallDetailView detail={detail} money={{ cost: mode !== "service_provider", charge: mode === "service_provider" }} />
     </>
   );
 }

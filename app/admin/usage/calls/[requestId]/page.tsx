@@ -24,7 +24,7 @@ export default async function AdminCallPage({ params }: { params: Promise<{ requ
           <Link href="/admin/usage">{t("back")}</Link>
         </Button>
       </PageHeader>
-      <CallDetailView detail={detail} who={detail.who} charge={mode === "service_provider"} />
+      <CallDetailView detail={detail} who={detail.who} money={{ cost: true, charge: mode === "service_provider" }} />
     </>
   );
 }
