@@ -3,6 +3,7 @@
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
 import { ArrowDownIcon, ArrowUpIcon, DownloadIcon } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
+import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Badge } from "./ui/badge";
@@ -115,6 +116,7 @@ export function UsageExplorer({
   exportHref: string;
 }) {
   const t = useTranslations("usage.explorer");
+  const tc = useTranslations("requestLogging.call");
   const locale = useLocale();
   const columns = columnsFor(t, locale);
   const router = useRouter();
@@ -261,6 +263,11 @@ export function UsageExplorer({
                 </div>
               ))}
             </dl>
+            <Button asChild variant="outline" size="sm" className="mt-4 self-start">
+              <Link href={`/admin/usage/calls/${encodeURIComponent(open.requestId)}`} data-testid="call-page-link">
+                {tc("open")}
+              </Link>
+            </Button>
           </DialogContent>
         )}
       </Dialog>

@@ -11,6 +11,7 @@ import type adminBilling from "../messages/en/adminBilling.json";
 import type adminCatalog from "../messages/en/adminCatalog.json";
 import type adminOps from "../messages/en/adminOps.json";
 import type adminPeople from "../messages/en/adminPeople.json";
+import type requestLogging from "../messages/en/requestLogging.json";
 import type { Locale } from "../lib/ui/locale";
 
 declare module "next-intl" {
@@ -18,7 +19,7 @@ declare module "next-intl" {
     Locale: Locale;
     Messages: {
       common: typeof common; auth: typeof auth; account: typeof account; billing: typeof billing; keys: typeof keys; public: typeof publicPages; usage: typeof usage;
-      admin: typeof admin; adminCatalog: typeof adminCatalog; adminPeople: typeof adminPeople; adminBilling: typeof adminBilling; adminOps: typeof adminOps;
+      admin: typeof admin; adminCatalog: typeof adminCatalog; adminPeople: typeof adminPeople; adminBilling: typeof adminBilling; adminOps: typeof adminOps; requestLogging: typeof requestLogging;
     };
   }
 }

@@ -53,6 +53,7 @@ export async function listTeams(caller: Caller) {
     members: t._count.users,
     balanceCredits: t.creditAccount ? formatCredits(t.creditAccount.balanceMicrocredits) : null,
     monthlyBudgetUsd: usd(t.monthlyBudgetNanoUsd),
+    logLevel: t.logLevel,
     monthSpendUsd: spend.get(t.id)?.costUsd ?? "0",
   }));
 }
@@ -81,6 +82,7 @@ export async function listKeys(caller: Caller, ownerId?: string) {
     monthlyBudgetUsd: usd(k.monthlyBudgetNanoUsd),
     rpm: k.rpm,
     tpm: k.tpm,
+    logLevel: k.logLevel,
     monthSpendUsd: spend.get(k.id)?.costUsd ?? "0",
     monthCalls: spend.get(k.id)?.calls ?? 0,
     createdAt: k.createdAt,

@@ -9,6 +9,12 @@ const onOff = (raw: string): unknown => ({ on: true, true: true, off: false, fal
 // CLI names of the settings (kebab-case) and how a string from the command line becomes a value.
 const whole = (raw: string) => (/^\d+$/.test(raw) ? Number(raw) : raw);
 const days = (raw: string) => (raw === "" || raw === "none" || raw === "never" ? null : whole(raw));
+/** Redact patterns one per line (a regex may contain commas or spaces, never a line break); blank lines are skipped. */
+export const redactPatternLines = (raw: string): string[] =>
+  raw
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
 const SETTINGS: Record<string, { key: SettingKey; parse: (raw: string) => unknown }> = {
   mode: { key: "mode", parse: (raw) => raw },
   "credit-price-usd": { key: "creditPriceUsd", parse: (raw) => raw },
@@ -34,9 +40,13 @@ const SETTINGS: Record<string, { key: SettingKey; parse: (raw: string) => unknow
   "response-cache-ttl-seconds": { key: "responseCacheTtlSeconds", parse: whole },
   "response-cache-billed-fraction": { key: "responseCacheBilledFraction", parse: (raw) => (/^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw) },
   "response-cache-max-entry-bytes": { key: "responseCacheMaxEntryBytes", parse: whole },
+  "request-logging": { key: "requestLogging", parse: (raw) => raw.toLowerCase() },
+  "log-redact-patterns": { key: "logRedactPatterns", parse: redactPatternLines },
+  "log-bodies-retention-days": { key: "logBodiesRetentionDays", parse: whole },
+  "log-metadata-retention-days": { key: "logMetadataRetentionDays", parse: days },
 };
 
-const CHOICES: Partial<Record<SettingKey, string>> = { mode: "enterprise or service_provider", directModelRouting: "auto, on or off" };
+const CHOICES: Partial<Record<SettingKey, string>> = { mode: "enterprise or service_provider", directModelRouting: "auto, on or off", requestLogging: "off, metadata or bodies" };
 
 export const SETTING_NAMES = Object.keys(SETTINGS);
 

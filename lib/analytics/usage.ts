@@ -254,6 +254,9 @@ export async function getCall(requestId: string) {
   return row ? presentCall(row) : null;
 }
 
+// request ids are the hub's (uuidv7) or a client's x-request-id
+const requestIdSchema = z.string().min(1).max(128);
+
 /**
  * One call and its logged bodies (null when none were kept), or null when the caller may not see it:
  * `own` finds only the caller's own call, whoever else's id is asked for; otherwise any call, for an admin.
@@ -261,6 +264,8 @@ export async function getCall(requestId: string) {
 export async function callDetail(caller: Caller, requestId: string, { own }: { own: boolean }) {
   if (!caller?.id) throw new AccessDenied("calls");
   if (!own) assertAdmin(caller, "the calls");
+  // the id comes from a URL; one that cannot be a request id names no call
+  if (!requestIdSchema.safeParse(requestId).success) return null;
   const owner = own ? { userId: caller.id } : {};
   const [row, body] = await Promise.all([
     db().usageEvent.findFirst({ where: { requestId, ...owner } }),

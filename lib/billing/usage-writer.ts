@@ -5,10 +5,10 @@ import type { Tx } from "../db/client";
 import { SqlParams } from "../db/sql";
 import { uuidv7 } from "../ids";
 import { transaction } from "../db/transaction";
-import { jobs } from "../jobs";
+import { enqueueWithin } from "../jobs/hand-over";
 import { toWire } from "../jobs/wire";
 import { settlementsWritten } from "./hold-backend";
-import { queueConnection, redisEnabled } from "../redis";
+import { redisEnabled } from "../redis";
 import { env } from "../env";
 import { log } from "../log";
 import { gauge } from "../metrics";
@@ -59,9 +59,6 @@ export interface UsageEventData {
 }
 
 const BATCH = 500;
-// how long a batch may wait for the queue (its connection queues commands through a reconnect)
-const ENQUEUE_TIMEOUT_MS = 2000;
-const QUEUE_DOWN = new Set(["reconnecting", "close", "end"]);
 
 /**
  * Writes a batch of usage events and settles their holds, all or nothing (the usage.write job); then
@@ -194,17 +191,7 @@ class UsageWriter {
 
   /** Hands a batch to the queue; false when the queue is down or did not take it in time. */
   private async enqueue(batch: Queued[]): Promise<boolean> {
-    let taken = false;
-    // a connection still being made (start-up) queues the command; one that lost Redis is skipped
-    if (!QUEUE_DOWN.has(queueConnection().status)) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ENQUEUE_TIMEOUT_MS)));
-      const queued = jobs.enqueue("usage.write", toWire(batch)).then(
-        () => true,
-        () => false,
-      );
-      taken = await Promise.race([queued, timeout]).finally(() => clearTimeout(timer));
-    }
+    const taken = await enqueueWithin("usage.write", toWire(batch));
     if (taken === this.queueDown) {
       this.queueDown = !taken;
       if (this.queueDown) log.warn("the job queue is unreachable; this process writes usage events directly until it is back");

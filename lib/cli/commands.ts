@@ -11,7 +11,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from "../admin/keys";
 import { resealWebhookSecrets } from "../alerts/secret";
 import { ADMIN_SCOPES, createAdminToken, listAdminTokens, revokeAdminToken, type AdminScope } from "../admin/tokens";
 import { addAlias, addDeployment, addModel, MODEL_TYPES, priceHistory, setPrice, type ModelType, type PriceInput } from "../admin/models";
-import { setMonthlyBudget, setRateLimits, type LimitTarget } from "../admin/limits";
+import { setLogLevel, setMonthlyBudget, setRateLimits, type LimitTarget } from "../admin/limits";
 import { addPackage, listPackages } from "../admin/packages";
 import { createTeam, joinTeam } from "../admin/teams";
 import { assignGroup, createGroup, listGroups } from "../admin/groups";
@@ -227,6 +227,15 @@ export const commands: Record<string, Command> = {
       const result = await setRateLimits(limitTarget(v), { rpm: optional(v, "rpm"), tpm: optional(v, "tpm") }, ACTOR);
       const shown = [result.rpm !== undefined && `${result.rpm ?? "no"} requests/min`, result.tpm !== undefined && `${result.tpm ?? "no"} tokens/min`].filter(Boolean).join(", ");
       return { message: `${result.target}: ${shown}`, ...result };
+    },
+  }),
+
+  "logging set": command({
+    usage: "(--team T | --key ID) --level off|metadata|bodies|inherit",
+    options: { team: string, key: string, level: string },
+    async run(v) {
+      const result = await setLogLevel(limitTarget(v), required(v, "level"), ACTOR);
+      return { message: `${result.target}: ${result.logLevel ?? "inherits its log level"}`, ...result };
     },
   }),
 

@@ -26,6 +26,7 @@ export const myCalls = (caller: Caller, page: number, pageSize: number) => listC
 
 /** One of the caller's own calls, with its bodies when their key logged them; null for anyone else's. */
 export const myCall = (caller: Caller, requestId: string) => callDetail(caller, requestId, { own: true });
+export type CallDetail = NonNullable<Awaited<ReturnType<typeof myCall>>>;
 
 /**
  * Balance, one page of the ledger, the packages on sale, credits about to expire, auto-recharge and

@@ -37,8 +37,19 @@ export async function accountStatement(caller: Caller, accountId: string, month:
 
 export { recentPayments } from "../admin/payments";
 
-/** Any call, with its logged bodies if it has any. */
-export const adminCall = (caller: Caller, requestId: string) => callDetail(caller, requestId, { own: false });
+/** Any call, with its logged bodies if it has any, and who made it as the admin pages name them. */
+export async function adminCall(caller: Caller, requestId: string) {
+  const detail = await callDetail(caller, requestId, { own: false });
+  if (!detail) return null;
+  const { userId, teamId, apiKeyId } = detail.call;
+  const [user, team, key] = await Promise.all([
+    userId ? db().user.findUnique({ where: { id: userId }, select: { email: true } }) : null,
+    teamId ? db().team.findUnique({ where: { id: teamId }, select: { name: true } }) : null,
+    apiKeyId ? db().apiKey.findUnique({ where: { id: apiKeyId }, select: { name: true, prefix: true } }) : null,
+  ]);
+  // a deleted user, team or key still shows by its id
+  return { ...detail, who: { user: user?.email ?? userId, team: team?.name ?? teamId, key: key ? `${key.name} (${key.prefix}…)` : apiKeyId } };
+}
 
 /** The emails of enabled users, for the owner picker of a new key. */
 export async function activeUserEmails(caller: Caller): Promise<string[]> {

@@ -79,20 +79,39 @@ export interface StoredBody {
   truncated: boolean;
 }
 
+// a cut body is walked again with less string room until its JSON fits; this many walks at most
+const FIT_ATTEMPTS = 4;
+
 /**
  * A body as stored: vectors and images left out, every string redacted, at most `maxBytes` of JSON
- * text (cut, and marked truncated, beyond). The work is bounded by `maxBytes`, not the body's size:
- * once that many characters of strings are kept the rest are dropped unread.
+ * text (strings shortened, and marked truncated, beyond). The strings kept are bounded by the room
+ * left, not the body's size: once it is spent the rest are dropped unread. A cut body stays valid
+ * JSON (the pages pretty-print it), unless its structure alone, without any text, is over the cap:
+ * then the text is cut where the cap falls.
  */
 export function storedBody(value: unknown, redact: Redactor, maxBytes: number): StoredBody {
-  let budget = maxBytes;
+  let room = maxBytes;
+  for (let attempt = 1; ; attempt++) {
+    const { text, truncated } = walkWithin(value, redact, room);
+    const bytes = Buffer.byteLength(text);
+    if (bytes <= maxBytes) return { text, truncated };
+    // escapes, multi-byte characters and the structure take more bytes than the characters counted
+    const smaller = Math.floor((room * maxBytes) / bytes) - 64;
+    if (attempt === FIT_ATTEMPTS || smaller <= 0) return { text: Buffer.from(text).subarray(0, maxBytes).toString(), truncated: true };
+    room = smaller;
+  }
+}
+
+/** The body as JSON text with at most `room` characters of strings kept, each redacted. */
+function walkWithin(value: unknown, redact: Redactor, room: number): StoredBody {
+  let budget = room;
   let truncated = false;
   const walk = (node: unknown, key: string): unknown => {
     const shown = placeholder(key, node);
     if (shown !== null) return shown;
     if (typeof node === "string") {
       if (budget <= 0) {
-        truncated = true;
+        if (node) truncated = true;
         return "";
       }
       const kept = node.length > budget ? node.slice(0, budget) : node;
@@ -104,8 +123,5 @@ export function storedBody(value: unknown, redact: Redactor, maxBytes: number): 
     if (node && typeof node === "object") return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, k)]));
     return node;
   };
-  const text = JSON.stringify(walk(value, "")) ?? "null";
-  const bytes = Buffer.from(text);
-  if (bytes.length <= maxBytes) return { text, truncated };
-  return { text: bytes.subarray(0, maxBytes).toString(), truncated: true };
+  return { text: JSON.stringify(walk(value, "")) ?? "null", truncated };
 }

@@ -1,7 +1,7 @@
 import { db } from "../db/client";
 import { SqlParams } from "../db/sql";
 import { env } from "../env";
-import { jobs } from "../jobs";
+import { enqueueWithin } from "../jobs/hand-over";
 import { toWire } from "../jobs/wire";
 import { lifecycle } from "../lifecycle";
 import { log } from "../log";
@@ -39,6 +39,9 @@ export interface CallBodyRow {
 }
 
 const BATCH = 200;
+// bodies waiting while the database is down are held in memory: past this many a new one is dropped
+// (counted and logged) rather than the process running out of memory; usage is metered apart from them
+const MAX_PENDING = 5000;
 const DAY_MS = 86_400_000;
 const COLUMNS = ["requestId", "apiKeyId", "userId", "teamId", "request", "response", "truncated", "createdAt", "expiresAt"] as const satisfies ReadonlyArray<keyof CallBodyRow>;
 
@@ -84,8 +87,14 @@ class BodyWriter {
   private pending: Array<{ owner: CallBodyOwner; bodies: CapturedBodies }> = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  private dropped = 0;
 
+  /** Takes a finished call's bodies; never throws and never waits, so a call cannot fail or stall on its log. */
   push(owner: CallBodyOwner, bodies: CapturedBodies): void {
+    if (this.pending.length >= MAX_PENDING) {
+      this.dropped++;
+      return;
+    }
     this.pending.push({ owner, bodies });
     if (this.timer) return;
     this.timer = setInterval(() => void this.flush(), env().HUB_USAGE_FLUSH_MS);
@@ -99,12 +108,16 @@ class BodyWriter {
   }
 
   private async writeAll(): Promise<void> {
+    if (this.dropped) {
+      log.warn({ dropped: this.dropped }, "call bodies dropped: too many were waiting to be written");
+      this.dropped = 0;
+    }
     while (this.pending.length) {
       const batch = this.pending.slice(0, BATCH);
       try {
         const rows = await toRows(batch);
-        // with Redis the worker writes; a queue that refuses the batch leaves it to this process
-        const queued = redisEnabled() && (await jobs.enqueue(LOGS_WRITE_JOB, toWire(rows)).then(() => true, () => false));
+        // with Redis the worker writes; a queue that is down, refuses the batch or is slow leaves it to this process
+        const queued = redisEnabled() && (await enqueueWithin(LOGS_WRITE_JOB, toWire(rows)));
         if (!queued) await writeCallBodies(rows);
       } catch (error) {
         log.error({ err: (error as Error).message, queued: this.pending.length }, "writing call bodies failed; will retry");

@@ -120,6 +120,9 @@ const ADMIN_ACTIONS: Record<string, Fields> = {
   groupModelMarginAction: async () => ({ id: (await customerGroup("margins")).id, model: "gpt-4o-mini", marginPercent: "0" }),
   deleteGroupAction: async () => ({ id: (await customerGroup("doomed")).id }),
   checkPricesAction: () => ({}),
+  // request logging: turning on body logging, or a victim's key to bodies, would read customers' prompts
+  saveLoggingSettingsAction: () => ({ requestLogging: "bodies", logBodiesRetentionDays: "3650" }),
+  logLevelAction: async (w, f) => ({ keyId: (await f.db.apiKey.findFirstOrThrow({ where: { userId: w.victim.id } })).id, level: "bodies" }),
   saveSettingsAction: () => ({ mode: "service_provider", creditPriceUsd: "1", starterCredits: "1000000", signUpEnabled: "on", brandName: "Owned", currency: "usd", directModelRouting: "on" }),
 };
 

@@ -19,7 +19,8 @@ interface PageRoute {
 }
 
 // values for dynamic segments: a new [param] page fails the walk until it is given one here
-const DYNAMIC_VALUES: Record<string, string> = {};
+// (requestId: a call of the attacker's own, seeded below, so the account page renders for them)
+const DYNAMIC_VALUES: Record<string, string> = { requestId: "authz-call-0001" };
 
 /** Every page.tsx under app/, found by walking the tree so a new page is covered without editing this file. */
 function pageRoutes(dir = APP, segments: string[] = []): PageRoute[] {
@@ -76,7 +77,15 @@ const pages = pageRoutes();
 beforeAll(async () => {
   f = await startHubFixture();
   world = await seedAuthzWorld(f);
+  await seedOwnCall(world.attacker.id, DYNAMIC_VALUES.requestId!);
 }, 120_000);
+
+/** A logged call of the attacker's: what the call detail pages show them (and an admin). */
+async function seedOwnCall(userId: string, requestId: string) {
+  const startedAt = new Date();
+  await f.db.usageEvent.create({ data: { requestId, userId, endpoint: "chat", requestedModel: "gpt-4o-mini", latencyMs: 5, status: 200, startedAt } });
+  await f.db.callBody.create({ data: { requestId, userId, request: '{"messages":[]}', response: null, createdAt: startedAt, expiresAt: new Date(startedAt.getTime() + 86_400_000) } });
+}
 
 afterAll(async () => {
   await f?.close();

@@ -76,6 +76,14 @@ describe("stored bodies", () => {
     expect(Buffer.byteLength(stored.text)).toBeLessThanOrEqual(2048);
   });
 
+  it("keeps a cut body valid JSON, its structure whole and its strings shortened, multi-byte text and escapes too", () => {
+    const messages = Array.from({ length: 40 }, (_, i) => ({ role: "user", content: `${i} "quoted" 中文 `.repeat(50) }));
+    const stored = storedBody({ model: "m", messages }, builtIn, 2048);
+    expect(stored.truncated).toBe(true);
+    expect(Buffer.byteLength(stored.text)).toBeLessThanOrEqual(2048);
+    expect(JSON.parse(stored.text)).toMatchObject({ model: "m" });
+  });
+
   it("puts a streamed answer back together: text, reasoning, tool calls, finish reason, usage", () => {
     const assembler = new StreamAssembler();
     const chunk = (delta: object, finish: string | null = null, usage: object | null = null) =>

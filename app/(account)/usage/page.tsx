@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/app-shell";
 import { Pager } from "@/components/pager";
@@ -43,7 +44,11 @@ export default async function MyUsagePage({ searchParams }: { searchParams: Prom
               {calls.data.length === 0 && <TableEmpty colSpan={7}>{t("empty")}</TableEmpty>}
               {calls.data.map((c) => (
                 <TableRow key={c.requestId} data-testid="my-call">
-                  <TableCell className="whitespace-nowrap text-xs">{dateTime(c.startedAt)}</TableCell>
+                  <TableCell className="whitespace-nowrap text-xs">
+                    <Link href={`/usage/calls/${encodeURIComponent(c.requestId)}`} className="underline-offset-4 hover:underline" data-testid="my-call-link">
+                      {dateTime(c.startedAt)}
+                    </Link>
+                  </TableCell>
                   <TableCell className="font-medium">{c.requestedModel}</TableCell>
                   <TableCell>
                     <Badge variant={c.status < 400 ? "success" : "destructive"}>{c.status}</Badge>

@@ -6,6 +6,7 @@ import { Card, CardContent } from "@/components/ui/card";
 import { requireAdmin } from "@/lib/auth/session";
 import { activeUserEmails, listKeys } from "@/lib/dal/admin";
 import { createKeyAction, revokeKeyAction } from "./actions";
+import { LogLevelDialog } from "../settings/logging-forms";
 import { LimitsDialog } from "../users/user-forms";
 
 export async function generateMetadata() {
@@ -22,7 +23,17 @@ export default async function KeysPage() {
       </PageHeader>
       <Card>
         <CardContent className="pt-4">
-          <KeysTable keys={keys} revoke={revokeKeyAction} showOwner extra={(k) => <LimitsDialog target={{ keyId: k.id }} label={t("keyLabel", { name: k.name })} />} />
+          <KeysTable
+            keys={keys}
+            revoke={revokeKeyAction}
+            showOwner
+            extra={(k) => (
+              <>
+                <LimitsDialog target={{ keyId: k.id }} label={t("keyLabel", { name: k.name })} />
+                <LogLevelDialog target={{ keyId: k.id }} label={t("keyLabel", { name: k.name })} level={k.logLevel} />
+              </>
+            )}
+          />
         </CardContent>
       </Card>
       {keys.some((k) => k.monthlyBudgetUsd || k.rpm || k.tpm) && (

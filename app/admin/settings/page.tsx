@@ -6,6 +6,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { adminSettings } from "@/lib/dal/admin";
 import { env } from "@/lib/env";
 import { redisEnabled } from "@/lib/redis";
+import { LoggingSettingsForm } from "./logging-forms";
 import { SettingsForm } from "./settings-form";
 
 export async function generateMetadata() {
@@ -14,7 +15,7 @@ export async function generateMetadata() {
 
 export default async function SettingsPage() {
   const user = await requireAdmin();
-  const [settings, t] = await Promise.all([adminSettings(user), getTranslations("admin.settings")]);
+  const [settings, t, tl] = await Promise.all([adminSettings(user), getTranslations("admin.settings"), getTranslations("requestLogging.settings")]);
   const e = env();
   // [test id (the English name), name, on, detail]
   const status: Array<[string, string, boolean, string]> = [
@@ -29,6 +30,15 @@ export default async function SettingsPage() {
       <Card>
         <CardContent className="pt-5">
           <SettingsForm settings={settings} />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>{tl("title")}</CardTitle>
+          <CardDescription>{tl("description")}</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <LoggingSettingsForm settings={settings} />
         </CardContent>
       </Card>
       <Card>

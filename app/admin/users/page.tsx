@@ -11,6 +11,7 @@ import { settings } from "@/lib/settings";
 import { formats } from "@/lib/ui/format";
 import { toggleAction } from "../actions";
 import { roleAction } from "./actions";
+import { LogLevelDialog } from "../settings/logging-forms";
 import { CreateTeamDialog, CreateUserDialog, JoinTeamDialog, LimitsDialog } from "./user-forms";
 
 export async function generateMetadata() {
@@ -114,6 +115,7 @@ export default async function UsersPage() {
                   <TableCell className="text-right tabular-nums">{usd(team.monthSpendUsd)}</TableCell>
                   <TableCell className="text-right">
                     <LimitsDialog target={{ teamName: team.name }} label={t("teamLabel", { name: team.name })} />
+                    <LogLevelDialog target={{ teamName: team.name }} label={t("teamLabel", { name: team.name })} level={team.logLevel} />
                   </TableCell>
                 </TableRow>
               ))}
