@@ -37,8 +37,11 @@ const headersSchema = z.object({
 const results = counter({ name: "hub_response_cache_total", help: "Response cache lookups, by result", labelNames: ["result"] });
 
 function askedFor(headers: InboundRequest["headers"] | undefined): z.infer<typeof headersSchema> {
-  if (!headers) return {};
-  const raw = { "x-hub-cache": headers.get("x-hub-cache")?.trim().toLowerCase() || undefined, "x-hub-cache-ttl": headers.get("x-hub-cache-ttl")?.trim() || undefined };
+  const cache = headers?.get("x-hub-cache");
+  const ttl = headers?.get("x-hub-cache-ttl");
+  // most calls send neither: no parse on the hot path
+  if (cache == null && ttl == null) return {};
+  const raw = { "x-hub-cache": cache?.trim().toLowerCase() || undefined, "x-hub-cache-ttl": ttl?.trim() || undefined };
   const parsed = headersSchema.safeParse(raw);
   if (!parsed.success) throw invalidRequest("x-hub-cache must be on or off, and x-hub-cache-ttl a whole number of seconds.", "invalid_cache_header");
   return parsed.data;
