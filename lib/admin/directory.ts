@@ -81,6 +81,7 @@ export async function listKeys(caller: Caller, ownerId?: string) {
     monthlyBudgetUsd: usd(k.monthlyBudgetNanoUsd),
     rpm: k.rpm,
     tpm: k.tpm,
+    responseCache: k.responseCache,
     monthSpendUsd: spend.get(k.id)?.costUsd ?? "0",
     monthCalls: spend.get(k.id)?.calls ?? 0,
     createdAt: k.createdAt,

@@ -7,6 +7,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { activeUserEmails, listKeys } from "@/lib/dal/admin";
 import { createKeyAction, revokeKeyAction } from "./actions";
 import { LimitsDialog } from "../users/user-forms";
+import { ResponseCacheDialog } from "../response-cache-dialog";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("adminPeople.keys.page"))("metaTitle") };
@@ -18,11 +19,21 @@ export default async function KeysPage() {
   return (
     <>
       <PageHeader title={t("title")} description={t("description")}>
-        <CreateKeyDialog action={createKeyAction} users={users} />
+        <CreateKeyDialog action={createKeyAction} users={users} cacheOption />
       </PageHeader>
       <Card>
         <CardContent className="pt-4">
-          <KeysTable keys={keys} revoke={revokeKeyAction} showOwner extra={(k) => <LimitsDialog target={{ keyId: k.id }} label={t("keyLabel", { name: k.name })} />} />
+          <KeysTable
+            keys={keys}
+            revoke={revokeKeyAction}
+            showOwner
+            extra={(k) => (
+              <>
+                <LimitsDialog target={{ keyId: k.id }} label={t("keyLabel", { name: k.name })} />
+                <ResponseCacheDialog target={{ keyId: k.id }} on={k.responseCache} label={t("keyLabel", { name: k.name })} />
+              </>
+            )}
+          />
         </CardContent>
       </Card>
       {keys.some((k) => k.monthlyBudgetUsd || k.rpm || k.tpm) && (

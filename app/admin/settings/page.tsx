@@ -7,6 +7,7 @@ import { adminSettings } from "@/lib/dal/admin";
 import { env } from "@/lib/env";
 import { redisEnabled } from "@/lib/redis";
 import { SettingsForm } from "./settings-form";
+import { ResponseCacheForm } from "./response-cache-form";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("admin.settings"))("metaTitle") };
@@ -14,7 +15,7 @@ export async function generateMetadata() {
 
 export default async function SettingsPage() {
   const user = await requireAdmin();
-  const [settings, t] = await Promise.all([adminSettings(user), getTranslations("admin.settings")]);
+  const [settings, t, tc] = await Promise.all([adminSettings(user), getTranslations("admin.settings"), getTranslations("admin.responseCache")]);
   const e = env();
   // [test id (the English name), name, on, detail]
   const status: Array<[string, string, boolean, string]> = [
@@ -29,6 +30,15 @@ export default async function SettingsPage() {
       <Card>
         <CardContent className="pt-5">
           <SettingsForm settings={settings} />
+        </CardContent>
+      </Card>
+      <Card data-testid="response-cache-settings">
+        <CardHeader>
+          <CardTitle>{tc("title")}</CardTitle>
+          <CardDescription>{tc("description")}</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ResponseCacheForm settings={settings} />
         </CardContent>
       </Card>
       <Card>
