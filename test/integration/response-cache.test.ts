@@ -4,6 +4,7 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../helpers/eventually";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+import { WebClient } from "../helpers/web-client";
 
 // The response cache against the real server and database: what hits, what misses, whose answers
 // are whose, the request's and the operator's controls, what a hit costs, and the pruning of old answers.
@@ -43,7 +44,12 @@ async function askAndKeep(client: OpenAI, body: Body, headers: Record<string, st
  * looked for in the cache (a miss), and its answer kept, so that no store is left in flight.
  */
 async function untilCached(client: OpenAI, headers: Record<string, string> = {}, body: () => Body = () => fresh()) {
-  await eventually(async () => expect((await askAndKeep(client, body(), headers)).cache).toBe("miss"), 10_000);
+  await eventually(async () => {
+    const question = body();
+    const before = await kept(question);
+    expect((await ask(client, question, headers)).cache).toBe("miss");
+    await eventually(async () => expect(await kept(question)).toBe(before + 1), 5000);
+  }, 10_000);
 }
 
 async function askStreamed(client: OpenAI, body: Body, headers: Record<string, string> = ON) {
@@ -167,6 +173,12 @@ describe("tenants", () => {
     } finally {
       await f.lib.setSetting("response-cache-shared", "off", "test");
     }
+    // the hub keeps answers apart again before the next test keeps any
+    await eventually(async () => {
+      const body = fresh();
+      await askAndKeep(carol.client, body);
+      expect((await ask(dave.client, body)).cache).toBe("miss");
+    }, 10_000);
   });
 });
 
@@ -390,6 +402,62 @@ describe("what a hit costs, in Service Provider mode", () => {
     } finally {
       await f.lib.setSetting("response-cache-billed-fraction", "0", "test");
     }
+  });
+});
+
+describe("the admin console", () => {
+  let web: WebClient;
+  const page = async (path: string, language: string) => {
+    const response = await web.fetch(path, { headers: { "accept-language": language } });
+    expect(response.status).toBe(200);
+    return response.text();
+  };
+  const SETTINGS = "app/admin/settings/response-cache-actions.ts";
+
+  beforeAll(async () => {
+    web = new WebClient(f.hub.url);
+    expect((await web.signIn("admin@test.local", "admin-password-1")).ok).toBe(true);
+  });
+
+  it("shows the response cache's settings in English and Chinese, and saves them", async () => {
+    const english = await page("/admin/settings", "en");
+    expect(english).toContain('data-testid="response-cache-settings"');
+    expect(english).toContain("Response cache");
+    expect(english).toMatch(/name="responseCacheTtlSeconds"[^>]*value="3600"|value="3600"[^>]*name="responseCacheTtlSeconds"/);
+    expect(await page("/admin/settings", "zh-CN")).toContain("响应缓存");
+
+    const fields = { responseCacheEnabled: "on", responseCacheTtlSeconds: "600", responseCacheBilledFraction: "0.25", responseCacheMaxEntryBytes: "4096" };
+    expect(await web.action("/admin/settings", SETTINGS, "saveResponseCacheAction", fields)).toEqual({ ok: "Saved 3 settings" });
+    // the test process learns of the hub's change through the config feed
+    await eventually(async () => expect(await f.lib.currentSettings()).toMatchObject({ responseCacheEnabled: true, responseCacheShared: false, responseCacheTtlSeconds: 600, responseCacheBilledFraction: 0.25, responseCacheMaxEntryBytes: 4096 }), 5000);
+    const refused = await web.action<{ fieldErrors: Record<string, string[]> }>("/admin/settings", SETTINGS, "saveResponseCacheAction", { ...fields, responseCacheBilledFraction: "1.5", responseCacheMaxEntryBytes: "12" });
+    expect(refused.fieldErrors).toEqual({ responseCacheBilledFraction: ["A decimal from 0 to 1"], responseCacheMaxEntryBytes: ["A whole number from 256 to 16777216"] });
+    await web.action("/admin/settings", SETTINGS, "saveResponseCacheAction", { ...fields, responseCacheTtlSeconds: "3600", responseCacheBilledFraction: "0", responseCacheMaxEntryBytes: "262144" });
+    await eventually(async () => expect(await f.lib.currentSettings()).toMatchObject({ responseCacheTtlSeconds: 3600, responseCacheBilledFraction: 0, responseCacheMaxEntryBytes: 262_144 }), 5000);
+  });
+
+  it("opts a key and a model in from the keys and models pages, audited as the page's", async () => {
+    const { key } = await member("ivan@test.local");
+    expect(await page("/admin/keys", "en")).toContain("Cache: off");
+    const saved = await web.action("/admin/keys", "app/admin/actions.ts", "setResponseCacheAction", { keyId: key.id, responseCache: "on" });
+    expect(saved).toEqual({ ok: "Response cache on for default" });
+    expect((await f.db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).responseCache).toBe(true);
+    expect(await f.db.auditLog.findFirstOrThrow({ where: { action: "cache.set", target: key.id } })).toMatchObject({ source: "page", actor: "admin@test.local" });
+    expect(await page("/admin/keys", "zh-CN")).toContain("缓存：开");
+
+    await web.action("/admin/models", "app/admin/actions.ts", "setResponseCacheAction", { modelName: "gpt-4o" });
+    expect((await f.db.model.findUniqueOrThrow({ where: { name: "gpt-4o" } })).responseCache).toBe(false);
+    await web.action("/admin/models", "app/admin/actions.ts", "setResponseCacheAction", { modelName: "gpt-4o", responseCache: "on" });
+    expect((await f.db.model.findUniqueOrThrow({ where: { name: "gpt-4o" } })).responseCache).toBe(true);
+    expect(await page("/admin/models", "en")).toContain("Cache: on");
+  });
+
+  it("creates a key opted into the cache from the key dialog", async () => {
+    await f.lib.createUser({ email: "judy@test.local", role: "member" }, "test");
+    const created = await web.action<{ ok: string; secret: string }>("/admin/keys", "app/admin/keys/actions.ts", "createKeyAction", { userEmail: "judy@test.local", name: "cached", responseCache: "on" });
+    expect(created.secret).toMatch(/^sk-hub-/);
+    const key = await f.db.apiKey.findFirstOrThrow({ where: { user: { email: "judy@test.local" } } });
+    expect(key.responseCache).toBe(true);
   });
 });
 
