@@ -10,6 +10,7 @@ import { audit, throughSource, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { checkModelPatterns } from "./keys";
 import { appendPrice, checkModelName, checkOutputLimits, MODEL_TYPES, parseMarginPercent, parsePrice } from "./models";
+import { ROUTING_STRATEGIES, type RoutingStrategy } from "../gateway/route-stats";
 import { checkPackage } from "./packages";
 import { checkCredential, checkProvider, createCredential, hintOf } from "./providers";
 import { currentSettings } from "./settings";
@@ -77,6 +78,10 @@ const modelSchema = z.object({
   enabled: z.boolean().default(true),
   maxOutputTokens: z.number().int().positive().nullable().default(null),
   defaultOutputTokens: z.number().int().positive().nullable().default(null),
+  /** how the deployments of one priority tier are ordered */
+  routingStrategy: z.enum(ROUTING_STRATEGIES).default("priority"),
+  /** every call to the model opts into the response cache */
+  responseCache: z.boolean().default(false),
   aliases: z.array(z.string()).default([]),
   deployments: z.array(deploymentSchema).min(1, "a model needs at least one deployment"),
   price: priceSchema.nullable().default(null),
@@ -172,6 +177,8 @@ export async function exportConfig(options: { includeSecrets?: boolean } = {}): 
         enabled: m.enabled,
         maxOutputTokens: m.maxOutputTokens,
         defaultOutputTokens: m.defaultOutputTokens,
+        routingStrategy: m.routingStrategy as RoutingStrategy,
+        responseCache: m.responseCache,
         aliases: m.aliases.map((a) => a.alias),
         deployments: m.deployments.map((d) => ({
           provider: d.provider.name,
@@ -332,11 +339,23 @@ async function importModel(tx: Tx, input: z.output<typeof modelSchema>, report: 
   let model = await tx.model.findUnique({ where: { name: input.name }, include: { prices: { where: { effectiveFrom: { lte: new Date() } }, orderBy: { effectiveFrom: "desc" }, take: 1 } } });
   if (!model && (await tx.modelAlias.findUnique({ where: { alias: input.name } }))) throw new AdminError(`${input.name} is an alias of another model here`, "conflict");
   checkOutputLimits(input);
-  const fields = { type: input.type, enabled: input.enabled, maxOutputTokens: input.maxOutputTokens, defaultOutputTokens: input.defaultOutputTokens };
+  const fields = {
+    type: input.type,
+    enabled: input.enabled,
+    maxOutputTokens: input.maxOutputTokens,
+    defaultOutputTokens: input.defaultOutputTokens,
+    routingStrategy: input.routingStrategy,
+    responseCache: input.responseCache,
+  };
   if (!model) {
     model = { ...(await tx.model.create({ data: { name: input.name, ...fields } })), prices: [] };
     report.created.push(`model ${input.name}`);
-  } else if (!same([model.type, model.enabled, model.maxOutputTokens, model.defaultOutputTokens], [fields.type, fields.enabled, fields.maxOutputTokens, fields.defaultOutputTokens])) {
+  } else if (
+    !same(
+      [model.type, model.enabled, model.maxOutputTokens, model.defaultOutputTokens, model.routingStrategy, model.responseCache],
+      [fields.type, fields.enabled, fields.maxOutputTokens, fields.defaultOutputTokens, fields.routingStrategy, fields.responseCache],
+    )
+  ) {
     await tx.model.update({ where: { id: model.id }, data: fields });
     report.updated.push(`model ${input.name}`);
   }

@@ -83,6 +83,7 @@ export async function listKeys(caller: Caller, ownerId?: string) {
     rpm: k.rpm,
     tpm: k.tpm,
     logLevel: k.logLevel,
+    responseCache: k.responseCache,
     monthSpendUsd: spend.get(k.id)?.costUsd ?? "0",
     monthCalls: spend.get(k.id)?.calls ?? 0,
     createdAt: k.createdAt,

@@ -14,6 +14,8 @@ export interface CreateKeyInput {
   /** model names or globs ("openai/*"); empty = every model */
   models?: string[];
   expiresAt?: Date;
+  /** the key's calls opt into the response cache */
+  responseCache?: boolean;
 }
 
 /** Model names or globs ("openai/*"), trimmed, blanks dropped; anything else is refused. */
@@ -41,9 +43,10 @@ export async function createApiKey(input: CreateKeyInput, actor: Actor) {
         teamId: user.teamId,
         allowedModels: JSON.stringify(models),
         expiresAt: input.expiresAt ?? null,
+        responseCache: input.responseCache ?? false,
       },
     });
-    await audit(tx, actor, "key.create", created.id, { user: user.email, prefix, models });
+    await audit(tx, actor, "key.create", created.id, { user: user.email, prefix, models, responseCache: created.responseCache });
     await bumpConfigVersion(tx);
     return created;
   });

@@ -7,6 +7,8 @@ import { routeStats, type RoutingDecision } from "../gateway/route-stats";
 
 export interface ModelRouting {
   strategy: string;
+  /** every call to the model opts into the response cache */
+  responseCache: boolean;
   /** newest first; credentials named as the admin knows them */
   decisions: (RoutingDecision & { credentialNames: Record<string, string> })[];
 }
@@ -14,9 +16,9 @@ export interface ModelRouting {
 export async function modelRouting(caller: Caller): Promise<Map<string, ModelRouting>> {
   assertAdmin(caller, "routing decisions");
   const [models, credentials] = await Promise.all([
-    db().model.findMany({ select: { id: true, routingStrategy: true } }),
+    db().model.findMany({ select: { id: true, routingStrategy: true, responseCache: true } }),
     db().credential.findMany({ select: { id: true, name: true } }),
   ]);
   const credentialNames = Object.fromEntries(credentials.map((c) => [c.id, c.name]));
-  return new Map(models.map((m) => [m.id, { strategy: m.routingStrategy, decisions: routeStats.decisionsOf(m.id).map((d) => ({ ...d, credentialNames })) }]));
+  return new Map(models.map((m) => [m.id, { strategy: m.routingStrategy, responseCache: m.responseCache, decisions: routeStats.decisionsOf(m.id).map((d) => ({ ...d, credentialNames })) }]));
 }

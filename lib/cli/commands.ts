@@ -10,7 +10,9 @@ import { AdminError } from "../admin/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "../admin/keys";
 import { resealWebhookSecrets } from "../alerts/secret";
 import { ADMIN_SCOPES, createAdminToken, listAdminTokens, revokeAdminToken, type AdminScope } from "../admin/tokens";
-import { addAlias, addDeployment, addModel, MODEL_TYPES, priceHistory, setPrice, type ModelType, type PriceInput } from "../admin/models";
+import { addAlias, addDeployment, addModel, MODEL_TYPES, priceHistory, setPrice, setRoutingStrategy, type ModelType, type PriceInput } from "../admin/models";
+import { setResponseCache, type CacheTarget } from "../admin/response-cache";
+import { ROUTING_STRATEGIES } from "../gateway/route-stats";
 import { setLogLevel, setMonthlyBudget, setRateLimits, type LimitTarget } from "../admin/limits";
 import { addPackage, listPackages } from "../admin/packages";
 import { createTeam, joinTeam } from "../admin/teams";
@@ -451,21 +453,44 @@ export const commands: Record<string, Command> = {
     },
   }),
 
+  "model routing": command({
+    usage: `--name PUBLIC --strategy ${ROUTING_STRATEGIES.join("|")}`,
+    options: { name: string, strategy: string },
+    async run(v) {
+      const model = await setRoutingStrategy(required(v, "name"), required(v, "strategy"), ACTOR);
+      return { message: `${model.name} now orders its deployments by ${model.routingStrategy}`, model: model.name, routingStrategy: model.routingStrategy };
+    },
+  }),
+
+  "cache set": command({
+    usage: "(--key ID | --model PUBLIC) (--on | --off)",
+    options: { key: string, model: string, on: flag, off: flag },
+    async run(v) {
+      const key = optional(v, "key");
+      const model = optional(v, "model");
+      if ((key === undefined) === (model === undefined)) throw new AdminError("give exactly one of --key or --model");
+      if ((v.on === true) === (v.off === true)) throw new AdminError("give exactly one of --on or --off");
+      const target: CacheTarget = key !== undefined ? { keyId: key } : { modelName: model! };
+      const result = await setResponseCache(target, v.on === true, ACTOR);
+      return { message: `${result.target}: response cache ${result.responseCache ? "on" : "off"}`, ...result };
+    },
+  }),
+
   "key create": command({
-    usage: "--user E [--name N] [--models a,b/*] [--expires-at ISO-DATE]",
-    options: { user: string, name: string, models: string, "expires-at": string },
+    usage: "--user E [--name N] [--models a,b/*] [--expires-at ISO-DATE] [--cache]",
+    options: { user: string, name: string, models: string, "expires-at": string, cache: flag },
     async run(v) {
       const expires = optional(v, "expires-at");
       const expiresAt = expires === undefined ? undefined : new Date(expires);
       if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new AdminError("--expires-at must be a date (e.g. 2027-01-31)");
       const { secret, key } = await createApiKey(
-        { userEmail: required(v, "user"), name: optional(v, "name"), models: optional(v, "models")?.split(","), expiresAt },
+        { userEmail: required(v, "user"), name: optional(v, "name"), models: optional(v, "models")?.split(","), expiresAt, responseCache: v.cache === true },
         ACTOR,
       );
       return {
         message: `${secret}\n(created key ${key.id} for ${required(v, "user")}; the secret is shown only this once)`,
         secret,
-        key: { id: key.id, prefix: key.prefix, name: key.name, allowedModels: JSON.parse(key.allowedModels) as string[], expiresAt: key.expiresAt },
+        key: { id: key.id, prefix: key.prefix, name: key.name, allowedModels: JSON.parse(key.allowedModels) as string[], expiresAt: key.expiresAt, responseCache: key.responseCache },
       };
     },
   }),
@@ -494,8 +519,9 @@ export const commands: Record<string, Command> = {
         expiresAt: k.expiresAt,
         revokedAt: k.revokedAt,
         lastUsedAt: k.lastUsedAt,
+        responseCache: k.responseCache,
       }));
-      const lines = rows.map((k) => `${k.prefix}…  ${k.id}  ${k.user}  ${k.name}${k.revokedAt ? "  (revoked)" : ""}`);
+      const lines = rows.map((k) => `${k.prefix}…  ${k.id}  ${k.user}  ${k.name}${k.responseCache ? "  (cached)" : ""}${k.revokedAt ? "  (revoked)" : ""}`);
       return { message: lines.join("\n") || "no keys", keys: rows };
     },
   }),

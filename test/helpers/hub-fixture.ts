@@ -27,7 +27,7 @@ export interface HubFixture {
 }
 
 async function loadLib() {
-  const [{ db }, boot, users, providers, models, keys, settings, credits, teams, limits, packages] = await Promise.all([
+  const [{ db }, boot, users, providers, models, keys, settings, credits, teams, limits, packages, responseCache] = await Promise.all([
     import("@/lib/db/client"),
     import("@/lib/boot"),
     import("@/lib/admin/users"),
@@ -39,8 +39,9 @@ async function loadLib() {
     import("@/lib/admin/teams"),
     import("@/lib/admin/limits"),
     import("@/lib/admin/packages"),
+    import("@/lib/admin/response-cache"),
   ]);
-  return { db: db(), ...boot, ...users, ...providers, ...models, ...keys, ...settings, ...credits, ...teams, ...limits, ...packages };
+  return { db: db(), ...boot, ...users, ...providers, ...models, ...keys, ...settings, ...credits, ...teams, ...limits, ...packages, ...responseCache };
 }
 
 export const MEMBER = "dev@test.local";

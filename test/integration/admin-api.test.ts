@@ -121,6 +121,7 @@ function exampleRequests(ids: Record<string, string>): Array<{ method: AdminRout
     { method: "get", route: "/keys", path: "/keys" },
     { method: "post", route: "/keys", path: "/keys", body: { userEmail: EXAMPLE_USER, name: "ci", models: ["gpt-4o-mini"] } },
     { method: "get", route: "/keys/{id}", path: "/keys/{key}" },
+    { method: "patch", route: "/keys/{id}", path: "/keys/{key}", body: { responseCache: true } },
     { method: "post", route: "/keys/{id}/rotate", path: "/keys/{key}/rotate" },
     { method: "post", route: "/keys/{id}/revoke", path: "/keys/{rotated}/revoke" },
     { method: "post", route: "/credits/grants", path: "/credits/grants", body: { userEmail: EXAMPLE_USER, amount: "25", note: "welcome" } },
@@ -141,6 +142,7 @@ function exampleRequests(ids: Record<string, string>): Array<{ method: AdminRout
     { method: "post", route: "/providers/{name}/test", path: "/providers/api-openai/test" },
     { method: "get", route: "/models", path: "/models" },
     { method: "post", route: "/models", path: "/models", body: { name: "api-chat", provider: "api-openai", upstreamModel: "gpt-4o", inputUsdPer1M: "2.5", outputUsdPer1M: "10" } },
+    { method: "patch", route: "/models/{name}", path: "/models/api-chat", body: { routingStrategy: "latency", responseCache: true } },
     { method: "post", route: "/models/{name}/prices", path: "/models/api-chat/prices", body: { outputUsdPer1M: "12", marginPercent: "20" } },
     { method: "get", route: "/models/{name}/prices", path: "/models/api-chat/prices" },
     { method: "post", route: "/models/{name}/deployments", path: "/models/api-chat/deployments", body: { provider: "fake", upstreamModel: "gpt-4o-mini", priority: 1 } },
@@ -269,6 +271,34 @@ describe("prices", () => {
     ]);
     const refused = await api("POST", "/models/api-sora/prices", { body: { videoUsdPerSecond: "-1" } });
     expect([refused.status, refused.body.error.message]).toEqual([400, expect.stringContaining("video price per second must be a non-negative decimal")]);
+  });
+});
+
+describe("response cache and routing controls", () => {
+  it("opt a key and a model into the response cache and set a model's routing strategy, audited as the API's", async () => {
+    const route = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)!;
+    const created = await api("POST", "/keys", { body: { userEmail: MEMBER, name: "cached", responseCache: true } });
+    expect(created.body.key.responseCache).toBe(true);
+    const off = await api("PATCH", `/keys/${created.body.key.id}`, { body: { responseCache: false } });
+    expectDocumented(route("patch", "/keys/{id}"), off);
+    expect(off.body).toMatchObject({ id: created.body.key.id, responseCache: false });
+    expect((await api("PATCH", `/keys/${created.body.key.id}`, { token: tokens.read, body: { responseCache: true } })).status).toBe(403);
+
+    const model = await api("PATCH", "/models/gpt-4o-mini", { body: { responseCache: true } });
+    expectDocumented(route("patch", "/models/{name}"), model);
+    expect(model.body).toMatchObject({ name: "gpt-4o-mini", routingStrategy: "priority", responseCache: true });
+    const strategy = await api("PATCH", "/models/gpt-4o-mini", { body: { routingStrategy: "price" } });
+    expect(strategy.body).toMatchObject({ routingStrategy: "price", responseCache: true });
+    const entries = await f.db.auditLog.findMany({ where: { action: { in: ["cache.set", "model.routing"] }, source: "api" }, orderBy: { createdAt: "asc" } });
+    expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(["cache.set", "model.routing"]));
+
+    const empty = await api("PATCH", "/models/gpt-4o-mini", { body: {} });
+    expect([empty.status, empty.body.error.type]).toEqual([400, "invalid_request_error"]);
+    const bad = await api("PATCH", "/models/gpt-4o-mini", { body: { routingStrategy: "fastest" } });
+    expect([bad.status, bad.body.error.param]).toEqual([400, "routingStrategy"]);
+    const missing = await api("PATCH", "/models/no-such-model", { body: { responseCache: true } });
+    expect(missing.status).toBe(404);
+    await api("PATCH", "/models/gpt-4o-mini", { body: { routingStrategy: "priority", responseCache: false } });
   });
 });
 

@@ -189,6 +189,27 @@ describe("operator CLI against a running hub", () => {
     expect(stored.map((p) => p.videoNanoUsdPerSecond)).toEqual([100_000_000n, 125_000_000n, 125_000_000n]);
   });
 
+  it("opts a key and a model into the response cache, and sets a model's routing strategy, for the running hub", async () => {
+    await json("user", "create", "--email", "cli-cache@test.local");
+    const created = await json<{ secret: string; key: { id: string; prefix: string; responseCache: boolean } }>("key", "create", "--user", "cli-cache@test.local", "--cache");
+    expect(created.key.responseCache).toBe(true);
+    const client = new OpenAI({ baseURL: f.hub.baseURL, apiKey: created.secret, maxRetries: 0 });
+    const ask = async () => (await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "cached via the cli" }] }).withResponse()).response.headers.get("x-hub-cache");
+    expect(await eventually(ask, 3000)).toMatchObject({ value: expect.stringMatching(/^(hit|miss)$/) });
+
+    expect(await json("cache", "set", "--key", created.key.prefix, "--off")).toMatchObject({ target: `key ${created.key.prefix}`, name: "default", responseCache: false });
+    await eventually(async () => expect(await ask()).toBeNull(), 3000);
+    expect(await json("cache", "set", "--model", "gpt-4o-mini", "--on")).toMatchObject({ target: "model gpt-4o-mini", responseCache: true });
+    await eventually(async () => expect(await ask()).toMatch(/^(hit|miss)$/), 3000);
+    await json("cache", "set", "--model", "gpt-4o-mini", "--off");
+    expect((await json<{ keys: Array<{ id: string; responseCache: boolean }> }>("key", "list", "--user", "cli-cache@test.local")).keys).toEqual([expect.objectContaining({ id: created.key.id, responseCache: false })]);
+    expect(await f.db.auditLog.count({ where: { action: "cache.set", actor: "cli" } })).toBe(3);
+
+    expect(await json("model", "routing", "--name", "gpt-4o-mini", "--strategy", "latency")).toMatchObject({ model: "gpt-4o-mini", routingStrategy: "latency" });
+    expect((await f.db.model.findUniqueOrThrow({ where: { name: "gpt-4o-mini" } })).routingStrategy).toBe("latency");
+    await json("model", "routing", "--name", "gpt-4o-mini", "--strategy", "priority");
+  });
+
   it("prints human-readable output without --json", async () => {
     const result = await cli("key", "create", "--user", "dev@test.local");
     expect(result.code).toBe(0);
@@ -214,6 +235,10 @@ describe("operator CLI against a running hub", () => {
     [["model", "add", "--name", "m", "--provider", "fake", "--upstream-model", "x", "--type", "music"], /^error: --type must be one of: chat, embedding, image, transcription, speech, moderation, video$/],
     [["key", "create", "--user", "nobody@test.local"], /^error: no user with email nobody@test.local$/],
     [["key", "revoke", "sk-hub-nope"], /^error: no API key with id or prefix sk-hub-nope$/],
+    [["cache", "set", "--model", "gpt-4o-mini"], /^error: give exactly one of --on or --off$/],
+    [["cache", "set", "--key", "k", "--model", "gpt-4o-mini", "--on"], /^error: give exactly one of --key or --model$/],
+    [["cache", "set", "--model", "ghost", "--on"], /^error: no model named ghost$/],
+    [["model", "routing", "--name", "gpt-4o-mini", "--strategy", "fastest"], /^error: routing strategy must be one of priority, latency, price, least_busy$/],
     [["mode", "set", "anarchy"], /^error: mode must be one of: enterprise, service_provider$/],
     [["credits", "grant", "--user", "dev@test.local", "--amount=-5"], /^error: amount must be greater than zero \(use an adjustment to remove credits\)$/],
     [["credits", "grant", "--user", "dev@test.local", "--amount", "1,5"], /^error: credit amount must be a non-negative decimal/],

@@ -33,6 +33,8 @@ beforeAll(async () => {
   await f.lib.addDeployment({ model: "gpt-4o-mini", provider: "router", upstreamModel: "openai/gpt-4o-mini", priority: 1, weight: 2, credential: "second" }, "test");
   await f.lib.addAlias("gpt-4o-mini", "mini", "test");
   await f.lib.setPrice("gpt-4o-mini", { marginPercent: "12.5" }, "test");
+  await f.lib.setRoutingStrategy("gpt-4o-mini", "latency", "test");
+  await f.lib.setResponseCache({ modelName: "gpt-4o-mini" }, true, "test");
   // models priced by what they are metered in: minutes of audio, characters spoken, seconds of video
   await f.lib.addModel({ name: "whisper", provider: "fake", upstreamModel: "whisper-1", type: "transcription", audioUsdPerMinute: "0.006", marginPercent: "20" }, "test");
   await f.lib.addModel({ name: "tts", provider: "fake", upstreamModel: "tts-1", type: "speech", charactersUsdPer1M: "15" }, "test");
@@ -87,6 +89,8 @@ describe("hub config export / import", () => {
       enabled: true,
       maxOutputTokens: null,
       defaultOutputTokens: null,
+      routingStrategy: "latency",
+      responseCache: true,
       aliases: ["mini"],
       deployments: [
         { provider: "fake", upstreamModel: "gpt-4o-mini-2024-07-18", priority: 0, weight: 1, enabled: true, credential: null },
@@ -97,7 +101,7 @@ describe("hub config export / import", () => {
     });
     const unpriced = { inputUsdPer1M: "0", outputUsdPer1M: "0", cachedInputUsdPer1M: null, cacheWriteUsdPer1M: null, imageUsd: null, audioUsdPerMinute: null, charactersUsdPer1M: null, videoUsdPerSecond: null };
     expect(doc.models.find((m) => m.name === "whisper")).toMatchObject({ type: "transcription", price: { ...unpriced, audioUsdPerMinute: "0.006", marginPercent: "20" } });
-    expect(doc.models.find((m) => m.name === "tts")).toMatchObject({ type: "speech", price: { ...unpriced, charactersUsdPer1M: "15", marginPercent: "0" } });
+    expect(doc.models.find((m) => m.name === "tts")).toMatchObject({ type: "speech", routingStrategy: "priority", responseCache: false, price: { ...unpriced, charactersUsdPer1M: "15", marginPercent: "0" } });
     expect(doc.models.find((m) => m.name === "sora")).toMatchObject({ type: "video", price: { ...unpriced, videoUsdPerSecond: "0.1", marginPercent: "25" } });
     expect(doc.packages).toEqual([
       { name: "Starter", group: null, price: "9.99", currency: "usd", credits: "1000000", enabled: true, sortOrder: 0 },
@@ -127,6 +131,8 @@ describe("hub config export / import", () => {
     const imported = JSON.parse(await cli(targetKeys, "config", "export")) as Document;
     for (const name of ["whisper", "tts", "sora"]) expect(imported.models.find((m) => m.name === name)).toEqual(exported.models.find((m) => m.name === name));
     expect(first.created).toEqual(expect.arrayContaining(["model whisper", "model tts", "model sora"]));
+    // and a model's routing strategy and response cache with it
+    expect(imported.models.find((m) => m.name === "gpt-4o-mini")).toMatchObject({ routingStrategy: "latency", responseCache: true });
   });
 
   it("clones a hub exactly from an export with secrets, re-sealed under the other hub's master key", async () => {
@@ -145,21 +151,24 @@ describe("hub config export / import", () => {
   });
 
   it("applies a changed document to the running hub; a dry run changes nothing", async () => {
-    const doc = JSON.parse(readFileSync(path.join(dir, "public.json"), "utf8")) as Omit<Document, "models"> & { models: Array<{ name: string; aliases: string[]; price: { outputUsdPer1M: string; videoUsdPerSecond: string | null } }> };
+    type Model = { name: string; aliases: string[]; routingStrategy: string; responseCache: boolean; price: { outputUsdPer1M: string; videoUsdPerSecond: string | null } };
+    const doc = JSON.parse(readFileSync(path.join(dir, "public.json"), "utf8")) as Omit<Document, "models"> & { models: Model[] };
     const model = doc.models.find((m) => m.name === "gpt-4o-mini")!;
     model.aliases.push("mini-2");
     model.price.outputUsdPer1M = "0.7";
+    Object.assign(doc.models.find((m) => m.name === "tts")!, { routingStrategy: "least_busy", responseCache: true });
     // a changed price per second of video is a changed price
     doc.models.find((m) => m.name === "sora")!.price.videoUsdPerSecond = "0.15";
     const file = path.join(dir, "changed.json");
     writeFileSync(file, JSON.stringify(doc));
 
     const dry = JSON.parse(await cli(f.env, "config", "import", "--file", file, "--dry-run", "--json")) as { created: string[]; updated: string[]; dryRun: boolean };
-    expect(dry).toMatchObject({ dryRun: true, created: ["alias mini-2 → gpt-4o-mini"], updated: ["price of gpt-4o-mini", "price of sora"] });
+    expect(dry).toMatchObject({ dryRun: true, created: ["alias mini-2 → gpt-4o-mini"], updated: ["price of gpt-4o-mini", "price of sora", "model tts"] });
     expect(await f.db.modelAlias.findUnique({ where: { alias: "mini-2" } })).toBeNull();
 
     const applied = JSON.parse(await cli(f.env, "config", "import", "--file", file, "--json")) as { created: string[]; updated: string[]; skipped: string[] };
-    expect([applied.created, applied.updated, applied.skipped]).toEqual([["alias mini-2 → gpt-4o-mini"], ["price of gpt-4o-mini", "price of sora"], []]);
+    expect([applied.created, applied.updated, applied.skipped]).toEqual([["alias mini-2 → gpt-4o-mini"], ["price of gpt-4o-mini", "price of sora", "model tts"], []]);
+    expect(await f.db.model.findUniqueOrThrow({ where: { name: "tts" } })).toMatchObject({ routingStrategy: "least_busy", responseCache: true });
     const { value } = await eventually(() => f.client.chat.completions.create({ model: "mini-2", messages: [{ role: "user", content: "hi" }] }));
     expect(value.choices[0]!.message.content).toBeTruthy();
     const prices = await f.lib.priceHistory("gpt-4o-mini");
@@ -176,6 +185,11 @@ describe("hub config export / import", () => {
     const refused = await runCli(["config", "import", "--file", bad], f.env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("configuration: models.0.deployments a model needs at least one deployment");
+
+    writeFileSync(bad, JSON.stringify({ aigneHubConfig: 1, models: [{ name: "fast", routingStrategy: "fastest", deployments: [{ provider: "fake", upstreamModel: "x" }] }] }));
+    const strategy = await runCli(["config", "import", "--file", bad], f.env);
+    expect(strategy.code).toBe(1);
+    expect(strategy.stderr).toContain("models.0.routingStrategy");
 
     writeFileSync(bad, JSON.stringify({ aigneHubConfig: 1, packages: [{ name: "Later", price: "5", credits: "10" }], models: [{ name: "lost", deployments: [{ provider: "nowhere", upstreamModel: "x" }] }] }));
     const missing = await runCli(["config", "import", "--file", bad], f.env);

@@ -111,6 +111,10 @@ const ADMIN_ACTIONS: Record<string, Fields> = {
   setPriceAction: () => ({ model: "gpt-4o-mini", inputUsdPer1M: "0", outputUsdPer1M: "0" }),
   addDeploymentAction: () => ({ model: "gpt-4o-mini", provider: "fake", upstreamModel: "attacker-upstream" }),
   addAliasAction: () => ({ model: "gpt-4o-mini", alias: "attacker-alias" }),
+  setRoutingAction: () => ({ model: "gpt-4o-mini", strategy: "price" }),
+  // a cached answer is billed at the cache's share: a member must not opt their key (or a model) in, nor share answers
+  setResponseCacheAction: async (w, f) => ({ keyId: (await f.db.apiKey.findFirstOrThrow({ where: { userId: w.attacker.id } })).id, responseCache: "on" }),
+  saveResponseCacheAction: () => ({ responseCacheEnabled: "on", responseCacheShared: "on", responseCacheTtlSeconds: "604800", responseCacheBilledFraction: "0", responseCacheMaxEntryBytes: "16777216" }),
   // a refund through Stripe takes a customer's credits back: only an admin may
   refundAction: async (_w, f) => ({ paymentId: (await f.db.payment.findFirstOrThrow({ where: { status: "paid" } })).id, amount: "1", reason: "requested_by_customer", note: "attacker" }),
   // a member must not price themselves into a cheaper group, nor make one
@@ -174,7 +178,7 @@ async function snapshot() {
   const db = f.db;
   const [users, keys, ledger, providers, credentials, models, deployments, aliases, prices, settings, audit, teams, packages, totp, adminTokens, alertChannels, alertDeliveries, payments, autoRecharges, accounts, codes, groups, groupPrices] = await Promise.all([
     db.user.findMany({ select: { id: true, email: true, role: true, disabledAt: true, teamId: true, groupId: true, monthlyBudgetNanoUsd: true, alertEmail: true, alertLowBalanceMicrocredits: true }, orderBy: { id: "asc" } }),
-    db.apiKey.findMany({ select: { id: true, revokedAt: true, rpm: true }, orderBy: { id: "asc" } }),
+    db.apiKey.findMany({ select: { id: true, revokedAt: true, rpm: true, responseCache: true }, orderBy: { id: "asc" } }),
     db.creditTransaction.count(),
     db.provider.findMany({ select: { id: true, baseUrl: true, enabled: true }, orderBy: { id: "asc" } }),
     db.credential.count(),

@@ -8,6 +8,7 @@ import { activeUserEmails, listKeys } from "@/lib/dal/admin";
 import { createKeyAction, revokeKeyAction } from "./actions";
 import { LogLevelDialog } from "../settings/logging-forms";
 import { LimitsDialog } from "../users/user-forms";
+import { ResponseCacheDialog } from "../response-cache-dialog";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("adminPeople.keys.page"))("metaTitle") };
@@ -19,7 +20,7 @@ export default async function KeysPage() {
   return (
     <>
       <PageHeader title={t("title")} description={t("description")}>
-        <CreateKeyDialog action={createKeyAction} users={users} />
+        <CreateKeyDialog action={createKeyAction} users={users} cacheOption />
       </PageHeader>
       <Card>
         <CardContent className="pt-4">
@@ -31,6 +32,7 @@ export default async function KeysPage() {
               <>
                 <LimitsDialog target={{ keyId: k.id }} label={t("keyLabel", { name: k.name })} />
                 <LogLevelDialog target={{ keyId: k.id }} label={t("keyLabel", { name: k.name })} level={k.logLevel} />
+                <ResponseCacheDialog target={{ keyId: k.id }} on={k.responseCache} label={t("keyLabel", { name: k.name })} />
               </>
             )}
           />

@@ -14,6 +14,7 @@ import { PriceFlags } from "./price-flags";
 import { WeightInput } from "../weight-input";
 import { AddModelDialog, AliasDialog, DeployDialog, PriceDialog, RoutingDialog } from "./model-forms";
 import { RoutingDecisions } from "./routing-decisions";
+import { ResponseCacheDialog } from "../response-cache-dialog";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("adminCatalog.models"))("metaTitle") };
@@ -70,6 +71,7 @@ export default async function ModelsPage() {
                       <DeployDialog model={m.name} providers={providerNames} />
                       <AliasDialog model={m.name} />
                       <RoutingDialog model={m.name} strategy={routing.get(m.id)?.strategy ?? "priority"} />
+                      <ResponseCacheDialog target={{ modelName: m.name }} on={routing.get(m.id)?.responseCache ?? false} label={m.name} />
                     </div>
                   </TableCell>
                   <TableCell className="align-top">

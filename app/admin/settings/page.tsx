@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { redisEnabled } from "@/lib/redis";
 import { LoggingSettingsForm } from "./logging-forms";
 import { SettingsForm } from "./settings-form";
+import { ResponseCacheForm } from "./response-cache-form";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("admin.settings"))("metaTitle") };
@@ -15,7 +16,7 @@ export async function generateMetadata() {
 
 export default async function SettingsPage() {
   const user = await requireAdmin();
-  const [settings, t, tl] = await Promise.all([adminSettings(user), getTranslations("admin.settings"), getTranslations("requestLogging.settings")]);
+  const [settings, t, tl, tc] = await Promise.all([adminSettings(user), getTranslations("admin.settings"), getTranslations("requestLogging.settings"), getTranslations("admin.responseCache")]);
   const e = env();
   // [test id (the English name), name, on, detail]
   const status: Array<[string, string, boolean, string]> = [
@@ -30,6 +31,15 @@ export default async function SettingsPage() {
       <Card>
         <CardContent className="pt-5">
           <SettingsForm settings={settings} />
+        </CardContent>
+      </Card>
+      <Card data-testid="response-cache-settings">
+        <CardHeader>
+          <CardTitle>{tc("title")}</CardTitle>
+          <CardDescription>{tc("description")}</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ResponseCacheForm settings={settings} />
         </CardContent>
       </Card>
       <Card>

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { OPERATOR } from "../../caller";
-import { addAlias, addDeployment, addModel, MODEL_TYPES, priceHistory, setPrice } from "../../admin/models";
+import { addAlias, addDeployment, addModel, MODEL_TYPES, priceHistory, setPrice, setRoutingStrategy } from "../../admin/models";
+import { setResponseCache } from "../../admin/response-cache";
+import { ROUTING_STRATEGIES, type RoutingStrategy } from "../../gateway/route-stats";
 import { addCredential, addProvider, listProviders, testProvider, updateProvider } from "../../admin/providers";
 import { db } from "../../db/client";
 import { formatUsd } from "../../money";
@@ -76,6 +78,9 @@ const modelSchema = z.object({
   enabled: z.boolean(),
   maxOutputTokens: z.number().int().nullable(),
   defaultOutputTokens: z.number().int().nullable(),
+  routingStrategy: z.enum(ROUTING_STRATEGIES),
+  /** every call to the model opts into the response cache */
+  responseCache: z.boolean(),
   aliases: z.array(z.string()),
   deployments: z.array(z.object({ id: z.string(), provider: z.string(), upstreamModel: z.string(), priority: z.number().int(), weight: z.number().int(), enabled: z.boolean() })),
   price: priceSchema.nullable(),
@@ -92,6 +97,8 @@ const modelView = (m: ModelRow): z.infer<typeof modelSchema> => ({
   enabled: m.enabled,
   maxOutputTokens: m.maxOutputTokens,
   defaultOutputTokens: m.defaultOutputTokens,
+  routingStrategy: m.routingStrategy as RoutingStrategy,
+  responseCache: m.responseCache,
   aliases: m.aliases.map((a) => a.alias),
   deployments: m.deployments.map((d) => ({ id: d.id, provider: d.provider.name, upstreamModel: d.upstreamModel, priority: d.priority, weight: d.weight, enabled: d.enabled })),
   price: m.prices[0] ? priceView(m.prices[0]) : null,
@@ -197,6 +204,23 @@ export const catalogRoutes = [
     status: 201,
     idempotent: true,
     handler: async ({ body, caller }) => modelView((await modelByName((await addModel(body, caller.actor)).name))!),
+  }),
+  route({
+    method: "patch",
+    path: "/models/{name}",
+    scope: "full",
+    tag: "Models",
+    summary: "Change how a model's deployments are ordered and whether its calls opt into the response cache",
+    params: nameParams,
+    body: z
+      .object({ routingStrategy: z.enum(ROUTING_STRATEGIES).optional(), responseCache: z.boolean().optional() })
+      .refine((b) => b.routingStrategy !== undefined || b.responseCache !== undefined, "give routingStrategy and/or responseCache"),
+    response: modelSchema,
+    handler: async ({ params, body, caller }) => {
+      if (body.routingStrategy !== undefined) await setRoutingStrategy(params.name, body.routingStrategy, caller.actor);
+      if (body.responseCache !== undefined) await setResponseCache({ modelName: params.name }, body.responseCache, caller.actor);
+      return modelView((await modelByName(params.name))!);
+    },
   }),
   route({
     method: "get",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createApiKey, revokeApiKey, rotateApiKey } from "../../admin/keys";
+import { setResponseCache } from "../../admin/response-cache";
 import { db } from "../../db/client";
 import { formatUsd } from "../../money";
 import { dateTime, idParams, listOf, page, pageArgs, pageQuery, route } from "../define";
@@ -18,10 +19,12 @@ export const keySchema = z.object({
   monthlyBudgetUsd: z.string().nullable(),
   rpm: z.number().int().nullable(),
   tpm: z.number().int().nullable(),
+  /** the key's calls opt into the response cache */
+  responseCache: z.boolean(),
   createdAt: dateTime,
 });
 
-type KeyRow = { id: string; name: string; prefix: string; userId: string; teamId: string | null; allowedModels: string; expiresAt: Date | null; revokedAt: Date | null; lastUsedAt: Date | null; monthlyBudgetNanoUsd: bigint | null; rpm: number | null; tpm: number | null; createdAt: Date };
+type KeyRow = { id: string; name: string; prefix: string; userId: string; teamId: string | null; allowedModels: string; expiresAt: Date | null; revokedAt: Date | null; lastUsedAt: Date | null; monthlyBudgetNanoUsd: bigint | null; rpm: number | null; tpm: number | null; responseCache: boolean; createdAt: Date };
 const keyView = (k: KeyRow): z.infer<typeof keySchema> => ({
   id: k.id,
   name: k.name,
@@ -35,6 +38,7 @@ const keyView = (k: KeyRow): z.infer<typeof keySchema> => ({
   monthlyBudgetUsd: k.monthlyBudgetNanoUsd === null ? null : formatUsd(k.monthlyBudgetNanoUsd),
   rpm: k.rpm,
   tpm: k.tpm,
+  responseCache: k.responseCache,
   createdAt: k.createdAt,
 });
 
@@ -76,6 +80,7 @@ export const keyRoutes = [
       name: z.string().trim().min(1).max(100).optional(),
       models: z.array(z.string().max(128)).max(200).optional(),
       expiresAt: z.coerce.date().optional(),
+      responseCache: z.boolean().optional(),
     }),
     response: newKeySchema,
     status: 201,
@@ -86,6 +91,20 @@ export const keyRoutes = [
     },
   }),
   route({ method: "get", path: "/keys/{id}", scope: "read", tag: "API keys", summary: "One API key", params: idParams, response: keySchema, handler: async ({ params }) => keyView(await keyById(params.id)) }),
+  route({
+    method: "patch",
+    path: "/keys/{id}",
+    scope: "users_keys",
+    tag: "API keys",
+    summary: "Opt a key's calls into the response cache, or out of it",
+    params: idParams,
+    body: z.object({ responseCache: z.boolean() }),
+    response: keySchema,
+    handler: async ({ params, body, caller }) => {
+      await setResponseCache({ keyId: (await keyById(params.id)).id }, body.responseCache, caller.actor);
+      return keyView(await keyById(params.id));
+    },
+  }),
   route({
     method: "post",
     path: "/keys/{id}/revoke",
