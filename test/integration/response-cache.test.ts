@@ -325,6 +325,26 @@ describe("the operator's controls", () => {
   });
 });
 
+describe("rate limits", () => {
+  it("count a free hit, so a key cannot pass its requests per minute through the cache", async () => {
+    const { client, key } = await member("limited@test.local");
+    const body = fresh();
+    await askAndKeep(client, body);
+    await f.lib.setRateLimits({ keyId: key.id }, { rpm: "3" }, "test");
+    // the limit reaches the server through its config feed; from then on the third hit in the window is refused
+    const { value: refused } = await eventually(async () => {
+      for (let i = 0; i < 4; i++) {
+        const outcome = await ask(client, body).then((answer) => answer.cache, (error: unknown) => error);
+        if (outcome instanceof OpenAI.RateLimitError) return outcome;
+        expect(outcome).toBe("hit");
+      }
+      throw new Error("no hit was refused");
+    }, 10_000);
+    expect(refused.status).toBe(429);
+    expect(refused.code).toBe("rate_limit_exceeded");
+  });
+});
+
 describe("speed", () => {
   it("answers hits without the upstream (timings of 20 misses and 20 hits logged)", async () => {
     const bodies = Array.from({ length: 20 }, () => fresh());
