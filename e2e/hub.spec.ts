@@ -502,6 +502,61 @@ test("single sign-on: the identity provider vouches for a person, who becomes a 
   await page.context().close();
 });
 
+/** The pages of one call, photographed with the rest (set by the logging test below). */
+const CALL_PAGES: { admin: string[]; customer: string[] } = { admin: [], customer: [] };
+
+test("with bodies logged, a call's redacted request and answer show on its page; a repeated call is a cache hit on the charts", async ({ browser, baseURL }) => {
+  const settings = admin.getByTestId("logging-settings-form");
+  const setLevel = async (level: string) => {
+    await admin.goto("/admin/settings");
+    await settings.getByLabel("Default log level").selectOption(level);
+    await settings.getByRole("button", { name: "Save logging settings" }).click();
+    await expect(admin.getByText(/logging setting saved/)).toBeVisible();
+  };
+  await setLevel("bodies");
+
+  const customer = await signedIn(browser, "customer@e2e.local", "customer-password-1");
+  await customer.goto("/keys");
+  const keyBox = await dialog(customer, EN("keys.create.trigger"));
+  await keyBox.getByLabel(EN("keys.create.name")).fill("logged-app");
+  await keyBox.getByRole("button", { name: EN("keys.create.submit") }).click();
+  const secret = (await keyBox.getByTestId("secret").textContent())!;
+  const ask = async () => {
+    const answer = fetch(`${baseURL}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json", "x-hub-cache": "on" },
+      body: JSON.stringify({ model: "gpt-e2e", max_tokens: 16, messages: [{ role: "user", content: "Write to jane.doe@example.com about card 4111 1111 1111 1111" }] }),
+    });
+    // gpt-e2e's upstream model answers when the test lets it; a cache hit does not ask it
+    await expect.poll(async () => (upstream.release(), Promise.race([answer.then(() => true), new Promise((r) => setTimeout(() => r(false), 200))]))).toBe(true);
+    const response = await answer;
+    expect(response.status, await response.clone().text()).toBe(200);
+    return { requestId: response.headers.get("x-request-id")!, cache: response.headers.get("x-hub-cache") };
+  };
+  const first = await ask();
+  expect(first.cache).toBe("miss");
+  await expect.poll(async () => (await ask()).cache, { timeout: 10_000 }).toBe("hit");
+
+  const adminPath = `/admin/usage/calls/${first.requestId}`;
+  await expect(async () => {
+    await admin.goto(adminPath);
+    await expect(admin.getByTestId("call-request")).toContainText("[REDACTED:email]");
+  }).toPass({ timeout: 15_000 });
+  await expect(admin.getByTestId("call-request")).toContainText("[REDACTED:card]");
+  await expect(admin.getByTestId("call-request")).not.toContainText("jane.doe@example.com");
+  await expect(admin.getByTestId("call-response")).toContainText("chat.completion");
+  await customer.goto(`/usage/calls/${first.requestId}`);
+  await expect(customer.getByTestId("call-request")).toContainText("[REDACTED:email]");
+  CALL_PAGES.admin.push(adminPath);
+  CALL_PAGES.customer.push(`/usage/calls/${first.requestId}`);
+
+  // the overview's cache chart counts the hit among today's calls
+  await admin.goto("/admin");
+  await expect(admin.getByTestId("cache-rate-chart")).toBeVisible();
+  await setLevel("metadata");
+  await customer.context().close();
+});
+
 const ADMIN_PAGES = ["/admin", "/admin/providers", "/admin/models", "/admin/users", "/admin/keys", "/admin/usage", "/admin/credits", "/admin/credits/codes", "/admin/settings", "/admin/playground", "/admin/alerts", "/admin/audit", "/admin/api"];
 const ACCOUNT_PAGES = ["/dashboard", "/keys", "/usage", "/billing", "/billing/statement", "/quickstart"];
 const PUBLIC_PAGES = ["/", "/pricing", "/sign-in", "/sign-up"];
@@ -512,8 +567,8 @@ test("every page renders, light and dark, on a desktop and a phone (screenshots 
   const customer = await signedIn(browser, "customer@e2e.local", "customer-password-1");
   const anonymous = await (await browser.newContext()).newPage();
   const shots: Array<[Page, string[]]> = [
-    [admin, ADMIN_PAGES],
-    [customer, ACCOUNT_PAGES],
+    [admin, [...ADMIN_PAGES, ...CALL_PAGES.admin]],
+    [customer, [...ACCOUNT_PAGES, ...CALL_PAGES.customer]],
     [anonymous, PUBLIC_PAGES],
   ];
   for (const [page, paths] of shots) {
@@ -525,7 +580,8 @@ test("every page renders, light and dark, on a desktop and a phone (screenshots 
           const response = await page.goto(path);
           expect(response?.status(), path).toBe(200);
           await expect(page.locator("h1").first()).toBeVisible();
-          const name = path === "/" ? "landing" : path.slice(1).replaceAll("/", "-");
+          // a call's page is named for what it is, not for its request id
+          const name = path === "/" ? "landing" : path.slice(1).replace(/\/calls\/[^/]+$/, "/call").replaceAll("/", "-");
           await page.screenshot({ path: `e2e/screenshots/${name}-${scheme}-${device}.jpeg`, type: "jpeg", quality: 70, fullPage: true });
         }
       }
