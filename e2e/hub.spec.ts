@@ -240,9 +240,10 @@ test("the playground streams an answer, with its tokens and cost, and the call s
   expect((await forged.json()).error.code).toBe("cross_origin");
 
   await page.goto("/admin/usage");
-  // the charts above the calls: calls and cost by model, error rate, latency — the call in each
+  // the charts above the calls: calls and cost by model, error rate, latency, cache hits — the call in each
   const charts = page.getByTestId("usage-charts");
-  await expect(charts.getByRole("img", { name: / chart$/ })).toHaveCount(4);
+  await expect(charts.getByRole("img", { name: / chart$/ })).toHaveCount(5);
+  await expect(charts.getByTestId("cache-rate-chart").getByRole("img", { name: / chart$/ })).toBeVisible();
   await expect(charts.getByTestId("latency-chart").getByRole("img", { name: / chart$/ })).toBeVisible();
   const row = page.getByTestId("call-row").first();
   await expect(row).toContainText("gpt-e2e");
