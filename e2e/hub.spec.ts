@@ -452,6 +452,8 @@ test("a customer saves a card, is recharged when a call crosses the threshold, r
 });
 
 test("the same in Simplified Chinese: a browser asking for Chinese signs up and walks through billing, an admin switches the language", async ({ browser, baseURL }) => {
+  // every page of the flow in Chinese, photographed: close to a minute on a busy 2-core machine
+  test.setTimeout(120_000);
   const zh = translator("zh-CN");
   // the admin picks the language with the switcher (a cookie); the customer's browser asks for Chinese
   const adminZh = await signedIn(browser, E2E.admin.email, E2E.admin.password);
@@ -539,10 +541,11 @@ test("with bodies logged, a call's redacted request and answer show on its page;
   await expect.poll(async () => (await ask()).cache, { timeout: 10_000 }).toBe("hit");
 
   const adminPath = `/admin/usage/calls/${first.requestId}`;
-  await expect(async () => {
-    await admin.goto(adminPath);
-    await expect(admin.getByTestId("call-request")).toContainText("[REDACTED:email]");
-  }).toPass({ timeout: 15_000 });
+  // the call is on its page once its usage event is written (in batches, off the request path); the browser
+  // opens it only then, so that it never keeps a "not found" rendered before the write
+  await expect.poll(async () => (await (await admin.request.get(adminPath)).text()).includes('data-testid="call-request"'), { timeout: 15_000 }).toBe(true);
+  await admin.goto(adminPath);
+  await expect(admin.getByTestId("call-request")).toContainText("[REDACTED:email]");
   await expect(admin.getByTestId("call-request")).toContainText("[REDACTED:card]");
   await expect(admin.getByTestId("call-request")).not.toContainText("jane.doe@example.com");
   await expect(admin.getByTestId("call-response")).toContainText("chat.completion");

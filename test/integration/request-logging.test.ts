@@ -175,7 +175,8 @@ describe("the logging CLI", () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("catastrophic");
     await f.lib.setSetting("log-bodies-retention-days", "30", "test");
-  });
+    // seven CLI processes, each starting the hub's bundle: slow on a busy 2-core machine
+  }, 120_000);
 });
 
 describe("the logging forms", () => {
