@@ -52,6 +52,15 @@ describe("prompt-cache affinity", () => {
     expect(pool.requests.at(-1)!.body?.prompt_cache_key).toBe("project-42");
   });
 
+  it("keeps one session's calls on one credential, by x-session-id or by the user field", async () => {
+    for (let i = 0; i < 6; i++) {
+      await f.client.chat.completions.create({ model: "sticky", messages: [{ role: "user", content: `turn ${i}` }] }, { headers: { "x-session-id": "chat-7" } });
+    }
+    expect(new Set(lastKeys(6)).size).toBe(1);
+    for (let i = 0; i < 6; i++) await ask(f.client, "sticky", { user: "end-user-9", messages: [{ role: "user", content: `turn ${i}` }] });
+    expect(new Set(lastKeys(6)).size).toBe(1);
+  });
+
   it("keeps calls sharing an Anthropic cache_control prefix on one credential, whatever follows it", async () => {
     const anthropic = new Anthropic({ apiKey: f.apiKey, baseURL: f.hub.baseURL.replace(/\/v1$/, "") });
     const system = [{ type: "text" as const, text: "You are a very long system prompt.", cache_control: { type: "ephemeral" as const } }];
