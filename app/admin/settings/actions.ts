@@ -2,7 +2,7 @@
 
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { currentSettings, setSetting } from "@/lib/admin/settings";
+import { saveChangedSettings, wholeIn } from "./save-changed";
 import { adminAction } from "@/lib/ui/admin-action";
 
 // The form's fields by their CLI setting names (lib/admin/settings.ts validates each value).
@@ -28,12 +28,7 @@ const FIELDS = {
 /** the form, its messages in the reader's language; the ranges are lib/settings.ts's */
 async function settingsForm() {
   const t = await getTranslations("admin.settings.validation");
-  const wholeIn = (min: number, max: number) =>
-    z
-      .string()
-      .regex(/^\d+$/, t("wholeIn", { min, max }))
-      .refine((v) => Number(v) >= min && Number(v) <= max, t("wholeIn", { min, max }))
-      .transform((v) => String(Number(v)));
+  const whole = (min: number, max: number) => wholeIn((range) => t("wholeIn", range), min, max);
   return z.object({
     mode: z.enum(["enterprise", "service_provider"]),
     creditPriceUsd: z.string().regex(/^\d+(\.\d+)?$/, t("usdAmount")),
@@ -46,43 +41,37 @@ async function settingsForm() {
     directModelRouting: z.enum(["auto", "on", "off"]),
     checkoutPromotionCodes: z.literal("on").optional(),
     // empty: the credits never expire
-    starterCreditExpiryDays: wholeIn(1, 3650).optional(),
-    paidCreditExpiryDays: wholeIn(1, 3650).optional(),
+    starterCreditExpiryDays: whole(1, 3650).optional(),
+    paidCreditExpiryDays: whole(1, 3650).optional(),
     // empty (or a form without them): left as they are
-    autoRechargeMaxPerDay: wholeIn(1, 100).optional(),
-    autoRechargeMaxFailures: wholeIn(1, 20).optional(),
+    autoRechargeMaxPerDay: whole(1, 100).optional(),
+    autoRechargeMaxFailures: whole(1, 20).optional(),
     priceSourceUrl: z.url(t("notUrl")).optional(),
     refuseBelowCost: z.literal("on").optional(),
   });
 }
 
-export const saveSettingsAction = adminAction(settingsForm, async (input, admin) => {
-  const current = await currentSettings();
-  // each setting as the CLI writes it, to compare with what the form sent
-  const stored = (key: keyof typeof FIELDS) => {
-    const value = current[key];
-    return typeof value === "boolean" ? (value ? "on" : "off") : value === null ? "none" : String(value);
-  };
-  const wanted: Record<keyof typeof FIELDS, string> = {
-    mode: input.mode,
-    creditPriceUsd: input.creditPriceUsd,
-    starterCredits: input.starterCredits,
-    signUpEnabled: input.signUpEnabled ? "on" : "off",
-    brandName: input.brandName,
-    brandLogoUrl: input.brandLogoUrl ?? "none",
-    topUpUrl: input.topUpUrl ?? "none",
-    currency: input.currency,
-    directModelRouting: input.directModelRouting,
-    checkoutPromotionCodes: input.checkoutPromotionCodes ? "on" : "off",
-    starterCreditExpiryDays: input.starterCreditExpiryDays ?? "none",
-    paidCreditExpiryDays: input.paidCreditExpiryDays ?? "none",
-    autoRechargeMaxPerDay: input.autoRechargeMaxPerDay ?? stored("autoRechargeMaxPerDay"),
-    autoRechargeMaxFailures: input.autoRechargeMaxFailures ?? stored("autoRechargeMaxFailures"),
-    priceSourceUrl: input.priceSourceUrl ?? "none",
-    refuseBelowCost: input.refuseBelowCost ? "on" : "off",
-  };
-  const changed = (Object.keys(FIELDS) as Array<keyof typeof FIELDS>).filter((key) => stored(key) !== wanted[key]);
-  for (const key of changed) await setSetting(FIELDS[key], wanted[key], admin.email);
-  const t = await getTranslations("admin.settings");
-  return changed.length ? t("saved", { count: changed.length }) : t("nothingChanged");
-});
+export const saveSettingsAction = adminAction(settingsForm, async (input, admin) =>
+  saveChangedSettings(
+    FIELDS,
+    (stored) => ({
+      mode: input.mode,
+      creditPriceUsd: input.creditPriceUsd,
+      starterCredits: input.starterCredits,
+      signUpEnabled: input.signUpEnabled ? "on" : "off",
+      brandName: input.brandName,
+      brandLogoUrl: input.brandLogoUrl ?? "none",
+      topUpUrl: input.topUpUrl ?? "none",
+      currency: input.currency,
+      directModelRouting: input.directModelRouting,
+      checkoutPromotionCodes: input.checkoutPromotionCodes ? "on" : "off",
+      starterCreditExpiryDays: input.starterCreditExpiryDays ?? "none",
+      paidCreditExpiryDays: input.paidCreditExpiryDays ?? "none",
+      autoRechargeMaxPerDay: input.autoRechargeMaxPerDay ?? stored("autoRechargeMaxPerDay"),
+      autoRechargeMaxFailures: input.autoRechargeMaxFailures ?? stored("autoRechargeMaxFailures"),
+      priceSourceUrl: input.priceSourceUrl ?? "none",
+      refuseBelowCost: input.refuseBelowCost ? "on" : "off",
+    }),
+    admin.email,
+  ),
+);
