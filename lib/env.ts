@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { HUB_ROLES } from "./roles";
 
 /** A configuration problem that must stop start-up with one clear line. */
 export class ConfigError extends Error {
@@ -76,6 +77,8 @@ const envSchema = z.object({
   /** enables /metrics for scrapers that send it as a Bearer token */
   HUB_METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
   PORT: withDefault(z.coerce.number().int().min(1).max(65535), 3000),
+  /** what this process runs: everything, the API only, the web UI and admin API, or the queue worker (lib/roles.ts) */
+  HUB_ROLE: withDefault(z.enum(HUB_ROLES), "all"),
   /** the worker's /healthz for container healthchecks, on 127.0.0.1 (0 turns it off) */
   HUB_WORKER_HEALTH_PORT: withDefault(z.coerce.number().int().min(0).max(65535), 3001),
   LOG_LEVEL: withDefault(z.enum(LOG_LEVELS), "info"),

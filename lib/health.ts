@@ -4,6 +4,7 @@ import { loadMigrations, MIGRATIONS_TABLE } from "./db/migrate";
 import { databaseKind, env } from "./env";
 import { Reply } from "./http/reply";
 import { log } from "./log";
+import { roleRuns } from "./roles";
 import { hasMetricsToken, registry } from "./metrics";
 import { processSingleton } from "./singleton";
 
@@ -80,8 +81,11 @@ async function readiness() {
   return { ready: Object.values(checks).every((c) => c.ok), checks };
 }
 
-/** GET /healthz – the process is alive and serving. */
-export const healthz = () => Reply.json({ status: "ok" });
+/** GET /healthz – the process is alive and serving, and what it runs (its HUB_ROLE). */
+export function healthz(): Reply {
+  const { HUB_ROLE, REDIS_URL } = env();
+  return Reply.json({ status: "ok", role: HUB_ROLE, runs: roleRuns(HUB_ROLE, Boolean(REDIS_URL)) });
+}
 
 let lastLogged = "";
 /** Logs what failed, once per change of state (a load balancer probes every few seconds). */

@@ -39,22 +39,28 @@ function fail(error) {
   process.exit(1);
 }
 
-import("./dist/gateway.mjs")
-  .then(async (gateway) => {
-    await gateway.bootServer();
-    const server = http.createServer((req, res) => {
-      // the socket's address for throttling and the audit log (lib/auth/client-address.ts); always
-      // overwritten, so a client cannot name its own
-      req.headers["x-hub-peer"] = req.socket.remoteAddress ?? "";
-      if (gateway.serveFromNode(req, res)) return;
-      next()
-        .then((handle) => handle(req, res))
-        .catch((error) => {
-          console.error(error);
-          if (!res.headersSent) res.writeHead(500).end("Internal Server Error");
-        });
-    });
-    if (keepAliveTimeout >= 0) server.keepAliveTimeout = keepAliveTimeout;
-    server.listen(port, hostname, () => console.log(`aigne hub listening on http://${hostname}:${port}`));
-  })
-  .catch(fail);
+// HUB_ROLE=worker: this image's queue worker, the same process `node dist/worker.mjs` runs (lib/roles.ts)
+if (process.env.HUB_ROLE === "worker") import("./dist/worker.mjs").catch(fail);
+else serve();
+
+function serve() {
+  import("./dist/gateway.mjs")
+    .then(async (gateway) => {
+      await gateway.bootServer();
+      const server = http.createServer((req, res) => {
+        // the socket's address for throttling and the audit log (lib/auth/client-address.ts); always
+        // overwritten, so a client cannot name its own
+        req.headers["x-hub-peer"] = req.socket.remoteAddress ?? "";
+        if (gateway.serveFromNode(req, res)) return;
+        next()
+          .then((handle) => handle(req, res))
+          .catch((error) => {
+            console.error(error);
+            if (!res.headersSent) res.writeHead(500).end("Internal Server Error");
+          });
+      });
+      if (keepAliveTimeout >= 0) server.keepAliveTimeout = keepAliveTimeout;
+      server.listen(port, hostname, () => console.log(`aigne hub listening on http://${hostname}:${port}`));
+    })
+    .catch(fail);
+}

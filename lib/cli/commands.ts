@@ -1,4 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { migrate } from "../db/migrate";
+import { env } from "../env";
 import type { ParseArgsConfig } from "node:util";
 import { disableBatch, disableCode, mintCodes } from "../admin/codes";
 import { findCreditAccount, grantCredits } from "../admin/credits";
@@ -191,6 +193,14 @@ const string = { type: "string" } as const;
 const flag = { type: "boolean" } as const;
 
 export const commands: Record<string, Command> = {
+  // not wrapped in command(), which migrates before every command and would leave nothing to report
+  migrate: {
+    usage: "apply pending database migrations (a deployment runs it once before new replicas start)",
+    run: async () => {
+      const applied = await migrate(env().DATABASE_URL);
+      return { message: applied.length ? `applied ${applied.join(", ")}` : "the database schema is current", applied };
+    },
+  },
   "admin create": command({
     usage: "--email E --password P",
     options: { email: string, password: string, name: string },

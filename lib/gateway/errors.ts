@@ -58,3 +58,7 @@ export const methodNotAllowed = (request: { method: string; url: string }) =>
 /** For /v1 paths the hub does not serve: a 404 in the OpenAI error shape, not an HTML page. */
 export const unknownUrl = (request: { method: string; url: string }) =>
   requestError(404, "unknown_url", `Unknown request URL: ${request.method} ${new URL(request.url).pathname}.`);
+
+/** For a path another process of a scaled-out hub serves (HUB_ROLE): a 404 that names no role or host. */
+export const notServedHere = (request: { method: string; url: string }) =>
+  requestError(404, "unknown_url", `Unknown request URL: ${request.method} ${new URL(request.url).pathname}. This address does not serve it.`);
