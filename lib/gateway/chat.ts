@@ -120,8 +120,8 @@ export async function serveChat<Body>(protocol: ChatProtocol<Body>, ctx: CallCon
   const exchange = { body, request, ctx };
   const cacheHeader: Record<string, string> = outcome.cache ? { "x-hub-cache": outcome.cache } : {};
   if (!outcome.stream) return Reply.json(protocol.answer(outcome.completion, exchange), { ...(await costHeaders(ctx)), ...cacheHeader });
-  const stream = relayStream(ctx, outcome.chunks, { request, encoder: protocol.encoder(exchange), onUpstreamError: outcome.onUpstreamError });
-  return Reply.stream(stream, { ...SSE_HEADERS, ...cacheHeader });
+  const frames = relayStream(ctx, outcome.chunks, { request, encoder: protocol.encoder(exchange), onUpstreamError: outcome.onUpstreamError });
+  return Reply.frames(frames, { ...SSE_HEADERS, ...cacheHeader });
 }
 
 /** A protocol's chat endpoint behind an API key: the one line each protocol takes in routes.ts. */

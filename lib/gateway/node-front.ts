@@ -5,7 +5,7 @@ import { closeWhenAnsweredEarly } from "../http/early-answer";
 import { log } from "../log";
 import { bodyTooLarge } from "../http/api-error";
 import { clientGone } from "./relay/disconnect";
-import type { Reply } from "../http/reply";
+import type { FrameSource, Reply } from "../http/reply";
 import type { Serve } from "./routes";
 import type { InboundRequest } from "../http/inbound";
 
@@ -70,7 +70,30 @@ async function pipe(stream: ReadableStream<Uint8Array>, res: ServerResponse, gon
   }
 }
 
+/** Writes each piece of a body the hub produces as it comes: no web stream, no copy into bytes first. */
+async function relay(source: FrameSource, res: ServerResponse, gone: AbortSignal): Promise<void> {
+  const cancel = () => void source.cancel().catch((error: Error) => log.error({ err: error.message }, "could not stop a relayed stream"));
+  if (gone.aborted) cancel();
+  else gone.addEventListener("abort", cancel, { once: true });
+  try {
+    for (;;) {
+      const text = await source.next();
+      if (text === null || res.destroyed) break;
+      if (!res.write(text)) await drained(res);
+    }
+  } finally {
+    gone.removeEventListener("abort", cancel);
+    res.end();
+  }
+}
+
 async function write(reply: Reply, res: ServerResponse, gone: AbortSignal): Promise<void> {
+  if ("frames" in reply.body) {
+    res.writeHead(reply.status, reply.headers);
+    res.flushHeaders();
+    await relay(reply.body.frames, res, gone);
+    return;
+  }
   if ("stream" in reply.body) {
     res.writeHead(reply.status, reply.headers);
     res.flushHeaders();

@@ -24,7 +24,7 @@ const get = async (url: string, token: string | null = METRICS_TOKEN) => {
 
 describe("/healthz and /readyz", () => {
   it("are ok when the database is migrated and Redis answers", async () => {
-    expect((await get(`${f.hub.url}/healthz`)).body).toEqual({ status: "ok" });
+    expect((await get(`${f.hub.url}/healthz`)).body).toEqual({ status: "ok", role: "all", runs: ["gateway", "admin", "web"] });
     const ready = await get(`${f.hub.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({ status: "ready", checks: { database: { ok: true }, migrations: { ok: true, detail: expect.stringMatching(/^\d+ applied$/) }, redis: { ok: true } } });

@@ -4,6 +4,7 @@ import type { CallRecord } from "@/lib/gateway/call-record";
 import { ApiError } from "@/lib/http/api-error";
 import { openAIEncoder } from "@/lib/gateway/protocols/openai/response";
 import { relayStream } from "@/lib/gateway/relay/sse";
+import { framesAsStream } from "@/lib/http/reply";
 import { UpstreamError } from "@/lib/providers/upstream-error";
 
 // a short drain window (the tests below must not wait the default 3 s), yet far longer than the
@@ -44,11 +45,11 @@ function relay(chunks: AsyncIterable<ChatCompletionChunk>, includeUsage: boolean
   const { call, finished } = fakeCall();
   const abort = new AbortController();
   const ctx = { call: call as unknown as CallRecord, principal: null as never, abort, origin: "http://hub.test" };
-  const stream = relayStream(ctx, chunks, {
+  const stream = framesAsStream(relayStream(ctx, chunks, {
     request,
     encoder: openAIEncoder(request.model, includeUsage),
     onUpstreamError: (e) => new ApiError({ status: 502, type: "upstream_error", code: "upstream_error", message: e.message }),
-  });
+  }));
   return { stream, call, finished, abort };
 }
 

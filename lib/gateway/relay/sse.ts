@@ -8,6 +8,8 @@ import { countPromptTokens, countTextTokens } from "../../canonical/token-count"
 import type { StreamEncoder } from "../protocols/stream-encoder";
 import { clientClosed, drainAfterClientLeft } from "./disconnect";
 import { StreamAssembler } from "../../logging/bodies";
+import type { FrameSource } from "../../http/reply";
+import { log } from "../../log";
 
 export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -16,8 +18,6 @@ export const SSE_HEADERS = {
   // tell nginx-style proxies not to buffer the stream
   "x-accel-buffering": "no",
 };
-
-const bytes = new TextEncoder();
 
 export interface RelayOptions {
   request: ChatRequest;
@@ -28,22 +28,21 @@ export interface RelayOptions {
 
 /**
  * Relays canonical chunks to the client, each written (by the protocol's encoder) as it arrives, and
- * meters the call from them.
+ * meters the call from them. The frames of one chunk go out as one piece, straight to the socket on
+ * the hub's own server (node-front.ts).
  *
  * A client that disconnects mid-stream is charged for what the upstream produced (disconnect.ts): its
  * own final usage if it arrives within the drain window, else a count of what it sent.
  */
-export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompletionChunk>, options: RelayOptions): ReadableStream<Uint8Array> {
+export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompletionChunk>, options: RelayOptions): FrameSource {
   const iterator = chunks[Symbol.asyncIterator]();
   const { call } = ctx;
   call.relaying = true;
   const { encoder } = options;
-  const write = (controller: ReadableStreamDefaultController<Uint8Array>, frames: string[]) => {
-    for (const frame of frames) controller.enqueue(bytes.encode(frame));
-  };
   // text produced so far, to count tokens if the upstream's own usage never arrives
   const produced: string[] = [];
   let cancelled = false;
+  let ended = false;
   // only a call that logs bodies pays for putting the answer back together
   const assembled = call.bodies ? new StreamAssembler() : null;
 
@@ -77,48 +76,55 @@ export function relayStream(ctx: CallContext, chunks: AsyncIterable<ChatCompleti
     if (assembled && call.bodies) call.bodies.response = assembled.result();
     call.finish(status, error?.forRecord());
   };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      // loop until something is written: a pull that enqueues nothing is not called again
-      for (;;) {
+
+  /** The last frames: the stream has ended, and the call is metered while they go out. */
+  const last = (frames: string, finishing: Promise<void>): string => {
+    ended = true;
+    void finishing.catch((error: Error) => log.error({ err: error.message }, "could not record a finished stream"));
+    return frames;
+  };
+
+  return {
+    async next() {
+      // loop until there is something to write
+      while (!ended) {
         let next: IteratorResult<ChatCompletionChunk>;
         try {
           next = await iterator.next();
         } catch (error) {
-          if (cancelled) return;
-          if (ctx.abort.signal.aborted) return end(499, clientClosed());
+          if (cancelled) return null;
+          if (ctx.abort.signal.aborted) {
+            ended = true;
+            await end(499, clientClosed());
+            return null;
+          }
           // the status line is long gone: report the failure in-band, as OpenAI does
           const shown =
             error instanceof UpstreamError && options.onUpstreamError
               ? options.onUpstreamError(error)
               : new ApiError({ status: 502, type: "upstream_error", code: "upstream_error", message: "The upstream stream failed." });
-          write(controller, [encoder.error(shown)]);
-          controller.close();
-          return end(shown.status, shown);
+          return last(encoder.error(shown), end(shown.status, shown));
         }
         if (cancelled) {
           // the client left while this chunk was on its way: it only counts
           if (!next.done) observe(next.value);
-          return;
+          return null;
         }
-        if (next.done) {
-          write(controller, encoder.end());
-          controller.close();
-          return end(200);
-        }
+        if (next.done) return last(encoder.end().join(""), end(200));
         observe(next.value);
         const frames = encoder.chunk(next.value);
         if (frames.length === 0) continue;
         call.markFirstByte();
-        write(controller, frames);
-        return;
+        return frames.length === 1 ? frames[0]! : frames.join("");
       }
+      return null;
     },
     async cancel() {
+      if (ended || cancelled) return;
       // the client went away (relay/disconnect.ts decides what follows)
       cancelled = true;
       await drainAfterClientLeft(ctx.abort, iterator, observe);
       await end(499, clientClosed());
     },
-  });
+  };
 }
