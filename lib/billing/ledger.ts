@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client";
-import { SqlParams } from "../db/sql";
+import { insertNew } from "../db/insert-new";
 import { uuidv7 } from "../ids";
 import { applyToGrants } from "./grants";
 import { Totals } from "./totals";
@@ -71,14 +71,13 @@ export async function bookMany(tx: Tx, entries: readonly LedgerEntry[]): Promise
   const unique = [...byReference.values()];
   if (!unique.length) return { booked: [], balances: [] };
   const now = new Date();
-  const params = new SqlParams();
-  const rows = unique.map((e) => params.list([uuidv7(), e.accountId, e.kind, e.amountMicrocredits, e.reference, e.note ?? null, e.createdById ?? null, now]));
-  const inserted = await tx.$queryRawUnsafe<Array<{ reference: string }>>(
-    `INSERT INTO "CreditTransaction" ("id", "accountId", "kind", "amountMicrocredits", "reference", "note", "createdById", "createdAt")
-     VALUES ${rows.join(",")} ON CONFLICT ("reference") DO NOTHING RETURNING "reference"`,
-    ...params.values,
+  const fresh = await insertNew(
+    tx,
+    "CreditTransaction",
+    ["id", "accountId", "kind", "amountMicrocredits", "reference", "note", "createdById", "createdAt"],
+    "reference",
+    unique.map((e) => [uuidv7(), e.accountId, e.kind, e.amountMicrocredits, e.reference, e.note ?? null, e.createdById ?? null, now]),
   );
-  const fresh = new Set(inserted.map((row) => row.reference));
   const booked = unique.filter((entry) => fresh.has(entry.reference));
   const deltas = new Totals<string>();
   const byAccount = new Map<string, LedgerEntry[]>();

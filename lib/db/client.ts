@@ -1,9 +1,9 @@
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { databaseKind, env, sqlitePath } from "../env";
 import { processSingleton } from "../singleton";
+import { SqliteAdapterFactory } from "./sqlite-connection";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 
@@ -25,10 +25,20 @@ export function createDb(url: string): Db {
     const file = sqlitePath(url);
     mkdirSync(path.dirname(file), { recursive: true });
     // busy timeout: the CLI and the server may write the same file at once
-    return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 10_000 }), transactionOptions });
+    const adapter = new SqliteAdapterFactory({ url: file, timeout: 10_000 });
+    const client = new SqliteClient({ adapter, transactionOptions });
+    sqliteAdapters.set(client, adapter);
+    return client;
   }
   // a bounded connect: with the database gone, calls fail in seconds instead of waiting forever
   return new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 }), transactionOptions }) as unknown as Db;
+}
+
+const sqliteAdapters = new WeakMap<Db, SqliteAdapterFactory>();
+
+/** The adapter behind the process-wide client on SQLite (its connection, prepared statements); null on Postgres. */
+export function sqliteAdapter(): SqliteAdapterFactory | null {
+  return sqliteAdapters.get(db()) ?? null;
 }
 
 /** The process-wide database client for DATABASE_URL. */

@@ -79,7 +79,7 @@ export const GATEWAY_DOCS: Record<string, Documented> = {
   "GET /api/v2/status": { tag: "AIGNE Hub", summary: "Whether the hub can serve this key now (credit) and, with ?model=, that model", auth: "key", answers: "{ available: true } or { available: false, error, code, link?, type? } (always 200)" },
   "GET /api/user/info": { tag: "AIGNE Hub", summary: "The key's account and balance", auth: "key", answers: "the AIGNE Hub protocol's user info" },
   "GET /__blocklet__.js": { tag: "AIGNE Hub", summary: "Discovery: JSON with ?type=json, else a script", auth: "none", answers: "the blocklet discovery document" },
-  "GET /healthz": { tag: "Probes", summary: "Alive", auth: "none", answers: '{"status": "ok"}' },
+  "GET /healthz": { tag: "Probes", summary: "Alive, and what this process runs (HUB_ROLE)", auth: "none", answers: '{"status": "ok", "role": "gateway", "runs": ["gateway"]}' },
   "GET /readyz": { tag: "Probes", summary: "Ready: database, migrations, Redis", auth: "none", answers: "the checks, 200 or 503" },
   "GET /metrics": { tag: "Probes", summary: "Prometheus exposition (Bearer HUB_METRICS_TOKEN when set)", auth: "metrics", answers: "Prometheus text" },
   "GET /v1/openapi.json": { tag: "Probes", summary: "This document", auth: "none", answers: "OpenAPI 3.1" },
