@@ -12,6 +12,8 @@ export interface HubFixture {
   database: TestDatabase;
   upstream: FakeOpenAI;
   hub: HubProcess;
+  /** every app process the fixture runs on the same env (`replicas`), `hub` first */
+  hubs: HubProcess[];
   /** the BullMQ worker, when the fixture runs with Redis */
   worker: WorkerProcess | null;
   /** environment shared by the hub process, the CLI and this test process */
@@ -53,7 +55,7 @@ export const MEMBER = "dev@test.local";
  */
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-export async function startHubFixture(options: { env?: Record<string, string>; redis?: boolean; nodeArgs?: string[] } = {}): Promise<HubFixture> {
+export async function startHubFixture(options: { env?: Record<string, string>; redis?: boolean; nodeArgs?: string[]; replicas?: number } = {}): Promise<HubFixture> {
   const database = await createTestDatabase();
   const upstream = await startFakeOpenAI();
   const dataDir = mkdtempSync(path.join(tmpdir(), "hub-data-"));
@@ -83,13 +85,15 @@ export async function startHubFixture(options: { env?: Record<string, string>; r
   const { secret } = await lib.createApiKey({ userEmail: MEMBER, name: "all models" }, "test");
 
   const worker = options.redis ? await startWorkerProcess(env) : null;
-  const hub = await startHubProcess(env, { nodeArgs: options.nodeArgs });
+  const hubs = await Promise.all(Array.from({ length: options.replicas ?? 1 }, () => startHubProcess(env, { nodeArgs: options.nodeArgs })));
+  const hub = hubs[0]!;
   const client = new OpenAI({ baseURL: hub.baseURL, apiKey: secret, maxRetries: 0 });
 
   return {
     database,
     upstream,
     hub,
+    hubs,
     worker,
     env,
     apiKey: secret,
@@ -106,7 +110,7 @@ export async function startHubFixture(options: { env?: Record<string, string>; r
       }
     },
     async close() {
-      await hub.stop("SIGKILL");
+      await Promise.all(hubs.map((h) => h.stop("SIGKILL")));
       await worker?.stop("SIGKILL");
       if (env.HUB_REDIS_PREFIX) await dropRedisKeys(env.HUB_REDIS_PREFIX);
       await upstream.close();

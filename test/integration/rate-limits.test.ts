@@ -2,17 +2,12 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../helpers/eventually";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
+import { awayFromMinuteEdge } from "../helpers/minute-window";
 
 // Requests and tokens per minute, per key, user and team (in this process: no Redis here; the
 // Redis-backed, cross-process variant is tested with the two-process hub in billing-redis.test.ts).
 
 let f: HubFixture;
-
-/** Minute windows slide: start a burst well inside a minute, so it cannot straddle two. */
-export async function awayFromMinuteEdge() {
-  const into = Date.now() % 60_000;
-  if (into > 50_000) await new Promise((r) => setTimeout(r, 60_000 - into + 100));
-}
 
 async function keyFor(email: string, team?: string) {
   await f.lib.createUser({ email, role: "member" }, "test");
