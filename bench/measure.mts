@@ -11,6 +11,8 @@ export const body = (model: string, stream: boolean) =>
 
 export interface LoadResult {
   rps: number;
+  /** completed requests */
+  calls: number;
   p50: number;
   p99: number;
   errors: number;
@@ -20,7 +22,7 @@ export interface LoadResult {
 export async function load(call: Call, payload: string | (() => string), connections: number, seconds: number): Promise<LoadResult> {
   const requests = typeof payload === "string" ? undefined : [{ method: "POST" as const, setupRequest: (req: object) => ({ ...req, body: payload() }) }];
   const result = await autocannon({ url: call.url, method: "POST", connections, duration: seconds, headers: call.headers, body: typeof payload === "string" ? payload : undefined, requests });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
+  return { rps: result.requests.average, calls: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
 }
 
 export interface SequentialResult {
@@ -73,6 +75,16 @@ export async function sequential(call: Call, payload: string | (() => string), n
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+// clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ: 100 on every Linux build that matters)
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds a process has used so far, user and system (Linux /proc). */
+export function cpuSeconds(pid: number): number {
+  // the fields after the command name, which is in parentheses and may itself hold spaces
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 /** Runs `work` while sampling a process's memory; returns its result and the peak. */

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli";
+import { runCheckoutCli, runCli } from "../helpers/cli";
 import { eventually } from "../helpers/eventually";
 import { startHubFixture, type HubFixture } from "../helpers/hub-fixture";
 
@@ -208,6 +208,12 @@ describe("operator CLI against a running hub", () => {
     expect(await json("model", "routing", "--name", "gpt-4o-mini", "--strategy", "latency")).toMatchObject({ model: "gpt-4o-mini", routingStrategy: "latency" });
     expect((await f.db.model.findUniqueOrThrow({ where: { name: "gpt-4o-mini" } })).routingStrategy).toBe("latency");
     await json("model", "routing", "--name", "gpt-4o-mini", "--strategy", "priority");
+  });
+
+  it("runs from a checkout too (npm run hub: the same commands over the sources)", async () => {
+    const result = await runCheckoutCli(["settings", "show", "--json"], f.env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ settings: { mode: expect.any(String) } });
   });
 
   it("prints human-readable output without --json", async () => {
