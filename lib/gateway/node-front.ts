@@ -5,7 +5,7 @@ import { closeWhenAnsweredEarly } from "../http/early-answer";
 import { log } from "../log";
 import { bodyTooLarge } from "../http/api-error";
 import { clientGone } from "./relay/disconnect";
-import type { FrameSource, Reply } from "../http/reply";
+import type { Reply } from "../http/reply";
 import type { Serve } from "./routes";
 import type { InboundRequest } from "../http/inbound";
 
@@ -51,35 +51,32 @@ const drained = (res: ServerResponse) =>
     res.on("close", done);
   });
 
-async function pipe(stream: ReadableStream<Uint8Array>, res: ServerResponse, gone: AbortSignal): Promise<void> {
+/** Pieces of a body as they come, null at its end (FrameSource is the hub's own). */
+type Source<T> = { next(): Promise<T | null>; cancel(): Promise<void> };
+
+/** A web stream's reader as a source of pieces. */
+function readerOf(stream: ReadableStream<Uint8Array>): Source<Uint8Array> {
   const reader = stream.getReader();
-  // the body's own way to hear that nobody reads it any more (relay/disconnect.ts)
-  const cancel = () => void reader.cancel().catch(() => undefined);
+  return {
+    next: async () => {
+      const { done, value } = await reader.read();
+      return done ? null : value;
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+/** Writes each piece of a body as it comes; the body hears that nobody reads it any more (relay/disconnect.ts). */
+async function relay(source: Source<string | Uint8Array>, res: ServerResponse, gone: AbortSignal): Promise<void> {
+  const cancel = () => void source.cancel().catch((error: Error) => log.warn({ err: error.message }, "a streamed body failed to stop"));
   // a client may already be gone by the time its answer starts
   if (gone.aborted) cancel();
   else gone.addEventListener("abort", cancel, { once: true });
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done || res.destroyed) break;
-      if (!res.write(value)) await drained(res);
-    }
-  } finally {
-    gone.removeEventListener("abort", cancel);
-    res.end();
-  }
-}
-
-/** Writes each piece of a body the hub produces as it comes: no web stream, no copy into bytes first. */
-async function relay(source: FrameSource, res: ServerResponse, gone: AbortSignal): Promise<void> {
-  const cancel = () => void source.cancel().catch((error: Error) => log.error({ err: error.message }, "could not stop a relayed stream"));
-  if (gone.aborted) cancel();
-  else gone.addEventListener("abort", cancel, { once: true });
-  try {
-    for (;;) {
-      const text = await source.next();
-      if (text === null || res.destroyed) break;
-      if (!res.write(text)) await drained(res);
+      const piece = await source.next();
+      if (piece === null || res.destroyed) break;
+      if (!res.write(piece)) await drained(res);
     }
   } finally {
     gone.removeEventListener("abort", cancel);
@@ -88,16 +85,11 @@ async function relay(source: FrameSource, res: ServerResponse, gone: AbortSignal
 }
 
 async function write(reply: Reply, res: ServerResponse, gone: AbortSignal): Promise<void> {
-  if ("frames" in reply.body) {
+  // the hub's own streams go to the socket piece by piece, without a web stream in between
+  if ("frames" in reply.body || "stream" in reply.body) {
     res.writeHead(reply.status, reply.headers);
     res.flushHeaders();
-    await relay(reply.body.frames, res, gone);
-    return;
-  }
-  if ("stream" in reply.body) {
-    res.writeHead(reply.status, reply.headers);
-    res.flushHeaders();
-    await pipe(reply.body.stream, res, gone);
+    await relay("frames" in reply.body ? reply.body.frames : readerOf(reply.body.stream), res, gone);
     return;
   }
   const json = "json" in reply.body;
