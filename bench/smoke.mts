@@ -1,10 +1,11 @@
-// `npm run bench:smoke` (run by `npm test`): 10 s of JSON calls at 32 clients against the bench
-// upstream directly and through the hub (SQLite, production build, service provider mode); fails on
-// any failed call or when the hub's hot path got slower. Two floors, as measured on the CI machine
-// (2 cores, bench/results/latest.md), each with a margin for a loaded machine:
-// - the hub's CPU time per call (its process's user + system time over the calls it served): the
-//   steady figure, ~300-420 µs whatever else the machine runs; over 700 µs is a regression of ~2×;
-// - its throughput as a share of direct: 4.7-10 % measured, 3 % is a 2-3× slowdown. The upstream
+// `npm run bench:smoke` (run by `npm test`, last, on a quiet machine): 10 s of JSON calls at 32 clients
+// against the bench upstream directly and through the hub (SQLite, production build, service provider
+// mode); fails on any failed call or when the hub's hot path got slower. Two floors, from runs on the CI
+// machine kind (2 cores):
+// - the hub's CPU time per call (its process's user + system time over the calls it served): 480 µs in
+//   two quiet runs, 780–920 µs with the whole test suite running beside it; over 750 µs fails, so a
+//   regression of ~1.6× or more is caught;
+// - its throughput as a share of direct: 8.8–9.2 % quiet, 4.7–11 % loaded; under 3 % fails. The upstream
 //   alone swings between 10,000 and 60,000 rps with the machine's load, so this floor is the loose one.
 import { parseArgs } from "node:util";
 // @ts-expect-error plain ESM script without types
@@ -16,7 +17,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: "string", default: "10" },
     "min-ratio": { type: "string", default: process.env.BENCH_SMOKE_MIN_RATIO ?? "0.03" },
-    "max-cpu-us": { type: "string", default: process.env.BENCH_SMOKE_MAX_CPU_US ?? "700" },
+    "max-cpu-us": { type: "string", default: process.env.BENCH_SMOKE_MAX_CPU_US ?? "750" },
   },
 });
 const seconds = Number(values.duration);

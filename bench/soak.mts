@@ -1,7 +1,7 @@
 // `npm run bench:soak`: the hub under steady load (64 clients, JSON calls, 0 ms upstream) for ten
 // minutes, sampling its resident memory and event-loop lag every 10 s. After a warm-up (the first
 // two minutes: JIT, pools, caches) memory must not keep growing: the run fails when the last RSS
-// exceeds the RSS at the end of the warm-up by more than 10 %, or when any call fails.
+// exceeds the RSS at the end of the warm-up by more than 5 %, or when any call fails.
 //
 //   npm run bench:soak -- [--minutes 10] [--warmup 2] [--connections 64] [--target postgres|sqlite] [--out bench/results/soak]
 import autocannon from "autocannon";
@@ -26,7 +26,7 @@ const { values } = parseArgs({
 const seconds = Number(values.minutes) * 60;
 const warmupSeconds = Number(values.warmup) * 60;
 const intervalMs = Number(values.interval) * 1000;
-const MAX_GROWTH = 0.1;
+const MAX_GROWTH = 0.05;
 
 interface Sample {
   at: number;
