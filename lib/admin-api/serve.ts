@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AdminError } from "../admin/errors";
 import { AccessDenied } from "../caller";
+import { isUniqueViolation } from "../db/errors";
 import { ApiError } from "../http/api-error";
 import type { InboundRequest } from "../http/inbound";
 import { Reply } from "../http/reply";
@@ -24,6 +25,8 @@ function fromAdminError(error: unknown): unknown {
     return new ApiError({ status, type: status === 404 ? "not_found_error" : "invalid_request_error", code: error.code, message: error.message });
   }
   if (error instanceof AccessDenied) return new ApiError({ status: 404, type: "not_found_error", code: "not_found", message: "Not found." });
+  // a concurrent request created the same thing between our check and our write
+  if (isUniqueViolation(error)) return new ApiError({ status: 409, type: "invalid_request_error", code: "conflict", message: "It already exists; it was created by a concurrent request." });
   return error;
 }
 

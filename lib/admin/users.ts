@@ -1,6 +1,7 @@
 import { generatePassword, hashPassword } from "../crypto/password";
 import { bumpConfigVersion } from "../db/change-feed";
 import { db, type Tx } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { audit, actorId, type Actor } from "./audit";
 import { AdminError } from "./errors";
 import { transaction } from "../db/transaction";
@@ -82,13 +83,17 @@ export async function createUser(input: CreateUserInput, actor: Actor) {
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const verified = input.verified ?? true;
   const starter = await settings();
+  const taken = () => new AdminError(`a user with email ${email} already exists`, "conflict");
   const created = await transaction(async (tx) => {
-    if (await tx.user.findUnique({ where: { email } })) throw new AdminError(`a user with email ${email} already exists`, "conflict");
+    if (await tx.user.findUnique({ where: { email } })) throw taken();
     const user = await tx.user.create({ data: { email, role: input.role, name: input.name ?? null, passwordHash, emailVerified: verified ? new Date() : null } });
     await audit(tx, actor, "user.create", user.id, { email, role: input.role, verified });
     const grant = verified ? await bookStarterCredits(tx, user.id, actor, starter) : null;
     await bumpConfigVersion(tx);
     return { user, grant };
+  }).catch((error: unknown) => {
+    // a concurrent creation of the same email (two replicas booting, a double-clicked form) got there first
+    throw isUniqueViolation(error) ? taken() : error;
   });
   await publishStarterCredits(created.grant);
   return created.user;

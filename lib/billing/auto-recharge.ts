@@ -2,6 +2,7 @@ import Stripe from "stripe";
 import { z } from "zod";
 import { emit } from "../alerts/emit";
 import { db } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { SqlParams } from "../db/sql";
 import { transaction } from "../db/transaction";
 import { ApiError } from "../http/api-error";
@@ -170,9 +171,9 @@ async function openCharge(accountId: string, now: Date) {
     return tx.payment.create({
       data: { kind: "recharge", openFor: accountId, accountId, userId: recharge.account.userId, packageId: pack.id, amountCents: pack.priceCents, currency: pack.currency, creditsMicrocredits: pack.creditsMicrocredits },
     });
-  }).catch((error: { code?: string }) => {
+  }).catch((error: unknown) => {
     // another charge holds the account's slot
-    if (error.code === "P2002") return null;
+    if (isUniqueViolation(error)) return null;
     throw error;
   });
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { bumpConfigVersion } from "../db/change-feed";
 import type { Tx } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { transaction } from "../db/transaction";
 import { ApiError } from "../http/api-error";
 import { redisEnabled } from "../redis";
@@ -85,8 +86,6 @@ async function redeemOnce(tx: Tx, userId: string, typed: string, now: Date): Pro
   await bumpConfigVersion(tx);
   return { accountId: account.id, amountMicrocredits: code.amountMicrocredits, creditsExpireAt };
 }
-
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === "P2002";
 
 /**
  * Redeems a code for a user into the account they spend from. Refusals are ApiErrors a customer may

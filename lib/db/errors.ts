@@ -16,3 +16,6 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/** A unique constraint refused the write: someone else created the same thing first. */
+export const isUniqueViolation = (error: unknown): boolean => (error as { code?: string } | null)?.code === "P2002";

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { keyForVersion, masterKey } from "../crypto/master-key";
 import { open, seal, type Sealed } from "../crypto/secret-box";
 import { db } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { ApiError } from "./api-error";
 
 // Idempotency-Key, as Stripe has it, on the admin API's creating and money-moving POSTs and on a
@@ -21,8 +22,6 @@ export interface Answer {
 }
 
 const fingerprintOf = (method: string, path: string, body: unknown) => createHash("sha256").update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest("hex");
-
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === "P2002";
 
 function replay(row: { id: string; response: string | null; status: number | null }): Answer {
   const sealed = JSON.parse(row.response!) as Sealed;

@@ -384,6 +384,13 @@ describe("errors", () => {
     expect(notJson.status).toBe(400);
     expect(await notJson.text()).not.toMatch(/at .*\.(ts|js):\d+/);
   });
+
+  it("a race to create one email makes one user and answers the rest 409, never a 500", async () => {
+    const answers = await Promise.all(Array.from({ length: 8 }, () => api("POST", "/users", { body: { email: "raced@test.local" } })));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    for (const refused of answers.filter((a) => a.status === 409)) expect(refused.body.error).toMatchObject({ type: "invalid_request_error", code: "conflict" });
+    expect(await f.db.user.count({ where: { email: "raced@test.local" } })).toBe(1);
+  });
 });
 
 describe("Idempotency-Key", () => {

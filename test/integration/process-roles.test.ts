@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli";
 import { createTestDatabase, testDatabaseKind } from "../helpers/database";
@@ -25,6 +26,25 @@ describe("hub migrate (the deployment's migration job)", () => {
       expect(again.code, again.stderr).toBe(0);
       expect(again.stdout.trim()).toBe("the database schema is current");
     } finally {
+      await database.drop();
+    }
+  });
+});
+
+// replicas of a new deployment start together on one empty Postgres (SQLite has one server process)
+describe.runIf(testDatabaseKind() === "postgres")("replicas starting at once on a fresh database", () => {
+  it("all start: one migrates under the lock, one creates the first admin, none crashes on the other's row", async () => {
+    const database = await createTestDatabase();
+    const env = { DATABASE_URL: database.url, HUB_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"), HUB_ROLE: "gateway", HUB_ADMIN_EMAIL: "first@test.local", HUB_ADMIN_PASSWORD: "correct-horse-battery" };
+    const started = await Promise.allSettled(Array.from({ length: 4 }, () => startHubProcess(env)));
+    try {
+      for (const replica of started) expect(replica.status === "rejected" ? String(replica.reason).slice(0, 600) : "started").toBe("started");
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      const admins = await client.query<{ email: string }>(`SELECT email FROM "User" WHERE role = 'admin'`).finally(() => client.end());
+      expect(admins.rows.map((row) => row.email)).toEqual(["first@test.local"]);
+    } finally {
+      await Promise.all(started.map((replica) => (replica.status === "fulfilled" ? replica.value.stop("SIGKILL") : null)));
       await database.drop();
     }
   });
