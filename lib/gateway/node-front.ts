@@ -72,10 +72,22 @@ async function relay(source: Source<string | Uint8Array>, res: ServerResponse, g
   // a client may already be gone by the time its answer starts
   if (gone.aborted) cancel();
   else gone.addEventListener("abort", cancel, { once: true });
+  // the pieces one turn of the event loop produces (an upstream read often holds several events) leave in
+  // one socket write; uncorking on the next tick sends them before any I/O, so nothing waits
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    res.uncork();
+  };
   try {
     for (;;) {
       const piece = await source.next();
       if (piece === null || res.destroyed) break;
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(uncork);
+      }
       if (!res.write(piece)) await drained(res);
     }
   } finally {

@@ -22,6 +22,21 @@ const scenarios: Record<string, Scenario> = {
     const next = () => (i < wire.length ? (res.write(wire[i++]), setTimeout(next, 5)) : res.end());
     next();
   },
+  // [DONE], then the body's end a moment later, as an upstream that flushes before it closes
+  "/stream-linger": (_req, res) => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.write('data: {"n":1}\n\ndata: [DONE]\n\n');
+    setTimeout(() => res.end(), 30);
+  },
+  // an upstream that goes on generating until its reader goes away
+  "/stream-endless": (_req, res) => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    const timer = setInterval(() => res.write('data: {"n":1}\n\n'), 5);
+    res.on("close", () => {
+      clearInterval(timer);
+      endlessClosed();
+    });
+  },
   "/stream-error": (_req, res) => {
     res.writeHead(200, { "content-type": "text/event-stream" });
     res.end('data: {"n":1}\n\ndata: {"error":{"message":"overloaded","type":"server_error","code":"overloaded"}}\n\n');
@@ -29,11 +44,15 @@ const scenarios: Record<string, Scenario> = {
 };
 
 let origin = "";
+let connections = 0;
+let endlessClosed: () => void;
+const endlessClosedPromise = new Promise<void>((resolve) => (endlessClosed = resolve));
 const server = createServer((req, res) => {
   let body = "";
   req.on("data", (d) => (body += d));
   req.on("end", () => scenarios[req.url ?? ""]!(req, res, body));
 });
+server.on("connection", () => connections++);
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -103,5 +122,25 @@ describe("postEventStream", () => {
     );
     expect(seen).toEqual([{ n: 1 }]);
     expect(error).toMatchObject({ kind: "http", status: 502, message: "overloaded", code: "overloaded" });
+  });
+
+  it("stops at [DONE] without cutting the connection or waiting for the body's end, so the next call reuses it", async () => {
+    await collect("/stream-linger"); // the pool may open its connection here
+    const before = connections;
+    for (let i = 0; i < 3; i++) {
+      const started = Date.now();
+      expect(await collect("/stream-linger")).toEqual([{ n: 1 }]);
+      expect(Date.now() - started).toBeLessThan(25); // the body ends 30 ms after [DONE]
+      await new Promise((r) => setTimeout(r, 40)); // the drain finishes and the connection goes back to the pool
+    }
+    expect(connections - before).toBe(0);
+  });
+
+  it("cuts the connection when its consumer stops early, so the upstream stops generating", async () => {
+    for await (const event of await postEventStream(`${origin}/stream-endless`, {}, {}, options())) {
+      expect(event).toEqual({ n: 1 });
+      break;
+    }
+    await expect(Promise.race([endlessClosedPromise.then(() => "closed"), new Promise((r) => setTimeout(() => r("still open"), 1000))])).resolves.toBe("closed");
   });
 });

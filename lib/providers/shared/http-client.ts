@@ -40,7 +40,14 @@ export function answerDeadline(options: PostOptions) {
   return { signal: controller.signal, answered: () => clearTimeout(timer), timedOut: () => timedOut };
 }
 
-type Body = AsyncIterable<Buffer> & { text(): Promise<string>; json(): Promise<unknown>; dump(): Promise<void> };
+type Body = AsyncIterable<Buffer> & {
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  dump(): Promise<void>;
+  iterator(options: { destroyOnReturn: boolean }): AsyncIterable<Buffer>;
+  destroy(): void;
+  once(event: "error", listener: () => void): Body;
+};
 
 function transportError(error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
@@ -128,16 +135,23 @@ export async function postEventStream<T>(url: string, headers: Record<string, st
 
 async function* events<T>(body: Body): AsyncIterable<T> {
   let buffer = "";
+  let done = false;
   try {
-    for await (const piece of body) {
+    // leaving the loop must not destroy the body by itself (undici would abort the socket, and build an
+    // AbortError with its stack, at every [DONE]): `finally` decides between draining and cutting
+    for await (const piece of body.iterator({ destroyOnReturn: false })) {
       buffer += piece.toString("utf8");
+      const crlf = buffer.includes("\r");
+      let start = 0;
       let end: number;
-      while ((end = eventEnd(buffer)) !== -1) {
-        const event = buffer.slice(0, end);
-        buffer = buffer.slice(end).replace(/^(\r?\n){1,2}/, "");
-        const data = dataOf(event);
+      while ((end = eventEnd(buffer, start, crlf)) !== -1) {
+        const data = dataOf(buffer.slice(start, end));
+        start = end + (buffer.startsWith("\r\n\r\n", end) ? 4 : 2);
         if (data === null) continue;
-        if (data === "[DONE]") return;
+        if (data === "[DONE]") {
+          done = true;
+          return;
+        }
         let parsed: T & { error?: unknown };
         try {
           parsed = JSON.parse(data) as T & { error?: unknown };
@@ -150,21 +164,26 @@ async function* events<T>(body: Body): AsyncIterable<T> {
         }
         yield parsed as T;
       }
+      if (start > 0) buffer = buffer.slice(start);
     }
   } catch (error) {
     throw transportError(error);
   } finally {
-    // a consumer that stops early (client gone) frees the connection without reading the rest
-    await body.dump().catch(() => undefined);
+    // after [DONE] only the body's end is left: drain it in the background (the caller does not wait on the
+    // upstream closing) so the connection is reused. A consumer that stopped early (the client went away)
+    // cuts the connection instead, so the upstream stops generating what nobody will read, or pay for.
+    if (done) void body.dump().catch(() => undefined);
+    else body.once("error", () => undefined).destroy(); // the abort it reports is ours, not news
   }
 }
 
-/** Where the first complete event in the buffer ends (before its blank line), or -1. */
-function eventEnd(buffer: string): number {
-  const lf = buffer.indexOf("\n\n");
-  const crlf = buffer.indexOf("\r\n\r\n");
-  if (lf === -1) return crlf;
-  return crlf === -1 ? lf : Math.min(lf, crlf);
+/** Where the first complete event at or after `from` ends (before its blank line), or -1. */
+function eventEnd(buffer: string, from: number, crlf: boolean): number {
+  const lf = buffer.indexOf("\n\n", from);
+  if (!crlf) return lf;
+  const crlfEnd = buffer.indexOf("\r\n\r\n", from);
+  if (lf === -1) return crlfEnd;
+  return crlfEnd === -1 ? lf : Math.min(lf, crlfEnd);
 }
 
 /** The event's data (its `data:` lines joined), or null for comments and events without data. */
