@@ -74,17 +74,12 @@ async function relay(source: Source<string | Uint8Array>, res: ServerResponse, g
   else gone.addEventListener("abort", cancel, { once: true });
   // the pieces one turn of the event loop produces (an upstream read often holds several events) leave in
   // one socket write; uncorking on the next tick sends them before any I/O, so nothing waits
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    res.uncork();
-  };
+  const uncork = () => res.uncork();
   try {
     for (;;) {
       const piece = await source.next();
       if (piece === null || res.destroyed) break;
-      if (!corked) {
-        corked = true;
+      if (res.writableCorked === 0) {
         res.cork();
         process.nextTick(uncork);
       }
