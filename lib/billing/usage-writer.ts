@@ -3,6 +3,7 @@ import { rechargeOnMoves } from "./auto-recharge";
 import { settleMany, type Moves, type Settlement } from "./holds";
 import type { Tx } from "../db/client";
 import { insertNew } from "../db/insert-new";
+import { sqliteAdapter } from "../db/client";
 import { uuidv7 } from "../ids";
 import { transaction } from "../db/transaction";
 import { enqueueWithin } from "../jobs/hand-over";
@@ -88,19 +89,22 @@ export interface Queued {
  */
 async function writeBatch(tx: Tx, batch: Queued[]): Promise<Moves> {
   const moves: Moves = { balances: [], spending: [] };
-  for (let at = 0; at < batch.length; at += ROWS_PER_STATEMENT) {
+  const step = sqliteAdapter() ? SQLITE_ROWS_PER_TURN : batch.length;
+  for (let at = 0; at < batch.length; at += step) {
     if (at > 0) await nextTurn();
-    const { balances, spending } = await writeRows(tx, batch.slice(at, at + ROWS_PER_STATEMENT));
+    const { balances, spending } = await writeRows(tx, batch.slice(at, at + step));
     moves.balances.push(...balances);
     moves.spending.push(...spending);
   }
   return moves;
 }
 
-// 100 rows at a time, and the event loop gets a turn in between: on SQLite each statement runs
+// On SQLite 100 rows at a time, and the event loop gets a turn in between: each statement runs
 // synchronously on the server's main thread, and a transaction's statements, chained through promises
-// alone, would hold it for the whole batch — a stall every call in flight waits out.
-const ROWS_PER_STATEMENT = 100;
+// alone, would hold it for the whole batch — a stall every call in flight waits out. Postgres answers
+// asynchronously: the whole batch goes in one round of statements (each one costs the worker more than
+// its rows do).
+const SQLITE_ROWS_PER_TURN = 100;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function writeRows(tx: Tx, batch: Queued[]): Promise<Moves> {

@@ -1,13 +1,13 @@
 import type { Tx } from "./client";
 import { sqliteAdapter } from "./client";
-import { SqlParams } from "./sql";
 import { sqliteValue } from "./sqlite-connection";
 
 /**
  * Inserts rows, skipping those whose unique `key` column is already taken (a retried batch), and
- * returns the keys of the rows it inserted — one statement for all rows on Postgres; on SQLite one
- * statement prepared once and run per row on the transaction's connection (as fast, and no statement
- * of thousands of parameters to compile each time).
+ * returns the keys of the rows it inserted. On Postgres one statement for all rows, its rows one JSON
+ * parameter that the server expands (json_populate_recordset) — a VALUES list of thousands of
+ * parameters cost the driver and the server more than the rows themselves; on SQLite one statement
+ * prepared once and run per row on the transaction's connection.
  */
 export async function insertNew(tx: Tx, table: string, columns: readonly string[], key: string, rows: ReadonlyArray<readonly unknown[]>): Promise<Set<string>> {
   if (!rows.length) return new Set();
@@ -20,11 +20,19 @@ export async function insertNew(tx: Tx, table: string, columns: readonly string[
     for (const row of rows) if (statement.run(row.map(sqliteValue)).changes > 0) fresh.add(row[keyAt] as string);
     return fresh;
   }
-  const params = new SqlParams();
-  const values = rows.map((row) => params.list(row));
   const inserted = await tx.$queryRawUnsafe<Array<Record<string, string>>>(
-    `INSERT INTO "${table}" (${quoted}) VALUES ${values.join(",")} ON CONFLICT ("${key}") DO NOTHING RETURNING "${key}"`,
-    ...params.values,
+    `INSERT INTO "${table}" (${quoted}) SELECT ${quoted} FROM json_populate_recordset(NULL::"${table}", $1::json) ON CONFLICT ("${key}") DO NOTHING RETURNING "${key}"`,
+    asJsonRecords(columns, rows),
   );
   return new Set(inserted.map((row) => row[key]!));
+}
+
+/** The rows as a JSON array of objects keyed by column (BigInts as strings: the column's type reads them). */
+function asJsonRecords(columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
+  const records = rows.map((row) => {
+    const record: Record<string, unknown> = {};
+    columns.forEach((column, at) => (record[column] = row[at]));
+    return record;
+  });
+  return JSON.stringify(records, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
 }
