@@ -2,7 +2,7 @@
 // latency and time to first byte (sequential requests on one keep-alive connection, timed with
 // hrtime), and the peak resident memory of the target's process while it runs.
 import autocannon from "autocannon";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import type { Call } from "./targets.mts";
 
@@ -85,6 +85,71 @@ export function cpuSeconds(pid: number): number {
   // the fields after the command name, which is in parentheses and may itself hold spaces
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds used so far by each process whose command is `name` (the postgres backends, redis-server), by pid. */
+export function commandCpuSeconds(name: string): Map<string, number> {
+  const used = new Map<string, number>();
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== name) continue;
+      const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return used;
+}
+
+/** What the processes of `after` used since `before` (one that ended in between is not counted, never a negative). */
+const usedSince = (before: Map<string, number>, after: Map<string, number>) => [...after].reduce((sum, [pid, seconds]) => sum + seconds - (before.get(pid) ?? 0), 0);
+
+/** CPU seconds the whole machine has been busy (every core, /proc/stat: all but idle and iowait). */
+export function machineCpuSeconds(): number {
+  const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+  const values = ticks.map(Number);
+  const busy = values.reduce((sum, v) => sum + v, 0) - (values[3] ?? 0) - (values[4] ?? 0);
+  return busy / TICKS_PER_SECOND;
+}
+
+/**
+ * Where a cell's CPU went, in µs per completed call: the target's process, the hub's worker, Postgres
+ * and Redis (whoever used them in the window: only one target runs at a time), and the whole machine
+ * (which also counts the load generator and the bench upstream).
+ */
+export async function withCpuSplit<T extends { calls: number }>(pids: { target: number; worker?: number }, work: () => Promise<T>): Promise<{ value: T; cpuUsPerCall: CpuSplit }> {
+  const read = () => ({
+    target: cpuSeconds(pids.target),
+    worker: pids.worker ? cpuSeconds(pids.worker) : 0,
+    postgres: commandCpuSeconds("postgres"),
+    redis: commandCpuSeconds("redis-server"),
+    machine: machineCpuSeconds(),
+  });
+  const before = read();
+  const value = await work();
+  const after = read();
+  const perCall = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, value.calls));
+  return {
+    value,
+    cpuUsPerCall: {
+      target: perCall(after.target - before.target),
+      worker: perCall(after.worker - before.worker),
+      postgres: perCall(usedSince(before.postgres, after.postgres)),
+      redis: perCall(usedSince(before.redis, after.redis)),
+      machine: perCall(after.machine - before.machine),
+    },
+  };
+}
+
+export interface CpuSplit {
+  target: number;
+  worker: number;
+  postgres: number;
+  redis: number;
+  machine: number;
 }
 
 /** Runs `work` while sampling a process's memory; returns its result and the peak. */

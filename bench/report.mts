@@ -3,6 +3,7 @@
 // run's JSON again (after the targets change, say).
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import type { CpuSplit } from "./measure.mts";
 
 export interface Row {
   target: string;
@@ -16,6 +17,8 @@ export interface Row {
   peakRssMb: number;
   /** c=1 only: precise single-client numbers (ms) */
   sequential?: { p50: number; p99: number; ttfbP50: number };
+  /** CPU µs per completed call, by process (runs before 7 December did not record it) */
+  cpuUsPerCall?: CpuSplit;
 }
 
 export interface BenchRun {
@@ -49,6 +52,23 @@ function table(rows: Row[]): string {
     );
   }
   return lines.join("\n");
+}
+
+/** Where each call's CPU went at c=32 with a 0 ms upstream: what bounds throughput on a machine of few cores. */
+function cpuTable(rows: Row[]): string[] {
+  const cells = rows.filter((r) => r.cpuUsPerCall && r.latencyMs === 0 && r.connections === 32);
+  if (!cells.length) return [];
+  const lines = [
+    "CPU per call at c=32, 0 ms upstream (µs; `machine` is every process on it, the load generator and the bench upstream included):",
+    "",
+    "| target | mode | rps | target process | worker | Postgres | Redis | machine |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const row of cells) {
+    const cpu = row.cpuUsPerCall!;
+    lines.push(`| ${row.target} | ${row.mode} | ${fixed(row.rps, 0)} | ${cpu.target} | ${cpu.worker || ""} | ${cpu.postgres || ""} | ${cpu.redis || ""} | ${cpu.machine} |`);
+  }
+  return [...lines, ""];
 }
 
 function verdicts(rows: Row[]): string[] {
@@ -89,6 +109,7 @@ export function report(run: BenchRun): string {
     "",
     table(run.rows),
     "",
+    ...cpuTable(run.rows),
     ...verdicts(run.rows).map((v) => `- ${v}`),
     "",
   ].join("\n");

@@ -10,7 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 // @ts-expect-error plain ESM script without types
 import { ensureBuild } from "../scripts/build.mjs";
-import { body, load, sequential, withPeakRss } from "./measure.mts";
+import { body, load, sequential, withCpuSplit, withPeakRss } from "./measure.mts";
 import { report, type BenchRun, type Row } from "./report.mts";
 import { direct, startHub, startPortkey, startUpstream, type Target, type Upstream } from "./targets.mts";
 
@@ -54,8 +54,9 @@ try {
         for (const target of targets) {
           const call = target.call(latency);
           const payload = body(call.model, mode === "stream");
-          const { value: result, peakRssMb } = await withPeakRss(target.pid, () => load(call, payload, connections, seconds));
-          const row: Row = { target: target.name, latencyMs: latency, mode, connections, ...result, peakRssMb: Math.round(peakRssMb) };
+          const { value: measured, peakRssMb } = await withPeakRss(target.pid, () => withCpuSplit({ target: target.pid, worker: target.workerPid }, () => load(call, payload, connections, seconds)));
+          const { value: result, cpuUsPerCall } = measured;
+          const row: Row = { target: target.name, latencyMs: latency, mode, connections, ...result, peakRssMb: Math.round(peakRssMb), cpuUsPerCall };
           if (connections === 1) {
             const precise = await sequential(call, payload, Number(values.sequential));
             row.sequential = { p50: precise.p50, p99: precise.p99, ttfbP50: precise.ttfbP50 };

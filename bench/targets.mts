@@ -25,6 +25,8 @@ export interface Target {
   call(latencyMs: number): Call;
   /** the process whose memory is reported */
   pid: number;
+  /** the hub's worker, when it runs one */
+  workerPid?: number;
   stop(): Promise<void>;
 }
 
@@ -102,12 +104,14 @@ export async function startHub(kind: "sqlite" | "postgres", upstreams: Upstream[
   await cli("limits", "set", "--user", "bench@bench.local", "--rpm", "100000000", "--tpm", "2000000000");
   const { secret } = (await cli("key", "create", "--user", "bench@bench.local", "--name", "bench")) as { secret: string };
 
-  const worker = kind === "postgres" ? await startWorkerProcess(env) : null;
+  // HUB_NODE_ARGS / WORKER_NODE_ARGS: flags for the processes measured (e.g. --cpu-prof)
+  const worker = kind === "postgres" ? await startWorkerProcess(env, { nodeArgs: process.env.WORKER_NODE_ARGS?.split(" ").filter(Boolean) }) : null;
   const hub = await startHubProcess(env, { nodeArgs: process.env.HUB_NODE_ARGS?.split(" ").filter(Boolean) });
   return {
     name: `hub (${kind === "postgres" ? "Postgres + Redis" : "SQLite"})`,
     call: (latencyMs) => ({ url: `${hub.baseURL}/chat/completions`, headers: { ...JSON_HEADERS, authorization: `Bearer ${secret}` }, model: modelName(latencyMs) }),
     pid: hub.child.pid!,
+    workerPid: worker?.child.pid,
     async stop() {
       await hub.stop();
       await worker?.stop();

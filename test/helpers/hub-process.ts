@@ -68,8 +68,8 @@ export interface WorkerProcess {
  * Runs the BullMQ worker as the image runs it (the bundle of the production build; one process, so a
  * signal reaches the worker itself rather than a wrapper) and waits until it reports ready.
  */
-export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, ".next/standalone/dist/worker.mjs")], {
+export async function startWorkerProcess(env: Record<string, string>, options: { nodeArgs?: string[] } = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, ".next/standalone/dist/worker.mjs")], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", MALLOC_ARENA_MAX: "2", HUB_WORKER_HEALTH_PORT: "0", ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
