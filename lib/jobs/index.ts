@@ -24,8 +24,8 @@ class Jobs {
   async enqueue(name: string, payload: unknown, options: { delayMs?: number } = {}): Promise<void> {
     const delay = options.delayMs ?? 0;
     if (redisEnabled()) {
-      const { queue } = await import("./bullmq");
-      await this.track(queue().add(name, payload, { attempts: ATTEMPTS, backoff: { type: "exponential", delay: 500 }, removeOnComplete: 1000, removeOnFail: 5000, ...(delay > 0 ? { delay } : {}) }));
+      const { queue, FINISHED_JOBS } = await import("./bullmq");
+      await this.track(queue().add(name, payload, { attempts: ATTEMPTS, backoff: { type: "exponential", delay: 500 }, ...FINISHED_JOBS, ...(delay > 0 ? { delay } : {}) }));
       return;
     }
     if (delay > 0) setTimeout(() => void this.track(this.runInProcess(name, payload, 1)), delay).unref();

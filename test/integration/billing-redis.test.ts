@@ -159,4 +159,21 @@ describe("holds in Redis, usage written by the worker", () => {
   it("runs the scheduled rollups on the worker", async () => {
     await eventually(async () => expect(await f.db.usageRollup.count({ where: { period: "hour" } })).toBeGreaterThan(0), 10_000, 200);
   });
+
+  it("keeps no finished job in Redis: a written usage batch and the scheduled jobs leave nothing behind", async () => {
+    const [client] = await customer("redis-tidy@test.local", "20000");
+    const { response } = await client!.chat.completions.create({ model: "metered", messages: [{ role: "user", content: "charge me" }] }).withResponse();
+    await f.usageEvent(response.headers.get("x-request-id")!, 10_000);
+    // the rollups run every 500 ms: several have finished, and the usage batch's job has too
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const jobs = `${f.env.HUB_REDIS_PREFIX}:aigne-hub`;
+    const finished: string[] = [];
+    for (const key of await redis.keys(`${jobs}:*`)) {
+      if ((await redis.type(key)) !== "hash") continue;
+      const [name, finishedOn, failedReason] = await redis.hmget(key, "name", "finishedOn", "failedReason");
+      if (finishedOn && !failedReason) finished.push(name!);
+    }
+    expect(finished).toEqual([]);
+    expect(await redis.zcard(`${jobs}:completed`)).toBe(0);
+  });
 });
