@@ -8,6 +8,7 @@ import path from "node:path";
 import { runCli } from "../test/helpers/cli";
 import { createTestDatabase } from "../test/helpers/database";
 import { freePort, startHubProcess, startWorkerProcess } from "../test/helpers/hub-process";
+import { dropRedisKeys } from "../test/helpers/redis-keys";
 import { watchChild } from "../test/helpers/watched-child";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -115,6 +116,7 @@ export async function startHub(kind: "sqlite" | "postgres", upstreams: Upstream[
     async stop() {
       await hub.stop();
       await worker?.stop();
+      if (env.HUB_REDIS_PREFIX) await dropRedisKeys(env.HUB_REDIS_PREFIX, env.REDIS_URL);
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

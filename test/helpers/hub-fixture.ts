@@ -5,7 +5,7 @@ import path from "node:path";
 import OpenAI from "openai";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-upstream";
 import { createTestDatabase, type TestDatabase } from "./database";
-import { Redis } from "ioredis";
+import { dropRedisKeys } from "./redis-keys";
 import { startHubProcess, startWorkerProcess, type HubProcess, type WorkerProcess } from "./hub-process";
 
 export interface HubFixture {
@@ -119,15 +119,4 @@ export async function startHubFixture(options: { env?: Record<string, string>; r
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function dropRedisKeys(prefix: string) {
-  const redis = new Redis(REDIS_URL);
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-  await redis.quit();
 }
