@@ -17,7 +17,7 @@ export async function insertNew(tx: Tx, table: string, columns: readonly string[
   const statement = sqlite?.prepared(`INSERT INTO "${table}" (${quoted}) VALUES (${columns.map(() => "?").join(",")}) ON CONFLICT ("${key}") DO NOTHING`);
   if (statement) {
     const fresh = new Set<string>();
-    for (const row of rows) if (statement.run(row.map(sqliteValue)).changes > 0) fresh.add(row[keyAt] as string);
+    for (const row of rows) if (statement.run(row.map((value) => sqliteValue(typeof value === "string" ? storableText(value) : value))).changes > 0) fresh.add(row[keyAt] as string);
     return fresh;
   }
   const inserted = await tx.$queryRawUnsafe<Array<Record<string, string>>>(
@@ -27,6 +27,18 @@ export async function insertNew(tx: Tx, table: string, columns: readonly string[
   return new Set(inserted.map((row) => row[key]!));
 }
 
+/**
+ * Text as both databases can store it and give back: a lone surrogate (half a pair) becomes U+FFFD, what
+ * a UTF-8 encoder makes of it (SQLite kept its bytes as invalid UTF-8 and gave three back; Postgres refuses
+ * `\udXXX` in JSON), and NUL goes (Postgres text cannot hold it). Written as it came, one such value — a
+ * client's model name, an upstream's error message — failed its whole usage batch at every retry, other
+ * tenants' usage with it.
+ */
+function storableText(value: string): string {
+  const whole = value.isWellFormed() ? value : value.toWellFormed();
+  return whole.includes("\0") ? whole.replaceAll("\0", "") : whole;
+}
+
 /** The rows as a JSON array of objects keyed by column (BigInts as strings: the column's type reads them). */
 function asJsonRecords(columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
   const records = rows.map((row) => {
@@ -34,5 +46,5 @@ function asJsonRecords(columns: readonly string[], rows: ReadonlyArray<readonly 
     columns.forEach((column, at) => (record[column] = row[at]));
     return record;
   });
-  return JSON.stringify(records, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+  return JSON.stringify(records, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : typeof value === "string" ? storableText(value) : value));
 }

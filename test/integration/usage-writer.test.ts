@@ -57,4 +57,24 @@ describe("usage batch write", () => {
     const after = await f.db.creditAccount.findUniqueOrThrow({ where: { id: account.id } });
     expect(before.balanceMicrocredits - after.balanceMicrocredits).toBe(3_000_000n);
   });
+
+  it("writes an event whose text holds a NUL character or a lone surrogate (a client's model name, an upstream's error), and the rest of its batch", async () => {
+    // Postgres text cannot hold U+0000 or half a surrogate pair: written as they came, one such event failed
+    // its whole batch, retried for good
+    const [nul, surrogate, other] = syntheticUsage({ count: 3, from: new Date(), spanMinutes: 1 });
+    nul!.event.requestedModel = "gpt\u0000-4o";
+    nul!.event.errorMessage = "upstream said \u0000 nothing";
+    surrogate!.event.requestedModel = "gpt-4o\ud800";
+    surrogate!.event.errorMessage = "half a pair: \udc00.";
+    await writeUsageBatch([nul!, surrogate!, other!]);
+    const rows = await f.db.usageEvent.findMany({ where: { requestId: { in: [nul!, surrogate!, other!].map((q) => q.event.requestId) } } });
+    expect(rows).toHaveLength(3);
+    const withNul = rows.find((row) => row.requestId === nul!.event.requestId)!;
+    // the same on both databases: NUL dropped, half a pair replaced
+    expect(withNul.requestedModel).toBe("gpt-4o");
+    expect(withNul.errorMessage).toBe("upstream said  nothing");
+    const withSurrogate = rows.find((row) => row.requestId === surrogate!.event.requestId)!;
+    expect(withSurrogate.requestedModel).toBe("gpt-4o\ufffd");
+    expect(withSurrogate.errorMessage).toBe("half a pair: \ufffd.");
+  });
 });

@@ -82,6 +82,20 @@ describe("a request the upstream serializer cannot encode", () => {
   });
 });
 
+describe("a NUL character in a call's text", () => {
+  it("is metered like any call and does not stop anyone else's usage from being written", async () => {
+    // Postgres text cannot hold U+0000: one usage event carrying it used to fail its batch at every retry,
+    // and every later call's usage (every tenant's) queued up behind it, unwritten
+    const poisoned = await post(f.apiKey, ask("gpt-4o-mini\u0000"));
+    expect(poisoned.status).toBe(404);
+    const { response } = await other.chat.completions.create(ask("gpt-4o-mini")).withResponse();
+    const bystander = await f.usageEvent(response.headers.get("x-request-id")!, 5000);
+    expect(bystander.status).toBe(200);
+    const refused = await f.usageEvent(poisoned.requestId, 5000);
+    expect(refused.requestedModel).toBe("gpt-4o-mini");
+  });
+});
+
 describe("upstream answers the request caused", () => {
   it.each([400, 404, 409, 413, 422])("passes an upstream %i on to the caller every time and never cools the deployment down", async (status) => {
     for (let i = 0; i < FAILURES_TO_COOL + 2; i++) {
