@@ -3,14 +3,13 @@ import { rechargeOnMoves } from "./auto-recharge";
 import { settleMany, type Moves, type Settlement } from "./holds";
 import type { Tx } from "../db/client";
 import { insertNew } from "../db/insert-new";
-import { sqliteAdapter } from "../db/client";
 import { uuidv7 } from "../ids";
 import { transaction } from "../db/transaction";
 import { enqueueWithin } from "../jobs/hand-over";
 import { toWire } from "../jobs/wire";
 import { settlementsWritten } from "./hold-backend";
 import { redisEnabled } from "../redis";
-import { env } from "../env";
+import { databaseKind, env } from "../env";
 import { log } from "../log";
 import { gauge } from "../metrics";
 import { processSingleton } from "../singleton";
@@ -89,7 +88,7 @@ export interface Queued {
  */
 async function writeBatch(tx: Tx, batch: Queued[]): Promise<Moves> {
   const moves: Moves = { balances: [], spending: [] };
-  const step = sqliteAdapter() ? SQLITE_ROWS_PER_TURN : batch.length;
+  const step = databaseKind() === "sqlite" ? SQLITE_ROWS_PER_TURN : batch.length;
   for (let at = 0; at < batch.length; at += step) {
     if (at > 0) await nextTurn();
     const { balances, spending } = await writeRows(tx, batch.slice(at, at + step));

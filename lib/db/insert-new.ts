@@ -1,6 +1,8 @@
 import type { Tx } from "./client";
 import { sqliteAdapter } from "./client";
+import { SqlParams } from "./sql";
 import { sqliteValue } from "./sqlite-connection";
+import { databaseKind } from "../env";
 
 /**
  * Inserts rows, skipping those whose unique `key` column is already taken (a retried batch), and
@@ -20,11 +22,24 @@ export async function insertNew(tx: Tx, table: string, columns: readonly string[
     for (const row of rows) if (statement.run(row.map((value) => sqliteValue(typeof value === "string" ? storableText(value) : value))).changes > 0) fresh.add(row[keyAt] as string);
     return fresh;
   }
-  const inserted = await tx.$queryRawUnsafe<Array<Record<string, string>>>(
-    `INSERT INTO "${table}" (${quoted}) SELECT ${quoted} FROM json_populate_recordset(NULL::"${table}", $1::json) ON CONFLICT ("${key}") DO NOTHING RETURNING "${key}"`,
-    asJsonRecords(columns, rows),
-  );
+  const inserted =
+    databaseKind() === "postgres"
+      ? await tx.$queryRawUnsafe<Array<Record<string, string>>>(
+          `INSERT INTO "${table}" (${quoted}) SELECT ${quoted} FROM json_populate_recordset(NULL::"${table}", $1::json) ON CONFLICT ("${key}") DO NOTHING RETURNING "${key}"`,
+          asJsonRecords(columns, rows),
+        )
+      : await valuesInsert(tx, table, quoted, key, rows);
   return new Set(inserted.map((row) => row[key]!));
+}
+
+/** SQLite through a client whose connection this process cannot prepare on (no adapter registered): one multi-row statement. */
+function valuesInsert(tx: Tx, table: string, quoted: string, key: string, rows: ReadonlyArray<readonly unknown[]>) {
+  const params = new SqlParams();
+  const values = rows.map((row) => params.list(row.map((value) => (typeof value === "string" ? storableText(value) : value))));
+  return tx.$queryRawUnsafe<Array<Record<string, string>>>(
+    `INSERT INTO "${table}" (${quoted}) VALUES ${values.join(",")} ON CONFLICT ("${key}") DO NOTHING RETURNING "${key}"`,
+    ...params.values,
+  );
 }
 
 /**
