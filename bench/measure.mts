@@ -80,12 +80,16 @@ export function rssMb(pid: number): number {
 // clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ: 100 on every Linux build that matters)
 const TICKS_PER_SECOND = 100;
 
-/** CPU seconds a process has used so far, user and system (Linux /proc). */
-export function cpuSeconds(pid: number): number {
-  // the fields after the command name, which is in parentheses and may itself hold spaces
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+/** A process's command name and the CPU seconds it has used so far, user and system (Linux /proc). */
+function procStat(pid: number | string): { command: string; seconds: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // the command name is in parentheses and may itself hold spaces or parentheses: the fields follow the last ") "
+  const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+  return { command: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND };
 }
+
+/** CPU seconds a process has used so far, user and system. */
+export const cpuSeconds = (pid: number): number => procStat(pid).seconds;
 
 /** CPU seconds used so far by each process whose command is `name` (the postgres backends, redis-server), by pid. */
 export function commandCpuSeconds(name: string): Map<string, number> {
@@ -93,10 +97,8 @@ export function commandCpuSeconds(name: string): Map<string, number> {
   for (const pid of readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== name) continue;
-      const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
-      used.set(pid, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+      const { command, seconds } = procStat(pid);
+      if (command === name) used.set(pid, seconds);
     } catch {
       // the process ended between the listing and the read
     }

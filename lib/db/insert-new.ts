@@ -19,7 +19,7 @@ export async function insertNew(tx: Tx, table: string, columns: readonly string[
   const statement = sqlite?.prepared(`INSERT INTO "${table}" (${quoted}) VALUES (${columns.map(() => "?").join(",")}) ON CONFLICT ("${key}") DO NOTHING`);
   if (statement) {
     const fresh = new Set<string>();
-    for (const row of rows) if (statement.run(row.map((value) => sqliteValue(typeof value === "string" ? storableText(value) : value))).changes > 0) fresh.add(row[keyAt] as string);
+    for (const row of rows) if (statement.run(row.map((value) => sqliteValue(storable(value)))).changes > 0) fresh.add(row[keyAt] as string);
     return fresh;
   }
   const inserted =
@@ -35,7 +35,7 @@ export async function insertNew(tx: Tx, table: string, columns: readonly string[
 /** SQLite through a client whose connection this process cannot prepare on (no adapter registered): one multi-row statement. */
 function valuesInsert(tx: Tx, table: string, quoted: string, key: string, rows: ReadonlyArray<readonly unknown[]>) {
   const params = new SqlParams();
-  const values = rows.map((row) => params.list(row.map((value) => (typeof value === "string" ? storableText(value) : value))));
+  const values = rows.map((row) => params.list(row.map(storable)));
   return tx.$queryRawUnsafe<Array<Record<string, string>>>(
     `INSERT INTO "${table}" (${quoted}) VALUES ${values.join(",")} ON CONFLICT ("${key}") DO NOTHING RETURNING "${key}"`,
     ...params.values,
@@ -49,7 +49,8 @@ function valuesInsert(tx: Tx, table: string, quoted: string, key: string, rows: 
  * client's model name, an upstream's error message — failed its whole usage batch at every retry, other
  * tenants' usage with it.
  */
-function storableText(value: string): string {
+function storable(value: unknown): unknown {
+  if (typeof value !== "string") return value;
   const whole = value.isWellFormed() ? value : value.toWellFormed();
   return whole.includes("\0") ? whole.replaceAll("\0", "") : whole;
 }
@@ -61,5 +62,5 @@ function asJsonRecords(columns: readonly string[], rows: ReadonlyArray<readonly 
     columns.forEach((column, at) => (record[column] = row[at]));
     return record;
   });
-  return JSON.stringify(records, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : typeof value === "string" ? storableText(value) : value));
+  return JSON.stringify(records, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : storable(value)));
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import OpenAI from "openai";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-upstream";
 import { createTestDatabase, type TestDatabase } from "./database";
-import { dropRedisKeys } from "./redis-keys";
+import { dropRedisKeys, REDIS_URL } from "./redis-keys";
 import { startHubProcess, startWorkerProcess, type HubProcess, type WorkerProcess } from "./hub-process";
 
 export interface HubFixture {
@@ -53,7 +53,7 @@ export const MEMBER = "dev@test.local";
  * type openai pointed at it, two priced models, a member with a key, and the hub running as
  * `npm start` runs it. The test process shares the database through lib/ for setup and assertions.
  */
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+export { REDIS_URL };
 
 export async function startHubFixture(options: { env?: Record<string, string>; redis?: boolean; nodeArgs?: string[]; replicas?: number } = {}): Promise<HubFixture> {
   const database = await createTestDatabase();

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+/** The Redis the tests and the benchmark use (a prefix of their own each). */
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /** Deletes every key under a hub's HUB_REDIS_PREFIX (a test's or a benchmark's own), so runs leave nothing behind. */
 export async function dropRedisKeys(prefix: string, url = REDIS_URL): Promise<void> {
